@@ -1,0 +1,252 @@
+"""Reading and writing a Region as a folder of GeoParquet files plus ``region.json``.
+
+Layout (DESIGN § The Region store)::
+
+    region.json  areas.parquet  indicators.parquet  addresses.parquet  buildings.parquet
+    green.parquet  trees.parquet  network_nodes.parquet  network_edges.parquet
+    barriers.parquet  landcover.tif
+
+Writes are atomic: a region is written to a temporary folder next to the target, then renamed,
+so a failed write never leaves a half-written region. :func:`read_region` validates what it
+reads (:mod:`groengezond.region.checks`) and raises one :class:`~groengezond.errors.InputError`
+with every problem found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import rasterio
+from pydantic import ValidationError
+
+from groengezond.errors import InputError, Problem
+from groengezond.region import checks
+from groengezond.region.model import Landcover, Region, RegionMeta, empty_layer
+from groengezond.region.schema import CRS, LANDCOVER_FILE, LAYERS, META_FILE, REQUIRED_LAYERS
+
+
+@contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder that replaces ``target`` only when the block succeeds.
+
+    Parameters
+    ----------
+    target : Path
+        Folder to create or replace.
+
+    Yields
+    ------
+    Path
+        Temporary folder next to ``target``; it is removed if the block raises.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        target.rename(old)
+    tmp.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def atomic_file(target: Path) -> Iterator[Path]:
+    """Yield a temporary file path that replaces ``target`` only when the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.tmp-{uuid.uuid4().hex[:8]}{target.suffix}")
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, target)
+
+
+def write_landcover(landcover: Landcover, path: Path) -> None:
+    """Write a land-cover raster as a tiled, compressed GeoTIFF in EPSG:28992."""
+    rows, cols = landcover.classes.shape
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=rows,
+        width=cols,
+        count=1,
+        dtype="uint8",
+        crs=CRS,
+        transform=landcover.transform,
+        nodata=0,
+        compress="deflate",
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+    ) as dst:
+        dst.write(landcover.classes, 1)
+
+
+def read_landcover(path: Path) -> Landcover:
+    """Read a land-cover GeoTIFF; raises InputError if it is not uint8 in EPSG:28992."""
+    try:
+        with rasterio.open(path) as src:
+            problems = []
+            if src.crs is None or src.crs.to_epsg() != 28992:
+                problems.append(
+                    Problem(path.name, "", "crs", f"raster CRS is {src.crs}, not EPSG:28992",
+                            "reproject the raster to RD New (EPSG:28992)")
+                )
+            if src.dtypes[0] != "uint8":
+                problems.append(
+                    Problem(path.name, "band 1", "dtype", f"cells are {src.dtypes[0]}",
+                            "store land-cover classes as uint8 codes")
+                )
+            if problems:
+                raise InputError(problems)
+            return Landcover(np.asarray(src.read(1), dtype=np.uint8), src.transform)
+    except rasterio.errors.RasterioError as exc:
+        raise InputError.single(path.name, "", "", f"cannot be read as a GeoTIFF ({exc})",
+                                "write a GeoTIFF with one uint8 band") from exc
+
+
+def write_region(region: Region, path: Path) -> Path:
+    """Write ``region`` to the folder ``path`` (replacing it atomically).
+
+    Parameters
+    ----------
+    region : Region
+        The region to write.
+    path : Path
+        Target folder.
+
+    Returns
+    -------
+    Path
+        The folder written.
+    """
+    path = Path(path)
+    with atomic_dir(path) as tmp:
+        (tmp / META_FILE).write_text(region.meta.model_dump_json(indent=2) + "\n", "utf-8")
+        for layer in LAYERS:
+            frame = region.layer(layer.name)
+            if layer.is_spatial:
+                gpd.GeoDataFrame(frame).to_parquet(tmp / layer.file, index=False,
+                                                   compression="zstd", write_covering_bbox=True)
+            else:
+                pd.DataFrame(frame).to_parquet(tmp / layer.file, index=False, compression="zstd")
+        if region.landcover is not None:
+            write_landcover(region.landcover, tmp / LANDCOVER_FILE)
+    return path
+
+
+def read_meta(path: Path) -> RegionMeta:
+    """Read and validate ``region.json`` in the folder ``path``."""
+    file = Path(path) / META_FILE
+    if not file.exists():
+        raise InputError.single(str(file), "", "", "is missing",
+                                "point to a region folder made by 'groengezond synth' or 'build'")
+    try:
+        raw = json.loads(file.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError.single(str(file), "", "", f"is not valid JSON ({exc})",
+                                "repair the file or write the region again") from exc
+    if not isinstance(raw, dict):
+        raise InputError.single(str(file), "", "", "does not hold a JSON object",
+                                "write an object with name, crs, synthetic, sources")
+    try:
+        meta = RegionMeta.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(
+            Problem(META_FILE, "", ".".join(str(x) for x in err["loc"]), err["msg"],
+                    "give a value of the right type (see docs/region-store.md)")
+            for err in exc.errors()
+        ) from exc
+    if meta.crs != CRS:
+        raise InputError.single(META_FILE, "", "crs", f"CRS is {meta.crs!r}",
+                                f"regions are stored in {CRS} (RD New); reproject the layers")
+    return meta
+
+
+def _read_table(folder: Path, name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    layer = next(layer for layer in LAYERS if layer.name == name)
+    file = folder / layer.file
+    if not file.exists():
+        if name in REQUIRED_LAYERS:
+            return None, [Problem(layer.file, "", "", "is missing",
+                                  "every region needs this file; write the region again")]
+        return empty_layer(layer), []
+    try:
+        if layer.is_spatial:
+            geo_meta = pq.read_schema(file).metadata or {}
+            if b"geo" not in geo_meta:
+                return None, [Problem(layer.file, "", "geometry", "is not GeoParquet (no 'geo' "
+                                      "metadata)", "write it with geopandas.to_parquet")]
+            frame: pd.DataFrame = gpd.read_parquet(file)
+        else:
+            frame = pd.read_parquet(file)
+    except Exception as exc:  # pyarrow and geopandas raise many types for a corrupt file
+        return None, [Problem(layer.file, "", "", f"cannot be read as Parquet ({type(exc).__name__}:"
+                              f" {exc})", "write the file again from its source")]
+    return frame, []
+
+
+def read_region(path: Path, *, validate: bool = True) -> Region:
+    """Read the region in folder ``path``.
+
+    Parameters
+    ----------
+    path : Path
+        Region folder.
+    validate : bool
+        Run every check of :mod:`groengezond.region.checks` (default). Without it, only the
+        files' readability is checked.
+
+    Returns
+    -------
+    Region
+
+    Raises
+    ------
+    InputError
+        With every problem found in every file.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError.single(str(folder), "", "", "is not a folder",
+                                "give the folder of a region (e.g. made by 'groengezond synth')")
+    meta = read_meta(folder)
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for layer in LAYERS:
+        frame, found = _read_table(folder, layer.name)
+        problems += found
+        if frame is not None:
+            frames[layer.name] = frame
+    landcover: Landcover | None = None
+    if (folder / LANDCOVER_FILE).exists():
+        try:
+            landcover = read_landcover(folder / LANDCOVER_FILE)
+        except InputError as exc:
+            problems += exc.problems
+    if validate:
+        problems += checks.check_layers(frames, landcover, meta)
+    if problems:
+        raise InputError(problems)
+    return Region(meta=meta, landcover=landcover, **frames)
