@@ -42,7 +42,8 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        where = ", ".join(p for p in (self.location, f"field '{self.field}'" if self.field else "") if p)
+        field = f"field '{self.field}'" if self.field else ""
+        where = ", ".join(p for p in (self.location, field) if p)
         head = f"{self.file}: {where}: " if where else f"{self.file}: "
         return f"{head}{self.problem}; {self.fix}"
 

@@ -172,7 +172,8 @@ def check_hierarchy(areas: pd.DataFrame) -> list[Problem]:
         wrong_rank[np.flatnonzero(linked)] = par_rank != own_rank + 1
         problems += _rows(areas, layer, wrong_rank, "parent",
                           "parent is not exactly one level up",
-                          "a buurt's parent is a wijk, a wijk's a gemeente, a gemeente's the region")
+                          "a buurt's parent is a wijk, a wijk's a gemeente, a gemeente's the "
+                          "region")
         if "geometry" in areas.columns:
             child = np.asarray(areas.geometry.array, dtype=object)[linked]
             par = np.asarray(by_code.loc[parent[linked], "geometry"].array, dtype=object)

@@ -10,6 +10,7 @@ edit a region in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ import pandas as pd
 from affine import Affine
 from pydantic import BaseModel, ConfigDict, Field
 
-from groengezond.region.schema import CRS, LANDCOVER_CLASSES, LAYERS, Layer
+from groengezond.region.schema import CRS, LANDCOVER_CLASSES, LAYER_BY_NAME, LAYERS, Layer
 
 
 class Source(BaseModel):
@@ -93,8 +94,8 @@ class Landcover:
     def bounds(self) -> tuple[float, float, float, float]:
         """(minx, miny, maxx, maxy) of the raster in RD New (m)."""
         rows, cols = self.classes.shape
-        x0, y0 = self.transform * (0, 0)
-        x1, y1 = self.transform * (cols, rows)
+        x0, y0 = self.transform @ (0, 0)
+        x1, y1 = self.transform @ (cols, rows)
         return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
     def equals(self, other: Landcover) -> bool:
@@ -115,9 +116,7 @@ def empty_layer(layer: Layer) -> pd.DataFrame:
     return frame
 
 
-def _empty(name: str) -> Any:
-    layer = next(layer for layer in LAYERS if layer.name == name)
-    return field(default_factory=lambda: empty_layer(layer))
+_L = LAYER_BY_NAME
 
 
 @dataclass(frozen=True)
@@ -131,14 +130,16 @@ class Region:
 
     meta: RegionMeta
     areas: gpd.GeoDataFrame
-    indicators: pd.DataFrame = _empty("indicators")
-    addresses: gpd.GeoDataFrame = _empty("addresses")
-    buildings: gpd.GeoDataFrame = _empty("buildings")
-    green: gpd.GeoDataFrame = _empty("green")
-    trees: gpd.GeoDataFrame = _empty("trees")
-    network_nodes: gpd.GeoDataFrame = _empty("network_nodes")
-    network_edges: gpd.GeoDataFrame = _empty("network_edges")
-    barriers: gpd.GeoDataFrame = _empty("barriers")
+    indicators: pd.DataFrame = field(default_factory=partial(empty_layer, _L["indicators"]))
+    addresses: gpd.GeoDataFrame = field(default_factory=partial(empty_layer, _L["addresses"]))
+    buildings: gpd.GeoDataFrame = field(default_factory=partial(empty_layer, _L["buildings"]))
+    green: gpd.GeoDataFrame = field(default_factory=partial(empty_layer, _L["green"]))
+    trees: gpd.GeoDataFrame = field(default_factory=partial(empty_layer, _L["trees"]))
+    network_nodes: gpd.GeoDataFrame = field(
+        default_factory=partial(empty_layer, _L["network_nodes"]))
+    network_edges: gpd.GeoDataFrame = field(
+        default_factory=partial(empty_layer, _L["network_edges"]))
+    barriers: gpd.GeoDataFrame = field(default_factory=partial(empty_layer, _L["barriers"]))
     landcover: Landcover | None = None
 
     def layer(self, name: str) -> pd.DataFrame:

@@ -202,8 +202,8 @@ def _read_table(folder: Path, name: str) -> tuple[pd.DataFrame | None, list[Prob
         else:
             frame = pd.read_parquet(file)
     except Exception as exc:  # pyarrow and geopandas raise many types for a corrupt file
-        return None, [Problem(layer.file, "", "", f"cannot be read as Parquet ({type(exc).__name__}:"
-                              f" {exc})", "write the file again from its source")]
+        why = f"cannot be read as Parquet ({type(exc).__name__}: {exc})"
+        return None, [Problem(layer.file, "", "", why, "write the file again from its source")]
     return frame, []
 
 
@@ -250,3 +250,64 @@ def read_region(path: Path, *, validate: bool = True) -> Region:
     if problems:
         raise InputError(problems)
     return Region(meta=meta, landcover=landcover, **frames)
+
+
+def metadata_rows(meta: RegionMeta) -> pd.DataFrame:
+    """The region's metadata as key/value rows, for exports that have no JSON sidecar."""
+    rows = [
+        ("name", meta.name),
+        ("crs", meta.crs),
+        ("synthetic", "true" if meta.synthetic else "false"),
+        ("years", ",".join(str(y) for y in meta.years)),
+        ("attribution",
+         "; ".join(f"{s.name} ({s.licence}): {s.attribution}" for s in meta.sources)),
+        ("sources_json", json.dumps([s.model_dump() for s in meta.sources], ensure_ascii=False)),
+        ("notes", "\n".join(meta.notes)),
+        ("landcover_classes_json", json.dumps(meta.landcover_classes)),
+    ]
+    return pd.DataFrame(rows, columns=["key", "value"])
+
+
+def export_gpkg(region: Region, path: Path) -> Path:
+    """Export a region to one GeoPackage for GIS users (QGIS opens it directly).
+
+    Every non-empty spatial layer becomes a vector layer of the same name, ``indicators`` an
+    attribute table, ``region_metadata`` a key/value table carrying ``synthetic`` and the
+    attribution of every source, and the land-cover raster a raster table ``landcover``. The
+    file is written under a temporary name and renamed when complete.
+
+    Parameters
+    ----------
+    region : Region
+        The region to export.
+    path : Path
+        Target ``.gpkg`` file (replaced if it exists).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    import pyogrio
+
+    path = Path(path)
+    with atomic_file(path) as tmp:
+        pyogrio.write_dataframe(metadata_rows(region.meta), tmp, layer="region_metadata",
+                                driver="GPKG")
+        for layer in LAYERS:
+            frame = region.layer(layer.name)
+            if len(frame) == 0:
+                continue
+            if layer.is_spatial:
+                pyogrio.write_dataframe(gpd.GeoDataFrame(frame), tmp, layer=layer.name,
+                                        driver="GPKG", promote_to_multi=False)
+            else:
+                pyogrio.write_dataframe(pd.DataFrame(frame), tmp, layer=layer.name, driver="GPKG")
+        if region.landcover is not None:
+            rows, cols = region.landcover.classes.shape
+            with rasterio.open(tmp, "w", driver="GPKG", height=rows, width=cols, count=1,
+                               dtype="uint8", crs=CRS, transform=region.landcover.transform,
+                               RASTER_TABLE="landcover", APPEND_SUBDATASET="YES",
+                               TILE_FORMAT="PNG") as dst:
+                dst.write(region.landcover.classes, 1)
+    return path

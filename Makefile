@@ -1,0 +1,51 @@
+# groengezond — set-up is two commands: `make demo` and `make test`.
+# Every target installs what it needs into .venv first.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+BENCH_INHABITANTS ?= 1500000
+
+.PHONY: demo test lint typecheck pytest bench install clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+## demo: install, generate the synthetic demo region if missing, compute its baseline, serve
+demo: $(VENV)/.installed
+	$(VENV)/bin/groengezond demo
+
+## test: lint (ruff), type-check the core (mypy --strict) and run the whole test suite
+test: lint typecheck pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check src tests benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(VENV)/bin/mypy
+
+pytest: $(VENV)/.installed-test
+	$(VENV)/bin/pytest -q
+
+## bench: run every benchmarks/bench_*.py; results go to benchmarks/results/*.json
+bench: $(VENV)/.installed-bench
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

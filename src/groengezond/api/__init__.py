@@ -1,0 +1,5 @@
+"""The FastAPI app: thin routers over the services."""
+
+from groengezond.api.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,55 @@
+"""The FastAPI application: ``/health`` and ``/api/region`` over the default region.
+
+The web issue extends this with routers per concept; each router stays thin (parse, call one
+service, render). Bad input answers 422 with the same text the CLI prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from groengezond import __version__
+from groengezond.errors import InputError
+from groengezond.region.model import Region
+from groengezond.region.store import read_region
+from groengezond.services.region_info import describe_region
+
+
+def create_app(region_dir: Path) -> FastAPI:
+    """Build the app serving the region in ``region_dir``.
+
+    The region is read and validated once, at start-up; an invalid region stops the start with
+    the :class:`~groengezond.errors.InputError` that names every problem.
+
+    Parameters
+    ----------
+    region_dir : Path
+        Folder of the region to serve.
+    """
+    region: Region = read_region(region_dir)
+    summary = describe_region(region)
+    app = FastAPI(
+        title="groengezond",
+        version=__version__,
+        description="Health and green per neighbourhood, scenarios and their effects.",
+    )
+    app.state.region = region
+
+    @app.exception_handler(InputError)
+    async def _input_error(_: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={
+            "detail": exc.message, "problems": [p.__dict__ for p in exc.problems]})
+
+    @app.get("/health", summary="Liveness check")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "region": region.meta.name}
+
+    @app.get("/api/region", summary="Describe the region being served")
+    def api_region() -> dict[str, Any]:
+        return summary
+
+    return app

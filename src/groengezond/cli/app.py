@@ -1,0 +1,152 @@
+"""Commands about regions: synth, info, validate, export, serve and demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from groengezond.cli.common import console, err_console, progress_bar, report_errors
+from groengezond.errors import InputError
+from groengezond.region.store import export_gpkg, read_region, write_region
+from groengezond.services.region_info import describe_region
+from groengezond.settings import get_settings
+
+app = typer.Typer(
+    name="groengezond",
+    help="Health and green per neighbourhood: regions, access to green, monitor and scenarios.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+RegionArg = Annotated[Path, typer.Argument(help="Folder of a region (region.json + GeoParquet).")]
+
+
+@app.command()
+@report_errors
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder to write the region to (replaced).")],
+    inhabitants: Annotated[int, typer.Option(min=1_000, help="Number of inhabitants.")] = 150_000,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same region.")] = 42,
+) -> None:
+    """Generate a synthetic region (nothing in it is real) and write it to OUT."""
+    from groengezond.synth import generate_region
+
+    with progress_bar(f"Generating {inhabitants:,} inhabitants") as progress:
+        region = generate_region(inhabitants, seed, progress=progress)
+        progress("writing", 0.99)
+        write_region(region, out)
+    console.print(f"Wrote synthetic region '{region.meta.name}' to {out}")
+    _print_counts(describe_region(region))
+
+
+@app.command()
+@report_errors
+def info(
+    region: RegionArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Summarise a region: counts, years, sources with attribution, and warnings."""
+    summary = describe_region(read_region(region))
+    if as_json:
+        console.print_json(json.dumps(summary))
+        return
+    flag = "[bold yellow]SYNTHETIC[/]" if summary["synthetic"] else "real data"
+    console.print(f"[bold]{summary['name']}[/] ({flag}), {summary['inhabitants']:,} inhabitants, "
+                  f"CRS {summary['crs']}, years {', '.join(map(str, summary['years']))}")
+    _print_counts(summary)
+    sources = Table("source", "licence", "attribution", title="Sources")
+    for s in summary["sources"]:
+        sources.add_row(s["name"], s["licence"], s["attribution"])
+    console.print(sources)
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _print_counts(summary: dict[str, object]) -> None:
+    table = Table("layer", "rows", title="Contents")
+    counts = summary["counts"]
+    assert isinstance(counts, dict)
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+
+
+@app.command()
+@report_errors
+def validate(region: RegionArg) -> None:
+    """Check a region; print every problem (file, row, field, fix) and exit 2 if any."""
+    read_region(region)
+    console.print(f"[green]valid:[/] {region}")
+
+
+@app.command()
+@report_errors
+def export(
+    region: RegionArg,
+    out: Annotated[Path, typer.Option(help="File to write (e.g. region.gpkg).")],
+    format: Annotated[str, typer.Option("--format", help="Export format: gpkg.")] = "gpkg",
+) -> None:
+    """Export a region to one GeoPackage for QGIS and other GIS software."""
+    if format.lower() != "gpkg":
+        raise InputError.single("--format", "", "format", f"unknown format {format!r}",
+                                "use --format gpkg")
+    export_gpkg(read_region(region), out)
+    console.print(f"Wrote {out}")
+
+
+@app.command()
+@report_errors
+def serve(
+    region: Annotated[Path | None, typer.Argument(help="Region folder (default GG_REGION_DIR).")]
+    = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (default 8000).")] = None,
+) -> None:
+    """Serve the API for a region on http://HOST:PORT (docs at /docs)."""
+    import uvicorn
+
+    from groengezond.api import create_app
+
+    settings = get_settings()
+    folder = region or settings.region_dir
+    app_ = create_app(folder)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    err_console.print(f"Serving {folder} on http://{bind_host}:{bind_port} (API docs at /docs)")
+    uvicorn.run(app_, host=bind_host, port=bind_port, log_level="info")
+
+
+@app.command()
+@report_errors
+def demo(
+    region: Annotated[Path | None, typer.Option(help="Region folder (default GG_REGION_DIR).")]
+    = None,
+    inhabitants: Annotated[int, typer.Option(help="Size of the demo region.")] = 150_000,
+    seed: Annotated[int, typer.Option(help="Seed of the demo region.")] = 42,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after the baseline.")] = False,
+) -> None:
+    """Make the demo region if it is missing, compute its baseline and serve it."""
+    settings = get_settings()
+    folder = region or settings.region_dir
+    if (folder / "region.json").exists():
+        err_console.print(f"Using the region in {folder}")
+    else:
+        err_console.print(f"No region in {folder}: generating the synthetic demo region")
+        synth(out=folder, inhabitants=inhabitants, seed=seed)
+    from groengezond.services.baseline import compute_baseline
+
+    with progress_bar("Computing the baseline") as progress:
+        summary = compute_baseline(folder, progress=progress)
+    for line in summary:
+        console.print(line)
+    if not no_serve:
+        serve(folder, None, None)
+
+
+def main() -> None:
+    """Entry point of the ``groengezond`` console script."""
+    app()

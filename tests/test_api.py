@@ -1,0 +1,29 @@
+"""API: /health and /api/region describe the region being served."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from groengezond.api import create_app
+from groengezond.errors import InputError
+
+
+def test_health_and_region(tiny_dir: Path) -> None:
+    client = TestClient(create_app(tiny_dir))
+    assert client.get("/health").json()["status"] == "ok"
+    region = client.get("/api/region").json()
+    assert region["synthetic"] is True
+    assert region["crs"] == "EPSG:28992"
+    assert region["counts"]["addresses"] == 4
+    lon0, lat0, lon1, lat1 = region["bounds_wgs84"]
+    assert 4.0 < lon0 < lon1 < 6.0 and 51.5 < lat0 < lat1 < 52.5  # RD New maps into NL
+    assert any("synthetic" in w for w in region["warnings"])
+
+
+def test_invalid_region_refuses_to_start(tiny_dir: Path) -> None:
+    (tiny_dir / "areas.parquet").write_bytes(b"garbage")
+    with pytest.raises(InputError, match=r"areas\.parquet"):
+        create_app(tiny_dir)
