@@ -30,7 +30,8 @@ RegionArg = Annotated[Path, typer.Argument(help="Folder of a region (region.json
 @report_errors
 def synth(
     out: Annotated[Path, typer.Option(help="Folder to write the region to (replaced).")],
-    inhabitants: Annotated[int, typer.Option(min=1_000, help="Number of inhabitants.")] = 150_000,
+    inhabitants: Annotated[int, typer.Option(min=2_000, max=5_000_000,
+                                            help="Number of inhabitants.")] = 150_000,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same region.")] = 42,
 ) -> None:
     """Generate a synthetic region (nothing in it is real) and write it to OUT."""
@@ -145,6 +146,22 @@ def demo(
         console.print(line)
     if not no_serve:
         serve(folder, None, None)
+
+
+def _register_commands() -> None:
+    """Attach the commands that live in their own modules (one per concept)."""
+    from groengezond.cli.access_cmd import access_command
+    from groengezond.cli.build_cmd import build_command
+    from groengezond.cli.catalogue_cmd import catalogue_app
+    from groengezond.cli.fetch_cmd import fetch_command
+
+    app.command("access")(access_command)
+    app.command("build")(build_command)
+    app.command("fetch")(fetch_command)
+    app.add_typer(catalogue_app, name="catalogue")
+
+
+_register_commands()
 
 
 def main() -> None:
