@@ -1,0 +1,79 @@
+"""Benchmark of the importers: building gemeente Utrecht from the real data in ../shared/data.
+
+Result ``build_utrecht``: :func:`groengezond.services.build.build_to_folder` with
+``examples/utrecht-sources.yaml`` (KWB 2023 + 2024, 2016 wijk polygons, RIVM and
+Gezondheidsmonitor health, OSM green, trees and cycleways, residents on a lattice), including
+the atomic write and the full validation of the region read back. Median of at least 3 runs
+after one warm-up; peak memory from tracemalloc in a separate run. Also the importers alone:
+``read_kwb_2023``, ``read_osm_green``, ``read_osm_trees``, ``read_osm_network``.
+
+Skipped with a message (exit 0, nothing written) when ../shared/data is absent.
+
+Run: ``.venv/bin/python benchmarks/bench_import.py [--runs R]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import Report, peak_mem_mb, time_runs
+from groengezond.region.store import read_region
+from groengezond.services.build import build_to_folder
+from groengezond.sources.cbs import read_kwb
+from groengezond.sources.osm import read_green, read_network, read_trees
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+CONFIG = REPO / "examples" / "utrecht-sources.yaml"
+
+
+def main(argv: list[str] | None = None) -> Path | None:
+    """Time the Utrecht build and write ``benchmarks/results/import.json``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if not SHARED.exists():
+        print(f"bench_import: skipped, the shared real data is not at {SHARED}")
+        return None
+    runs = max(args.runs, 3)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "utrecht"
+
+        def build() -> None:
+            build_to_folder(CONFIG, out)
+
+        timing = time_runs(build, runs=runs)
+        memory = peak_mem_mb(build)
+        region = read_region(out)
+    report = Report("import", workload={
+        "region": "gemeente Utrecht (shared/data: KWB 2023+2024, wijken 2016, RIVM, OSM)",
+        "inhabitants": region.inhabitants, "areas": len(region.areas),
+        "indicators": len(region.indicators), "addresses": len(region.addresses),
+        "green": len(region.green), "trees": len(region.trees),
+        "nodes": len(region.network_nodes), "edges": len(region.network_edges)})
+    report.add("build_utrecht", **timing, peak_mem_mb=round(memory, 1))
+    for name, fn in (
+            ("read_kwb_2023", lambda: read_kwb(SHARED / "cbs_kwb" /
+                                               "kwb2023_gemeente_utrecht.csv")),
+            ("read_osm_green", lambda: read_green(SHARED / "green" /
+                                                  "osm_groen_utrecht_stad.geojson")),
+            ("read_osm_trees", lambda: read_trees(SHARED / "green" /
+                                                  "osm_bomen_utrecht_stad.geojson")),
+            ("read_osm_network", lambda: read_network(SHARED / "network" /
+                                                      "osm_fietspaden_utrecht_stad.geojson"))):
+        report.add(name, **time_runs(fn, runs=runs))
+    path = report.write()
+    for row in report.results:
+        print(f"{row['name']}: median {row['median_s']:.3f} s over {row['runs']} runs"
+              + (f", peak {row['peak_mem_mb']} MB" if "peak_mem_mb" in row else ""))
+    print(f"wrote {path}")
+    return path
+
+
+if __name__ == "__main__":
+    main()
