@@ -143,7 +143,7 @@ def demo(
     with progress_bar("Computing the baseline") as progress:
         summary = compute_baseline(folder, progress=progress)
     for line in summary:
-        console.print(line)
+        console.print(line, markup=False, highlight=False)
     if not no_serve:
         serve(folder, None, None)
 

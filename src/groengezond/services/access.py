@@ -208,7 +208,7 @@ def compute_access(region: Region, options: AccessOptions | None = None,
         for key in ("within_300m_network", "within_300m_euclidean", "meets_3_trees",
                     "meets_30_canopy", "meets_300_green", "meets_3_30_300",
                     "green_network_m", "green_euclidean_m", "supply_m2_per_inhabitant",
-                    "green_m2_per_inhabitant_500m"):
+                    "green_m2_per_inhabitant_500m", "meets_green_norm_500m"):
             summary[key] = float(row[key])
     say("done", 1.0)
     return AccessResult(addr_out, areas_out, summary, opts)
@@ -246,7 +246,10 @@ def summary_rows(result: AccessResult) -> list[tuple[str, str, str]]:
          f"{o.supply_radius_m:g} m, {o.supply_decay}"),
         ("green per inhabitant within 500 m",
          "-" if "green_m2_per_inhabitant_500m" not in s
-         else f"{s['green_m2_per_inhabitant_500m']:,.1f} m²", f"norm {o.green_norm_m2:g} m²"),
+         else f"{s['green_m2_per_inhabitant_500m']:,.1f} m²",
+         "region mean = counted green / residents (2SFCA conserves supply)"),
+        (f"residents with ≥ {o.green_norm_m2:g} m² within 500 m", pct("meets_green_norm_500m"),
+         "InVEST norm, to be checked"),
     ]
 
 
