@@ -40,8 +40,11 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 
+# The participation tests run against SQLite and a real PostgreSQL server, which
+# scripts/postgres.sh installs (Debian's package) and starts on 127.0.0.1:55432.
 pytest: $(VENV)/.installed-test
-	$(VENV)/bin/pytest -q
+	GG_TEST_POSTGRES_URL="$${GG_TEST_POSTGRES_URL:-$$(scripts/postgres.sh start)}" \
+		$(VENV)/bin/pytest -q
 
 ## bench: run every benchmarks/bench_*.py; results go to benchmarks/results/*.json
 bench: $(VENV)/.installed-bench

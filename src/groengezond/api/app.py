@@ -13,10 +13,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from groengezond import __version__
+from groengezond.api.participation import participation_router
+from groengezond.api.security import install_security
 from groengezond.errors import InputError
+from groengezond.participation.db import Database
 from groengezond.region.model import Region
 from groengezond.region.store import read_region
 from groengezond.services.region_info import describe_region
+from groengezond.settings import get_settings
 
 
 def create_app(region_dir: Path) -> FastAPI:
@@ -38,6 +42,8 @@ def create_app(region_dir: Path) -> FastAPI:
         description="Health and green per neighbourhood, scenarios and their effects.",
     )
     app.state.region = region
+    install_security(app)
+    app.include_router(participation_router(Database.from_url(get_settings().database_url)))
 
     @app.exception_handler(InputError)
     async def _input_error(_: Request, exc: InputError) -> JSONResponse:

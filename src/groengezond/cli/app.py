@@ -155,12 +155,14 @@ def _register_commands() -> None:
     from groengezond.cli.catalogue_cmd import catalogue_app
     from groengezond.cli.fetch_cmd import fetch_command
     from groengezond.cli.monitor_cmd import monitor_command
+    from groengezond.cli.participation_cmd import participation_app
 
     app.command("access")(access_command)
     app.command("build")(build_command)
     app.command("fetch")(fetch_command)
     app.command("monitor")(monitor_command)
     app.add_typer(catalogue_app, name="catalogue")
+    app.add_typer(participation_app, name="participation")
 
 
 _register_commands()

@@ -1,0 +1,528 @@
+"""The participation API under ``/api/participation``: thin routes over the service.
+
+Who may do what (checked on every write route; :data:`ACCESS` lists them and a test holds
+every write route of the app to it):
+
+- **public** (no credentials): read field labs, published scenarios, approved comments and
+  disclosure-controlled results; get a resident token; report a comment; log in.
+- **resident** (``X-Resident-Token`` header): rate, comment, answer the survey; see, change
+  and delete only their own input (``GET``/``DELETE /me``).
+- **staff** (``Authorization: Bearer <token>`` or the session cookie plus the
+  ``X-CSRF-Token`` header): planners run field labs and scenarios and export, moderators
+  moderate, admins do everything and create accounts.
+
+Errors: bad input 422 with a readable message naming the field and the fix (never echoing
+the input), no credentials 401, wrong role or CSRF failure 403, unknown 404, conflicts 409
+(a second rating, a closed field lab), too many requests 429, database unavailable 503 with
+``Retry-After`` (safe to retry with the same ``Idempotency-Key``).
+
+Answers are JSON in which ``<``, ``>`` and ``&`` are escaped (``\\u003c``...), so text written
+by residents can never be read as HTML even by a careless client; web clients must still
+render it as text.
+"""
+
+# No ``from __future__ import annotations``: FastAPI must evaluate the route annotations,
+# which use dependencies built inside participation_router.
+import json
+import tempfile
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy import exc as sa_exc
+from starlette.background import BackgroundTask
+
+from groengezond import __version__
+from groengezond.errors import InputError, Problem
+from groengezond.participation import moderation, results
+from groengezond.participation.config import ParticipationSettings, participation_settings
+from groengezond.participation.db import Database
+from groengezond.participation.errors import (
+    ParticipationError,
+    TooManyRequestsError,
+    UnauthorizedError,
+)
+from groengezond.participation.export import export_field_lab
+from groengezond.participation.moderation import reporter_pseudonym
+from groengezond.participation.schemas import (
+    SURVEY_QUESTIONS,
+    CommentIn,
+    CommentOut,
+    Decision,
+    FieldLabIn,
+    FieldLabOut,
+    FieldLabPatch,
+    LoginIn,
+    LoginOut,
+    ModerationItem,
+    MyInput,
+    RatingIn,
+    RatingOut,
+    ReportIn,
+    ResidentTokenOut,
+    ScenarioIn,
+    ScenarioOut,
+    StaffOut,
+    SurveyIn,
+    SurveyOut,
+    UserIn,
+    UserOut,
+)
+from groengezond.participation.security import (
+    Passwords,
+    RateLimiter,
+    Staff,
+    authenticate,
+    check_csrf,
+    create_user,
+    login,
+    logout,
+    require_role,
+)
+from groengezond.participation.service import Participation, Submitted, utc_now
+
+PREFIX = "/api/participation"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+ACCESS: dict[tuple[str, str], str] = {
+    ("POST", "/auth/login"): "public",
+    ("POST", "/auth/logout"): "staff",
+    ("POST", "/users"): "admin",
+    ("POST", "/field-labs"): "planner",
+    ("PATCH", "/field-labs/{lab_id}"): "planner",
+    ("POST", "/field-labs/{lab_id}/scenarios"): "planner",
+    ("DELETE", "/field-labs/{lab_id}/scenarios/{scenario_id}"): "planner",
+    ("POST", "/field-labs/{lab_id}/residents"): "public",
+    ("DELETE", "/me"): "resident",
+    ("POST", "/field-labs/{lab_id}/scenarios/{scenario_id}/ratings"): "resident",
+    ("PUT", "/ratings/{rating_id}"): "resident",
+    ("DELETE", "/ratings/{rating_id}"): "resident",
+    ("POST", "/field-labs/{lab_id}/comments"): "resident",
+    ("PUT", "/comments/{comment_id}"): "resident",
+    ("DELETE", "/comments/{comment_id}"): "resident",
+    ("POST", "/comments/{comment_id}/reports"): "public",
+    ("POST", "/field-labs/{lab_id}/survey-responses"): "resident",
+    ("PUT", "/survey-responses/{response_id}"): "resident",
+    ("DELETE", "/survey-responses/{response_id}"): "resident",
+    ("POST", "/moderation/comments/{comment_id}/approve"): "moderator",
+    ("POST", "/moderation/comments/{comment_id}/reject"): "moderator",
+    ("POST", "/moderation/comments/{comment_id}/hide"): "moderator",
+}
+"""Every write route (method, path under the prefix) and who may call it: ``public``,
+``resident``, ``staff`` (any role) or a role (admin may always)."""
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON with ``<``, ``>``, ``&`` and the JavaScript line separators escaped."""
+
+    def render(self, content: Any) -> bytes:
+        """Serialise strictly (no NaN) and escape characters HTML would interpret."""
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                        ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+            text = text.replace(ch, esc)
+        return text.encode("utf-8")
+
+
+_FIXES = {
+    "missing": "add it", "extra_forbidden": "remove it (the field is not known)",
+    "json_invalid": "send valid JSON", "int_type": "give a whole number",
+    "bool_type": "give true or false", "float_type": "give a number",
+    "date_from_datetime_parsing": "give a date as YYYY-MM-DD",
+    "string_pattern_mismatch": "use the format described in the API docs (/docs)",
+}
+
+
+def _fix(err: dict[str, Any]) -> tuple[str, str]:
+    kind, msg, ctx = err.get("type", ""), str(err.get("msg", "")), err.get("ctx") or {}
+    if kind == "value_error":
+        text = msg.removeprefix("Value error, ")
+        head, _, tail = text.partition("; ")
+        return head, tail or "see the API docs (/docs)"
+    if kind == "string_too_long":
+        return msg, f"shorten it to at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return msg, f"write at least {ctx.get('min_length')} characters"
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return msg, "give a value in the allowed range (see /docs)"
+    if kind == "literal_error":
+        return msg, f"use one of {ctx.get('expected')}"
+    return msg, _FIXES.get(kind, "see the API docs (/docs) for what is allowed")
+
+
+def validation_problems(errors: list[dict[str, Any]]) -> list[Problem]:
+    """Turn pydantic errors into readable problems (field named, input never echoed)."""
+    out = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ())]
+        part = loc[0] if loc and loc[0] in ("body", "query", "path", "header") else "body"
+        field = ".".join(loc[1:]) if loc and loc[0] == part else ".".join(loc)
+        problem, fix = _fix(err)
+        out.append(Problem(f"request {part}", "", field, problem, fix))
+    return out or [Problem("request", "", "", "the request is not valid", "see /docs")]
+
+
+def _error(status: int, detail: str, headers: dict[str, str] | None = None,
+           problems: list[Problem] | None = None) -> SafeJSONResponse:
+    content: dict[str, Any] = {"detail": detail}
+    if problems is not None:
+        content["problems"] = [p.__dict__ for p in problems]
+    return SafeJSONResponse(content, status_code=status, headers=headers)
+
+
+class ParticipationRoute(APIRoute):
+    """A route that answers the participation errors with their status and a clear message."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the handler: errors -> 401/403/404/409/422/429/503 JSON answers."""
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ParticipationError as exc:
+                return _error(exc.status, exc.message, exc.headers)
+            except InputError as exc:
+                return _error(422, exc.message, problems=list(exc.problems))
+            except RequestValidationError as exc:
+                problems = validation_problems(list(exc.errors()))
+                return _error(422, "\n".join(map(str, problems)), problems=problems)
+            except sa_exc.IntegrityError:
+                return _error(409, "the request conflicts with stored data; reload and retry")
+            except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                    sa_exc.DisconnectionError):
+                return _error(503, "the database is unavailable for a moment; retry (with the "
+                                   "same Idempotency-Key)", {"Retry-After": "1"})
+
+        return guarded
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key",
+                                              pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+
+
+def resident_token(token: Annotated[str | None, Header(alias="X-Resident-Token",
+                                                       max_length=128)] = None) -> str:
+    """The resident token header; 401 before anything else when it is missing."""
+    if not token:
+        raise UnauthorizedError(
+            "this needs your resident token in the X-Resident-Token header; get one with "
+            "POST /api/participation/field-labs/{id}/residents")
+    return token
+
+
+ResidentToken = Annotated[str, Depends(resident_token)]
+
+
+def participation_router(db: Database, settings: ParticipationSettings | None = None,
+                         clock: Callable[[], datetime] | None = None,
+                         limiter: RateLimiter | None = None) -> APIRouter:
+    """Build the participation routes over ``db`` (prefix ``/api/participation``).
+
+    Parameters
+    ----------
+    db : Database
+        The participation database (already migrated: ``Database.from_url`` does it).
+    settings : ParticipationSettings, optional
+        Defaults to the ``GG_PARTICIPATION_*`` environment.
+    clock : callable, optional
+        Current time (aware datetime); tests pass a fixed clock.
+    limiter : RateLimiter, optional
+        Rate limiter (a fresh in-process one by default).
+    """
+    cfg = settings or participation_settings()
+    svc = Participation(db, cfg, clock or utc_now)
+    passwords = Passwords(cfg)
+    limits = limiter or RateLimiter(enabled=cfg.rate_limit_enabled)
+    session_cookie = "__Host-gg_session" if cfg.cookie_secure else "gg_session"
+    csrf_cookie = "__Host-gg_csrf" if cfg.cookie_secure else "gg_csrf"
+    router = APIRouter(prefix=PREFIX, tags=["participation"], route_class=ParticipationRoute,
+                       default_response_class=SafeJSONResponse)
+
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def limited(bucket: str, what: str) -> Callable[[Request], None]:
+        limit = getattr(cfg, f"{bucket}_limit")
+
+        def dep(request: Request) -> None:
+            limits.take(bucket, client(request), limit, what)
+
+        return dep
+
+    write_limit = Depends(limited("write", "submissions"))
+
+    def current_staff(request: Request) -> Staff | None:
+        auth = request.headers.get("authorization", "")
+        if auth:
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise UnauthorizedError("use 'Authorization: Bearer <token>' from /auth/login")
+            return authenticate(db, token.strip(), svc.now())
+        cookie = request.cookies.get(session_cookie)
+        if not cookie:
+            return None
+        staff = authenticate(db, cookie, svc.now())
+        if request.method not in SAFE_METHODS:
+            check_csrf(staff, request.headers.get("x-csrf-token"),
+                       request.cookies.get(csrf_cookie))
+        return staff
+
+    def role(*roles: str) -> Any:
+        def dep(staff: Annotated[Staff | None, Depends(current_staff)]) -> Staff:
+            return require_role(staff, *roles) if roles else require_role(
+                staff, "planner", "moderator")
+
+        return Depends(dep)
+
+    def created(sub: Submitted, response: Response) -> Any:
+        response.status_code = 201
+        if sub.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return sub.body
+
+    # ------------------------------------------------------------------------ staff
+    @router.post("/auth/login", response_model=LoginOut, summary="Log in (staff)",
+                 dependencies=[Depends(limited("login", "login attempts"))])
+    def login_route(body: LoginIn, response: Response) -> LoginOut:
+        who = body.username.lower()
+        if limits.exhausted("login_user", who, cfg.login_failures_per_user):
+            raise TooManyRequestsError("too many failed logins for this user; wait a few minutes",
+                                       headers={"Retry-After": "120"})
+        try:
+            res = login(db, passwords, body.username, body.password, svc.now(),
+                        cfg.session_hours)
+        except UnauthorizedError:
+            with suppress(TooManyRequestsError):
+                limits.take("login_user", who, cfg.login_failures_per_user, "failed logins")
+            raise
+        age = int(cfg.session_hours * 3600)
+        response.set_cookie(session_cookie, res.token, max_age=age, httponly=True,
+                            secure=cfg.cookie_secure, samesite="strict", path="/")
+        response.set_cookie(csrf_cookie, res.csrf_token, max_age=age, httponly=False,
+                            secure=cfg.cookie_secure, samesite="strict", path="/")
+        return LoginOut(username=res.staff.username, role=res.staff.role,  # type: ignore[arg-type]
+                        token=res.token, csrf_token=res.csrf_token, expires_at=res.expires_at)
+
+    @router.post("/auth/logout", status_code=204, summary="Log out (staff)")
+    def logout_route(staff: Annotated[Staff, role()], response: Response) -> None:
+        logout(db, staff)
+        response.delete_cookie(session_cookie, path="/")
+        response.delete_cookie(csrf_cookie, path="/")
+
+    @router.get("/auth/me", response_model=StaffOut, summary="Who is logged in")
+    def me_staff(staff: Annotated[Staff, role()]) -> StaffOut:
+        return StaffOut(username=staff.username, role=staff.role)  # type: ignore[arg-type]
+
+    @router.post("/users", response_model=UserOut, status_code=201,
+                 summary="Create a staff account (admin)", dependencies=[write_limit])
+    def create_user_route(body: UserIn, staff: Annotated[Staff, role("admin")]) -> UserOut:
+        uid = create_user(db, passwords, body.username, body.password, body.role, svc.now())
+        return UserOut(id=uid, username=body.username, role=body.role, active=True)
+
+    # ------------------------------------------------------------------- field labs
+    @router.get("/field-labs", response_model=list[FieldLabOut], summary="List field labs")
+    def list_labs() -> list[FieldLabOut]:
+        return svc.list_field_labs()
+
+    @router.post("/field-labs", response_model=FieldLabOut, status_code=201,
+                 summary="Open a field lab (planner)", dependencies=[write_limit])
+    def create_lab(body: FieldLabIn, staff: Annotated[Staff, role("planner")]) -> FieldLabOut:
+        return svc.create_field_lab(staff, body)
+
+    @router.get("/field-labs/{lab_id}", response_model=FieldLabOut, summary="One field lab")
+    def get_lab(lab_id: int) -> FieldLabOut:
+        return svc.get_field_lab(lab_id)
+
+    @router.patch("/field-labs/{lab_id}", response_model=FieldLabOut,
+                  summary="Change a field lab or its period (planner)", dependencies=[write_limit])
+    def patch_lab(lab_id: int, body: FieldLabPatch,
+                  staff: Annotated[Staff, role("planner")]) -> FieldLabOut:
+        return svc.update_field_lab(staff, lab_id, body)
+
+    @router.post("/field-labs/{lab_id}/scenarios", response_model=ScenarioOut, status_code=201,
+                 summary="Publish a scenario (planner)", dependencies=[write_limit])
+    def publish(lab_id: int, body: ScenarioIn,
+                staff: Annotated[Staff, role("planner")]) -> ScenarioOut:
+        return svc.publish_scenario(staff, lab_id, body)
+
+    @router.get("/field-labs/{lab_id}/scenarios/{scenario_id}", response_model=ScenarioOut,
+                summary="A published scenario with its snapshot")
+    def get_scenario(lab_id: int, scenario_id: int) -> ScenarioOut:
+        return svc.get_scenario(lab_id, scenario_id)
+
+    @router.delete("/field-labs/{lab_id}/scenarios/{scenario_id}", status_code=204,
+                   summary="Withdraw a scenario (planner)", dependencies=[write_limit])
+    def withdraw(lab_id: int, scenario_id: int, staff: Annotated[Staff, role("planner")]) -> None:
+        svc.withdraw_scenario(staff, lab_id, scenario_id)
+
+    @router.get("/field-labs/{lab_id}/survey", summary="The survey questions and buurten")
+    def survey_questions(lab_id: int) -> dict[str, Any]:
+        lab = svc.get_field_lab(lab_id)
+        return {"field_lab_id": lab_id, "buurten": [b.model_dump() for b in lab.buurten],
+                "questions": list(SURVEY_QUESTIONS)}
+
+    # -------------------------------------------------------------------- residents
+    @router.post("/field-labs/{lab_id}/residents", response_model=ResidentTokenOut,
+                 status_code=201, summary="Get a private resident token (no account)",
+                 dependencies=[Depends(limited("token", "new resident tokens"))])
+    def new_resident(lab_id: int) -> ResidentTokenOut:
+        return svc.new_resident(lab_id)
+
+    @router.get("/me", response_model=MyInput, summary="All my input (resident)")
+    def my_input(token: ResidentToken) -> MyInput:
+        return svc.my_input(token)
+
+    @router.delete("/me", summary="Erase me and all my input (resident)",
+                   dependencies=[write_limit])
+    def erase_me(token: ResidentToken) -> dict[str, int]:
+        return svc.erase_me(token)
+
+    @router.post("/field-labs/{lab_id}/scenarios/{scenario_id}/ratings",
+                 response_model=RatingOut, status_code=201, summary="Rate a scenario (resident)",
+                 dependencies=[write_limit])
+    def rate(lab_id: int, scenario_id: int, body: RatingIn, response: Response,
+             token: ResidentToken, key: IdempotencyKey = None) -> Any:
+        return created(svc.rate(token, lab_id, scenario_id, body, key), response)
+
+    @router.put("/ratings/{rating_id}", response_model=RatingOut,
+                summary="Change my rating (resident)", dependencies=[write_limit])
+    def update_rating(rating_id: int, body: RatingIn, token: ResidentToken) -> RatingOut:
+        return svc.update_rating(token, rating_id, body)
+
+    @router.delete("/ratings/{rating_id}", status_code=204, summary="Delete my rating",
+                   dependencies=[write_limit])
+    def delete_rating(rating_id: int, token: ResidentToken) -> None:
+        svc.delete_rating(token, rating_id)
+
+    @router.post("/field-labs/{lab_id}/comments", response_model=CommentOut, status_code=201,
+                 summary="Pin a comment on the map (resident)", dependencies=[write_limit])
+    def comment(lab_id: int, body: CommentIn, response: Response, token: ResidentToken,
+                key: IdempotencyKey = None) -> Any:
+        return created(svc.comment(token, lab_id, body, key), response)
+
+    @router.get("/field-labs/{lab_id}/comments", summary="Approved comments (GeoJSON, EPSG:4326)")
+    def public_comments(lab_id: int, scenario_id: int | None = None) -> dict[str, Any]:
+        return svc.public_comments(lab_id, scenario_id)
+
+    @router.put("/comments/{comment_id}", response_model=CommentOut,
+                summary="Change my comment (back to moderation)", dependencies=[write_limit])
+    def update_comment(comment_id: int, body: CommentIn,
+                       token: ResidentToken) -> CommentOut:
+        return svc.update_comment(token, comment_id, body)
+
+    @router.delete("/comments/{comment_id}", status_code=204, summary="Delete my comment",
+                   dependencies=[write_limit])
+    def delete_comment(comment_id: int, token: ResidentToken) -> None:
+        svc.delete_comment(token, comment_id)
+
+    @router.post("/comments/{comment_id}/reports", status_code=202,
+                 summary="Report an abusive comment (anyone)",
+                 dependencies=[Depends(limited("report", "reports"))])
+    def report(comment_id: int, body: ReportIn, request: Request) -> dict[str, str]:
+        reporter = reporter_pseudonym(cfg.report_secret, client(request))
+        return moderation.report(db, comment_id, reporter, body.reason, cfg.report_threshold,
+                                 svc.now())
+
+    @router.post("/field-labs/{lab_id}/survey-responses", response_model=SurveyOut,
+                 status_code=201, summary="Answer the survey (resident)",
+                 dependencies=[write_limit])
+    def answer(lab_id: int, body: SurveyIn, response: Response, token: ResidentToken,
+               key: IdempotencyKey = None) -> Any:
+        return created(svc.answer_survey(token, lab_id, body, key), response)
+
+    @router.put("/survey-responses/{response_id}", response_model=SurveyOut,
+                summary="Change my survey answers", dependencies=[write_limit])
+    def update_survey(response_id: int, body: SurveyIn,
+                      token: ResidentToken) -> SurveyOut:
+        return svc.update_survey(token, response_id, body)
+
+    @router.delete("/survey-responses/{response_id}", status_code=204,
+                   summary="Delete my survey answers", dependencies=[write_limit])
+    def delete_survey(response_id: int, token: ResidentToken) -> None:
+        svc.delete_survey(token, response_id)
+
+    # ------------------------------------------------------------------- moderation
+    @router.get("/moderation/queue", response_model=list[ModerationItem],
+                summary="Comments waiting for moderation (moderator)")
+    def mod_queue(staff: Annotated[Staff, role("moderator")], field_lab_id: int | None = None,
+                  include_reviewed: bool = False,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> list[ModerationItem]:
+        return moderation.queue(db, staff, field_lab_id, include_reviewed, limit, offset)
+
+    def decision(action: Literal["approve", "reject", "hide"]) -> None:
+        @router.post(f"/moderation/comments/{{comment_id}}/{action}",
+                     response_model=ModerationItem, summary=f"{action.title()} a comment "
+                     "(moderator)", name=f"moderation_{action}", dependencies=[write_limit])
+        def decide(comment_id: int, staff: Annotated[Staff, role("moderator")],
+                   body: Decision | None = None) -> ModerationItem:
+            reason = body.reason if body else None
+            return moderation.decide(db, staff, comment_id, action, reason, svc.now())
+
+    for action in ("approve", "reject", "hide"):
+        decision(action)  # type: ignore[arg-type]
+
+    # ---------------------------------------------------------------------- results
+    @router.get("/field-labs/{lab_id}/results", response_model=results.FieldLabResults,
+                summary="Results with disclosure control")
+    def lab_results(lab_id: int) -> results.FieldLabResults:
+        return results.field_lab_results(db, lab_id, cfg.min_respondents)
+
+    @router.get("/field-labs/{lab_id}/indicators",
+                summary="Survey results as Monitor indicator rows (long form)")
+    def indicators(lab_id: int) -> list[dict[str, Any]]:
+        frame = results.indicator_rows(db, lab_id, cfg.min_respondents)
+        rows: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None) \
+            .to_dict("records")
+        return rows
+
+    @router.get("/field-labs/{lab_id}/export", summary="Download results (planner)",
+                response_class=FileResponse)
+    def export(lab_id: int, staff: Annotated[Staff, role("planner")],
+               format: Literal["csv", "gpkg", "html"] = "csv") -> FileResponse:
+        folder = Path(tempfile.mkdtemp(prefix="gg-export-"))
+        out = export_field_lab(db, lab_id, folder / f"field-lab-{lab_id}.{format}",
+                               cfg.min_respondents)
+        media = {"csv": "text/csv", "gpkg": "application/geopackage+sqlite3",
+                 "html": "text/html"}[format]
+        return FileResponse(out, media_type=media, filename=out.name,
+                            background=BackgroundTask(_remove_tree, folder))
+
+    return router
+
+
+def _remove_tree(folder: Path) -> None:
+    for f in folder.iterdir():
+        f.unlink(missing_ok=True)
+    folder.rmdir()
+
+
+def participation_app(db: Database, settings: ParticipationSettings | None = None,
+                      clock: Callable[[], datetime] | None = None,
+                      limiter: RateLimiter | None = None) -> FastAPI:
+    """A standalone app with only the participation routes (tests, benchmark, embedding)."""
+    from groengezond.api.security import install_security
+
+    app = FastAPI(title="groengezond participation", version=__version__)
+    install_security(app)
+    app.include_router(participation_router(db, settings, clock, limiter))
+
+    @app.get("/health", summary="Liveness check")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__, "database": db.backend}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory``: database from ``GG_DATABASE_URL``, migrated on start."""
+    from groengezond.settings import get_settings
+
+    return participation_app(Database.from_url(get_settings().database_url))

@@ -1,0 +1,1 @@
+"""Alembic migrations of the participation tables (run by ``Database.migrate``)."""
