@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 BENCH_INHABITANTS ?= 1500000
 
-.PHONY: demo test lint typecheck pytest bench install clean
+.PHONY: demo test lint typecheck pytest bench install clean web e2e
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,30 @@ $(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
 
 install: $(VENV)/.installed
 
+WEB_SRC  := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+            web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+WEB_DIST := src/groengezond/web_dist/index.html
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_DIST): web/node_modules/.installed $(WEB_SRC)
+	cd web && npm run build
+
+## web: build the front end (npm ci, tsc, vite) into src/groengezond/web_dist/
+web: $(WEB_DIST)
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+/usr/bin/chromium:
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+## e2e: browser tests only
+e2e: $(VENV)/.installed-test $(WEB_DIST) /usr/bin/chromium
+	$(VENV)/bin/pytest -q tests/e2e
+
 ## demo: install, generate the synthetic demo region if missing, compute its baseline, serve
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed $(WEB_DIST)
 	$(VENV)/bin/groengezond demo
 
 ## test: lint (ruff), type-check the core (mypy --strict) and run the whole test suite
@@ -42,13 +64,13 @@ typecheck: $(VENV)/.installed-test
 
 # The participation tests run against SQLite and a real PostgreSQL server, which
 # scripts/postgres.sh installs (Debian's package) and starts on 127.0.0.1:55432.
-pytest: $(VENV)/.installed-test
+pytest: $(VENV)/.installed-test $(WEB_DIST) /usr/bin/chromium
 	GG_TEST_POSTGRES_URL="$${GG_TEST_POSTGRES_URL:-$$(scripts/postgres.sh start)}" \
 		$(VENV)/bin/pytest -q
 
 ## bench: run every benchmarks/bench_*.py; results go to benchmarks/results/*.json
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench $(WEB_DIST) /usr/bin/chromium
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache web/node_modules src/groengezond/web_dist

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from groengezond import __version__
+from groengezond.api.app_web import mount_web
 from groengezond.api.participation import participation_router
 from groengezond.api.security import install_security
 from groengezond.errors import InputError
@@ -58,4 +59,5 @@ def create_app(region_dir: Path) -> FastAPI:
     def api_region() -> dict[str, Any]:
         return summary
 
+    mount_web(app, region, region_dir)
     return app

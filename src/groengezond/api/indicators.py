@@ -1,0 +1,301 @@
+"""The Monitor over HTTP: indicators per area and year, trends and the health gap.
+
+Thin over :mod:`groengezond.services.monitor`: the Monitor's tables are computed once (on the
+first request, or in the background at start-up) and only their published, disclosure-
+controlled form (:func:`~groengezond.services.monitor.publish_all`) is ever served: a
+suppressed value is ``null`` with ``suppressed: true`` and the reason.
+
+- ``/api/indicators``: the indicators the region has, with names (nl, en), unit, direction,
+  years and levels.
+- ``/api/indicators/{id}/values?level=&year=``: one value per area (with its interval, rank,
+  quartile) for the map.
+- ``/api/indicators/{id}/areas/{code}``: one area over the years, its trend and its rank.
+- ``/api/indicators/{id}/inequality?level=``: SII and RII with intervals, the gap between the
+  most and least deprived fifth, the gap between the best and worst area, each per year, and
+  the trend of the gap.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from groengezond.api.areas import find_area
+from groengezond.api.context import WebContext, get_context
+from groengezond.api.geojson import Payload, json_bytes, records
+from groengezond.api.problems import ReadableRoute
+from groengezond.errors import InputError
+from groengezond.indicators.registry import Indicator, Registry, load_registry
+from groengezond.services import monitor as monitor_service
+
+router = APIRouter(prefix="/api/indicators", tags=["monitor"], route_class=ReadableRoute)
+
+Level = Literal["buurt", "wijk", "gemeente", "region"]
+Ctx = Annotated[WebContext, Depends(get_context)]
+JSON = "application/json"
+API_SIMS = 10_000
+"""Simulations behind the SII/RII intervals served by the API (the CLI default is 100,000;
+10,000 keeps the start-up of the server short and the interval ends stable to about 1 %)."""
+
+VALUE_FIELDS = ("area_code", "name", "value", "lower", "upper", "suppressed",
+                "suppression_reason", "quartile", "persons")
+TREND_FIELDS = ("n_years", "first_year", "last_year", "slope_per_year", "slope_lower",
+                "slope_upper", "change", "significant", "direction", "arrow", "colour",
+                "suppressed", "suppression_reason")
+INEQUALITY_FIELDS = ("year", "ranking", "ranking_year", "n_areas", "mean", "sii", "sii_lower",
+                     "sii_upper", "rii", "rii_lower", "rii_upper", "quintile_most_deprived",
+                     "quintile_least_deprived", "gap", "gap_lower", "gap_upper", "ratio",
+                     "ratio_lower", "ratio_upper", "suppressed", "suppression_reason")
+GAP_FIELDS = ("year", "best_code", "best_name", "worst_code", "worst_name", "best_value",
+              "worst_value", "gap", "gap_lower", "gap_upper", "significant", "suppressed",
+              "suppression_reason")
+
+
+@dataclass(frozen=True, eq=False)
+class MonitorData:
+    """The Monitor's tables for the served region: published tables and what ranks them."""
+
+    registry: Registry
+    tables: monitor_service.MonitorTables
+    values: pd.DataFrame
+    inequality: pd.DataFrame
+    trends: pd.DataFrame
+    rules: tuple[str, ...]
+
+
+def monitor_data(ctx: WebContext) -> MonitorData:
+    """Compute (once) and publish the Monitor's tables for the region being served."""
+
+    def build() -> MonitorData:
+        reg = load_registry()
+        tables = monitor_service.compute_monitor(ctx.region, reg, n_sims=API_SIMS)
+        published = monitor_service.publish_all(tables, reg)
+        values = published["values"].frame
+        values = values.sort_values(["indicator", "level", "year", "area_code"], kind="stable")
+        return MonitorData(reg, tables, values, published["inequality"].frame,
+                           published["trends"].frame, published["values"].rules)
+
+    return ctx.once("monitor", build)
+
+
+def warm_up(ctx: WebContext) -> threading.Thread:
+    """Start computing the Monitor's tables in a background thread (start-up)."""
+    def run() -> None:
+        try:
+            monitor_data(ctx)
+        except Exception:  # the first request that needs the tables raises it again
+            return
+
+    thread = threading.Thread(target=run, name="monitor-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _indicator(data: MonitorData, indicator_id: str) -> Indicator:
+    ind = data.registry.get(indicator_id)
+    if not (data.values["indicator"] == ind.id).any():
+        have = sorted(data.values["indicator"].unique())
+        raise InputError.single("indicators.parquet", "", "indicator",
+                                f"the region has no values of {ind.id!r}",
+                                f"choose one of: {', '.join(have) or '(none)'}")
+    return ind
+
+
+def _years(data: MonitorData, ind: Indicator) -> list[int]:
+    v = data.values
+    have = v[(v["indicator"] == ind.id) & (v["value"].notna() | v["suppressed"])]
+    return sorted(int(y) for y in have["year"].unique())
+
+
+def _year(data: MonitorData, ind: Indicator, year: int | None) -> int:
+    years = _years(data, ind)
+    if not years:
+        raise InputError.single("indicators.parquet", "", "indicator",
+                                f"{ind.id} has no published values", "choose another indicator")
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise InputError.single("--year", "", "year", f"{ind.id} has no values for {year}",
+                                f"choose one of: {', '.join(map(str, years))}")
+    return year
+
+
+def ranked(rows: pd.DataFrame, ind: Indicator) -> pd.Series:
+    """Rank of each published value among its peers (1 = best; ties share the lowest rank).
+
+    The same ordering as the Monitor's ranking (:func:`~groengezond.services.monitor.
+    run_monitor`): higher first unless lower is better; suppressed values are not ranked.
+    """
+    order = rows["value"] * (-1 if ind.sign >= 0 else 1)
+    return order.where(~rows["suppressed"].astype(bool)).rank(method="min").astype("Int64")
+
+
+def describe(ind: Indicator) -> dict[str, Any]:
+    """The registry entry of an indicator as JSON."""
+    return {"id": ind.id, "name_nl": ind.name_nl, "name_en": ind.name_en, "unit": ind.unit,
+            "domain": ind.domain, "good_direction": ind.good_direction,
+            "has_interval": ind.has_interval, "source": ind.source, "note": ind.note}
+
+
+def _list_payload(data: MonitorData) -> Payload:
+    v = data.values
+    out = []
+    for ind in data.registry.indicators:
+        mine = v[v["indicator"] == ind.id]
+        if mine.empty:
+            continue
+        out.append({**describe(ind), "years": _years(data, ind),
+                    "levels": [lv for lv in ("buurt", "wijk", "gemeente", "region")
+                               if (mine["level"] == lv).any()]})
+    doc = {"indicators": out, "default": monitor_service.DEFAULT_INDICATOR,
+           "sources": data.registry.sources}
+    return Payload.of(json_bytes(doc), JSON)
+
+
+def _values_doc(data: MonitorData, ind: Indicator, level: str, year: int) -> dict[str, Any]:
+    v = data.values
+    rows = v[(v["indicator"] == ind.id) & (v["level"] == level) & (v["year"] == year)].copy()
+    rows["rank"] = ranked(rows, ind)
+    shown = rows["value"][~rows["suppressed"]].dropna()
+    return {
+        "indicator": describe(ind), "level": level, "year": year,
+        "n_areas": len(rows), "n_ranked": int(rows["rank"].notna().sum()),
+        "n_suppressed": int(rows["suppressed"].sum()),
+        "min": float(shown.min()) if len(shown) else None,
+        "max": float(shown.max()) if len(shown) else None,
+        "rules": list(data.rules),
+        "values": records(rows, (*VALUE_FIELDS, "rank")),
+    }
+
+
+def _area_doc(data: MonitorData, ind: Indicator, area: dict[str, Any]) -> dict[str, Any]:
+    v = data.values
+    code, level = area["code"], area["level"]
+    peers = v[(v["indicator"] == ind.id) & (v["level"] == level)].copy()
+    peers["rank"] = pd.concat([ranked(g, ind) for _, g in peers.groupby("year")])
+    peers["of"] = peers.groupby("year")["rank"].transform("count")
+    series = peers[peers["area_code"] == code].sort_values("year")
+    t = data.trends
+    trend = t[(t["indicator"] == ind.id) & (t["level"] == level) & (t["area_code"] == code)]
+    latest = series[series["value"].notna()].tail(1)
+    return {
+        "indicator": describe(ind), "area": area,
+        "series": records(series, ("year", "value", "lower", "upper", "suppressed",
+                                   "suppression_reason", "quartile", "rank", "of")),
+        "trend": records(trend, TREND_FIELDS)[0] if len(trend) else None,
+        "rank": records(latest, ("year", "rank", "of"))[0] if len(latest) else None,
+    }
+
+
+def _inequality_doc(data: MonitorData, ind: Indicator, level: str) -> dict[str, Any]:
+    q = data.inequality
+    rows = q[(q["indicator"] == ind.id) & (q["level"] == level)].sort_values("year")
+    years = _years(data, ind)
+    gap_rows: list[dict[str, Any]] = []
+    gap_trend: dict[str, Any] | None = None
+    if years:
+        gap, trend = monitor_service._gap(data.tables.values, data.tables.trends, ind, level,
+                                          years[-1], data.registry)
+        gap_rows = records(gap.frame, GAP_FIELDS)
+        tf = trend.frame
+        gap_trend = records(tf, TREND_FIELDS)[0] if len(tf) else None
+    change = "insufficient_data"
+    if gap_trend is not None and gap_rows:
+        change = str(gap_trend["direction"])
+        latest_gap = gap_rows[-1]["gap"]
+        if change in ("rising", "falling") and latest_gap is not None:
+            wider = (change == "rising") == (latest_gap > 0)
+            change = "widening" if wider else "narrowing"
+    sii = rows[["year", "sii"]].dropna()
+    slope = None
+    if len(sii) >= 2:
+        slope = float(np.polyfit(sii["year"].to_numpy(float), sii["sii"].to_numpy(float), 1)[0])
+    return {
+        "indicator": describe(ind), "level": level,
+        "ranking": rows["ranking"].iloc[0] if len(rows) else None,
+        "series": records(rows, INEQUALITY_FIELDS),
+        "best_worst": gap_rows, "best_worst_trend": gap_trend, "best_worst_change": change,
+        "sii_change_per_year": slope,
+        "notes": list(data.tables.notes),
+    }
+
+
+def _build(data: MonitorData, kind: str, indicator_id: str, level: str, year: int,
+            code: str) -> Payload:
+    ind = data.registry[indicator_id]
+    if kind == "values":
+        doc = _values_doc(data, ind, level, year)
+    elif kind == "inequality":
+        doc = _inequality_doc(data, ind, level)
+    else:
+        doc = _area_doc(data, ind, {"code": code, "level": level, "name": _name(data, code)})
+    return Payload.of(json_bytes(doc), JSON)
+
+
+def _cached(ctx: WebContext, kind: str, indicator_id: str, level: str, year: int,
+            code: str) -> Payload:
+    """The JSON answer of one Monitor question, built once per context."""
+    build = ctx.memo("monitor-json", partial(_build, monitor_data(ctx)), 4096)
+    payload: Payload = build(kind, indicator_id, level, year, code)
+    return payload
+
+
+def _name(data: MonitorData, code: str) -> str:
+    hit = data.values.loc[data.values["area_code"] == code, "name"]
+    return str(hit.iloc[0]) if len(hit) else code
+
+
+@router.get("", summary="Indicators of the Monitor that the region has")
+def list_indicators(request: Request, ctx: Ctx) -> Response:
+    """Every indicator with values: names (nl, en), unit, good direction, years, levels."""
+    payload = ctx.once("indicator-list", lambda: _list_payload(monitor_data(ctx)))
+    return payload.response(request, max_age=60)
+
+
+@router.get("/{indicator}/values", summary="Values of one indicator per area (published)")
+def indicator_values(
+    indicator: str,
+    request: Request,
+    ctx: Ctx,
+    level: Annotated[Level, Query(description="buurt, wijk, gemeente or region")] = "buurt",
+    year: Annotated[int | None, Query(ge=1900, le=2100,
+                                      description="Year; default the latest")] = None,
+) -> Response:
+    """One published value per area of ``level`` in ``year``, with interval and rank.
+
+    Suppressed values are ``null`` with ``suppressed: true`` and the reason.
+    """
+    data = monitor_data(ctx)
+    ind = _indicator(data, indicator)
+    y = _year(data, ind, year)
+    return _cached(ctx, "values", ind.id, level, y, "").response(request, max_age=60)
+
+
+@router.get("/{indicator}/areas/{code}", summary="One area: values over the years, trend, rank")
+def area_indicator(indicator: str, code: str, request: Request, ctx: Ctx) -> Response:
+    """The area's published values for every year, its trend and its latest rank."""
+    data = monitor_data(ctx)
+    ind = _indicator(data, indicator)
+    area = find_area(ctx, code)
+    return _cached(ctx, "area", ind.id, str(area["level"]), 0, code).response(request,
+                                                                                 max_age=60)
+
+
+@router.get("/{indicator}/inequality", summary="The health gap: SII, RII, best-worst, trend")
+def inequality(
+    indicator: str,
+    request: Request,
+    ctx: Ctx,
+    level: Annotated[Level, Query(description="Level over which the gap is measured")] = "buurt",
+) -> Response:
+    """Inequality of ``indicator`` between the areas of ``level`` in every year."""
+    data = monitor_data(ctx)
+    ind = _indicator(data, indicator)
+    return _cached(ctx, "inequality", ind.id, level, 0, "").response(request, max_age=60)

@@ -1,0 +1,96 @@
+"""Browser tests: a real uvicorn serving the web test region, driven by Debian's chromium.
+
+Needs the built front end (``make web``), ``/usr/bin/chromium`` (``apt-get install chromium``)
+and Playwright for Python (``pip install playwright``; its own browser download is never used).
+Each missing piece skips the tests with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from groengezond.api.static import WEB_DIST
+from groengezond.api.testing import free_port, start_server, stop_server, web_region
+from groengezond.region.store import write_region
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a server over the web test region."""
+    if not (WEB_DIST / "index.html").exists():
+        pytest.skip("front end not built: run 'make web' (npm ci && npm run build in web/)")
+    folder = write_region(web_region(), tmp_path_factory.mktemp("e2e") / "region")
+    port = free_port()
+    proc = start_server(folder, port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Playwright persistent context on Debian's chromium with a fresh user-data-dir."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: apt-get install -y chromium")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="pip install playwright (never 'playwright install')")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS, headless=True, viewport={"width": 1280, "height": 800})
+        yield ctx
+        ctx.close()
+
+
+def wait_js(page: Any, expression: str, timeout_s: float = 90.0) -> Any:
+    """Poll ``expression`` in the page until it is truthy; return its value.
+
+    Playwright's ``wait_for_function`` evaluates its predicate with ``eval`` inside the page,
+    which the app's Content-Security-Policy (no 'unsafe-eval') forbids; ``page.evaluate`` goes
+    through the DevTools protocol and is not subject to it, so the policy stays on in tests.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression!r} stayed false for {timeout_s:.0f} s")
+        time.sleep(0.1)
+
+
+class PageWatch:
+    """Console errors and every request of a page."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.urls: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.urls.append(r.url))
+
+    def foreign_hosts(self) -> set[str]:
+        """Hosts other than 127.0.0.1 that the page asked anything of."""
+        from urllib.parse import urlparse
+
+        hosts = {urlparse(u).hostname for u in self.urls
+                 if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+        return {h or "" for h in hosts} - {"127.0.0.1"}
+
+
+@pytest.fixture()
+def page(browser_context: Any) -> Iterator[PageWatch]:
+    pg = browser_context.new_page()
+    yield PageWatch(pg)
+    pg.close()

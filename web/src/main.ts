@@ -1,0 +1,202 @@
+// groengezond front end: 3D view, Monitor and Planner over the region served by this host.
+
+import "maplibre-gl/dist/maplibre-gl.css";
+import "./style.css";
+import type maplibregl from "maplibre-gl";
+import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
+import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
+import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
+import { MonitorView } from "./monitor";
+import { PlannerView } from "./planner";
+
+type View = "3d" | "monitor" | "planner";
+
+declare global {
+  interface Window {
+    __gg?: { map: maplibregl.Map; view: View; firstRender3dMs?: number; monitorReady?: boolean };
+  }
+}
+
+const panel = document.getElementById("panel")!;
+const status = document.getElementById("status")!;
+let threeD = true;
+let current: View = "3d";
+
+function showStatus(text: string | null): void {
+  status.hidden = !text;
+  status.textContent = text ?? "";
+}
+
+function swatch(colour: string, label: string): HTMLElement {
+  const row = document.createElement("li");
+  const box = document.createElement("span");
+  box.className = "swatch";
+  box.style.background = colour;
+  row.append(box, document.createTextNode(label));
+  return row;
+}
+
+function render3dPanel(map: maplibregl.Map, region: RegionInfo, home: () => void): void {
+  const root = document.createElement("div");
+  root.className = "view view3d";
+  const title = document.createElement("h2");
+  title.textContent = t("view3dTitle");
+  const intro = document.createElement("p");
+  intro.textContent = t("view3dIntro");
+  const buttons = document.createElement("div");
+  buttons.className = "buttons";
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.id = "toggle-dimension";
+  toggle.textContent = threeD ? t("toggle2d") : t("toggle3d");
+  toggle.setAttribute("aria-pressed", String(!threeD));
+  toggle.addEventListener("click", () => {
+    threeD = !threeD;
+    setDimension(map, threeD);
+    if (threeD) map.easeTo({ pitch: 60, bearing: -20, duration: 300 });
+    render3dPanel(map, region, home);
+  });
+  const reset = document.createElement("button");
+  reset.type = "button";
+  reset.textContent = t("resetView");
+  reset.addEventListener("click", home);
+  buttons.append(toggle, reset);
+  const legend = document.createElement("ul");
+  legend.className = "swatches";
+  legend.append(
+    swatch(COLOURS.buildingMid, t("legendBuildings")),
+    swatch(COLOURS.greenPublic, t("legendGreenPublic")),
+    swatch(COLOURS.greenPrivate, t("legendGreenPrivate")),
+    swatch(COLOURS.trees, t("legendTrees")),
+    swatch(COLOURS.water, t("legendWater")),
+    swatch(COLOURS.streetCasing, t("legendStreets")),
+  );
+  const counts = document.createElement("p");
+  counts.textContent = t("counts", {
+    buildings: fmt(region.counts.buildings ?? 0, 0),
+    trees: fmt(region.counts.trees ?? 0, 0),
+    green: fmt(region.counts.green ?? 0, 0),
+  });
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent = t("treeHeightNote");
+  const sources = document.createElement("details");
+  const summary = document.createElement("summary");
+  summary.textContent = t("sources");
+  sources.append(summary);
+  for (const s of region.sources) {
+    const p = document.createElement("p");
+    p.className = "note";
+    p.textContent = `${s.name} (${s.licence}): ${s.attribution}`;
+    sources.append(p);
+  }
+  root.append(title, intro, buttons, legend, counts, note, sources);
+  panel.replaceChildren(root);
+}
+
+async function main(): Promise<void> {
+  applyStatic();
+  document.documentElement.lang = lang();
+  showStatus(t("loading"));
+  const region = await api.region();
+  document.getElementById("region-name")!.textContent = region.name;
+  const badge = document.getElementById("synthetic-badge")!;
+  badge.hidden = !region.synthetic;
+  const attribution = region.sources.map((s) => s.attribution).join(" · ");
+  const gemeenten = (await api.areas("gemeente")).areas;
+  const biggest = gemeenten.reduce<AreaRow | null>((a, b) => (!a || b.inhabitants > a.inhabitants ? b : a), null);
+  const centre = biggest ? (await getJSON<{ centre_wgs84: [number, number] }>(`/api/areas/${biggest.code}`)).centre_wgs84 : null;
+  const camera3d = (): Camera | null => (centre ? { center: centre, zoom: 15, pitch: threeD ? 60 : 0, bearing: threeD ? -20 : 0 } : null);
+  const startView = (location.hash.slice(1) || "3d") as View;
+  // open straight at the 3D camera: no tiles are loaded for a view that is left at once
+  const map = createMap(document.getElementById("map")!, region.bounds_wgs84, attribution, startView === "3d" ? camera3d() : null);
+  const home = () => {
+    const cam = camera3d();
+    if (cam) map.easeTo({ ...cam, duration: 600 });
+    else map.fitBounds(region.bounds_wgs84, { padding: 20 });
+  };
+  window.__gg = { map, view: current };
+  await map.once("load");
+  showStatus(null);
+
+  const monitor = new MonitorView(map, panel, () => { window.__gg!.monitorReady = true; });
+  const planner = new PlannerView(map, panel);
+  const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
+
+  let first = true;
+  const select = async (view: View): Promise<void> => {
+    if (current === "monitor" && view !== "monitor") monitor.deactivate();
+    if (current === "planner" && view !== "planner") planner.deactivate();
+    current = view;
+    window.__gg!.view = view;
+    tabs.forEach((tab) => {
+      const on = tab.dataset.view === view;
+      tab.setAttribute("aria-selected", String(on));
+      tab.tabIndex = on ? 0 : -1;
+    });
+    if (location.hash !== `#${view}`) history.replaceState(null, "", `#${view}`);
+    try {
+      if (view === "3d") {
+        threeD = true;
+        setDimension(map, true);
+        showFabric(map, true, true);
+        render3dPanel(map, region, home);
+        if (!first) home();
+      } else if (view === "monitor") {
+        window.__gg!.monitorReady = false;
+        setDimension(map, false);
+        showFabric(map, false, false);
+        map.jumpTo({ pitch: 0, bearing: 0 });
+        map.fitBounds(region.bounds_wgs84, { padding: 20, duration: 0 });
+        await monitor.activate();
+      } else {
+        setDimension(map, false);
+        showFabric(map, true, false);
+        map.jumpTo({ pitch: 0, bearing: 0 });
+        await planner.activate();
+      }
+    } catch (e) {
+      showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    first = false;
+  };
+
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => void select(tab.dataset.view as View));
+    tab.addEventListener("keydown", (e) => {
+      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(i + step + tabs.length) % tabs.length];
+      next.focus();
+      void select(next.dataset.view as View);
+    });
+  });
+
+  const langButton = document.getElementById("lang") as HTMLButtonElement;
+  const syncLang = () => {
+    langButton.textContent = lang() === "nl" ? "EN" : "NL";
+    badge.textContent = t("synthetic");
+    badge.title = t("syntheticTitle");
+    applyStatic();
+    if (current === "3d") render3dPanel(map, region, home);
+  };
+  langButton.addEventListener("click", () => setLang(lang() === "nl" ? "en" : "nl"));
+  onLangChange(syncLang);
+  syncLang();
+
+  // time to the first complete render of the 3D view with buildings (read by the benchmark)
+  const t0 = performance.now();
+  const onIdle = () => {
+    if (current === "3d" && map.queryRenderedFeatures({ layers: ["buildings-3d"] }).length > 0) {
+      window.__gg!.firstRender3dMs = performance.now();
+      performance.measure("gg-first-render-3d", { start: 0, end: performance.now() });
+      document.body.dataset.rendered3d = String(Math.round(performance.now() - t0));
+      map.off("idle", onIdle);
+    }
+  };
+  map.on("idle", onIdle);
+
+  await select(["3d", "monitor", "planner"].includes(startView) ? startView : "3d");
+}
+
+main().catch((e: unknown) => showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`));
