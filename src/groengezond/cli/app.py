@@ -156,11 +156,13 @@ def _register_commands() -> None:
     from groengezond.cli.fetch_cmd import fetch_command
     from groengezond.cli.monitor_cmd import monitor_command
     from groengezond.cli.participation_cmd import participation_app
+    from groengezond.cli.plan_cmd import plan_command
 
     app.command("access")(access_command)
     app.command("build")(build_command)
     app.command("fetch")(fetch_command)
     app.command("monitor")(monitor_command)
+    app.command("plan")(plan_command)
     app.add_typer(catalogue_app, name="catalogue")
     app.add_typer(participation_app, name="participation")
 

@@ -1,0 +1,99 @@
+"""``groengezond plan SCENARIO.yaml [--compare OTHER.yaml ...]``: evaluate scenarios."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from groengezond.cli.common import console, progress_bar, report_errors
+from groengezond.errors import InputError
+from groengezond.region.store import atomic_file
+from groengezond.scenario.io import load_scenario
+from groengezond.scenario.result import ScenarioResult
+from groengezond.services.plan import Planner, base_region, region_identity
+from groengezond.services.plan import compare as compare_table
+
+
+def _print(result: ScenarioResult) -> None:
+    e = result.exposures
+    table = Table(title=f"Scenario '{result.scenario}' against the baseline")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("residents within 300 m of public green (network)",
+                  f"{100 * e.within_300m_before:.2f} % → {100 * e.within_300m_after:.2f} %")
+    table.add_row("addresses closer to green", f"{e.addresses_closer:,}")
+    table.add_row("green share within 300 m", f"{e.d_green_share_300m_pp:+.3f} pp")
+    table.add_row("NDVI proxy within 500 m", f"{e.d_ndvi_500m:+.5f}")
+    table.add_row("tree canopy within 300 m", f"{e.d_canopy_300m_pp:+.3f} pp")
+    table.add_row("trees within 30 m of home", f"{e.d_trees_near:+.3f}")
+    table.add_row("summer air temperature (mean; max cooling)",
+                  f"{e.d_t_air_c:+.4f} °C; {e.max_cooling_c:.3f} °C")
+    for p in result.pathways:
+        tag = "" if p.in_default_total else " (not in total)"
+        table.add_row(f"{p.label}{tag}",
+                      f"{p.total.median:.3g} [{p.total.lower:.3g}, {p.total.upper:.3g}] "
+                      f"{p.unit}")
+    for t in result.totals:
+        table.add_row(f"total {t.outcome} ({' + '.join(t.summed)})",
+                      f"{t.total.median:.3g} [{t.total.lower:.3g}, {t.total.upper:.3g}] {t.unit}")
+    m = result.money
+    table.add_row(f"value ({' + '.join(m.summed)})",
+                  f"€{m.total.median:,.0f} [€{m.total.lower:,.0f}, €{m.total.upper:,.0f}] "
+                  f"{m.unit}")
+    table.add_row("health gap", result.equity.verdict)
+    console.print(table)
+    console.print(result.equity.statement, highlight=False, soft_wrap=True)
+
+
+@report_errors
+def plan_command(
+    scenario: Path = typer.Argument(..., help="Scenario YAML or JSON file."),
+    compare: list[Path] | None = typer.Option(
+        None, "--compare", help="More scenarios to compare side by side (repeatable)."),
+    region: Path | None = typer.Option(
+        None, "--region", help="Region folder (default: the scenario's region, else the "
+                               "synthetic demo region, 150,000 inhabitants, seed 42)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="JSON result file (default: SCENARIO.result.json)."),
+    draws: int = typer.Option(1000, "--draws", min=1000, help="Monte Carlo draws."),
+    seed: int = typer.Option(42, "--seed", help="Seed of the Monte Carlo draws."),
+) -> None:
+    """Evaluate a scenario (and others to compare) against the baseline of its region."""
+    main = load_scenario(scenario)
+    others = [load_scenario(p) for p in (compare or [])]
+    with progress_bar("planner") as progress:
+        progress("region", 0.0)
+        data = base_region(main, region)
+        progress("baseline", 0.3)
+        planner = Planner(data)
+        results = []
+        for i, sc in enumerate([main, *others]):
+            progress(f"scenario '{sc.name}'", 0.6 + 0.4 * i / (1 + len(others)))
+            results.append(planner.run(sc, np.random.default_rng(seed), n_draws=draws,
+                                       seed=seed))
+    for r in results:
+        _print(r)
+    table = compare_table(results)
+    if others:
+        t = Table(title="Scenarios side by side")
+        for col in table.columns:
+            t.add_column(str(col))
+        for row in table.itertuples(index=False):
+            t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
+        console.print(t)
+    target = out or scenario.with_suffix(".result.json")
+    doc = {"region": region_identity(data),
+           "results": [r.model_dump(mode="json") for r in results],
+           "comparison": json.loads(table.to_json(orient="records"))}
+    try:
+        with atomic_file(target) as tmp:
+            tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    except OSError as exc:
+        raise InputError.single(str(target), "", "", f"cannot be written ({exc})",
+                                "give a writable --out path") from None
+    console.print(f"wrote {target} (input hash {results[0].input_hash[:12]}…)",
+                  highlight=False, soft_wrap=True)

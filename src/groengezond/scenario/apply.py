@@ -1,0 +1,336 @@
+"""Apply a scenario to a region: the result is a :class:`ScenarioDelta`, never a new region.
+
+Each intervention adds to the delta:
+
+============== ===============================================================================
+kind           what changes
+============== ===============================================================================
+add_green      a new green space (access: entries on the network if public and large enough);
+               its non-green cells become ``low_green`` (all but water become ``trees`` for
+               a forest)
+remove_green   green spaces whose centroid lies in the polygon go; the polygon's green cells
+               become ``building`` or ``paved``
+plant_trees    new trees (points, or ``count`` on a regular grid in the polygon); the cell
+               under each tree becomes ``trees`` unless it is a building or water
+green_roofs    roof cells of the buildings (centroid in the polygon), ``roof_share`` of them,
+               count as ``low_green`` for the cooling model only (not ground-level green)
+depave         ``paved`` cells in the polygon become ``low_green`` (or ``trees``)
+add_connection a new walkable line whose ends join the network (:class:`NetworkDelta`)
+add_dwellings  new addresses with residents (points, or a grid over the polygon)
+============== ===============================================================================
+
+When two interventions change the same cell, the later one wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from groengezond.network import NetworkDelta
+from groengezond.region.model import Landcover, Region
+from groengezond.region.schema import CRS, GREEN_CLASSES
+from groengezond.scenario.model import (
+    AddConnection,
+    AddDwellings,
+    AddGreen,
+    Depave,
+    GreenRoofs,
+    PlantTrees,
+    RemoveGreen,
+    Scenario,
+    check_geometries,
+)
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """Changed land-cover cells: row, column, old and new class code."""
+
+    rows: IntArray
+    cols: IntArray
+    old: npt.NDArray[np.uint8]
+    new: npt.NDArray[np.uint8]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _no_cells() -> CellChange:
+    return CellChange(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8),
+                      np.zeros(0, np.uint8))
+
+
+@dataclass(frozen=True)
+class ScenarioDelta:
+    """What a scenario changes in a region (only the changes).
+
+    Attributes
+    ----------
+    new_green : GeoDataFrame
+        New green spaces (green_id, kind, public, area_ha, geometry).
+    removed_green_ids : numpy.ndarray of int
+        ``green_id`` of green spaces removed.
+    new_trees : GeoDataFrame
+        New trees (tree_id, crown_diameter_m, geometry).
+    network : NetworkDelta
+        New walkable lines.
+    cells : CellChange
+        Land-cover changes seen by every exposure (green share, NDVI, canopy, cooling).
+    cooling_cells : CellChange
+        Changes seen only by the cooling model (green roofs), applied after ``cells``.
+    new_addresses : GeoDataFrame
+        New addresses (address_id, buurt, residents, income_decile, geometry).
+    notes : list of str
+        What was assumed or left out while applying.
+    """
+
+    new_green: gpd.GeoDataFrame
+    removed_green_ids: IntArray
+    new_trees: gpd.GeoDataFrame
+    network: NetworkDelta
+    cells: CellChange
+    cooling_cells: CellChange
+    new_addresses: gpd.GeoDataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the delta changes nothing."""
+        return (len(self.new_green) == 0 and len(self.removed_green_ids) == 0
+                and len(self.new_trees) == 0 and len(self.network.add) == 0
+                and len(self.cells) == 0 and len(self.cooling_cells) == 0
+                and len(self.new_addresses) == 0)
+
+
+def _codes(region: Region) -> dict[str, int]:
+    return {name: int(code) for code, name in region.meta.landcover_classes.items()}
+
+
+def cells_in(geom: BaseGeometry, lc: Landcover) -> tuple[IntArray, IntArray]:
+    """Rows and columns of the cells whose centre lies in ``geom`` (at least the centroid's)."""
+    tr = lc.transform
+    n_rows, n_cols = lc.classes.shape
+    minx, miny, maxx, maxy = geom.bounds
+    c0 = max(int(np.floor((minx - tr.c) / tr.a)), 0)
+    c1 = min(int(np.floor((maxx - tr.c) / tr.a)) + 1, n_cols)
+    r0 = max(int(np.floor((maxy - tr.f) / tr.e)), 0)
+    r1 = min(int(np.floor((miny - tr.f) / tr.e)) + 1, n_rows)
+    rr, cc = np.mgrid[r0:r1, c0:c1]
+    rr, cc = rr.ravel().astype(np.int64), cc.ravel().astype(np.int64)
+    x = tr.c + (cc + 0.5) * tr.a
+    y = tr.f + (rr + 0.5) * tr.e
+    inside = shapely.contains_xy(geom, x, y) if len(rr) else np.zeros(0, bool)
+    if not inside.any():
+        pt = geom.representative_point() if geom.geom_type != "Point" else geom
+        return point_cells(np.array([[pt.x, pt.y]]), lc)
+    return rr[inside], cc[inside]
+
+
+def point_cells(xy: npt.NDArray[np.float64], lc: Landcover) -> tuple[IntArray, IntArray]:
+    """Rows and columns of the cells holding points ``xy`` ((n, 2), RD New m), clipped."""
+    tr = lc.transform
+    n_rows, n_cols = lc.classes.shape
+    r = np.clip(np.floor((xy[:, 1] - tr.f) / tr.e), 0, n_rows - 1).astype(np.int64)
+    c = np.clip(np.floor((xy[:, 0] - tr.c) / tr.a), 0, n_cols - 1).astype(np.int64)
+    return r, c
+
+
+def grid_points(geom: BaseGeometry, count: int) -> npt.NDArray[np.float64]:
+    """``count`` points on a regular grid inside a polygon (deterministic; (count, 2), m)."""
+    if count <= 0:
+        return np.zeros((0, 2))
+    minx, miny, maxx, maxy = geom.bounds
+    spacing = float(np.sqrt(max(geom.area, 1.0) / count))
+    for _ in range(30):
+        xs = np.arange(minx + spacing / 2, maxx, spacing)
+        ys = np.arange(miny + spacing / 2, maxy, spacing)
+        gx, gy = np.meshgrid(xs, ys)
+        x, y = gx.ravel(), gy.ravel()
+        ok = shapely.contains_xy(geom, x, y)
+        if ok.sum() >= count:
+            return np.asarray(np.c_[x[ok], y[ok]][:count], dtype=np.float64)
+        spacing *= 0.8
+    pt = geom.representative_point()
+    return np.repeat(np.array([[pt.x, pt.y]]), count, axis=0)
+
+
+def _points(geom: BaseGeometry) -> npt.NDArray[np.float64]:
+    return np.asarray(shapely.get_coordinates(geom), dtype=np.float64)
+
+
+def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
+    """The delta that ``scenario`` makes to ``region`` (the region is not changed).
+
+    Parameters
+    ----------
+    region : Region
+        The base region (needs a land-cover raster for cell changes).
+    scenario : Scenario
+        The scenario; geometries in EPSG:28992 (m).
+
+    Returns
+    -------
+    ScenarioDelta
+
+    Raises
+    ------
+    InputError
+        When a geometry is invalid or outside the region (naming intervention and field).
+    """
+    bounds = tuple(float(b) for b in region.areas.total_bounds)
+    geoms = check_geometries(scenario, (bounds[0], bounds[1], bounds[2], bounds[3]))
+    lc = region.landcover
+    codes = _codes(region)
+    work: dict[tuple[int, int], int] = {}  # (row, col) -> new class, exposure changes
+    cool: dict[tuple[int, int], int] = {}  # cooling-only changes
+    notes: list[str] = []
+    green_rows: list[dict[str, object]] = []
+    removed: list[int] = []
+    tree_xy: list[npt.NDArray[np.float64]] = []
+    tree_crown: list[float] = []
+    lines: list[shapely.LineString] = []
+    lengths: list[float] = []
+    any_length = False
+    addr: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], int]] = []
+    next_green = int(region.green["green_id"].max()) + 1 if len(region.green) else 0
+    blocked = {codes.get("building", -1), codes.get("water", -1), codes.get("nodata", 0)}
+    green_codes = {codes[n] for n in GREEN_CLASSES if n in codes}
+
+    def set_cells(target: dict[tuple[int, int], int], rows: IntArray, cols: IntArray,
+                  code: int, only: set[int] | None = None, skip: set[int] | None = None) -> None:
+        if lc is None:
+            return
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            cur = target.get((r, c), work.get((r, c), int(lc.classes[r, c])))
+            if cur == codes.get("nodata", 0):
+                continue
+            if only is not None and cur not in only:
+                continue
+            if skip is not None and cur in skip:
+                continue
+            target[(r, c)] = code
+
+    for item, geom in zip(scenario.interventions, geoms, strict=True):
+        if isinstance(item, AddGreen):
+            green_rows.append({"green_id": next_green, "kind": item.green_kind,
+                               "public": item.public, "area_ha": geom.area / 1e4,
+                               "geometry": geom})
+            next_green += 1
+            if lc is not None:
+                r, c = cells_in(geom, lc)
+                if item.green_kind == "forest":
+                    set_cells(work, r, c, codes["trees"],
+                              skip={codes.get("water", -1), codes["trees"]})
+                else:  # cells already green stay as they are (no tree is felled)
+                    set_cells(work, r, c, codes["low_green"],
+                              skip={codes.get("water", -1)} | green_codes)
+        elif isinstance(item, RemoveGreen):
+            if len(region.green):
+                cent = shapely.centroid(np.asarray(region.green.geometry.array))
+                hit = shapely.contains(geom, cent)
+                removed += region.green["green_id"].to_numpy()[hit].astype(int).tolist()
+            if lc is not None:
+                r, c = cells_in(geom, lc)
+                set_cells(work, r, c, codes[item.becomes], only=green_codes)
+        elif isinstance(item, PlantTrees):
+            xy = (_points(geom) if geom.geom_type in ("Point", "MultiPoint")
+                  else grid_points(geom, int(item.count or 0)))
+            tree_xy.append(xy)
+            tree_crown += [item.crown_diameter_m] * len(xy)
+            if lc is not None and len(xy):
+                r, c = point_cells(xy, lc)
+                set_cells(work, r, c, codes["trees"], skip=blocked)
+        elif isinstance(item, GreenRoofs):
+            if len(region.buildings) and lc is not None:
+                cent = shapely.centroid(np.asarray(region.buildings.geometry.array))
+                for b in np.asarray(region.buildings.geometry.array)[shapely.contains(geom,
+                                                                                      cent)]:
+                    r, c = cells_in(b, lc)
+                    is_b = lc.classes[r, c] == codes.get("building", -1)
+                    r, c = r[is_b], c[is_b]
+                    n = round(item.roof_share * len(r))
+                    set_cells(cool, r[:n], c[:n], codes["low_green"])
+            if item.facades:
+                notes.append("green façades are recorded but have no modelled effect yet")
+        elif isinstance(item, Depave):
+            if lc is not None:
+                r, c = cells_in(geom, lc)
+                set_cells(work, r, c, codes[item.becomes], only={codes["paved"]})
+        elif isinstance(item, AddConnection):
+            lines.append(shapely.LineString(geom))
+            lengths.append(float(item.length_m) if item.length_m else float("nan"))
+            any_length = any_length or item.length_m is not None
+        elif isinstance(item, AddDwellings):
+            if geom.geom_type in ("Point", "MultiPoint"):
+                xy = _points(geom)
+            else:
+                xy = grid_points(geom, max(item.dwellings, 1))
+            share = np.full(len(xy), item.residents // max(len(xy), 1), dtype=np.int64)
+            share[: item.residents - int(share.sum())] += 1
+            addr.append((xy, share, item.income_decile))
+
+    add_lengths = None
+    if any_length:
+        add_lengths = [ln if np.isfinite(ln) else float(line.length)
+                       for ln, line in zip(lengths, lines, strict=True)]
+    return ScenarioDelta(
+        new_green=gpd.GeoDataFrame(pd.DataFrame(green_rows, columns=[
+            "green_id", "kind", "public", "area_ha", "geometry"]),
+            geometry="geometry", crs=CRS),
+        removed_green_ids=np.asarray(sorted(set(removed)), dtype=np.int64),
+        new_trees=_trees(region, tree_xy, tree_crown),
+        network=NetworkDelta(add=tuple(lines), add_length_m=add_lengths),
+        cells=_change(work, lc),
+        cooling_cells=_change(cool, lc),
+        new_addresses=_addresses(region, addr),
+        notes=notes,
+    )
+
+
+def _change(cells: dict[tuple[int, int], int], lc: Landcover | None) -> CellChange:
+    if not cells or lc is None:
+        return _no_cells()
+    rc = np.asarray(list(cells.keys()), dtype=np.int64)
+    new = np.asarray(list(cells.values()), dtype=np.uint8)
+    old = lc.classes[rc[:, 0], rc[:, 1]]
+    keep = old != new
+    return CellChange(rc[keep, 0], rc[keep, 1], old[keep], new[keep])
+
+
+def _trees(region: Region, xy: list[npt.NDArray[np.float64]], crown: list[float]
+           ) -> gpd.GeoDataFrame:
+    pts = np.vstack(xy) if xy else np.zeros((0, 2))
+    start = int(region.trees["tree_id"].max()) + 1 if len(region.trees) else 0
+    return gpd.GeoDataFrame({"tree_id": np.arange(start, start + len(pts), dtype=np.int64),
+                             "crown_diameter_m": np.asarray(crown, dtype=float)},
+                            geometry=shapely.points(pts) if len(pts) else [], crs=CRS)
+
+
+def _addresses(region: Region, parts: list[tuple[npt.NDArray[np.float64],
+                                                 npt.NDArray[np.int64], int]]
+               ) -> gpd.GeoDataFrame:
+    cols = ["address_id", "buurt", "residents", "income_decile"]
+    if not parts:
+        return gpd.GeoDataFrame(pd.DataFrame(columns=cols), geometry=[], crs=CRS)
+    xy = np.vstack([p[0] for p in parts])
+    res = np.concatenate([p[1] for p in parts])
+    dec = np.concatenate([np.full(len(p[0]), p[2], dtype=np.int64) for p in parts])
+    pts = shapely.points(xy)
+    buurten = region.areas_at("buurt")
+    tree = shapely.STRtree(np.asarray(buurten.geometry.array))
+    idx_pt, idx_b = tree.query(pts, predicate="intersects")
+    codes = np.full(len(pts), "", dtype=object)
+    codes[idx_pt] = buurten["code"].to_numpy()[idx_b]
+    start = int(region.addresses["address_id"].max()) + 1 if len(region.addresses) else 0
+    return gpd.GeoDataFrame({"address_id": np.arange(start, start + len(pts), dtype=np.int64),
+                             "buurt": codes, "residents": res, "income_decile": dec},
+                            geometry=pts, crs=CRS)

@@ -1,0 +1,343 @@
+"""Exposures of every address before and after a scenario, computed from the changes only.
+
+:class:`ExposureBaseline` is built once per region (network, snaps, green entries, nearest
+green, focal sums at every address, cooling); :func:`scenario_exposures` then evaluates a
+:class:`~groengezond.scenario.apply.ScenarioDelta` locally:
+
+- **network distance to green**: incremental updates of the nearest-green result
+  (:mod:`groengezond.access.incremental`: network change, removed, then added green), equal to
+  a full pass;
+- **focal exposures** (green share within 300/500/1,000 m, NDVI proxy within 500 m, tree
+  canopy share within 300 m): each is a disc-kernel mean
+  :math:`e(x) = \\sum_y K_r(x-y) v(y) / \\sum_y K_r(x-y) m(y)` of a per-class value
+  :math:`v` over valid cells :math:`m`. A change of classes changes only the numerator:
+  :math:`\\Delta e(x) = (K_r * \\Delta v)(x) / \\sum_y K_r(x-y) m(y)`, convolved on tiles around
+  the changed cells. Equal to a full recomputation (nodata cells are never changed);
+- **trees within 30 m** of the home: new trees counted with a k-d tree of the addresses;
+- **summer air temperature** (:func:`groengezond.cooling.run_cooling`): the model is run on a
+  window around the changed cells (margin :attr:`PlannerOptions.cooling_margin_m`) for the
+  baseline and the scenario classes, and the difference is added to the full baseline run.
+  Cells outside the window are taken as unchanged (the park-cooling kernel and air mixing
+  decay with distance; the margin bounds the error, see docs/planner.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from scipy import fft as sp_fft
+from scipy.signal import fftconvolve
+from scipy.spatial import cKDTree
+
+from groengezond.access.entries import (
+    DEFAULT_MIN_AREA_HA,
+    Entries,
+    green_entries,
+    select_green,
+)
+from groengezond.access.incremental import (
+    add_green,
+    remap_entries,
+    remove_green,
+    update_for_network,
+)
+from groengezond.access.nearest import NearestGreen, nearest_green, point_distance
+from groengezond.access.rule_3_30_300 import TREE_VIEW_RADIUS_M
+from groengezond.cooling import run_cooling
+from groengezond.landcover import NDVI_BY_CLASS, disc_kernel
+from groengezond.network import Snap, WalkNetwork
+from groengezond.region.model import Region
+from groengezond.region.schema import GREEN_CLASSES
+from groengezond.scenario.apply import CellChange, ScenarioDelta
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+FOCAL: dict[str, float] = {
+    "green_share_300m": 300.0,
+    "green_share_500m": 500.0,
+    "green_share_1000m": 1000.0,
+    "ndvi_500m": 500.0,
+    "canopy_300m": 300.0,
+}
+"""Focal exposures and their radius (m)."""
+
+FFT_WORKERS = 2
+
+
+class PlannerOptions(BaseModel):
+    """Parameters of the Planner's exposure model (units in the names)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_size_ha: float = Field(DEFAULT_MIN_AREA_HA, ge=0,
+                               description="Minimum size of green counted for access (ha)")
+    public_only: bool = Field(True, description="Count only public green for access")
+    distance_m: float = Field(300.0, gt=0, description="WHO / 3-30-300 distance (m)")
+    tree_radius_m: float = Field(TREE_VIEW_RADIUS_M, gt=0,
+                                 description="Radius for trees near the home (m)")
+    cooling_margin_m: float = Field(2400.0, ge=0,
+                                    description="Margin of the local cooling window (m)")
+
+
+def _luts(classes: dict[int, str]) -> dict[str, FloatArray]:
+    """Per-class value (index = class code) of each focal exposure; nan = not valid."""
+    out: dict[str, FloatArray] = {}
+    for name in FOCAL:
+        lut = np.full(256, np.nan)
+        for code, cls in classes.items():
+            if cls == "nodata":
+                continue
+            if name.startswith("green_share"):
+                lut[code] = 1.0 if cls in GREEN_CLASSES else 0.0
+            elif name.startswith("ndvi"):
+                lut[code] = NDVI_BY_CLASS.get(cls, 0.0)
+            else:
+                lut[code] = 1.0 if cls == "trees" else 0.0
+        out[name] = lut
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ExposureBaseline:
+    """Everything the Planner computes once per region (see module docstring)."""
+
+    region: Region
+    options: PlannerOptions
+    network: WalkNetwork
+    snap: Snap
+    green: gpd.GeoDataFrame
+    entries: Entries
+    near: NearestGreen
+    xy: FloatArray
+    rows: IntArray
+    cols: IntArray
+    focal_den: dict[str, FloatArray]
+    focal: dict[str, FloatArray]
+    luts: dict[str, FloatArray]
+    trees_near: FloatArray
+    addr_tree: cKDTree
+    t_air_c: FloatArray
+    t_air_raster: FloatArray | None
+    buurt_codes: pd.Index
+    buurt_index: IntArray
+    residents: FloatArray
+
+    @classmethod
+    def build(cls, region: Region, options: PlannerOptions | None = None) -> ExposureBaseline:
+        """Compute the baseline of ``region`` (network, access, focal sums, cooling)."""
+        opts = options or PlannerOptions()
+        network = WalkNetwork.from_region(region)
+        xy = np.c_[region.addresses.geometry.x.to_numpy(), region.addresses.geometry.y.to_numpy()]
+        snap = network.snap(xy)
+        green = select_green(region.green, opts.min_size_ha, opts.public_only)
+        entries = green_entries(network, green)
+        near = nearest_green(network, snap, entries)
+        luts = _luts(region.meta.landcover_classes)
+        focal: dict[str, FloatArray] = {}
+        den: dict[str, FloatArray] = {}
+        lc = region.landcover
+        n = len(xy)
+        rows = cols = np.zeros(n, dtype=np.int64)
+        t_air = np.full(n, np.nan)
+        raster = None
+        if lc is not None:
+            tr = lc.transform
+            h, w = lc.classes.shape
+            rows = np.floor((xy[:, 1] - tr.f) / tr.e).astype(np.int64)
+            cols = np.floor((xy[:, 0] - tr.c) / tr.a).astype(np.int64)
+            inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+            rr, cc = np.clip(rows, 0, h - 1), np.clip(cols, 0, w - 1)
+            with sp_fft.set_workers(FFT_WORKERS):
+                valid_conv: dict[float, npt.NDArray[np.float32]] = {}
+                for name, radius in FOCAL.items():
+                    vals = luts[name][lc.classes]
+                    ok = ~np.isnan(vals)
+                    kernel = disc_kernel(radius, lc.cell_size_m)
+                    if radius not in valid_conv:
+                        valid_conv[radius] = np.round(fftconvolve(ok.astype(np.float32), kernel,
+                                                                  mode="same"))
+                    num = fftconvolve(np.where(ok, vals, 0.0).astype(np.float32), kernel,
+                                      mode="same")
+                    d = valid_conv[radius][rr, cc].astype(np.float64)
+                    nm = num[rr, cc].astype(np.float64)
+                    if not name.startswith("ndvi"):
+                        nm = np.round(nm)
+                    d = np.where(inside & (d > 0), d, np.nan)
+                    den[name] = d
+                    focal[name] = nm / d
+            cool = run_cooling(lc.classes, lc.cell_size_m)
+            raster = np.asarray(cool.t_air_c, dtype=np.float64)
+            t_air = np.where(inside, raster[rr, cc], np.nan)
+        tree_xy = (np.c_[region.trees.geometry.x.to_numpy(), region.trees.geometry.y.to_numpy()]
+                   if len(region.trees) else np.zeros((0, 2)))
+        addr_tree = cKDTree(xy)
+        if len(tree_xy):
+            counts = np.asarray(cKDTree(tree_xy).query_ball_point(xy, opts.tree_radius_m,
+                                                                   return_length=True))
+        else:
+            counts = np.zeros(n)
+        codes = pd.Index(region.areas_at("buurt")["code"].to_numpy())
+        idx = codes.get_indexer(region.addresses["buurt"].to_numpy()).astype(np.int64)
+        res = region.addresses["residents"].to_numpy(dtype=np.float64)
+        return cls(region, opts, network, snap, green, entries, near, xy, rows, cols, den,
+                   focal, luts, counts.astype(np.float64), addr_tree, t_air, raster, codes, idx,
+                   res)
+
+
+@dataclass(frozen=True)
+class Exposures:
+    """Per-address exposures after a scenario, and their change (after − before).
+
+    Attributes
+    ----------
+    green_network_m_before, green_network_m_after : numpy.ndarray
+        Network distance to the nearest counted green (m; inf = none reachable).
+    delta : dict of str to numpy.ndarray
+        Change per focal exposure (share 0-1 or NDVI units), ``trees_near`` (count) and
+        ``t_air_c`` (°C).
+    new_green_network_m : numpy.ndarray
+        Network distance to green of the new addresses (m).
+    """
+
+    green_network_m_before: FloatArray
+    green_network_m_after: FloatArray
+    delta: dict[str, FloatArray]
+    new_green_network_m: FloatArray
+
+
+def _tiles(change: CellChange, tile: int) -> dict[tuple[int, int], npt.NDArray[np.intp]]:
+    keys = np.c_[change.rows // tile, change.cols // tile]
+    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    return {(int(k[0]), int(k[1])): np.flatnonzero(inv.ravel() == i)
+            for i, k in enumerate(uniq)}
+
+
+def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatArray]:
+    """Change of every focal exposure at every address (exact; see module docstring)."""
+    n = len(base.xy)
+    out = {name: np.zeros(n) for name in FOCAL}
+    lc = base.region.landcover
+    if lc is None or len(change) == 0:
+        return out
+    h, w = lc.classes.shape
+    for name, radius in FOCAL.items():
+        lut = np.nan_to_num(base.luts[name])
+        dv = lut[change.new] - lut[change.old]
+        if not dv.any():
+            continue
+        kernel = disc_kernel(radius, lc.cell_size_m)
+        k = kernel.shape[0] // 2
+        tile = max(2 * k, 64)
+        num = np.zeros(n)
+        for (tr_, tc_), idx in _tiles(change, tile).items():
+            r0, c0 = tr_ * tile - k, tc_ * tile - k
+            win = np.zeros((tile + 2 * k, tile + 2 * k), dtype=np.float64)
+            np.add.at(win, (change.rows[idx] - r0, change.cols[idx] - c0), dv[idx])
+            conv = fftconvolve(win, kernel.astype(np.float64), mode="same")
+            sel = np.flatnonzero((base.rows >= max(r0, 0)) & (base.rows < min(r0 + win.shape[0], h))
+                                 & (base.cols >= max(c0, 0))
+                                 & (base.cols < min(c0 + win.shape[1], w)))
+            num[sel] += conv[base.rows[sel] - r0, base.cols[sel] - c0]
+        if not name.startswith("ndvi"):
+            num = np.round(num)
+        else:
+            num[np.abs(num) < 1e-9] = 0.0
+        out[name] = np.nan_to_num(num / base.focal_den[name])
+    return out
+
+
+def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArray:
+    """Change of summer air temperature at every address (°C), from a local cooling run."""
+    n = len(base.xy)
+    lc = base.region.landcover
+    rows = np.concatenate([c.rows for c in changes])
+    if lc is None or len(rows) == 0:
+        return np.zeros(n)
+    cols = np.concatenate([c.cols for c in changes])
+    m = int(np.ceil(base.options.cooling_margin_m / lc.cell_size_m))
+    h, w = lc.classes.shape
+    r0, r1 = max(int(rows.min()) - m, 0), min(int(rows.max()) + m + 1, h)
+    c0, c1 = max(int(cols.min()) - m, 0), min(int(cols.max()) + m + 1, w)
+    before = lc.classes[r0:r1, c0:c1]
+    after = before.copy()
+    for c in changes:
+        after[c.rows - r0, c.cols - c0] = c.new
+    t0 = run_cooling(before, lc.cell_size_m).t_air_c
+    t1 = run_cooling(after, lc.cell_size_m).t_air_c
+    diff = np.nan_to_num(np.asarray(t1, dtype=np.float64) - np.asarray(t0, dtype=np.float64))
+    out = np.zeros(n)
+    sel = np.flatnonzero((base.rows >= r0) & (base.rows < r1) & (base.cols >= c0)
+                         & (base.cols < c1))
+    out[sel] = diff[base.rows[sel] - r0, base.cols[sel] - c0]
+    return out
+
+
+def _access(base: ExposureBaseline, delta: ScenarioDelta
+            ) -> tuple[WalkNetwork, Entries, NearestGreen]:
+    network, entries, state, snap = base.network, base.entries, base.near, base.snap
+    if len(delta.network.add):
+        network, change = base.network.apply(delta.network)
+        snap = snap.remap(network, change)
+        entries = remap_entries(entries, network, change, base.green)
+        state = update_for_network(network, change, snap, entries, state)
+    gone = delta.removed_green_ids[np.isin(delta.removed_green_ids, entries.green_ids)]
+    if len(gone):
+        entries, state = remove_green(network, snap, entries, state, gone)
+    new = select_green(delta.new_green, base.options.min_size_ha, base.options.public_only)
+    if len(new):
+        entries, state = add_green(network, snap, entries, state, green_entries(network, new))
+    return network, entries, state
+
+
+def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposures:
+    """Exposures of every address after ``delta`` (see module docstring).
+
+    Parameters
+    ----------
+    base : ExposureBaseline
+        The region's baseline.
+    delta : ScenarioDelta
+        What the scenario changes.
+
+    Returns
+    -------
+    Exposures
+    """
+    n = len(base.xy)
+    before = base.near.dist_m
+    network, entries, state = _access(base, delta)
+    d = focal_delta(base, delta.cells)
+    if len(delta.new_trees):
+        txy = np.c_[delta.new_trees.geometry.x.to_numpy(), delta.new_trees.geometry.y.to_numpy()]
+        hits = base.addr_tree.query_ball_point(txy, base.options.tree_radius_m)
+        flat = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits]) if len(hits) else \
+            np.zeros(0, np.int64)
+        d["trees_near"] = np.bincount(flat, minlength=n).astype(np.float64)
+    else:
+        d["trees_near"] = np.zeros(n)
+    d["t_air_c"] = cooling_delta(base, [delta.cells, delta.cooling_cells])
+    new_dist = np.zeros(0)
+    if len(delta.new_addresses):
+        nxy = np.c_[delta.new_addresses.geometry.x.to_numpy(),
+                    delta.new_addresses.geometry.y.to_numpy()]
+        s = network.snap(nxy)
+        new_dist, _ = point_distance(network, state.node_dist_m, state.node_green, entries,
+                                     s.edge, s.offset_m)
+    return Exposures(before, state.dist_m, d, np.asarray(new_dist, dtype=np.float64))
+
+
+def buurt_means(base: ExposureBaseline, values: FloatArray) -> FloatArray:
+    """Residents-weighted mean of per-address ``values`` per buurt (order of
+    ``base.buurt_codes``; nan ignored, 0 for a buurt without residents)."""
+    idx, wgt, n = base.buurt_index, base.residents, len(base.buurt_codes)
+    ok = (idx >= 0) & np.isfinite(values)
+    s = np.bincount(idx[ok], weights=values[ok] * wgt[ok], minlength=n)
+    p = np.bincount(idx[ok], weights=wgt[ok], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(p > 0, s / np.maximum(p, 1e-300), 0.0)

@@ -1,0 +1,229 @@
+"""Health impacts, money and the health gap of a scenario's exposure changes.
+
+Per buurt, the residents-weighted mean change of each ERF's exposure is turned into cases
+prevented per year by :func:`groengezond.health.impact.simulate_erf` (Monte Carlo, median and
+95% interval). The pathways computed are:
+
+- ``green_mortality`` and ``green_depression`` (mean NDVI proxy within 500 m, adults) — the
+  registry's ``default_total``;
+- ``heat_mortality`` (summer air temperature from the cooling model, all ages) — reported
+  beside the total, never added to it (the greenness cohorts already contain cooling).
+
+Totals sum only the declared set (:func:`groengezond.health.totals.total_by_outcome`);
+money is :func:`groengezond.health.valuation.value_impact` per pathway and
+:func:`~groengezond.health.valuation.total_value` over the same set.
+
+The gap: buurten are ranked by mean income (``income_mean_eur`` indicator; least deprived =
+highest income first) and the slope index of inequality (SII) and the best-worst quintile gap of
+``depression_anxiety_risk_pct`` are computed before and after, where after = before − 100 ×
+(median depression cases prevented) / adults. A smaller absolute SII means the scenario narrows
+the gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from groengezond.health.erf import ErfRegistry, load_erf_registry
+from groengezond.health.impact import ImpactDraws, simulate_erf
+from groengezond.health.totals import TotalResult, total_by_outcome
+from groengezond.health.valuation import (
+    ValuationSettings,
+    load_valuation,
+    total_value,
+    value_impact,
+)
+from groengezond.indicators.inequality import quintile_gap, slope_index
+from groengezond.scenario.result import (
+    EquityOut,
+    IncomeGroupEffect,
+    IntervalOut,
+    MoneyOut,
+    MoneyValueOut,
+    PathwayOut,
+    TotalOut,
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+PATHWAYS: dict[str, str] = {
+    "green_mortality": "ndvi_500m",
+    "green_depression": "ndvi_500m",
+    "heat_mortality": "t_air_c",
+}
+"""ERF id -> exposure change it uses."""
+
+TOTAL_SET = "default_total"
+GAP_INDICATOR = "depression_anxiety_risk_pct"
+INCOME_INDICATOR = "income_mean_eur"
+
+
+def interval(median: float, lower: float, upper: float) -> IntervalOut:
+    """An :class:`IntervalOut` of plain floats."""
+    return IntervalOut(median=float(median), lower=float(lower), upper=float(upper))
+
+
+@dataclass(frozen=True)
+class HealthResult:
+    """Draws per pathway, totals per outcome and money."""
+
+    impacts: dict[str, ImpactDraws]
+    totals: dict[str, TotalResult]
+    value: TotalResult
+    value_per_area: FloatArray
+    pathways: list[PathwayOut]
+    total_out: list[TotalOut]
+    money: MoneyOut
+
+
+def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: FloatArray,
+                   codes: tuple[str, ...], *, rng: np.random.Generator, n_draws: int,
+                   registry: ErfRegistry | None = None,
+                   valuation: ValuationSettings | None = None) -> HealthResult:
+    """Cases prevented per year per buurt, totals and euros per year.
+
+    Parameters
+    ----------
+    delta : dict of str to numpy.ndarray
+        Mean exposure change per buurt: ``ndvi_500m`` (NDVI units), ``t_air_c`` (°C).
+    residents, adults : numpy.ndarray
+        Persons per buurt (all ages; 18 and over).
+    codes : tuple of str
+        Buurt codes.
+    rng : numpy.random.Generator
+        Source of randomness.
+    n_draws : int
+        Monte Carlo draws (≥ 1,000).
+    registry, valuation : optional
+        ERF registry and money values (default: the packaged ones).
+    """
+    reg = registry or load_erf_registry()
+    money = valuation or load_valuation()
+    impacts: dict[str, ImpactDraws] = {}
+    for erf_id, exposure in PATHWAYS.items():
+        erf = reg.get(erf_id)
+        pop = adults if (erf.age.min_years or 0) >= 18 else residents
+        impacts[erf_id] = simulate_erf(erf_id, delta[exposure], pop, rng=rng, n_draws=n_draws,
+                                       registry=reg, area_codes=codes)
+    totals = total_by_outcome(impacts, reg, TOTAL_SET)
+    members = set(reg.total_set(TOTAL_SET).erfs)
+    valued = {k: value_impact(v, money, rng=rng) for k, v in impacts.items()}
+    value = total_value(valued, reg, TOTAL_SET)
+    pathways = []
+    for erf_id, imp in impacts.items():
+        s = imp.summary()
+        erf = imp.erf
+        pathways.append(PathwayOut(
+            erf_id=erf_id, label=erf.label_en, pathway=erf.pathway, outcome=erf.outcome,
+            unit=erf.outcome_unit, total=interval(s.total.median, s.total.lower, s.total.upper),
+            in_default_total=erf_id in members, citation=erf.citation.strip(),
+            caveat=erf.caveat.strip()))
+    total_out = []
+    for outcome, tot in totals.items():
+        s = tot.summary()
+        total_out.append(TotalOut(set_name=tot.set_name, outcome=outcome, unit=tot.unit,
+                                  summed=list(tot.summed), missing=list(tot.missing),
+                                  left_out=list(tot.left_out), reason=tot.reason,
+                                  total=interval(s.total.median, s.total.lower,
+                                                 s.total.upper)))
+    vs = value.summary()
+    used = [valued[e] for e in value.summed]
+    notes = sorted({v.note for v in used if v.note})
+    money_out = MoneyOut(
+        set_name=TOTAL_SET, unit=value.unit, price_years=sorted({v.price_year for v in used}),
+        summed=list(value.summed),
+        total=interval(vs.total.median, vs.total.lower, vs.total.upper),
+        values=[MoneyValueOut(id=v.value.id, amount=v.value.amount, currency=v.value.currency,
+                              price_year=v.value.price_year, per=v.value.per,
+                              assumption=v.value.assumption, source=v.value.source.strip())
+                for v in used],
+        notes=notes)
+    return HealthResult(impacts, totals, value, np.asarray(vs.median, dtype=float), pathways,
+                        total_out, money_out)
+
+
+def latest_indicator(indicators: pd.DataFrame, indicator: str, codes: pd.Index
+                     ) -> tuple[FloatArray, FloatArray, int | None]:
+    """Value and standard error per area of the latest year of ``indicator`` (nan if none)."""
+    rows = indicators[indicators["indicator"] == indicator]
+    if len(rows) == 0:
+        n = len(codes)
+        return np.full(n, np.nan), np.full(n, np.nan), None
+    year = int(rows["year"].max())
+    rows = rows[rows["year"] == year].drop_duplicates("area_code").set_index("area_code")
+    value = rows["value"].reindex(codes).to_numpy(dtype=float)
+    se = ((rows["upper"] - rows["lower"]) / 3.92).reindex(codes).to_numpy(dtype=float)
+    return value, np.nan_to_num(se, nan=0.0), year
+
+
+@dataclass(frozen=True)
+class GapInputs:
+    """The gap indicator per buurt (value, standard error, year) and mean income."""
+
+    value: FloatArray
+    se: FloatArray
+    year: int | None
+    income: FloatArray
+
+    @classmethod
+    def from_indicators(cls, indicators: pd.DataFrame, codes: pd.Index) -> GapInputs:
+        """Latest :data:`GAP_INDICATOR` and :data:`INCOME_INDICATOR` per buurt."""
+        value, se, year = latest_indicator(indicators, GAP_INDICATOR, codes)
+        income, _, _ = latest_indicator(indicators, INCOME_INDICATOR, codes)
+        return cls(value, se, year, income)
+
+
+def equity(gap: GapInputs, residents: FloatArray,
+           adults: FloatArray, depression_prevented: FloatArray,
+           groups: list[IncomeGroupEffect], *, rng: np.random.Generator) -> EquityOut:
+    """Change of the health gap (SII and best-worst quintile) between buurten by income.
+
+    Parameters
+    ----------
+    gap : GapInputs
+        Gap indicator and income per buurt.
+    residents, adults : numpy.ndarray
+        Persons per buurt.
+    depression_prevented : numpy.ndarray
+        Median depression cases prevented per buurt.
+    groups : list of IncomeGroupEffect
+        Exposure changes by income group (reported as given).
+    rng : numpy.random.Generator
+        For the SII's simulated interval (not reported; the point SII decides).
+    """
+    value, se, year, income = gap.value, gap.se, gap.year, gap.income
+    ok = np.isfinite(value) & np.isfinite(income) & (residents > 0)
+    if ok.sum() < 5:
+        return EquityOut(indicator=GAP_INDICATOR, year=year, deprivation=INCOME_INDICATOR,
+                         sii_before=float("nan"), sii_after=float("nan"),
+                         sii_change=float("nan"), quintile_gap_before=float("nan"),
+                         quintile_gap_after=float("nan"), quintile_gap_change=float("nan"),
+                         verdict="unknown",
+                         statement="Too few buurten with the indicator and income to rank.",
+                         by_income_group=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        drop = np.where(adults > 0, 100.0 * depression_prevented / adults, 0.0)
+    after = value - drop
+    dep = -income[ok]
+    before_sii = slope_index(value[ok], se[ok], residents[ok], dep, n_sims=200, rng=rng)
+    after_sii = slope_index(after[ok], se[ok], residents[ok], dep, n_sims=200, rng=rng)
+    qb = quintile_gap(value[ok], se[ok], residents[ok], dep)
+    qa = quintile_gap(after[ok], se[ok], residents[ok], dep)
+    change = abs(after_sii.sii) - abs(before_sii.sii)
+    tol = 1e-12 * max(abs(before_sii.sii), 1.0)
+    verdict = "narrows" if change < -tol else "widens" if change > tol else "unchanged"
+    statement = (
+        f"The scenario {verdict if verdict != 'unchanged' else 'does not change'} the gap in "
+        f"{GAP_INDICATOR} between buurten ranked by income: SII {before_sii.sii:.4f} → "
+        f"{after_sii.sii:.4f} percentage points ({after_sii.sii - before_sii.sii:+.4f}); "
+        f"best-worst quintile gap {qb.gap:.4f} → {qa.gap:.4f}.")
+    return EquityOut(indicator=GAP_INDICATOR, year=year, deprivation=INCOME_INDICATOR,
+                     sii_before=before_sii.sii, sii_after=after_sii.sii,
+                     sii_change=after_sii.sii - before_sii.sii,
+                     quintile_gap_before=qb.gap, quintile_gap_after=qa.gap,
+                     quintile_gap_change=qa.gap - qb.gap, verdict=verdict,
+                     statement=statement, by_income_group=groups)

@@ -1,0 +1,298 @@
+"""Scenario models of the Planner: a named list of interventions on a base region.
+
+A :class:`Scenario` is a pydantic model saved as YAML or JSON (:mod:`groengezond.scenario.io`).
+Every intervention has a ``kind`` (the catalogue's ``scenario_intervention`` names), an optional
+``name`` and a ``geometry`` in EPSG:28992 (RD New, metres) given either as a GeoJSON-like
+mapping (``{"type": "Polygon", "coordinates": [...]}``) or as a WKT string
+(``"POLYGON ((...))"``). Numbers carry their unit in the field name.
+
+:func:`validate_scenario` turns every problem (unknown kind, negative number, geometry of the
+wrong type or outside the region) into one :class:`~groengezond.errors.InputError` whose
+problems name the intervention (index and name) and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+import shapely
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from shapely.geometry.base import BaseGeometry
+
+from groengezond.errors import InputError, Problem
+
+GeometryInput = dict[str, Any] | str
+"""GeoJSON-like mapping or WKT string, coordinates in EPSG:28992 (m)."""
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = ""
+    geometry: GeometryInput
+
+
+class AddGreen(_Base):
+    """New green space: park, forest or pocket park on the polygon (its cells become green)."""
+
+    kind: Literal["add_green"] = "add_green"
+    green_kind: Literal["park", "forest", "pocket_park"] = "park"
+    public: bool = True
+
+
+class RemoveGreen(_Base):
+    """Green removed or built on: green spaces whose centroid lies in the polygon go, and the
+    polygon's green cells become ``becomes`` (paved or building)."""
+
+    kind: Literal["remove_green"] = "remove_green"
+    becomes: Literal["paved", "building"] = "building"
+
+
+class PlantTrees(_Base):
+    """Trees at points (Point/MultiPoint) or ``count`` trees spread over a polygon."""
+
+    kind: Literal["plant_trees"] = "plant_trees"
+    count: int | None = Field(None, ge=0)
+    crown_diameter_m: float = Field(6.0, gt=0, le=40)
+
+
+class GreenRoofs(_Base):
+    """Green roofs (and optionally façades) on the buildings inside the polygon."""
+
+    kind: Literal["green_roofs"] = "green_roofs"
+    roof_share: float = Field(1.0, ge=0, le=1)
+    facades: bool = False
+
+
+class Depave(_Base):
+    """Paved cells in the polygon become low green (or trees)."""
+
+    kind: Literal["depave"] = "depave"
+    becomes: Literal["low_green", "trees"] = "low_green"
+
+
+class AddConnection(_Base):
+    """A walking/cycling connection (footbridge, tunnel, crossing): a line whose ends snap to
+    the walking network."""
+
+    kind: Literal["add_connection"] = "add_connection"
+    mode: Literal["footbridge", "tunnel", "crossing"] = "footbridge"
+    length_m: float | None = Field(None, gt=0)
+
+
+class AddDwellings(_Base):
+    """New dwellings with residents at points or spread over a polygon (densification, new
+    neighbourhood)."""
+
+    kind: Literal["add_dwellings"] = "add_dwellings"
+    dwellings: int = Field(ge=0)
+    residents: int = Field(ge=0)
+    income_decile: int = Field(5, ge=1, le=10)
+
+
+Intervention = Annotated[
+    AddGreen | RemoveGreen | PlantTrees | GreenRoofs | Depave | AddConnection | AddDwellings,
+    Field(discriminator="kind"),
+]
+
+KINDS: tuple[str, ...] = ("add_green", "remove_green", "plant_trees", "green_roofs", "depave",
+                          "add_connection", "add_dwellings")
+"""Intervention kinds, the same as ``groengezond.catalogue.SCENARIO_INTERVENTIONS``."""
+
+_GEOM_TYPES: dict[str, tuple[str, ...]] = {
+    "add_green": ("Polygon", "MultiPolygon"),
+    "remove_green": ("Polygon", "MultiPolygon"),
+    "plant_trees": ("Point", "MultiPoint", "Polygon", "MultiPolygon"),
+    "green_roofs": ("Polygon", "MultiPolygon"),
+    "depave": ("Polygon", "MultiPolygon"),
+    "add_connection": ("LineString",),
+    "add_dwellings": ("Point", "MultiPoint", "Polygon", "MultiPolygon"),
+}
+
+
+class Scenario(BaseModel):
+    """A scenario: a name, the base region and a list of interventions.
+
+    Attributes
+    ----------
+    name : str
+        Name shown in results.
+    region : dict
+        The base region: ``{"generator": {...}}`` for a synthetic region (seed, inhabitants)
+        or ``{"path": "..."}`` for a region folder; recorded in the input hash.
+    description : str
+        Free text.
+    interventions : list of Intervention
+        The changes, applied in order.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    region: dict[str, Any] = Field(default_factory=dict)
+    description: str = ""
+    interventions: tuple[Intervention, ...] = ()
+
+    def canonical_json(self) -> str:
+        """Canonical JSON (sorted keys, no whitespace, defaults included)."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def _label(index: int, data: Any) -> str:
+    name = data.get("name", "") if isinstance(data, dict) else getattr(data, "name", "")
+    return f"intervention {index}" + (f" '{name}'" if name else "")
+
+
+def parse_geometry(value: GeometryInput) -> BaseGeometry:
+    """Shapely geometry from a GeoJSON-like mapping or a WKT string (RD New, m).
+
+    Raises
+    ------
+    ValueError
+        If the value is neither.
+    """
+    if isinstance(value, str):
+        return shapely.from_wkt(value)
+    return shapely.geometry.shape(value)
+
+
+def scenario_from_data(data: Any, file: str = "scenario") -> Scenario:
+    """Validate plain data (from YAML/JSON) into a :class:`Scenario`.
+
+    Raises
+    ------
+    InputError
+        One problem per error, naming the intervention (index and name) and the field.
+    """
+    if not isinstance(data, dict):
+        raise InputError.single(file, "", "", "is not a mapping",
+                                "give name, region and interventions")
+    problems: list[Problem] = []
+    items = data.get("interventions") or []
+    if not isinstance(items, list):
+        raise InputError.single(file, "", "interventions", "is not a list",
+                                "give a list of interventions")
+    for i, item in enumerate(items):
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if kind not in KINDS:
+            problems.append(Problem(file, _label(i, item), "kind", f"unknown kind {kind!r}",
+                                    f"use one of: {', '.join(KINDS)}"))
+    if problems:
+        raise InputError(problems)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = list(err["loc"])
+            where, fld = "", ".".join(str(x) for x in loc)
+            if len(loc) >= 2 and loc[0] == "interventions" and isinstance(loc[1], int):
+                where = _label(loc[1], items[loc[1]])
+                rest = [str(x) for x in loc[2:] if str(x) not in KINDS]
+                fld = ".".join(rest)
+            problems.append(Problem(file, where, fld, err["msg"], "see docs/planner.md"))
+        raise InputError(problems) from None
+
+
+def check_geometries(scenario: Scenario, bounds: tuple[float, float, float, float],
+                     file: str = "scenario") -> list[BaseGeometry]:
+    """Parse every intervention's geometry and check its type and that it lies in the region.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    bounds : tuple of float
+        (minx, miny, maxx, maxy) of the region (RD New, m).
+    file : str
+        Name used in error messages.
+
+    Returns
+    -------
+    list of shapely geometries
+        One per intervention.
+
+    Raises
+    ------
+    InputError
+        Unparseable, empty, wrong-type or out-of-region geometry; point interventions with
+        neither points nor count.
+    """
+    problems: list[Problem] = []
+    out: list[BaseGeometry] = []
+    box = shapely.box(*bounds)
+    for i, item in enumerate(scenario.interventions):
+        where = _label(i, item)
+        try:
+            geom = parse_geometry(item.geometry)
+        except Exception as exc:
+            problems.append(Problem(file, where, "geometry", f"cannot be read ({exc})",
+                                    "give GeoJSON-like {type, coordinates} or WKT in EPSG:28992"))
+            out.append(shapely.Point())
+            continue
+        out.append(geom)
+        allowed = _GEOM_TYPES[item.kind]
+        if geom.is_empty or geom.geom_type not in allowed:
+            problems.append(Problem(file, where, "geometry",
+                                    f"is {'empty' if geom.is_empty else geom.geom_type}",
+                                    f"give a {' or '.join(allowed)}"))
+        elif not box.contains(geom):
+            box_m = tuple(round(b) for b in bounds)
+            problems.append(Problem(file, where, "geometry",
+                                    f"lies (partly) outside the region {box_m}",
+                                    "draw it inside the region, coordinates in EPSG:28992 (m)"))
+        if isinstance(item, PlantTrees):
+            polygonal = geom.geom_type in ("Polygon", "MultiPolygon")
+            if polygonal and item.count is None:
+                problems.append(Problem(file, where, "count", "missing for a polygon",
+                                        "give the number of trees to plant in the polygon"))
+        if isinstance(item, AddDwellings) and item.residents > 0 and item.dwellings == 0:
+            problems.append(Problem(file, where, "dwellings", "is 0 while residents > 0",
+                                    "give the number of dwellings the residents live in"))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def input_hash(scenario: Scenario, region_meta: dict[str, Any]) -> str:
+    """sha256 of the canonical scenario JSON and the region's generator/meta.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    region_meta : dict
+        Region identity: name, synthetic flag and generator parameters.
+    """
+    doc = {"scenario": json.loads(scenario.canonical_json()), "region": region_meta}
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def from_template(template: Any, geometry: GeometryInput, name: str = "") -> Any:
+    """An intervention from a catalogue :class:`~groengezond.catalogue.model.ScenarioTemplate`.
+
+    The template's kind is kept; a size in trees becomes ``count``, in dwellings becomes
+    ``dwellings`` (residents: 2.1 per dwelling, assumption ≈ the Dutch mean household size).
+    Sizes in ha, m² or m are not needed (the geometry gives them). The result is validated like
+    any scenario input.
+
+    Parameters
+    ----------
+    template : ScenarioTemplate
+        From ``Intervention.to_scenario()``.
+    geometry : dict or str
+        GeoJSON-like mapping or WKT (EPSG:28992).
+    name : str
+        Name of the intervention (default: the template's label).
+    """
+    data: dict[str, Any] = {"kind": template.kind, "name": name or template.label,
+                            "geometry": geometry}
+    if template.size.unit == "trees":
+        data["count"] = round(template.size.value)
+    if template.size.unit == "dwellings":
+        data["dwellings"] = round(template.size.value)
+        data["residents"] = round(2.1 * template.size.value)
+    scenario = scenario_from_data({"name": "template", "interventions": [data]})
+    return scenario.interventions[0]

@@ -1,0 +1,161 @@
+"""The JSON-ready result of a scenario run (shared by the CLI and the API)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IntervalOut(_M):
+    """Median and 95% interval (2.5 and 97.5 percentiles of the Monte Carlo draws)."""
+
+    median: float
+    lower: float
+    upper: float
+
+
+class ExposureSummary(_M):
+    """Region-wide change of exposures (residents-weighted means of after − before)."""
+
+    residents: float
+    within_300m_before: float = Field(description="Share of residents within 300 m (network)")
+    within_300m_after: float
+    addresses_closer: int = Field(description="Addresses whose network distance got shorter")
+    mean_d_green_network_m: float = Field(
+        description="Mean change of network distance (m) over addresses with a finite distance "
+                    "before and after")
+    d_green_share_300m_pp: float
+    d_green_share_500m_pp: float
+    d_green_share_1000m_pp: float
+    d_ndvi_500m: float
+    d_canopy_300m_pp: float
+    d_trees_near: float
+    d_t_air_c: float
+    max_cooling_c: float = Field(description="Largest drop of air temperature at a home (°C)")
+    new_addresses: int
+    new_residents: int
+    new_residents_within_300m: int
+
+
+class BuurtEffect(_M):
+    """Effect of the scenario in one buurt (changes are after − before)."""
+
+    code: str
+    name: str
+    residents: float
+    income_mean_eur: float | None
+    within_300m_before: float
+    within_300m_after: float
+    d_green_share_300m_pp: float
+    d_green_share_500m_pp: float
+    d_green_share_1000m_pp: float
+    d_ndvi_500m: float
+    d_canopy_300m_pp: float
+    d_trees_near: float
+    d_t_air_c: float
+    deaths_prevented: IntervalOut = Field(description="Default total, deaths per year")
+    depression_cases_prevented: IntervalOut = Field(description="Default total, cases")
+    heat_deaths_prevented: IntervalOut = Field(description="Reported separately, per year")
+    value_eur_per_year: IntervalOut
+
+
+class PathwayOut(_M):
+    """One exposure-response pathway summed over the region."""
+
+    erf_id: str
+    label: str
+    pathway: str
+    outcome: str
+    unit: str
+    total: IntervalOut
+    in_default_total: bool
+    citation: str
+    caveat: str
+
+
+class TotalOut(_M):
+    """A total over a declared non-overlapping set of pathways (one per outcome)."""
+
+    set_name: str
+    outcome: str
+    unit: str
+    summed: list[str]
+    missing: list[str]
+    left_out: list[str]
+    reason: str
+    total: IntervalOut
+
+
+class MoneyValueOut(_M):
+    """A money value used, with its price year and source."""
+
+    id: str
+    amount: float
+    currency: str
+    price_year: int
+    per: str
+    assumption: bool
+    source: str
+
+
+class MoneyOut(_M):
+    """Euros per year over the declared set, with price years and sources."""
+
+    set_name: str
+    unit: str
+    price_years: list[int]
+    summed: list[str]
+    total: IntervalOut
+    values: list[MoneyValueOut]
+    notes: list[str]
+
+
+class IncomeGroupEffect(_M):
+    """Exposure changes by income group (household income deciles paired into quintiles)."""
+
+    group: int = Field(description="1 = lowest income quintile (deciles 1-2) … 5 = highest")
+    residents: float
+    d_green_network_m: float
+    d_green_share_300m_pp: float
+    d_ndvi_500m: float
+    d_t_air_c: float
+    d_trees_near: float
+
+
+class EquityOut(_M):
+    """Change of the health gap between buurten ranked by income."""
+
+    indicator: str
+    year: int | None
+    deprivation: str
+    sii_before: float
+    sii_after: float
+    sii_change: float
+    quintile_gap_before: float
+    quintile_gap_after: float
+    quintile_gap_change: float
+    verdict: Literal["narrows", "widens", "unchanged", "unknown"]
+    statement: str
+    by_income_group: list[IncomeGroupEffect]
+
+
+class ScenarioResult(_M):
+    """Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``)."""
+
+    scenario: str
+    input_hash: str = Field(description="sha256 of canonical scenario JSON + region meta")
+    seed: int | None
+    n_draws: int
+    region: dict[str, Any]
+    exposures: ExposureSummary
+    buurten: list[BuurtEffect]
+    pathways: list[PathwayOut]
+    totals: list[TotalOut]
+    money: MoneyOut
+    equity: EquityOut
+    notes: list[str]

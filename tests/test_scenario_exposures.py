@@ -1,0 +1,134 @@
+"""Scenario exposures: nothing changes nothing, local updates equal full recomputation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from groengezond.access.entries import green_entries
+from groengezond.access.nearest import nearest_green
+from groengezond.cooling import run_cooling
+from groengezond.landcover import RADII_M, green_share, sample
+from groengezond.region.model import Landcover, Region
+from groengezond.scenario.apply import apply_scenario
+from groengezond.scenario.exposures import ExposureBaseline, scenario_exposures
+from groengezond.scenario.model import Scenario, scenario_from_data
+from groengezond.scenario.testing import footbridge_across_river, park_in, ranked_by_income
+from groengezond.synth import generate_region
+
+
+@pytest.fixture(scope="module")
+def region() -> Region:
+    return generate_region(20_000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def base(region: Region) -> ExposureBaseline:
+    return ExposureBaseline.build(region)
+
+
+def _after_classes(region: Region, change: object) -> np.ndarray:
+    assert region.landcover is not None
+    classes = region.landcover.classes.copy()
+    classes[change.rows, change.cols] = change.new  # type: ignore[attr-defined]
+    return classes
+
+
+def test_empty_scenario_changes_nothing(base: ExposureBaseline, region: Region) -> None:
+    delta = apply_scenario(region, Scenario(name="nothing"))
+    assert delta.is_empty
+    ex = scenario_exposures(base, delta)
+    np.testing.assert_array_equal(ex.green_network_m_after, ex.green_network_m_before)
+    for values in ex.delta.values():
+        assert not values.any()
+
+
+def test_focal_baseline_matches_green_share(base: ExposureBaseline, region: Region) -> None:
+    assert region.landcover is not None
+    shares = green_share(region.landcover, RADII_M, region.meta.landcover_classes)
+    for r in RADII_M:
+        expected = sample(shares.share[r], region.landcover, base.xy)
+        np.testing.assert_allclose(base.focal[f"green_share_{int(r)}m"], expected, atol=1e-6)
+
+
+def test_park_exposures_equal_full_recomputation(base: ExposureBaseline, region: Region) -> None:
+    park = park_in(region, ranked_by_income(region)[0], 3.0)
+    sc = scenario_from_data({"name": "park", "interventions": [
+        {"kind": "add_green", "name": "P", "geometry": park.wkt},
+        {"kind": "plant_trees", "name": "T", "count": 80,
+         "geometry": park.centroid.buffer(500).wkt}]})
+    delta = apply_scenario(region, sc)
+    assert len(delta.cells) > 0 and len(delta.new_trees) == 80
+    ex = scenario_exposures(base, delta)
+    assert region.landcover is not None
+    after = Landcover(_after_classes(region, delta.cells), region.landcover.transform)
+    shares = green_share(after, RADII_M, region.meta.landcover_classes)
+    for r in RADII_M:
+        key = f"green_share_{int(r)}m"
+        full = sample(shares.share[r], after, base.xy)
+        np.testing.assert_allclose(base.focal[key] + ex.delta[key], full, atol=1e-5)
+    assert ex.delta["green_share_300m"].max() > 0
+    # access: equal to a full pass with the park's entries added
+    green = region.green[region.green["public"] & (region.green["area_ha"] >= 1.0)]
+    import pandas as pd
+    allg = pd.concat([green, delta.new_green], ignore_index=True)
+    full = nearest_green(base.network, base.snap, green_entries(base.network, allg))
+    np.testing.assert_allclose(ex.green_network_m_after, full.dist_m, rtol=1e-9)
+    assert (ex.green_network_m_after <= ex.green_network_m_before + 1e-9).all()
+    # trees near home and cooling
+    assert ex.delta["trees_near"].sum() > 0
+    assert ex.delta["t_air_c"].min() < 0
+
+
+def test_local_cooling_close_to_full_run(base: ExposureBaseline, region: Region) -> None:
+    park = park_in(region, ranked_by_income(region)[0], 5.0)
+    sc = scenario_from_data({"name": "park", "interventions": [
+        {"kind": "add_green", "name": "P", "geometry": park.wkt}]})
+    delta = apply_scenario(region, sc)
+    ex = scenario_exposures(base, delta)
+    assert region.landcover is not None
+    full = run_cooling(_after_classes(region, delta.cells), region.landcover.cell_size_m)
+    t_after = full.t_air_c[base.rows, base.cols]
+    full_delta = t_after - base.t_air_c
+    assert np.abs(ex.delta["t_air_c"] - full_delta).max() < 0.05 * max(
+        np.abs(full_delta).max(), 1e-6) + 1e-4
+
+
+def test_footbridge_shortens_distance_on_far_bank(base: ExposureBaseline,
+                                                  region: Region) -> None:
+    bridge = footbridge_across_river(region)
+    sc = scenario_from_data({"name": "bridge", "interventions": [
+        {"kind": "add_connection", "name": "Brug", "geometry": bridge.wkt}]})
+    delta = apply_scenario(region, sc)
+    ex = scenario_exposures(base, delta)
+    closer = ex.green_network_m_after < ex.green_network_m_before - 1e-6
+    assert closer.sum() > 0
+    assert (ex.green_network_m_after <= ex.green_network_m_before + 1e-6).all()
+    # the addresses that gained are across the river from their new nearest green
+    river = region.barriers[region.barriers["kind"] == "river"].geometry.iloc[0]
+    near_bridge = shapely.distance(shapely.points(base.xy[closer]), bridge.centroid)
+    assert np.median(near_bridge) < 3_000
+    assert river.distance(bridge.centroid) < 1.0
+    # equal to a full pass on the new network
+    net, change = base.network.apply(delta.network)
+    full = nearest_green(net, base.snap.remap(net, change),
+                         green_entries(net, base.green))
+    np.testing.assert_allclose(ex.green_network_m_after, full.dist_m, rtol=1e-9)
+
+
+def test_dwellings_and_removal(base: ExposureBaseline, region: Region) -> None:
+    g = region.green[region.green["public"] & (region.green["area_ha"] >= 1.0)].iloc[0]
+    x, y = base.xy[0]
+    sc = scenario_from_data({"name": "build", "interventions": [
+        {"kind": "remove_green", "name": "Bouw", "geometry": g.geometry.buffer(1).wkt},
+        {"kind": "add_dwellings", "name": "Wijk", "dwellings": 20, "residents": 45,
+         "geometry": f"POINT ({x + 5} {y + 5})"},
+        {"kind": "green_roofs", "name": "Daken", "geometry": shapely.Point(x, y).buffer(300).wkt},
+        {"kind": "depave", "name": "Plein", "geometry": shapely.Point(x, y).buffer(100).wkt}]})
+    delta = apply_scenario(region, sc)
+    assert int(g["green_id"]) in delta.removed_green_ids.tolist()
+    assert int(delta.new_addresses["residents"].sum()) == 45
+    ex = scenario_exposures(base, delta)
+    assert (ex.green_network_m_after >= ex.green_network_m_before - 1e-9).all()
+    assert len(ex.new_green_network_m) == len(delta.new_addresses)

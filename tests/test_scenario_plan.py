@@ -1,0 +1,101 @@
+"""The Planner service: health impacts, money, equity, reproducibility and comparison."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from groengezond.errors import InputError
+from groengezond.region.model import Region
+from groengezond.scenario.model import Scenario, scenario_from_data
+from groengezond.scenario.testing import footbridge_across_river, park_in, ranked_by_income
+from groengezond.services.plan import Planner, compare
+from groengezond.synth import generate_region
+
+
+@pytest.fixture(scope="module")
+def region() -> Region:
+    return generate_region(20_000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def planner(region: Region) -> Planner:
+    return Planner(region)
+
+
+def _park(region: Region, code: str) -> Scenario:
+    park = park_in(region, code, 5.0)
+    return scenario_from_data({"name": f"park {code}", "interventions": [
+        {"kind": "add_green", "name": "Park", "geometry": park.wkt}]})
+
+
+def test_nothing_changes_nothing_exactly(planner: Planner) -> None:
+    result = planner.run(Scenario(name="nothing"), np.random.default_rng(3))
+    e = result.exposures
+    assert e.within_300m_after == e.within_300m_before
+    assert e.addresses_closer == 0 and e.d_ndvi_500m == 0.0 and e.d_t_air_c == 0.0
+    for p in result.pathways:
+        assert (p.total.median, p.total.lower, p.total.upper) == (0.0, 0.0, 0.0)
+    for b in result.buurten:
+        assert b.deaths_prevented.median == 0.0 and b.value_eur_per_year.upper == 0.0
+    assert result.money.total.median == 0.0
+    assert result.equity.verdict == "unchanged"
+    assert result.equity.sii_change == 0.0
+
+
+def test_park_beside_worst_off_narrows_and_best_off_widens(planner: Planner,
+                                                          region: Region) -> None:
+    ranked = ranked_by_income(region)
+    worst = planner.run(_park(region, ranked[0]), np.random.default_rng(1))
+    best = planner.run(_park(region, ranked[-1]), np.random.default_rng(1))
+    assert worst.equity.verdict == "narrows", worst.equity.statement
+    assert best.equity.verdict == "widens", best.equity.statement
+    assert "narrows" in worst.equity.statement and "widens" in best.equity.statement
+    assert worst.exposures.d_ndvi_500m > 0
+    groups = worst.equity.by_income_group
+    assert len(groups) == 5 and sum(g.residents for g in groups) == pytest.approx(20_000)
+
+
+def test_totals_sum_only_the_declared_set(planner: Planner, region: Region) -> None:
+    result = planner.run(_park(region, ranked_by_income(region)[0]), np.random.default_rng(1))
+    totals = {t.outcome: t for t in result.totals}
+    assert totals["all_cause_mortality"].summed == ["green_mortality"]
+    assert "heat_mortality" in totals["all_cause_mortality"].left_out
+    assert totals["depression"].summed == ["green_depression"]
+    assert result.money.summed == ["green_mortality", "green_depression"]
+    assert result.money.price_years and all(v.source for v in result.money.values)
+    assert "EUR per year" in result.money.unit
+    heat = next(p for p in result.pathways if p.erf_id == "heat_mortality")
+    assert not heat.in_default_total
+    assert result.money.total.lower <= result.money.total.median <= result.money.total.upper
+    deaths = sum(b.deaths_prevented.median for b in result.buurten)
+    assert deaths > 0
+
+
+def test_result_is_reproducible_and_carries_the_hash(planner: Planner, region: Region) -> None:
+    sc = _park(region, ranked_by_income(region)[0])
+    a = planner.run(sc, np.random.default_rng(7), seed=7)
+    b = planner.run(sc, np.random.default_rng(7), seed=7)
+    assert json.dumps(a.model_dump(mode="json")) == json.dumps(b.model_dump(mode="json"))
+    assert len(a.input_hash) == 64 and a.seed == 7
+    c = planner.run(Scenario(name="other"), np.random.default_rng(7))
+    assert c.input_hash != a.input_hash
+
+
+def test_compare_table(planner: Planner, region: Region) -> None:
+    bridge = footbridge_across_river(region)
+    sc = scenario_from_data({"name": "bridge", "interventions": [
+        {"kind": "add_connection", "name": "Brug", "geometry": bridge.wkt}]})
+    r1 = planner.run(sc, np.random.default_rng(1))
+    assert r1.exposures.addresses_closer > 0
+    r2 = planner.run(_park(region, ranked_by_income(region)[0]), np.random.default_rng(1))
+    table = compare([r1, r2])
+    assert list(table["scenario"]) == ["baseline", "bridge", r2.scenario]
+    assert {"within_300m", "deaths_prevented", "eur_per_year", "gap"} <= set(table.columns)
+
+
+def test_too_few_draws(planner: Planner) -> None:
+    with pytest.raises(InputError, match="draws"):
+        planner.run(Scenario(name="x"), np.random.default_rng(1), n_draws=10)
