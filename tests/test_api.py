@@ -27,3 +27,16 @@ def test_invalid_region_refuses_to_start(tiny_dir: Path) -> None:
     (tiny_dir / "areas.parquet").write_bytes(b"garbage")
     with pytest.raises(InputError, match=r"areas\.parquet"):
         create_app(tiny_dir)
+
+
+def test_importer_warnings_are_shown(tiny_dir: Path) -> None:
+    from groengezond.region.store import read_region, write_region
+    from groengezond.services.region_info import region_warnings
+
+    region = read_region(tiny_dir)
+    meta = region.meta.model_copy(update={"notes": ["made by hand",
+                                                    "warning: 3 buurt codes did not match"]})
+    write_region(region.with_layers(meta=meta), tiny_dir)
+    warnings = region_warnings(read_region(tiny_dir))
+    assert warnings[0] == "3 buurt codes did not match"
+    assert "made by hand" not in warnings

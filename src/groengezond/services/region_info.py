@@ -48,8 +48,13 @@ def describe_region(region: Region) -> dict[str, Any]:
 
 
 def region_warnings(region: Region) -> list[str]:
-    """Things a user should know about a valid region: empty layers, missing raster, etc."""
-    warnings: list[str] = []
+    """Things a user should know about a valid region.
+
+    The warnings an importer recorded in ``meta.notes`` (prefix ``warning: ``), then the
+    synthetic flag, empty layers, a missing raster and buurt sums that differ from the total.
+    """
+    warnings: list[str] = [note.removeprefix("warning: ").strip()
+                           for note in region.meta.notes if note.startswith("warning: ")]
     if region.meta.synthetic:
         warnings.append("This region is synthetic: nothing in it describes a real place or person.")
     for name in ("addresses", "buildings", "green", "trees", "network_edges"):
