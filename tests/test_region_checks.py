@@ -37,8 +37,14 @@ def _areas(region: Region, **changes: object) -> gpd.GeoDataFrame:
     return areas
 
 
-def test_valid_region_has_no_problems(tiny_dir: Path) -> None:
-    read_region(tiny_dir)
+def test_valid_region_has_no_problems(tiny_dir: Path, tiny: Region) -> None:
+    from groengezond.region.checks import check_layers
+
+    frames = {name: tiny.layer(name) for name in ("areas", "indicators", "addresses",
+                                                  "buildings", "green", "trees",
+                                                  "network_nodes", "network_edges")}
+    assert check_layers(frames, tiny.landcover, tiny.meta) == []
+    assert read_region(tiny_dir).counts()["areas"] == 5
 
 
 def test_unknown_crs(tiny: Region, tmp_path: Path) -> None:
