@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import pytest
@@ -130,20 +131,69 @@ def test_clicking_a_buurt_shows_its_panel(page: PageWatch, server: str) -> None:
     assert page.errors == []
 
 
-def test_planner_draws_but_runs_no_scenario(page: PageWatch, server: str) -> None:
-    pg = open_app(page, server, "planner")
-    pg.wait_for_selector("#scenario-unavailable")
-    assert pg.locator("#run-scenario").is_disabled()
-    pg.wait_for_selector("#catalogue-list li")
+def draw_park(pg: Any, dx0: int = 0) -> None:
+    """Draw a park polygon around the map centre (shifted ``dx0`` px) by clicking the canvas."""
     pg.click("[data-kind=park]")
     box = pg.locator("#map").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cx, cy = box["x"] + box["width"] / 2 + dx0, box["y"] + box["height"] / 2
     for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40)):
         pg.mouse.click(cx + dx, cy + dy)
     pg.keyboard.press("Enter")
+
+
+def test_planner_draws_and_offers_the_run(page: PageWatch, server: str) -> None:
+    pg = open_app(page, server, "planner")
+    pg.wait_for_selector("#run-scenario")
+    pg.wait_for_selector("#catalogue-list li")
+    assert pg.locator("#scenario-unavailable").count() == 0
+    assert pg.locator("#run-scenario").is_enabled()
+    draw_park(pg)
     wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
     pg.wait_for_timeout(300)
     pg.screenshot(path=str(SCREENSHOTS / "planner.png"))
+    assert page.errors == []
+
+
+NUMBER_WITH_INTERVAL = re.compile(r"-?[\d.,]+ \(95%-interval -?[\d.,]+ – -?[\d.,]+\)")
+
+
+def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str) -> None:
+    pg = open_app(page, server, "planner")
+    pg.evaluate("localStorage.removeItem('gg-saved-scenarios')")
+    pg.reload()
+    pg.wait_for_selector("#run-scenario:not([disabled])")
+    assert pg.locator("#save-scenario").is_disabled()
+    draw_park(pg)
+    wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
+    pg.fill("#scenario-name", "Park oost")
+    pg.click("#run-scenario")
+    pg.wait_for_selector("#scenario-results dl.results")
+    results = pg.locator("#scenario-results").inner_text()
+    assert "Resultaat: Park oost" in results
+    assert "Voorkomen sterfgevallen" in results and "prijspeil 2011, 2018" in results
+    assert NUMBER_WITH_INTERVAL.search(results), results
+    assert "Bewoners binnen 300 m" in results and "Gezondheidskloof" in results
+    pg.click("#save-scenario")
+    # a second scenario: one more park, run and save
+    draw_park(pg, dx0=-150)
+    pg.fill("#scenario-name", "Twee parken")
+    pg.click("#run-scenario")
+    wait_js(pg, "document.querySelector('#scenario-results h3')?.textContent"
+                ".includes('Twee parken')")
+    pg.click("#save-scenario")
+    assert pg.locator("#saved-list input[data-saved]").count() == 2
+    pg.click("#compare-scenarios")
+    table = pg.locator("#compare-table")
+    table.wait_for()
+    heads = table.locator("thead th").all_inner_texts()
+    assert heads[1:] == ["Park oost", "Twee parken"]
+    assert table.locator("tbody tr").count() >= 5
+    assert NUMBER_WITH_INTERVAL.search(table.inner_text())
+    pg.screenshot(path=str(SCREENSHOTS / "planner-compare.png"))
+    # saved scenarios survive a reload
+    pg.reload()
+    pg.wait_for_selector("#saved-list input[data-saved]")
+    assert pg.locator("#saved-list input[data-saved]").count() == 2
     assert page.errors == []
 
 

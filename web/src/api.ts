@@ -152,3 +152,60 @@ export const api = {
   areasGeoJSON: (level: string) =>
     getJSON<GeoJSON.FeatureCollection>(`/api/areas.geojson?level=${level}&simplify=5`),
 };
+
+export async function postJSON<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try {
+      const doc = (await response.json()) as { detail?: unknown };
+      if (typeof doc.detail === "string") detail = doc.detail;
+    } catch {
+      /* not JSON: keep the status text */
+    }
+    throw new ApiError(detail, response.status);
+  }
+  return (await response.json()) as T;
+}
+
+// Scenario results (groengezond.scenario.result.ScenarioResult); only the fields the Planner shows.
+
+export interface Interval {
+  median: number;
+  lower: number;
+  upper: number;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  input_hash: string;
+  seed: number | null;
+  n_draws: number;
+  exposures: {
+    residents: number;
+    within_300m_before: number;
+    within_300m_after: number;
+    addresses_closer: number;
+    d_t_air_c: number;
+    new_residents: number;
+    new_residents_within_300m: number;
+  };
+  totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval }>;
+  pathways: Array<{ erf_id: string; label: string; outcome: string; unit: string; total: Interval; in_default_total: boolean }>;
+  money: { unit: string; price_years: number[]; total: Interval; notes: string[] };
+  equity: {
+    verdict: "narrows" | "widens" | "unchanged" | "unknown";
+    statement: string;
+    sii_before: number;
+    sii_after: number;
+  };
+  notes: string[];
+}
+
+export const scenarios = {
+  run: (scenario: unknown) => postJSON<ScenarioResult>("/api/scenarios/run", scenario),
+};

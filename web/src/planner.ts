@@ -1,9 +1,11 @@
 // Planner view: interventions from the Verkenner catalogue, and drawing tools for a park,
-// trees, a footbridge and new homes. Running a scenario needs the scenario engine: until the
-// API offers it, the view says so plainly and shows no results.
+// trees, a footbridge and new homes. When the server offers the scenario engine
+// (/api/capabilities), "Doorrekenen" sends the drawn interventions to /api/scenarios/run and
+// shows its effects with their intervals; results can be saved in the page (localStorage) and
+// two saved scenarios compared side by side. Every number shown comes from the API.
 
 import type maplibregl from "maplibre-gl";
-import { getJSON } from "./api";
+import { getJSON, scenarios, type Interval, type ScenarioResult } from "./api";
 import { DrawTool, type DrawKind, type Drawn } from "./draw";
 import { fmt, lang, onLangChange, t } from "./i18n";
 
@@ -46,6 +48,84 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
   return node;
 }
 
+/** Residents per new dwelling: the same assumption as the catalogue templates
+ * (groengezond.scenario.model.from_template, ≈ the Dutch mean household size). */
+const RESIDENTS_PER_DWELLING = 2.1;
+
+const SAVED_KEY = "gg-saved-scenarios";
+
+interface Saved {
+  name: string;
+  result: ScenarioResult;
+}
+
+function loadSaved(): Saved[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(SAVED_KEY) ?? "[]") as unknown;
+    return Array.isArray(v) ? (v as Saved[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function storeSaved(items: Saved[]): void {
+  localStorage.setItem(SAVED_KEY, JSON.stringify(items));
+}
+
+/** The scenario (API JSON shape, geometry in EPSG:4326 as drawn) of the drawn interventions. */
+function scenarioOf(name: string, drawn: Drawn[]): Record<string, unknown> {
+  const interventions = drawn.map((d, i) => {
+    const label = `${t(d.kind)} ${i + 1}`;
+    switch (d.kind) {
+      case "park":
+        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry };
+      case "trees":
+        return { kind: "plant_trees", name: label, geometry: d.geometry };
+      case "footbridge":
+        return { kind: "add_connection", name: label, mode: "footbridge", geometry: d.geometry };
+      case "homes": {
+        const dwellings = d.dwellings ?? 0;
+        return { kind: "add_dwellings", name: label, dwellings, residents: Math.round(RESIDENTS_PER_DWELLING * dwellings), geometry: d.geometry };
+      }
+    }
+  });
+  return { name, crs: "EPSG:4326", interventions };
+}
+
+function ivText(iv: Interval, digits: number): string {
+  return `${fmt(iv.median, digits)} (${t("interval", { lower: fmt(iv.lower, digits), upper: fmt(iv.upper, digits) })})`;
+}
+
+function total(r: ScenarioResult, outcome: string): Interval | null {
+  return r.totals.find((x) => x.outcome === outcome)?.total ?? null;
+}
+
+function verdictText(v: ScenarioResult["equity"]["verdict"]): string {
+  return t(v === "narrows" ? "verdictNarrows" : v === "widens" ? "verdictWidens" : v === "unchanged" ? "verdictUnchanged" : "verdictUnknown");
+}
+
+function within300(r: ScenarioResult): string {
+  const e = r.exposures;
+  const change = (e.within_300m_after - e.within_300m_before) * e.residents;
+  return t("within300Text", { before: fmt(100 * e.within_300m_before), after: fmt(100 * e.within_300m_after), change: `${change > 0 ? "+" : ""}${fmt(change, 0)}` });
+}
+
+/** Rows of the results panel and of the comparison table: [label, text]. */
+function resultRows(r: ScenarioResult): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const deaths = total(r, "all_cause_mortality");
+  const dep = total(r, "depression");
+  rows.push([t("deathsPrevented"), deaths ? `${ivText(deaths, 2)} ${t("perYearShort")}` : "–"]);
+  rows.push([t("depressionPrevented"), dep ? `${ivText(dep, 1)} ${t("perYearShort")}` : "–"]);
+  rows.push([t("euros"), `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`]);
+  rows.push([t("within300"), within300(r)]);
+  if (r.exposures.new_residents > 0) {
+    rows.push([t("newResidents"), t("newResidentsText", { n: fmt(r.exposures.new_residents, 0), near: fmt(r.exposures.new_residents_within_300m, 0) })]);
+  }
+  rows.push([t("gapChange"), `${verdictText(r.equity.verdict)} (SII ${fmt(r.equity.sii_before, 3)} → ${fmt(r.equity.sii_after, 3)})`]);
+  return rows;
+}
+
 function itemName(item: CatalogueItem): string {
   return lang() === "nl" ? item.name_nl : item.name_en;
 }
@@ -58,6 +138,10 @@ export class PlannerView {
   private root: HTMLElement | null = null;
   private searchTimer = 0;
   private pending: string | null = null;
+  private last: Saved | null = null;
+  private saved: Saved[] = loadSaved();
+  private comparing: number[] | null = null;
+  private runs = 0;
 
   constructor(map: maplibregl.Map, private readonly panel: HTMLElement) {
     this.draw = new DrawTool(map, (d) => this.added(d), (kind, n) => this.drawState(kind, n));
@@ -109,12 +193,34 @@ export class PlannerView {
     list.append(ul);
     root.append(list);
 
+    const scen = h("section", { class: "scenario" });
+    const nameLabel = h("label", { class: "field" });
+    const nameInput = h("input", { type: "text", id: "scenario-name", maxlength: "80" });
+    nameInput.value = t("scenarioDefault", { n: this.saved.length + 1 });
+    nameLabel.append(h("span", {}, t("scenarioName")), nameInput);
     const run = h("button", { type: "button", id: "run-scenario", class: "primary" }, t("run"));
     if (!caps.scenarios) {
       run.disabled = true;
       run.title = t("runDisabled");
+    } else {
+      run.addEventListener("click", () => void this.run(nameInput.value.trim() || t("scenarioDefault", { n: this.saved.length + 1 })));
     }
-    root.append(run);
+    const save = h("button", { type: "button", id: "save-scenario" }, t("save"));
+    save.disabled = !this.last;
+    save.addEventListener("click", () => this.save());
+    const btns = h("div", { class: "buttons" });
+    btns.append(run, save);
+    scen.append(nameLabel, btns, h("p", { class: "note", id: "run-state", role: "status" }));
+    scen.append(h("div", { id: "scenario-results" }));
+    if (caps.scenarios) {
+      const savedSec = h("section", { class: "saved" });
+      savedSec.append(h("h3", {}, t("savedTitle")), h("ul", { id: "saved-list" }));
+      const cmp = h("button", { type: "button", id: "compare-scenarios" }, t("compare"));
+      cmp.addEventListener("click", () => this.compare());
+      savedSec.append(cmp, h("div", { id: "compare-view" }));
+      scen.append(savedSec);
+    }
+    root.append(scen);
     const catalogue = h("section", { class: "catalogue" });
     catalogue.append(h("h3", {}, t("catalogue")));
     if (caps.catalogue) {
@@ -134,6 +240,8 @@ export class PlannerView {
 
     this.panel.replaceChildren(root);
     this.renderDrawn();
+    this.renderResult();
+    this.renderSaved();
     if (caps.catalogue) await this.renderCatalogue();
   }
 
@@ -167,6 +275,113 @@ export class PlannerView {
       ul.append(li);
     }
     if (items.some((i) => i.typical_cost_eur.assumption)) ul.append(h("li", { class: "note" }, t("costAssumption")));
+  }
+
+  private async run(name: string): Promise<void> {
+    const button = this.root?.querySelector<HTMLButtonElement>("#run-scenario");
+    const state = this.root?.querySelector<HTMLElement>("#run-state");
+    if (button) button.disabled = true;
+    if (state) { state.textContent = t("running"); state.classList.remove("error"); }
+    const id = ++this.runs;
+    try {
+      const result = await scenarios.run(scenarioOf(name, this.drawn));
+      if (id !== this.runs) return;
+      this.last = { name, result };
+      if (state) state.textContent = "";
+    } catch (e) {
+      if (state) { state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`; state.classList.add("error"); }
+    } finally {
+      const b = this.root?.querySelector<HTMLButtonElement>("#run-scenario");
+      if (b) b.disabled = false;
+    }
+    this.renderResult();
+  }
+
+  private renderResult(): void {
+    const box = this.root?.querySelector<HTMLElement>("#scenario-results");
+    const save = this.root?.querySelector<HTMLButtonElement>("#save-scenario");
+    if (save) save.disabled = !this.last;
+    if (!box) return;
+    box.replaceChildren();
+    const last = this.last;
+    if (!last) return;
+    const r = last.result;
+    box.append(h("h3", {}, t("resultsTitle", { name: last.name })));
+    const dl = h("dl", { class: "results" });
+    for (const [label, text] of resultRows(r)) dl.append(h("dt", {}, label), h("dd", {}, text));
+    box.append(dl);
+    const gap = h("p", { class: `note gap-${r.equity.verdict}` }, r.equity.statement);
+    box.append(gap);
+    const aside = r.pathways.filter((p) => !p.in_default_total);
+    for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${p.label} ${ivText(p.total, 2)} ${p.unit}`));
+    box.append(h("p", { class: "note" }, t("runInfo", { draws: fmt(r.n_draws, 0), seed: String(r.seed ?? "–") })));
+  }
+
+  private save(): void {
+    if (!this.last) return;
+    this.saved.push(this.last);
+    storeSaved(this.saved);
+    const input = this.root?.querySelector<HTMLInputElement>("#scenario-name");
+    if (input) input.value = t("scenarioDefault", { n: this.saved.length + 1 });
+    this.renderSaved();
+  }
+
+  private renderSaved(): void {
+    const ul = this.root?.querySelector<HTMLUListElement>("#saved-list");
+    if (!ul) return;
+    ul.replaceChildren();
+    if (!this.saved.length) ul.append(h("li", { class: "note" }, t("nothingSaved")));
+    this.saved.forEach((s, i) => {
+      const li = h("li", {});
+      const label = h("label", {});
+      const box = h("input", { type: "checkbox", "data-saved": String(i) });
+      label.append(box, document.createTextNode(` ${s.name}`));
+      const rm = h("button", { type: "button", class: "link" }, t("remove"));
+      rm.addEventListener("click", () => {
+        this.saved.splice(i, 1);
+        storeSaved(this.saved);
+        this.comparing = null;
+        this.renderSaved();
+      });
+      li.append(label, rm);
+      ul.append(li);
+    });
+    const cmp = this.root?.querySelector<HTMLButtonElement>("#compare-scenarios");
+    if (cmp) cmp.disabled = this.saved.length < 2;
+    this.renderCompare();
+  }
+
+  private compare(): void {
+    const checked = Array.from(this.root?.querySelectorAll<HTMLInputElement>("#saved-list input[data-saved]:checked") ?? []).map((b) => Number(b.dataset.saved));
+    const n = this.saved.length;
+    this.comparing = checked.length >= 2 ? checked.slice(0, 2) : [n - 2, n - 1];
+    this.renderCompare();
+  }
+
+  private renderCompare(): void {
+    const view = this.root?.querySelector<HTMLElement>("#compare-view");
+    if (!view) return;
+    view.replaceChildren();
+    const picked = (this.comparing ?? []).map((i) => this.saved[i]).filter((s): s is Saved => !!s);
+    if (picked.length < 2) return;
+    const table = h("table", { id: "compare-table", class: "compare" });
+    const head = h("tr", {});
+    head.append(h("th", { scope: "col" }, t("measure")));
+    for (const s of picked) head.append(h("th", { scope: "col" }, s.name));
+    const thead = h("thead", {});
+    thead.append(head);
+    const tbody = h("tbody", {});
+    const rows = picked.map((s) => resultRows(s.result));
+    const labels: string[] = [];
+    for (const r of rows) for (const [label] of r) if (!labels.includes(label)) labels.push(label);
+    for (const label of labels) {
+      const tr = h("tr", {});
+      tr.append(h("th", { scope: "row" }, label));
+      for (const r of rows) tr.append(h("td", {}, r.find(([l]) => l === label)?.[1] ?? "–"));
+      tbody.append(tr);
+    }
+    table.append(thead, tbody);
+    view.append(table);
   }
 
   private added(d: Drawn): void {

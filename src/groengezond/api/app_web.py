@@ -11,7 +11,16 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from groengezond.api import access, areas, capabilities, catalogue, indicators, ogc, tiles
+from groengezond.api import (
+    access,
+    areas,
+    capabilities,
+    catalogue,
+    indicators,
+    ogc,
+    scenarios,
+    tiles,
+)
 from groengezond.api.context import WebContext
 from groengezond.api.static import WEB_DIST, mount_static
 from groengezond.region.model import Region
@@ -37,7 +46,7 @@ def mount_web(app: FastAPI, region: Region, region_dir: Path,
     """
     ctx = WebContext(region, Path(region_dir))
     app.state.web = ctx
-    for module in (areas, indicators, access, catalogue, tiles, ogc, capabilities):
+    for module in (areas, indicators, access, catalogue, tiles, ogc, scenarios, capabilities):
         app.include_router(module.router)
     # compresses JSON and the script bundle; ready-gzipped map payloads pass through as they are
     app.add_middleware(GZipMiddleware, minimum_size=2048)
