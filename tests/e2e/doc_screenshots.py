@@ -64,6 +64,9 @@ def main(region_dir: Path) -> None:
             for dx, dy in ((-90, -60), (80, -70), (100, 50), (-70, 70)):
                 page.mouse.click(cx + dx, cy + dy)
             page.keyboard.press("Enter")
+            page.fill("#scenario-name", "Park")
+            page.click("#run-scenario")
+            wait_js(page, "document.querySelector('#scenario-results dl.results')", 300.0)
             wait_js(page, "window.__gg.map.loaded()")
             time.sleep(1.0)
             page.screenshot(path=str(OUT / "web-planner.png"))
