@@ -95,6 +95,22 @@ def _order(deprivation: FloatArray) -> npt.NDArray[np.intp]:
     return np.lexsort((np.arange(len(deprivation)), deprivation))
 
 
+def _ranked(values: npt.ArrayLike, se: npt.ArrayLike, population: npt.ArrayLike,
+            deprivation: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Values, SEs and populations of the usable areas, from most to least deprived.
+
+    An area is usable when its value, population and deprivation are known and its population
+    is positive.
+    """
+    y = np.asarray(values, dtype=float)
+    s = np.asarray(se, dtype=float)
+    n = np.asarray(population, dtype=float)
+    d = np.asarray(deprivation, dtype=float)
+    keep = ~(np.isnan(y) | np.isnan(n) | np.isnan(d)) & (n > 0)
+    order = _order(d[keep])
+    return y[keep][order], s[keep][order], n[keep][order]
+
+
 def slope_index(values: npt.ArrayLike, se: npt.ArrayLike, population: npt.ArrayLike,
                 deprivation: npt.ArrayLike, *, n_sims: int = DEFAULT_SIMS,
                 rng: np.random.Generator | None = None, normals: FloatArray | None = None,
@@ -152,17 +168,10 @@ def slope_index(values: npt.ArrayLike, se: npt.ArrayLike, population: npt.ArrayL
     -------
     SlopeIndex
     """
-    y = np.asarray(values, dtype=float)
-    s = np.asarray(se, dtype=float)
-    n = np.asarray(population, dtype=float)
-    d = np.asarray(deprivation, dtype=float)
-    keep = ~(np.isnan(y) | np.isnan(n) | np.isnan(d)) & (n > 0)
-    y, s, n, d = y[keep], s[keep], n[keep], d[keep]
+    y, s, n = _ranked(values, se, population, deprivation)
     nan = float("nan")
     if len(y) < 2:
         return SlopeIndex(nan, nan, nan, nan, nan, nan, nan, len(y), float(n.sum()), 0)
-    order = _order(d)
-    y, s, n = y[order], s[order], n[order]
     x = rank_midpoints(n)
     a = n / n.sum()
     xbar = float(a @ x)
@@ -256,17 +265,10 @@ def quintile_gap(values: npt.ArrayLike, se: npt.ArrayLike, population: npt.Array
     -------
     QuintileGap
     """
-    y = np.asarray(values, dtype=float)
-    s = np.asarray(se, dtype=float)
-    n = np.asarray(population, dtype=float)
-    d = np.asarray(deprivation, dtype=float)
-    keep = ~(np.isnan(y) | np.isnan(n) | np.isnan(d)) & (n > 0)
-    y, s, n, d = y[keep], s[keep], n[keep], d[keep]
+    y, s, n = _ranked(values, se, population, deprivation)
     nan = float("nan")
     if len(y) < 2:
         return QuintileGap(*([nan] * 12))
-    order = _order(d)
-    y, s, n = y[order], s[order], n[order]
     group = np.minimum((rank_midpoints(n) * groups).astype(int), groups - 1)
 
     def mean_se(mask: npt.NDArray[np.bool_]) -> tuple[float, float, float]:
