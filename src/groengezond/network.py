@@ -47,6 +47,8 @@ import shapely
 import shapely.ops
 from shapely.geometry import LineString
 
+from groengezond.grouping import csr_by_key, expand_ranges, sorted_by_key
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -97,24 +99,6 @@ def build_csr(n_nodes: int, u: IntArray, v: IntArray, length_m: FloatArray) -> s
     )
 
 
-def _expand(lo: IntArray, hi: IntArray) -> IntArray:
-    """Concatenate the ranges ``lo[i] .. hi[i] - 1`` (vectorised)."""
-    counts = hi - lo
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    return (np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(total)).astype(
-        np.int64)
-
-
-def _csr_by(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
-    """CSR (key -> positions with that key) for keys in ``0 .. n - 1``: (indptr, positions)."""
-    order = np.argsort(keys, kind="stable").astype(np.int64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
-    return indptr, order
-
-
 @dataclass(frozen=True)
 class Snap:
     """Points snapped to the nearest edge of a network.
@@ -149,24 +133,23 @@ class Snap:
     @cached_property
     def by_edge(self) -> tuple[IntArray, IntArray]:
         """(order, sorted edges): the points sorted by edge, for look-ups by edge."""
-        order = np.argsort(self.edge, kind="stable").astype(np.int64)
-        return order, self.edge[order]
+        return sorted_by_key(self.edge)
 
     @cached_property
     def by_u(self) -> tuple[IntArray, IntArray]:
         """CSR (node -> points whose edge starts at that node): (indptr, points)."""
-        return _csr_by(self.u, self.n_nodes)
+        return csr_by_key(self.u, self.n_nodes)
 
     @cached_property
     def by_v(self) -> tuple[IntArray, IntArray]:
         """CSR (node -> points whose edge ends at that node): (indptr, points)."""
-        return _csr_by(self.v, self.n_nodes)
+        return csr_by_key(self.v, self.n_nodes)
 
     def on_edges(self, edges: IntArray) -> IntArray:
         """Indices of the points snapped to any of ``edges`` (sorted, unique)."""
         order, sorted_edge = self.by_edge
         edges = np.unique(edges)
-        return np.sort(order[_expand(np.searchsorted(sorted_edge, edges, side="left"),
+        return np.sort(order[expand_ranges(np.searchsorted(sorted_edge, edges, side="left"),
                                      np.searchsorted(sorted_edge, edges, side="right"))])
 
     def remap(self, network: WalkNetwork, change: NetworkChange) -> Snap:
@@ -378,7 +361,7 @@ class WalkNetwork:
     def neighbours(self, nodes: IntArray) -> IntArray:
         """All neighbours of ``nodes`` in the graph (with repeats)."""
         indptr = self.graph.indptr
-        pos = _expand(indptr[nodes].astype(np.int64), indptr[nodes + 1].astype(np.int64))
+        pos = expand_ranges(indptr[nodes].astype(np.int64), indptr[nodes + 1].astype(np.int64))
         return np.asarray(self.graph.indices[pos], dtype=np.int64)
 
     @cached_property
@@ -404,7 +387,7 @@ class WalkNetwork:
             cell = np.floor((xy - origin) / cell_m).astype(np.int64)
             cols = int(cell[:, 0].max(initial=0)) + 1
             rows = int(cell[:, 1].max(initial=0)) + 1
-            indptr, nodes = _csr_by(cell[:, 0] * rows + cell[:, 1], cols * rows)
+            indptr, nodes = csr_by_key(cell[:, 0] * rows + cell[:, 1], cols * rows)
             cache[cell_m] = (origin, cols, rows, indptr, nodes)
         return cache[cell_m]
 
@@ -415,7 +398,7 @@ class WalkNetwork:
     def incident_edges(self, nodes: IntArray) -> IntArray:
         """Alive edges with an end in ``nodes`` (with repeats)."""
         indptr, edges = self._incidence
-        return edges[_expand(indptr[nodes], indptr[nodes + 1])]
+        return edges[expand_ranges(indptr[nodes], indptr[nodes + 1])]
 
     def to_networkx(self) -> Any:
         """The alive graph as an undirected ``networkx.Graph`` (needs networkx)."""

@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from groengezond.grouping import csr_by_key, sorted_by_key
 from groengezond.network import WalkNetwork
 
 FloatArray = npt.NDArray[np.float64]
@@ -81,16 +82,12 @@ class Entries:
     @cached_property
     def by_edge(self) -> tuple[IntArray, IntArray]:
         """(order, sorted edges): the entries sorted by edge, for same-edge look-ups."""
-        order = np.argsort(self.edge, kind="stable").astype(np.int64)
-        return order, self.edge[order]
+        return sorted_by_key(self.edge)
 
     @cached_property
     def edge_index(self) -> tuple[IntArray, IntArray]:
         """(order, indptr): CSR from edge index to entries (covers edges up to the largest)."""
-        order = np.argsort(self.edge, kind="stable").astype(np.int64)
-        n = int(self.edge.max(initial=-1)) + 1
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.edge, minlength=n), out=indptr[1:])
+        indptr, order = csr_by_key(self.edge, int(self.edge.max(initial=-1)) + 1)
         return order, indptr
 
     @property

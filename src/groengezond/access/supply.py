@@ -118,7 +118,10 @@ class Catchments:
 
 
 def _csr_by(keys: IntArray, n: int) -> tuple[IntArray, npt.NDArray[np.int32]]:
-    """CSR (key -> positions with that key) for keys in ``0 .. n - 1``."""
+    """CSR (key -> positions) as :func:`groengezond.grouping.csr_by_key`, int32 positions.
+
+    int32 halves the memory of the 2SFCA hot path over millions of address-green pairs.
+    """
     order = np.argsort(keys, kind="stable").astype(np.int32)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
