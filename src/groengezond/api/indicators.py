@@ -201,8 +201,8 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str) -> dict[str, 
     gap_rows: list[dict[str, Any]] = []
     gap_trend: dict[str, Any] | None = None
     if years:
-        gap, trend = monitor_service._gap(data.tables.values, data.tables.trends, ind, level,
-                                          years[-1], data.registry)
+        gap, trend = monitor_service.gap_tables(data.tables.values, ind, level, years[-1],
+                                                data.registry)
         gap_rows = records(gap.frame, GAP_FIELDS)
         tf = trend.frame
         gap_trend = records(tf, TREND_FIELDS)[0] if len(tf) else None

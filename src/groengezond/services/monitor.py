@@ -317,12 +317,6 @@ def _significance(d: Difference) -> str:
     return "yes" if d.significant else "no"
 
 
-def _gap(values: pd.DataFrame, trends: pd.DataFrame, ind: Indicator, level: str, year: int,
-         reg: Registry) -> tuple[PublishedTable, PublishedTable]:
-    """Old name of :func:`gap_tables` (``trends`` is not used); kept for existing callers."""
-    return gap_tables(values, ind, level, year, reg)
-
-
 def gap_tables(values: pd.DataFrame, ind: Indicator, level: str, year: int,
                reg: Registry | None = None, notes: list[str] | None = None
                ) -> tuple[PublishedTable, PublishedTable]:
