@@ -105,14 +105,7 @@ def _merge(network: WalkNetwork, snap: Snap, entries: Entries, state: NearestGre
     node_green[improved] = lab[improved]
     edges = np.concatenate([network.incident_edges(improved), extra_edges])
     affected = snap.on_edges(edges)
-    dist_m = state.dist_m.copy()
-    green = state.green.copy()
-    if len(affected):
-        dd, gg = point_distance(network, node_dist, node_green, entries, snap.edge[affected],
-                                snap.offset_m[affected])
-        dist_m[affected] = dd
-        green[affected] = gg
-    return NearestGreen(node_dist, node_green, dist_m, green)
+    return _refresh(network, snap, entries, state, node_dist, node_green, affected)
 
 
 def add_green(network: WalkNetwork, snap: Snap, entries: Entries, state: NearestGreen,
@@ -186,14 +179,7 @@ def remove_green(network: WalkNetwork, snap: Snap, entries: Entries, state: Near
     edges = np.concatenate([network.incident_edges(area), entries.edge[np.isin(entries.green,
                                                                                gone)]])
     affected = np.union1d(snap.on_edges(edges), np.flatnonzero(np.isin(state.green, gone)))
-    dist_m = state.dist_m.copy()
-    green = state.green.copy()
-    if len(affected):
-        dd, gg = point_distance(network, node_dist, node_green, remaining, snap.edge[affected],
-                                snap.offset_m[affected])
-        dist_m[affected] = dd
-        green[affected] = gg
-    return remaining, NearestGreen(node_dist, node_green, dist_m, green)
+    return remaining, _refresh(network, snap, remaining, state, node_dist, node_green, affected)
 
 
 def remap_entries(entries: Entries, network: WalkNetwork, change: NetworkChange,
@@ -305,3 +291,16 @@ def update_for_network(network: WalkNetwork, change: NetworkChange, snap: Snap,
     base = NearestGreen(node_dist, node_green, state.dist_m, state.green)
     return _merge(network, snap, entries, base, node_dist, node_green, d, lab,
                   np.concatenate([change.new_edges, entries.edge[on_added]]))
+
+
+def _refresh(network: WalkNetwork, snap: Snap, entries: Entries, state: NearestGreen,
+             node_dist: FloatArray, node_green: IntArray, affected: IntArray) -> NearestGreen:
+    """New state with the distances of the ``affected`` addresses recomputed from the nodes."""
+    dist_m = state.dist_m.copy()
+    green = state.green.copy()
+    if len(affected):
+        dd, gg = point_distance(network, node_dist, node_green, entries, snap.edge[affected],
+                                snap.offset_m[affected])
+        dist_m[affected] = dd
+        green[affected] = gg
+    return NearestGreen(node_dist, node_green, dist_m, green)
