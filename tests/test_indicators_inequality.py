@@ -202,3 +202,25 @@ def test_quintile_gap_with_zero_values() -> None:
     q = quintile_gap([0, 0, 5, 10, 20], [0] * 5, [100] * 5, [1, 2, 3, 4, 5])
     assert q.gap == 20 and q.least == 0
     assert np.isnan(q.ratio) and np.isnan(q.ratio_lower)
+
+
+def test_gap_weights_reproduce_sii_and_quintile_gap() -> None:
+    from groengezond.indicators.inequality import gap_weights
+
+    rng = np.random.default_rng(11)
+    n = rng.integers(50, 5000, 60).astype(float)
+    n[3] = 0.0  # an empty area weighs nothing
+    dep = rng.normal(size=60)
+    dep[7] = np.nan  # so does an unranked one
+    y = rng.normal(60, 5, 60)
+    w = gap_weights(n, dep)
+    keep = ~np.isnan(dep) & (n > 0)
+    si = slope_index(y[keep], np.zeros(keep.sum()), n[keep], dep[keep], n_sims=10)
+    qg = quintile_gap(y[keep], np.zeros(keep.sum()), n[keep], dep[keep])
+    assert w.sii @ y == pytest.approx(si.sii, rel=1e-12)
+    assert w.gap @ y == pytest.approx(qg.gap, rel=1e-12)
+    assert w.sii[3] == w.sii[7] == w.gap[3] == w.gap[7] == 0.0
+    # many draws at once: rows of a matrix
+    draws = rng.normal(60, 5, (4, 60))
+    assert np.allclose(draws @ w.sii, [slope_index(d[keep], np.zeros(keep.sum()), n[keep],
+                                                   dep[keep], n_sims=10).sii for d in draws])

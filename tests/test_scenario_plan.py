@@ -43,6 +43,9 @@ def test_nothing_changes_nothing_exactly(planner: Planner) -> None:
     assert result.money.total.median == 0.0
     assert result.equity.verdict == "unchanged"
     assert result.equity.sii_change == 0.0
+    assert result.equity.sii_change_interval is not None
+    assert result.equity.sii_change_interval.upper == 0.0 == result.equity.sii_change_interval.lower
+    assert result.equity.access is not None and result.equity.access.verdict == "unchanged"
 
 
 def test_park_beside_worst_off_narrows_and_best_off_widens(planner: Planner,
@@ -53,6 +56,16 @@ def test_park_beside_worst_off_narrows_and_best_off_widens(planner: Planner,
     assert worst.equity.verdict == "narrows", worst.equity.statement
     assert best.equity.verdict == "widens", best.equity.statement
     assert "narrows" in worst.equity.statement and "widens" in best.equity.statement
+    # the interval over the ERF draws: the sign is certain (the ERF's interval excludes 1)
+    for r, sign in ((worst, -1), (best, 1)):
+        iv = r.equity.abs_sii_change
+        assert iv is not None and r.equity.verdict_certain
+        assert iv.lower <= iv.median <= iv.upper and np.sign(iv.median) == sign
+        assert iv.lower < iv.upper
+        assert "excludes zero" in r.equity.statement
+    # green access: the park by the worst-off buurt also narrows the access gap
+    assert worst.equity.access is not None and best.equity.access is not None
+    assert worst.equity.access.sii_change != 0.0
     assert worst.exposures.d_ndvi_500m > 0
     groups = worst.equity.by_income_group
     assert len(groups) == 5 and sum(g.residents for g in groups) == pytest.approx(20_000)

@@ -213,6 +213,64 @@ def slope_index(values: npt.ArrayLike, se: npt.ArrayLike, population: npt.ArrayL
 
 
 @dataclass(frozen=True)
+class GapWeights:
+    """Linear weights of the SII and of the quintile gap, per area in input order.
+
+    Both measures are linear in the area values for a fixed ranking and population:
+    ``SII = sii @ y`` and ``gap = gap @ y`` (areas that cannot be ranked weigh 0). This lets a
+    caller evaluate many draws of area values at once (``draws @ weights``), e.g. the change a
+    scenario's Monte Carlo draws of prevented cases make to the gap.
+
+    Attributes
+    ----------
+    sii : numpy.ndarray
+        Weights :math:`c_i` of :func:`slope_index` (1 / rank unit).
+    gap : numpy.ndarray
+        Weights of :func:`quintile_gap`'s gap (most − least deprived group mean).
+    """
+
+    sii: FloatArray
+    gap: FloatArray
+
+
+def gap_weights(population: npt.ArrayLike, deprivation: npt.ArrayLike,
+                groups: int = 5) -> GapWeights:
+    """The linear weights of the SII and the best-worst group gap (see :class:`GapWeights`).
+
+    Parameters
+    ----------
+    population : array_like
+        Persons per area; areas with no or unknown population weigh 0.
+    deprivation : array_like
+        Deprivation score per area (higher is more deprived); unknown areas weigh 0.
+    groups : int
+        Number of groups of the gap (5 = quintiles).
+
+    Returns
+    -------
+    GapWeights
+        Zero weights when fewer than two areas can be ranked.
+    """
+    n_all = np.asarray(population, dtype=float)
+    d_all = np.asarray(deprivation, dtype=float)
+    sii_w = np.zeros(len(n_all))
+    gap_w = np.zeros(len(n_all))
+    keep = np.flatnonzero(~(np.isnan(n_all) | np.isnan(d_all)) & (n_all > 0))
+    if len(keep) < 2:
+        return GapWeights(sii_w, gap_w)
+    idx = keep[_order(d_all[keep])]
+    n = n_all[idx]
+    x = rank_midpoints(n)
+    xbar = float((n / n.sum()) @ x)
+    sii_w[idx] = n * (x - xbar) / float(n @ (x - xbar) ** 2)
+    group = np.minimum((x * groups).astype(int), groups - 1)
+    most, least = group == group.max(), group == group.min()
+    gap_w[idx[most]] += n[most] / n[most].sum()
+    gap_w[idx[least]] -= n[least] / n[least].sum()
+    return GapWeights(sii_w, gap_w)
+
+
+@dataclass(frozen=True)
 class QuintileGap:
     """Gap and ratio between the most and least deprived population-weighted quintile.
 

@@ -37,8 +37,9 @@ from groengezond.health.valuation import (
     total_value,
     value_impact,
 )
-from groengezond.indicators.inequality import quintile_gap, slope_index
+from groengezond.indicators.inequality import gap_weights
 from groengezond.scenario.result import (
+    AccessGapOut,
     EquityOut,
     IncomeGroupEffect,
     IntervalOut,
@@ -46,6 +47,7 @@ from groengezond.scenario.result import (
     MoneyValueOut,
     PathwayOut,
     TotalOut,
+    Verdict,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -177,10 +179,64 @@ class GapInputs:
         return cls(value, se, year, income)
 
 
-def equity(gap: GapInputs, residents: FloatArray,
-           adults: FloatArray, depression_prevented: FloatArray,
-           groups: list[IncomeGroupEffect], *, rng: np.random.Generator) -> EquityOut:
+def _verdict(change: float, scale: float) -> Verdict:
+    tol = 1e-12 * max(abs(scale), 1.0)
+    return "narrows" if change < -tol else "widens" if change > tol else "unchanged"
+
+
+def _draw_interval(draws: FloatArray) -> IntervalOut:
+    lo, med, hi = np.percentile(draws, [2.5, 50.0, 97.5])
+    return interval(med, lo, hi)
+
+
+def access_gap(within_before: FloatArray, within_after: FloatArray, income: FloatArray,
+               residents: FloatArray, distance_m: float) -> AccessGapOut | None:
+    """Change of the green-access gap between buurten ranked by income.
+
+    Parameters
+    ----------
+    within_before, within_after : numpy.ndarray
+        Share (0-1) of residents per buurt within ``distance_m`` of public green (network).
+    income : numpy.ndarray
+        Mean income per buurt (EUR; higher = less deprived); NaN buurten are left out.
+    residents : numpy.ndarray
+        Residents per buurt (weights).
+    distance_m : float
+        The access distance (m), for the indicator's name.
+
+    Returns
+    -------
+    AccessGapOut or None
+        None when fewer than 5 buurten have an income and residents.
+    """
+    ok = np.isfinite(income) & (residents > 0)
+    if ok.sum() < 5:
+        return None
+    w = gap_weights(residents[ok], -income[ok])
+    b, a = 100.0 * within_before[ok], 100.0 * within_after[ok]
+    sb, sa = float(w.sii @ b), float(w.sii @ a)
+    qb, qa = float(w.gap @ b), float(w.gap @ a)
+    verdict = _verdict(abs(sa) - abs(sb), sb)
+    name = f"residents_within_{distance_m:g}m_green_pct"
+    word = verdict if verdict != "unchanged" else "does not change"
+    statement = (f"The scenario {word} the gap in green access ({name}) between buurten "
+                 f"ranked by income: SII {sb:.3f} → {sa:.3f} percentage points; "
+                 f"best-worst quintile gap {qb:.3f} → {qa:.3f}.")
+    return AccessGapOut(indicator=name, sii_before=sb, sii_after=sa, sii_change=sa - sb,
+                        quintile_gap_before=qb, quintile_gap_after=qa, verdict=verdict,
+                        statement=statement)
+
+
+def equity(gap: GapInputs, residents: FloatArray, adults: FloatArray,
+           depression_draws: FloatArray, groups: list[IncomeGroupEffect],
+           access: AccessGapOut | None = None) -> EquityOut:
     """Change of the health gap (SII and best-worst quintile) between buurten by income.
+
+    The gap indicator after the scenario is, per buurt, the indicator before minus
+    100 × depression cases prevented / adults. SII and quintile gap are linear in the buurt
+    values (:func:`~groengezond.indicators.inequality.gap_weights`), so the change is evaluated
+    for every Monte Carlo draw of the cases prevented: its 95% interval carries the uncertainty
+    of the exposure-response function and the baseline rate.
 
     Parameters
     ----------
@@ -188,42 +244,51 @@ def equity(gap: GapInputs, residents: FloatArray,
         Gap indicator and income per buurt.
     residents, adults : numpy.ndarray
         Persons per buurt.
-    depression_prevented : numpy.ndarray
-        Median depression cases prevented per buurt.
+    depression_draws : numpy.ndarray, shape (n_draws, n_buurten)
+        Draws of depression cases prevented per buurt (cases).
     groups : list of IncomeGroupEffect
         Exposure changes by income group (reported as given).
-    rng : numpy.random.Generator
-        For the SII's simulated interval (not reported; the point SII decides).
+    access : AccessGapOut, optional
+        The green-access gap (:func:`access_gap`), reported beside the health gap.
     """
-    value, se, year, income = gap.value, gap.se, gap.year, gap.income
+    value, year, income = gap.value, gap.year, gap.income
     ok = np.isfinite(value) & np.isfinite(income) & (residents > 0)
     if ok.sum() < 5:
+        nan = float("nan")
         return EquityOut(indicator=GAP_INDICATOR, year=year, deprivation=INCOME_INDICATOR,
-                         sii_before=float("nan"), sii_after=float("nan"),
-                         sii_change=float("nan"), quintile_gap_before=float("nan"),
-                         quintile_gap_after=float("nan"), quintile_gap_change=float("nan"),
-                         verdict="unknown",
+                         sii_before=nan, sii_after=nan, sii_change=nan,
+                         quintile_gap_before=nan, quintile_gap_after=nan,
+                         quintile_gap_change=nan, verdict="unknown",
                          statement="Too few buurten with the indicator and income to rank.",
-                         by_income_group=groups)
+                         access=access, by_income_group=groups)
+    draws = np.atleast_2d(depression_draws)[:, ok]
+    ad = adults[ok]
     with np.errstate(invalid="ignore", divide="ignore"):
-        drop = np.where(adults > 0, 100.0 * depression_prevented / adults, 0.0)
-    after = value - drop
-    dep = -income[ok]
-    before_sii = slope_index(value[ok], se[ok], residents[ok], dep, n_sims=200, rng=rng)
-    after_sii = slope_index(after[ok], se[ok], residents[ok], dep, n_sims=200, rng=rng)
-    qb = quintile_gap(value[ok], se[ok], residents[ok], dep)
-    qa = quintile_gap(after[ok], se[ok], residents[ok], dep)
-    change = abs(after_sii.sii) - abs(before_sii.sii)
-    tol = 1e-12 * max(abs(before_sii.sii), 1.0)
-    verdict = "narrows" if change < -tol else "widens" if change > tol else "unchanged"
+        drop_draws = np.where(ad > 0, 100.0 * draws / np.where(ad > 0, ad, 1.0), 0.0)
+    drop = np.median(drop_draws, axis=0)
+    w = gap_weights(residents[ok], -income[ok])
+    y = value[ok]
+    sb, qb = float(w.sii @ y), float(w.gap @ y)
+    sa, qa = float(w.sii @ (y - drop)), float(w.gap @ (y - drop))
+    sii_k = sb - drop_draws @ w.sii
+    gap_k = qb - drop_draws @ w.gap
+    abs_change = _draw_interval(np.abs(sii_k) - abs(sb))
+    verdict = _verdict(abs(sa) - abs(sb), sb)
+    certain = abs_change.upper < 0 or abs_change.lower > 0
+    word = verdict if verdict != "unchanged" else "does not change"
+    sure = ("" if verdict == "unchanged" else
+            " (the 95% interval of the change excludes zero)" if certain else
+            " (but the 95% interval of the change includes zero)")
     statement = (
-        f"The scenario {verdict if verdict != 'unchanged' else 'does not change'} the gap in "
-        f"{GAP_INDICATOR} between buurten ranked by income: SII {before_sii.sii:.4f} → "
-        f"{after_sii.sii:.4f} percentage points ({after_sii.sii - before_sii.sii:+.4f}); "
-        f"best-worst quintile gap {qb.gap:.4f} → {qa.gap:.4f}.")
+        f"The scenario {word} the gap in {GAP_INDICATOR} between buurten ranked by income"
+        f"{sure}: SII {sb:.4f} → {sa:.4f} percentage points (change {sa - sb:+.4f}, 95% "
+        f"interval {float(np.percentile(sii_k - sb, 2.5)):+.4f} to "
+        f"{float(np.percentile(sii_k - sb, 97.5)):+.4f}); best-worst quintile gap "
+        f"{qb:.4f} → {qa:.4f}.")
     return EquityOut(indicator=GAP_INDICATOR, year=year, deprivation=INCOME_INDICATOR,
-                     sii_before=before_sii.sii, sii_after=after_sii.sii,
-                     sii_change=after_sii.sii - before_sii.sii,
-                     quintile_gap_before=qb.gap, quintile_gap_after=qa.gap,
-                     quintile_gap_change=qa.gap - qb.gap, verdict=verdict,
-                     statement=statement, by_income_group=groups)
+                     sii_before=sb, sii_after=sa, sii_change=sa - sb,
+                     sii_change_interval=_draw_interval(sii_k - sb), abs_sii_change=abs_change,
+                     quintile_gap_before=qb, quintile_gap_after=qa, quintile_gap_change=qa - qb,
+                     quintile_gap_change_interval=_draw_interval(gap_k - qb),
+                     verdict=verdict, verdict_certain=bool(certain), statement=statement,
+                     access=access, by_income_group=groups)

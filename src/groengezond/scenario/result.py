@@ -127,8 +127,36 @@ class IncomeGroupEffect(_M):
     d_trees_near: float
 
 
+Verdict = Literal["narrows", "widens", "unchanged", "unknown"]
+
+
+class AccessGapOut(_M):
+    """Change of the gap in green access between buurten ranked by income (no health model).
+
+    The indicator is the share of residents (%) within the Planner's distance (300 m by
+    default) of public green by walking network; the change is exact (no uncertainty from an
+    exposure-response function).
+    """
+
+    indicator: str
+    sii_before: float = Field(description="Most − least deprived end, percentage points")
+    sii_after: float
+    sii_change: float
+    quintile_gap_before: float
+    quintile_gap_after: float
+    verdict: Verdict
+    statement: str
+
+
 class EquityOut(_M):
-    """Change of the health gap between buurten ranked by income."""
+    """Change of the health gap between buurten ranked by income.
+
+    ``sii_change`` is the point change (median cases prevented); ``sii_change_interval`` and
+    ``abs_sii_change`` give the 95% interval over the Monte Carlo draws of the exposure-response
+    function and baseline rate (the same draws as the cases prevented; the buurt values of the
+    indicator are held at their published values, so their sampling error, which the scenario
+    does not change, is not in the interval).
+    """
 
     indicator: str
     year: int | None
@@ -136,11 +164,18 @@ class EquityOut(_M):
     sii_before: float
     sii_after: float
     sii_change: float
+    sii_change_interval: IntervalOut | None = None
+    abs_sii_change: IntervalOut | None = Field(
+        None, description="Change of |SII| (negative = narrower), 95% interval over draws")
     quintile_gap_before: float
     quintile_gap_after: float
     quintile_gap_change: float
-    verdict: Literal["narrows", "widens", "unchanged", "unknown"]
+    quintile_gap_change_interval: IntervalOut | None = None
+    verdict: Verdict
+    verdict_certain: bool = Field(
+        False, description="True when the 95% interval of the change of |SII| excludes zero")
     statement: str
+    access: AccessGapOut | None = None
     by_income_group: list[IncomeGroupEffect]
 
 

@@ -29,7 +29,13 @@ from groengezond.scenario.exposures import (
     buurt_means,
     scenario_exposures,
 )
-from groengezond.scenario.impacts import GapInputs, equity, health_impacts, interval
+from groengezond.scenario.impacts import (
+    GapInputs,
+    access_gap,
+    equity,
+    health_impacts,
+    interval,
+)
 from groengezond.scenario.model import Scenario, input_hash
 from groengezond.scenario.result import (
     BuurtEffect,
@@ -178,11 +184,13 @@ class Planner:
                                 n_draws=n_draws, registry=self.registry,
                                 valuation=self.valuation)
         summ = {k: v.summary() for k, v in health.impacts.items()}
-        dep_med = summ["green_depression"].median
         groups = self._groups(ex)
-        eq = equity(self.gap, self.residents, self.adults, dep_med, groups, rng=rng)
-        vs = health.value.summary()
         wb, wa = self._within(ex.green_network_m_before), self._within(ex.green_network_m_after)
+        gap_access = access_gap(wb, wa, self.income, self.residents,
+                                self.baseline.options.distance_m)
+        eq = equity(self.gap, self.residents, self.adults,
+                    health.impacts["green_depression"].draws, groups, gap_access)
+        vs = health.value.summary()
         buurten = []
         for i, code in enumerate(codes):
             def iv(erf: str, i: int = i) -> Any:
