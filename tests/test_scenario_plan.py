@@ -112,3 +112,43 @@ def test_compare_table(planner: Planner, region: Region) -> None:
 def test_too_few_draws(planner: Planner) -> None:
     with pytest.raises(InputError, match="draws"):
         planner.run(Scenario(name="x"), np.random.default_rng(1), n_draws=10)
+
+
+def test_connection_with_a_walking_volume_gives_heat_deaths(planner: Planner,
+                                                             region: Region) -> None:
+    """WHO HEAT by hand: 1,000 walks a day of 20 min = 140,000 min/week = 833.3 × 168 min;
+    below the cap the deaths prevented are (1 − 0.89) × 833.3 × 0.0038 = 0.348 a year."""
+    bridge = footbridge_across_river(region)
+    plain = scenario_from_data({"name": "bridge", "interventions": [
+        {"kind": "add_connection", "name": "Brug", "geometry": bridge.wkt}]})
+    used = scenario_from_data({"name": "bridge used", "interventions": [
+        {"kind": "add_connection", "name": "Brug", "geometry": bridge.wkt,
+         "walking_trips_per_day": 1000, "minutes_per_walk": 20}]})
+    r0 = planner.run(plain, np.random.default_rng(5))
+    r1 = planner.run(used, np.random.default_rng(5))
+    walk0 = {p.erf_id: p for p in r0.pathways}["walking_mortality"]
+    walk1 = {p.erf_id: p for p in r1.pathways}["walking_mortality"]
+    assert walk0.total.upper == 0.0
+    assert any("carries no volume" in n for n in r0.notes)
+    hand = (1 - 0.89) * (1000 * 20 * 7 / 168) * 0.0038
+    assert walk1.total.median == pytest.approx(hand, rel=0.15)
+    assert walk1.total.lower < hand < walk1.total.upper
+    assert not walk1.in_default_total  # overlaps greenness-mortality; reported apart
+    # the volume sits in the buurten by the bridge, and per buurt adds up to the total
+    per_buurt = sum(b.walking_deaths_prevented.median for b in r1.buurten)
+    assert per_buurt == pytest.approx(walk1.total.median, rel=0.05)
+    minutes = sum(b.d_walking_min_per_week * a for b, a in zip(r1.buurten, planner.adults,
+                                                                  strict=True))
+    assert minutes == pytest.approx(140_000, rel=1e-9)
+    # the default total is unchanged by the volume
+    t0 = {t.outcome: t.total for t in r0.totals}["all_cause_mortality"]
+    t1 = {t.outcome: t.total for t in r1.totals}["all_cause_mortality"]
+    assert t0 == t1
+
+
+def test_walking_volume_needs_its_duration() -> None:
+    with pytest.raises(InputError) as err:
+        scenario_from_data({"name": "x", "interventions": [
+            {"kind": "add_connection", "name": "Brug", "geometry": "LINESTRING (0 0, 10 0)",
+             "walking_trips_per_day": 100}]})
+    assert "minutes_per_walk" in str(err.value) and "Brug" in str(err.value)

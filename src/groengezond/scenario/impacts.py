@@ -7,7 +7,10 @@ prevented per year by :func:`groengezond.health.impact.simulate_erf` (Monte Carl
 - ``green_mortality`` and ``green_depression`` (mean NDVI proxy within 500 m, adults) — the
   registry's ``default_total``;
 - ``heat_mortality`` (summer air temperature from the cooling model, all ages) — reported
-  beside the total, never added to it (the greenness cohorts already contain cooling).
+  beside the total, never added to it (the greenness cohorts already contain cooling);
+- ``walking_mortality`` and ``cycling_mortality`` (WHO HEAT; extra minutes per week per adult
+  from the volumes of new connections, :mod:`groengezond.scenario.activity`) — reported
+  beside the default total for the same reason (they are in ``mechanisms_total``).
 
 Totals sum only the declared set (:func:`groengezond.health.totals.total_by_outcome`);
 money is :func:`groengezond.health.valuation.value_impact` per pathway and
@@ -56,6 +59,8 @@ PATHWAYS: dict[str, str] = {
     "green_mortality": "ndvi_500m",
     "green_depression": "ndvi_500m",
     "heat_mortality": "t_air_c",
+    "walking_mortality": "walking_min_per_week",
+    "cycling_mortality": "cycling_min_per_week",
 }
 """ERF id -> exposure change it uses."""
 
@@ -91,7 +96,9 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
     Parameters
     ----------
     delta : dict of str to numpy.ndarray
-        Mean exposure change per buurt: ``ndvi_500m`` (NDVI units), ``t_air_c`` (°C).
+        Mean exposure change per buurt: ``ndvi_500m`` (NDVI units), ``t_air_c`` (°C),
+        ``walking_min_per_week`` and ``cycling_min_per_week`` (minutes per week per adult;
+        zero when missing).
     residents, adults : numpy.ndarray
         Persons per buurt (all ages; 18 and over).
     codes : tuple of str
@@ -109,8 +116,11 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
     for erf_id, exposure in PATHWAYS.items():
         erf = reg.get(erf_id)
         pop = adults if (erf.age.min_years or 0) >= 18 else residents
-        impacts[erf_id] = simulate_erf(erf_id, delta[exposure], pop, rng=rng, n_draws=n_draws,
-                                       registry=reg, area_codes=codes)
+        d = delta.get(exposure, np.zeros(len(codes)))
+        # WHO HEAT form: extra minutes on top of none (see scenario.activity)
+        before = np.zeros(len(codes)) if erf.form == "linear_capped" else None
+        impacts[erf_id] = simulate_erf(erf_id, d, pop, rng=rng, n_draws=n_draws, registry=reg,
+                                       exposure_before=before, area_codes=codes)
     totals = total_by_outcome(impacts, reg, TOTAL_SET)
     members = set(reg.total_set(TOTAL_SET).erfs)
     valued = {k: value_impact(v, money, rng=rng) for k, v in impacts.items()}

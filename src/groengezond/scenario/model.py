@@ -18,7 +18,7 @@ import json
 from typing import Annotated, Any, Literal
 
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from shapely.geometry.base import BaseGeometry
 
 from groengezond.errors import InputError, Problem
@@ -80,6 +80,25 @@ class AddConnection(_Base):
     kind: Literal["add_connection"] = "add_connection"
     mode: Literal["footbridge", "tunnel", "crossing"] = "footbridge"
     length_m: float | None = Field(None, gt=0)
+    walking_trips_per_day: float | None = Field(
+        None, ge=0, le=1_000_000,
+        description="Additional walking trips per day the connection brings (a count or a "
+                    "traffic-model forecast, average day of the year); with minutes_per_walk "
+                    "it drives the WHO HEAT walking pathway")
+    minutes_per_walk: float | None = Field(None, gt=0, le=240,
+                                           description="Mean duration of such a trip (min)")
+    cycling_trips_per_day: float | None = Field(None, ge=0, le=1_000_000)
+    minutes_per_cycle: float | None = Field(None, gt=0, le=240)
+
+    @model_validator(mode="after")
+    def _volumes_in_pairs(self) -> AddConnection:
+        for trips, minutes in (("walking_trips_per_day", "minutes_per_walk"),
+                               ("cycling_trips_per_day", "minutes_per_cycle")):
+            if (getattr(self, trips) is None) != (getattr(self, minutes) is None):
+                raise ValueError(f"give both {trips} and {minutes} (a walking or cycling "
+                                 "volume needs the number of trips and their duration), or "
+                                 "neither")
+        return self
 
 
 class AddDwellings(_Base):

@@ -61,6 +61,12 @@ class BuurtEffect(_M):
     deaths_prevented: IntervalOut = Field(description="Default total, deaths per year")
     depression_cases_prevented: IntervalOut = Field(description="Default total, cases")
     heat_deaths_prevented: IntervalOut = Field(description="Reported separately, per year")
+    walking_deaths_prevented: IntervalOut = Field(
+        description="WHO HEAT, reported separately, per year (0 without a walking volume)")
+    cycling_deaths_prevented: IntervalOut = Field(
+        description="WHO HEAT, reported separately, per year (0 without a cycling volume)")
+    d_walking_min_per_week: float = Field(0.0, description="Extra walking per adult (min/week)")
+    d_cycling_min_per_week: float = Field(0.0, description="Extra cycling per adult (min/week)")
     value_eur_per_year: IntervalOut
 
 

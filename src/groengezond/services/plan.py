@@ -21,6 +21,7 @@ from groengezond.health.erf import ErfRegistry
 from groengezond.health.impact import MIN_DRAWS
 from groengezond.health.valuation import ValuationSettings
 from groengezond.region.model import Region
+from groengezond.scenario.activity import activity_change
 from groengezond.scenario.apply import apply_scenario
 from groengezond.scenario.exposures import (
     ExposureBaseline,
@@ -179,6 +180,11 @@ class Planner:
         delta = apply_scenario(self.region, scenario)
         ex = scenario_exposures(self.baseline, delta)
         per_buurt = {k: buurt_means(self.baseline, v) for k, v in ex.delta.items()}
+        activity = activity_change(scenario.interventions, self.baseline.xy,
+                                   self.baseline.residents, self.baseline.buurt_index,
+                                   self.adults)
+        per_buurt["walking_min_per_week"] = activity.walking_min_per_week
+        per_buurt["cycling_min_per_week"] = activity.cycling_min_per_week
         codes = tuple(str(c) for c in self.codes)
         health = health_impacts(per_buurt, self.residents, self.adults, codes, rng=rng,
                                 n_draws=n_draws, registry=self.registry,
@@ -212,15 +218,19 @@ class Planner:
                 deaths_prevented=iv("green_mortality"),
                 depression_cases_prevented=iv("green_depression"),
                 heat_deaths_prevented=iv("heat_mortality"),
+                walking_deaths_prevented=iv("walking_mortality"),
+                cycling_deaths_prevented=iv("cycling_mortality"),
+                d_walking_min_per_week=float(activity.walking_min_per_week[i]),
+                d_cycling_min_per_week=float(activity.cycling_min_per_week[i]),
                 value_eur_per_year=interval(vs.median[i], vs.lower[i], vs.upper[i])))
         new_res = (delta.new_addresses["residents"].to_numpy(dtype=np.float64)
                    if len(delta.new_addresses) else np.zeros(0))
         notes = [
             *delta.notes,
-            "Walking and cycling pathways (new connections) are not quantified: the ERFs need "
-            "minutes of walking per week, which the region does not hold; the change in network "
-            "distance is reported.",
-            "New residents are not in the per-buurt health figures (they have no baseline).",
+            *activity.notes,
+            "New residents are not in the per-buurt health figures: they have no exposure "
+            "before the scenario to compare with; their access to green is reported under "
+            "exposures (new_residents_within_300m).",
         ]
         return ScenarioResult(
             scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
