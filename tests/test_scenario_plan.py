@@ -152,3 +152,58 @@ def test_walking_volume_needs_its_duration() -> None:
             {"kind": "add_connection", "name": "Brug", "geometry": "LINESTRING (0 0, 10 0)",
              "walking_trips_per_day": 100}]})
     assert "minutes_per_walk" in str(err.value) and "Brug" in str(err.value)
+
+
+def test_catalogue_costs_give_a_benefit_cost_ratio(planner: Planner, region: Region) -> None:
+    from groengezond.catalogue.model import load_catalogue
+    from groengezond.health.valuation import annuity_factor
+
+    park = park_in(region, ranked_by_income(region)[0], 5.0)
+    cat = load_catalogue()
+    ha_entry = next(e for e in cat.interventions
+                    if e.scenario_intervention == "add_green" and e.cost.per == "ha")
+    sc = scenario_from_data({"name": "costed park", "appraisal_years": 20, "interventions": [
+        {"kind": "add_green", "name": "Park", "geometry": park.wkt,
+         "catalogue_id": ha_entry.id}]})
+    r = planner.run(sc, np.random.default_rng(2))
+    assert r.costs is not None and not r.costs.without_cost
+    line = r.costs.lines[0]
+    ha = park.area / 10_000
+    assert line.low_eur == pytest.approx(ha_entry.cost.low_eur * ha)
+    assert line.high_eur == pytest.approx(ha_entry.cost.high_eur * ha)
+    assert line.assumption and ha_entry.id in line.source
+    pv = r.costs.benefits_present_value_eur
+    assert pv.median == pytest.approx(r.money.total.median * annuity_factor(0.0225, 20),
+                                      rel=0.05)
+    bcr = r.costs.benefit_cost_ratio
+    assert bcr is not None and bcr.lower < bcr.median < bcr.upper
+    mid_cost = (line.low_eur + line.high_eur) / 2
+    assert pv.median / line.high_eur < bcr.median < pv.median / line.low_eur
+    assert bcr.median == pytest.approx(pv.median / mid_cost, rel=0.35)
+    assert 2024 in r.costs.price_years
+    # an explicit cost overrides the catalogue; a missing one means no ratio
+    sc2 = scenario_from_data({"name": "mixed", "interventions": [
+        {"kind": "add_green", "name": "Park", "geometry": park.wkt,
+         "cost": {"low_eur": 1e6, "high_eur": 1e6, "price_year": 2025,
+                  "source": "tender 2025-17", "assumption": False}},
+        {"kind": "plant_trees", "name": "Bomen", "geometry": park.centroid.wkt}]})
+    r2 = planner.run(sc2, np.random.default_rng(2))
+    assert r2.costs is not None and r2.costs.benefit_cost_ratio is None
+    assert r2.costs.without_cost == ["intervention 2 'Bomen'"]
+    assert "intervention 2 'Bomen'" in r2.costs.reason
+    # no cost anywhere: no cost block
+    assert planner.run(_park(region, ranked_by_income(region)[0]),
+                       np.random.default_rng(2)).costs is None
+
+
+def test_unknown_or_mismatched_catalogue_entry_is_refused(planner: Planner,
+                                                          region: Region) -> None:
+    park = park_in(region, ranked_by_income(region)[0], 1.0)
+    for cid, words in (("no_such_entry", "not in the catalogue"),
+                       ("footbridge", "not to add_green")):
+        sc = scenario_from_data({"name": "x", "interventions": [
+            {"kind": "add_green", "name": "Park", "geometry": park.wkt, "catalogue_id": cid}]})
+        with pytest.raises(InputError) as err:
+            planner.run(sc, np.random.default_rng(1))
+        text = str(err.value)
+        assert "catalogue_id" in text and "Park" in text and words in text

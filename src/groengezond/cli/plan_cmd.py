@@ -44,9 +44,24 @@ def _print(result: ScenarioResult) -> None:
     table.add_row(f"value ({' + '.join(m.summed)})",
                   f"€{m.total.median:,.0f} [€{m.total.lower:,.0f}, €{m.total.upper:,.0f}] "
                   f"{m.unit}")
-    table.add_row("health gap", result.equity.verdict)
+    c = result.costs
+    if c is not None:
+        table.add_row("costs (one-off)" + (" [assumption]" if c.any_assumption else ""),
+                      f"€{c.total_low_eur:,.0f} – €{c.total_high_eur:,.0f}")
+        b = c.benefit_cost_ratio
+        table.add_row(f"benefit-cost ratio ({c.appraisal_years} years, {c.discount_rate:.2%})",
+                      f"{b.median:.2f} [{b.lower:.2f}, {b.upper:.2f}]" if b else "-")
+    eq = result.equity
+    sure = "" if eq.verdict_certain or eq.verdict in ("unchanged", "unknown") else " (uncertain)"
+    table.add_row("health gap", eq.verdict + sure)
+    if eq.access is not None:
+        table.add_row("green-access gap", eq.access.verdict)
     console.print(table)
-    console.print(result.equity.statement, highlight=False, soft_wrap=True)
+    console.print(eq.statement, highlight=False, soft_wrap=True)
+    if eq.access is not None:
+        console.print(eq.access.statement, highlight=False, soft_wrap=True)
+    if c is not None:
+        console.print(c.reason, highlight=False, soft_wrap=True)
 
 
 @report_errors

@@ -27,11 +27,45 @@ GeometryInput = dict[str, Any] | str
 """GeoJSON-like mapping or WKT string, coordinates in EPSG:28992 (m)."""
 
 
+class InterventionCost(BaseModel):
+    """What an intervention costs: a one-off range in euros with its price year and source.
+
+    Attributes
+    ----------
+    low_eur, high_eur : float
+        Range of the total cost (EUR of ``price_year``); the Planner draws uniformly in it.
+    price_year : int
+        Year of the prices.
+    source : str
+        Where the figure comes from (a tender, the municipality's unit prices, the catalogue).
+    assumption : bool
+        True when the figure is an assumption rather than a quoted price.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low_eur: float = Field(ge=0)
+    high_eur: float = Field(ge=0)
+    price_year: int = Field(ge=1950, le=2100)
+    source: str = Field(min_length=1)
+    assumption: bool = True
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InterventionCost:
+        if self.low_eur > self.high_eur:
+            raise ValueError(f"low_eur {self.low_eur:g} is above high_eur {self.high_eur:g}")
+        return self
+
+
 class _Base(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = ""
     geometry: GeometryInput
+    catalogue_id: str | None = Field(
+        None, description="Verkenner catalogue entry this intervention comes from; gives its "
+                          "cost (scaled to the geometry) when ``cost`` is not given")
+    cost: InterventionCost | None = None
 
 
 class AddGreen(_Base):
@@ -145,6 +179,9 @@ class Scenario(BaseModel):
         Free text.
     interventions : list of Intervention
         The changes, applied in order.
+    appraisal_years : int
+        Years over which the yearly benefits are discounted for the benefit-cost ratio
+        (default 30: an assumption of the lifetime of green infrastructure; set your own).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -153,6 +190,7 @@ class Scenario(BaseModel):
     region: dict[str, Any] = Field(default_factory=dict)
     description: str = ""
     interventions: tuple[Intervention, ...] = ()
+    appraisal_years: int = Field(30, ge=1, le=100)
 
     def canonical_json(self) -> str:
         """Canonical JSON (sorted keys, no whitespace, defaults included)."""
@@ -294,8 +332,9 @@ def from_template(template: Any, geometry: GeometryInput, name: str = "") -> Any
 
     The template's kind is kept; a size in trees becomes ``count``, in dwellings becomes
     ``dwellings`` (residents: 2.1 per dwelling, assumption ≈ the Dutch mean household size).
-    Sizes in ha, m² or m are not needed (the geometry gives them). The result is validated like
-    any scenario input.
+    Sizes in ha, m² or m are not needed (the geometry gives them). ``catalogue_id`` is set, so
+    the Planner costs the intervention from the entry (scaled to the geometry). The result is
+    validated like any scenario input.
 
     Parameters
     ----------
@@ -307,7 +346,7 @@ def from_template(template: Any, geometry: GeometryInput, name: str = "") -> Any
         Name of the intervention (default: the template's label).
     """
     data: dict[str, Any] = {"kind": template.kind, "name": name or template.label,
-                            "geometry": geometry}
+                            "geometry": geometry, "catalogue_id": template.catalogue_id}
     if template.size.unit == "trees":
         data["count"] = round(template.size.value)
     if template.size.unit == "dwellings":

@@ -185,6 +185,34 @@ class EquityOut(_M):
     by_income_group: list[IncomeGroupEffect]
 
 
+class CostLineOut(_M):
+    """The cost of one intervention (one-off, EUR of ``price_year``)."""
+
+    intervention: str
+    kind: str
+    low_eur: float
+    high_eur: float
+    price_year: int
+    assumption: bool
+    source: str
+
+
+class CostOut(_M):
+    """Costs of the scenario and its benefit-cost ratio (see ``scenario.costs``)."""
+
+    lines: list[CostLineOut]
+    without_cost: list[str] = Field(description="Interventions that carry no cost")
+    total_low_eur: float
+    total_high_eur: float
+    any_assumption: bool
+    appraisal_years: int
+    discount_rate: float
+    benefits_present_value_eur: IntervalOut
+    benefit_cost_ratio: IntervalOut | None
+    price_years: list[int] = Field(description="Price years of costs and benefits, mixed")
+    reason: str
+
+
 class ScenarioResult(_M):
     """Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``)."""
 
@@ -199,4 +227,5 @@ class ScenarioResult(_M):
     totals: list[TotalOut]
     money: MoneyOut
     equity: EquityOut
+    costs: CostOut | None = None
     notes: list[str]

@@ -19,10 +19,11 @@ import pandas as pd
 from groengezond.errors import InputError
 from groengezond.health.erf import ErfRegistry
 from groengezond.health.impact import MIN_DRAWS
-from groengezond.health.valuation import ValuationSettings
+from groengezond.health.valuation import ValuationSettings, load_valuation
 from groengezond.region.model import Region
 from groengezond.scenario.activity import activity_change
 from groengezond.scenario.apply import apply_scenario
+from groengezond.scenario.costs import benefit_cost, resolve_costs
 from groengezond.scenario.exposures import (
     ExposureBaseline,
     Exposures,
@@ -177,6 +178,7 @@ class Planner:
         if n_draws < MIN_DRAWS:
             raise InputError.single("request", scenario.name, "draws", f"{n_draws}",
                                     f"use at least {MIN_DRAWS} draws")
+        costs = resolve_costs(scenario)
         delta = apply_scenario(self.region, scenario)
         ex = scenario_exposures(self.baseline, delta)
         per_buurt = {k: buurt_means(self.baseline, v) for k, v in ex.delta.items()}
@@ -232,11 +234,15 @@ class Planner:
             "before the scenario to compare with; their access to green is reported under "
             "exposures (new_residents_within_300m).",
         ]
+        rate = (self.valuation or load_valuation()).parameters["discount_rate"].value
+        cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1),
+                                health.money.price_years, rate, rng=rng)
         return ScenarioResult(
             scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
-            totals=health.total_out, money=health.money, equity=eq, notes=notes)
+            totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
+            notes=notes)
 
 
 def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
@@ -255,6 +261,7 @@ def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
         rows.append({"scenario": "baseline", "within_300m": base.within_300m_before,
                      "d_ndvi_500m": 0.0, "d_t_air_c": 0.0, "deaths_prevented": "0",
                      "depression_cases_prevented": "0", "eur_per_year": "0",
+                     "cost_eur": "0", "benefit_cost_ratio": "-",
                      "sii_change": 0.0, "gap": "-"})
     for r in results:
         tot = {t.outcome: t.total for t in r.totals}
@@ -264,7 +271,12 @@ def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
             "deaths_prevented": fmt(tot["all_cause_mortality"])
             if "all_cause_mortality" in tot else "-",
             "depression_cases_prevented": fmt(tot["depression"]) if "depression" in tot else "-",
-            "eur_per_year": fmt(r.money.total), "sii_change": r.equity.sii_change,
+            "eur_per_year": fmt(r.money.total),
+            "cost_eur": f"{r.costs.total_low_eur:.3g}-{r.costs.total_high_eur:.3g}"
+            if r.costs else "-",
+            "benefit_cost_ratio": fmt(r.costs.benefit_cost_ratio)
+            if r.costs and r.costs.benefit_cost_ratio else "-",
+            "sii_change": r.equity.sii_change,
             "gap": r.equity.verdict})
     return pd.DataFrame(rows)
 
