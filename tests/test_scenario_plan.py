@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+import shapely
 
 from groengezond.errors import InputError
 from groengezond.region.model import Region
@@ -207,3 +208,21 @@ def test_unknown_or_mismatched_catalogue_entry_is_refused(planner: Planner,
             planner.run(sc, np.random.default_rng(1))
         text = str(err.value)
         assert "catalogue_id" in text and "Park" in text and words in text
+
+
+def test_green_roofs_are_costed_on_their_roofs(region: Region) -> None:
+    from groengezond.scenario.costs import resolve_costs
+
+    b = region.buildings.iloc[:40]
+    poly = shapely.box(*b.total_bounds).buffer(1.0)
+    sc = scenario_from_data({"name": "roofs", "interventions": [
+        {"kind": "green_roofs", "name": "Daken", "geometry": poly.wkt, "roof_share": 0.5,
+         "catalogue_id": "green_roofs"}]})
+    inside = shapely.contains(poly, region.buildings.geometry.centroid.to_numpy())
+    roofs = float(region.buildings.geometry.area.to_numpy()[inside].sum()) * 0.5
+    (cost,) = resolve_costs(sc, buildings=region.buildings)
+    assert cost is not None and roofs < poly.area
+    from groengezond.catalogue.model import load_catalogue
+    per = load_catalogue()["green_roofs"].cost
+    assert cost.low_eur == pytest.approx(per.low_eur * roofs)
+    assert cost.high_eur == pytest.approx(per.high_eur * roofs)

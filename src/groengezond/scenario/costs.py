@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
+import shapely
 
 from groengezond.catalogue.model import Catalogue, load_catalogue
 from groengezond.errors import InputError, Problem
@@ -31,6 +33,7 @@ from groengezond.health.valuation import annuity_factor
 from groengezond.scenario.model import (
     AddConnection,
     AddDwellings,
+    GreenRoofs,
     Intervention,
     InterventionCost,
     PlantTrees,
@@ -46,7 +49,7 @@ def _label(index: int, item: Intervention) -> str:
     return f"intervention {index + 1}" + (f" '{item.name}'" if item.name else "")
 
 
-def units_of(item: Intervention, per: str) -> float:
+def units_of(item: Intervention, per: str, buildings: gpd.GeoDataFrame | None = None) -> float:
     """Size of ``item`` in the catalogue's cost unit ``per`` (1 for ``project``).
 
     Parameters
@@ -55,14 +58,22 @@ def units_of(item: Intervention, per: str) -> float:
         The scenario intervention (geometry in EPSG:28992).
     per : {"ha", "m2", "m", "trees", "dwellings", "project"}
         The unit of the cost.
+    buildings : geopandas.GeoDataFrame, optional
+        The region's buildings: green roofs are costed on the roof area they cover (footprints
+        with their centroid in the polygon × ``roof_share``) rather than the polygon's area.
 
     Returns
     -------
     float
-        Hectares or m² of the polygon, metres of the line (``length_m`` when given), trees
-        planted (``count``, or the points given), dwellings, or 1.
+        Hectares or m² of the polygon (of roofs, for green roofs), metres of the line
+        (``length_m`` when given), trees planted (``count``, or the points given), dwellings,
+        or 1.
     """
     geom = parse_geometry(item.geometry)
+    if isinstance(item, GreenRoofs) and per in ("m2", "ha") and buildings is not None:
+        inside = shapely.contains(geom, buildings.geometry.centroid.to_numpy())
+        roofs = float(buildings.geometry.area.to_numpy()[inside].sum()) * item.roof_share
+        return roofs if per == "m2" else roofs / 10_000.0
     if per == "ha":
         return float(geom.area) / 10_000.0
     if per == "m2":
@@ -83,8 +94,12 @@ def units_of(item: Intervention, per: str) -> float:
 
 
 def resolve_costs(scenario: Scenario, catalogue: Catalogue | None = None,
-                  file: str = "scenario") -> list[InterventionCost | None]:
+                  file: str = "scenario", buildings: gpd.GeoDataFrame | None = None
+                  ) -> list[InterventionCost | None]:
     """The cost of each intervention: given, from its catalogue entry, or None.
+
+    ``buildings`` (the region's) lets green roofs be costed on their roof area
+    (:func:`units_of`).
 
     Raises
     ------
@@ -118,7 +133,7 @@ def resolve_costs(scenario: Scenario, catalogue: Catalogue | None = None,
                 f"use kind {entry.scenario_intervention} or another entry"))
             out.append(None)
             continue
-        n = units_of(item, entry.cost.per)
+        n = units_of(item, entry.cost.per, buildings)
         unit = "project" if entry.cost.per == "project" else f"{n:,.4g} {entry.cost.per}"
         out.append(InterventionCost(
             low_eur=entry.cost.low_eur * n, high_eur=entry.cost.high_eur * n,

@@ -178,7 +178,7 @@ class Planner:
         if n_draws < MIN_DRAWS:
             raise InputError.single("request", scenario.name, "draws", f"{n_draws}",
                                     f"use at least {MIN_DRAWS} draws")
-        costs = resolve_costs(scenario)
+        costs = resolve_costs(scenario, buildings=self.region.buildings)
         delta = apply_scenario(self.region, scenario)
         ex = scenario_exposures(self.baseline, delta)
         per_buurt = {k: buurt_means(self.baseline, v) for k, v in ex.delta.items()}
