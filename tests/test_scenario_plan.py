@@ -181,7 +181,7 @@ def test_catalogue_costs_give_a_benefit_cost_ratio(planner: Planner, region: Reg
     mid_cost = (line.low_eur + line.high_eur) / 2
     assert pv.median / line.high_eur < bcr.median < pv.median / line.low_eur
     assert bcr.median == pytest.approx(pv.median / mid_cost, rel=0.35)
-    assert 2024 in r.costs.price_years
+    assert r.costs.price_years == [2024]  # benefits indexed to 2024, like the catalogue
     # an explicit cost overrides the catalogue; a missing one means no ratio
     sc2 = scenario_from_data({"name": "mixed", "interventions": [
         {"kind": "add_green", "name": "Park", "geometry": park.wkt,
@@ -190,6 +190,8 @@ def test_catalogue_costs_give_a_benefit_cost_ratio(planner: Planner, region: Reg
         {"kind": "plant_trees", "name": "Bomen", "geometry": park.centroid.wkt}]})
     r2 = planner.run(sc2, np.random.default_rng(2))
     assert r2.costs is not None and r2.costs.benefit_cost_ratio is None
+    # the 2025 cost is not in the CPI series: it stays in 2025 prices and says so
+    assert r2.costs.price_years == [2024, 2025]
     assert r2.costs.without_cost == ["intervention 2 'Bomen'"]
     assert "intervention 2 'Bomen'" in r2.costs.reason
     # no cost anywhere: no cost block

@@ -113,6 +113,7 @@ class ValuationSettings(BaseModel):
     per_hectare: tuple[str, ...] = ()
     parameters: dict[str, Parameter]
     price_index: dict[int, float] = Field(default_factory=dict)
+    price_index_source: str = ""
     target_price_year: int | None = None
 
     @model_validator(mode="after")
@@ -196,7 +197,12 @@ class ValuationSettings(BaseModel):
                                     f"no positive index level for the target year {target_year}",
                                     "give a positive index level for every year used")
         return self.model_validate(self.model_dump() | {
-            "price_index": dict(index), "target_price_year": target_year})
+            "price_index": dict(index), "target_price_year": target_year,
+            "price_index_source": "given by the user"})
+
+    def in_own_price_years(self) -> ValuationSettings:
+        """Return settings that leave every value in its own price year (no indexing)."""
+        return self.model_validate(self.model_dump() | {"target_price_year": None})
 
     def index_factor(self, price_year: int) -> tuple[float, int]:
         """(factor, reported price year) to bring money of ``price_year`` to the target year."""

@@ -15,7 +15,8 @@ The benefit-cost ratio compares the present value of the yearly euros of the dec
     \qquad C_{j,k} \sim U(\text{low}_j, \text{high}_j)
 
 It is given only when every intervention has a cost; otherwise the result says which lack one.
-Costs and benefits may be in different price years; the result lists them.
+Costs are brought to the benefits' price year with the valuation's price index (Dutch CPI) when
+the index has their year; the result lists every price year involved.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import shapely
 
 from groengezond.catalogue.model import Catalogue, load_catalogue
 from groengezond.errors import InputError, Problem
-from groengezond.health.valuation import annuity_factor
+from groengezond.health.valuation import ValuationSettings, annuity_factor
 from groengezond.scenario.model import (
     AddConnection,
     AddDwellings,
@@ -144,9 +145,21 @@ def resolve_costs(scenario: Scenario, catalogue: Catalogue | None = None,
     return out
 
 
+def _indexed(cost: InterventionCost, settings: ValuationSettings | None
+             ) -> tuple[float, int]:
+    """(factor, price year) bringing ``cost`` to the settings' target price year, if it can."""
+    if settings is None:
+        return 1.0, cost.price_year
+    try:
+        return settings.index_factor(cost.price_year)
+    except InputError:
+        return 1.0, cost.price_year
+
+
 def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
                  value_draws: FloatArray, value_price_years: Sequence[int], rate: float, *,
-                 rng: np.random.Generator) -> CostOut | None:
+                 rng: np.random.Generator, settings: ValuationSettings | None = None
+                 ) -> CostOut | None:
     """Costs of the scenario and, when every intervention has one, its benefit-cost ratio.
 
     Parameters
@@ -163,6 +176,9 @@ def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
         Discount rate per year.
     rng : numpy.random.Generator
         For the cost draws.
+    settings : ValuationSettings, optional
+        Its price index brings each cost to the target price year of the benefits (a cost
+        whose year the index lacks stays in its own year, and ``price_years`` shows it).
 
     Returns
     -------
@@ -183,9 +199,13 @@ def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
     pv = np.asarray(value_draws, dtype=float) * factor
     n = len(pv)
     cost_draws = np.zeros(n)
+    cost_years: list[int] = []
     for c in (c for c in costs if c is not None):
-        cost_draws += rng.uniform(c.low_eur, c.high_eur, n) if c.high_eur > c.low_eur \
+        factor, year = _indexed(c, settings)
+        cost_years.append(year)
+        draw = rng.uniform(c.low_eur, c.high_eur, n) if c.high_eur > c.low_eur \
             else np.full(n, c.low_eur)
+        cost_draws += factor * draw
 
     def iv(x: FloatArray) -> IntervalOut:
         lo, med, hi = np.percentile(x, [2.5, 50.0, 97.5])
@@ -202,7 +222,7 @@ def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
         reason = (f"Present value of the yearly benefits of the declared total over {years} "
                   f"years at {rate:.2%} a year, divided by the one-off costs (drawn uniformly "
                   "in their ranges). Only health benefits are counted.")
-    years_all = sorted({*value_price_years, *(c.price_year for c in costs if c is not None)})
+    years_all = sorted({*value_price_years, *cost_years})
     return CostOut(lines=lines, without_cost=missing, total_low_eur=sum(x.low_eur for x in lines),
                    total_high_eur=sum(x.high_eur for x in lines),
                    any_assumption=any(x.assumption for x in lines), appraisal_years=years,

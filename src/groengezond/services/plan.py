@@ -234,9 +234,11 @@ class Planner:
             "before the scenario to compare with; their access to green is reported under "
             "exposures (new_residents_within_300m).",
         ]
-        rate = (self.valuation or load_valuation()).parameters["discount_rate"].value
+        money = self.valuation or load_valuation()
         cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1),
-                                health.money.price_years, rate, rng=rng)
+                                health.money.price_years,
+                                money.parameters["discount_rate"].value, rng=rng,
+                                settings=money)
         return ScenarioResult(
             scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
