@@ -265,3 +265,19 @@ def test_sum_declared_errors() -> None:
     with pytest.raises(InputError, match="different shapes"):
         sum_declared({"green_mortality": np.zeros((2, 2)),
                       "green_depression": np.zeros((3, 2))}, REG, "default_total")
+
+
+def test_baseline_scaled_by_a_local_indicator_by_hand() -> None:
+    from groengezond.health.baseline import load_baseline_rates
+    from groengezond.health.impact import BaselineInput
+
+    rate = load_baseline_rates()["depression_prevalence_adults"]  # 0.05 (0.04-0.09)
+    # risk 10 % and 30 % with 300 and 100 adults: mean 15 %, factors 2/3 and 2; unknown: 1
+    b = BaselineInput.scaled_by_indicator(rate, [10.0, 30.0, np.nan], [300.0, 100.0, 50.0])
+    assert np.allclose(b.value, [0.05 * 2 / 3, 0.10, 0.05])
+    assert np.allclose(b.high, [0.09 * 2 / 3, 0.18, 0.09])
+    assert b.assumption
+    # the weighted mean of the known areas stays the national figure
+    assert (b.value[:2] @ [300.0, 100.0]) / 400.0 == pytest.approx(0.05)
+    # a prevalence never exceeds 1
+    assert BaselineInput.scaled_by_indicator(rate, [1.0, 100.0], [1000.0, 1.0]).high.max() <= 1

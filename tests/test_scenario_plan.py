@@ -228,3 +228,21 @@ def test_green_roofs_are_costed_on_their_roofs(region: Region) -> None:
     per = load_catalogue()["green_roofs"].cost
     assert cost.low_eur == pytest.approx(per.low_eur * roofs)
     assert cost.high_eur == pytest.approx(per.high_eur * roofs)
+
+
+def test_local_baseline_weights_the_worst_off_buurt(planner: Planner, region: Region) -> None:
+    worst = ranked_by_income(region)[0]
+    sc = _park(region, worst)
+    local = planner.run(sc, np.random.default_rng(4))
+    national = Planner(region, local_baseline=False).run(sc, np.random.default_rng(4))
+    assert any("depression_anxiety_risk_pct" in n for n in local.notes)
+    assert not any("depression_anxiety_risk_pct" in n for n in national.notes)
+    i = list(planner.codes).index(worst)
+    risk = planner.gap.value
+    ok = np.isfinite(risk)
+    mean = (risk[ok] * planner.adults[ok]).sum() / planner.adults[ok].sum()
+    ratio = (local.buurten[i].depression_cases_prevented.median
+             / national.buurten[i].depression_cases_prevented.median)
+    # cases scale with the baseline (nearly: the OR -> RR conversion depends on it too)
+    assert ratio == pytest.approx(risk[i] / mean, rel=0.1)
+    assert risk[i] > mean and ratio > 1

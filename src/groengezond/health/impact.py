@@ -316,6 +316,42 @@ class BaselineInput:
         return cls(full * rate.value, full * rate.low, full * rate.high, rate.assumption)
 
     @classmethod
+    def scaled_by_indicator(cls, rate: BaselineRate, indicator: npt.ArrayLike,
+                            weights: npt.ArrayLike) -> BaselineInput:
+        r"""The national ``rate`` scaled per area by a local indicator (indirect standardisation).
+
+        .. math:: b_i = b \cdot \frac{y_i}{\bar y}, \qquad
+                  \bar y = \frac{\sum_i w_i y_i}{\sum_i w_i}
+
+        with the same factor on the range. This keeps the region's mean at the national figure
+        and lets areas with more of the indicator (e.g. a higher share at high risk of anxiety
+        or depression, GGD Gezondheidsmonitor) carry a proportionally higher baseline. Areas
+        without the indicator keep the national figure.
+
+        Parameters
+        ----------
+        rate : BaselineRate
+            National figure with its range.
+        indicator : array_like
+            Indicator per area (its own unit; NaN where unknown).
+        weights : array_like
+            Persons per area (for the weighted mean).
+
+        Returns
+        -------
+        BaselineInput
+            Per-area values; flagged as an assumption (the scaling is one).
+        """
+        y = np.asarray(indicator, dtype=float)
+        w = np.asarray(weights, dtype=float)
+        ok = np.isfinite(y) & (w > 0) & (y >= 0)
+        mean = float((y[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else 0.0
+        factor = np.where(ok, y / mean, 1.0) if mean > 0 else np.ones(len(y))
+        top = 1.0 if rate.kind == "prevalence" else np.inf
+        return cls(np.minimum(rate.value * factor, top), np.minimum(rate.low * factor, top),
+                   np.minimum(rate.high * factor, top), True)
+
+    @classmethod
     def per_area(cls, value: npt.ArrayLike, low: npt.ArrayLike | None = None,
                  high: npt.ArrayLike | None = None, assumption: bool = False) -> BaselineInput:
         """Per-area values (rate or prevalence); without a range they are held fixed."""

@@ -31,8 +31,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from groengezond.health.baseline import load_baseline_rates
 from groengezond.health.erf import ErfRegistry, load_erf_registry
-from groengezond.health.impact import ImpactDraws, simulate_erf
+from groengezond.health.impact import BaselineInput, ImpactDraws, simulate_erf
 from groengezond.health.totals import TotalResult, total_by_outcome
 from groengezond.health.valuation import (
     ValuationSettings,
@@ -87,10 +88,50 @@ class HealthResult:
     money: MoneyOut
 
 
+def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArray,
+                    registry: ErfRegistry | None = None
+                    ) -> tuple[dict[str, BaselineInput], list[str]]:
+    """Per-buurt baselines for the pathways whose baseline rate names a Monitor indicator.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        The region's indicators (long form).
+    codes : pandas.Index
+        Buurt codes.
+    weights : numpy.ndarray
+        Adults per buurt (weights of the region mean).
+    registry : ErfRegistry, optional
+        Default: the packaged one.
+
+    Returns
+    -------
+    dict of str to BaselineInput, list of str
+        Baselines by ERF id (:meth:`BaselineInput.scaled_by_indicator`) and notes saying which.
+    """
+    reg = registry or load_erf_registry()
+    rates = load_baseline_rates()
+    out: dict[str, BaselineInput] = {}
+    notes: list[str] = []
+    for erf_id in PATHWAYS:
+        rate = rates.get(reg.get(erf_id).baseline_rate)
+        if rate.indicator is None:
+            continue
+        values, _, year = latest_indicator(indicators, rate.indicator, codes)
+        if year is None or not np.isfinite(values).any():
+            continue
+        out[erf_id] = BaselineInput.scaled_by_indicator(rate, values, weights)
+        notes.append(f"Baseline of {erf_id} ({rate.id}, {rate.value:g} nationally) scaled per "
+                     f"buurt by {rate.indicator} ({year}) relative to the region's mean "
+                     "(indirect standardisation; an assumption).")
+    return out, notes
+
+
 def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: FloatArray,
                    codes: tuple[str, ...], *, rng: np.random.Generator, n_draws: int,
                    registry: ErfRegistry | None = None,
-                   valuation: ValuationSettings | None = None) -> HealthResult:
+                   valuation: ValuationSettings | None = None,
+                   baselines: dict[str, BaselineInput] | None = None) -> HealthResult:
     """Cases prevented per year per buurt, totals and euros per year.
 
     Parameters
@@ -109,6 +150,8 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
         Monte Carlo draws (≥ 1,000).
     registry, valuation : optional
         ERF registry and money values (default: the packaged ones).
+    baselines : dict of str to BaselineInput, optional
+        Per-buurt baselines by ERF id (:func:`local_baselines`); others use the national rate.
     """
     reg = registry or load_erf_registry()
     money = valuation or load_valuation()
@@ -120,6 +163,7 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
         # WHO HEAT form: extra minutes on top of none (see scenario.activity)
         before = np.zeros(len(codes)) if erf.form == "linear_capped" else None
         impacts[erf_id] = simulate_erf(erf_id, d, pop, rng=rng, n_draws=n_draws, registry=reg,
+                                       baseline=(baselines or {}).get(erf_id),
                                        exposure_before=before, area_codes=codes)
     totals = total_by_outcome(impacts, reg, TOTAL_SET)
     members = set(reg.total_set(TOTAL_SET).erfs)

@@ -37,6 +37,7 @@ from groengezond.scenario.impacts import (
     equity,
     health_impacts,
     interval,
+    local_baselines,
 )
 from groengezond.scenario.model import Scenario, input_hash
 from groengezond.scenario.result import (
@@ -66,11 +67,15 @@ class Planner:
         Exposure-model parameters.
     registry, valuation : optional
         ERF registry and money values (default: the packaged ones).
+    local_baseline : bool
+        Scale national baseline rates per buurt by the Monitor indicator their registry entry
+        names (depression by ``depression_anxiety_risk_pct``), when the region has it.
     """
 
     def __init__(self, region: Region, options: PlannerOptions | None = None,
                  registry: ErfRegistry | None = None,
-                 valuation: ValuationSettings | None = None) -> None:
+                 valuation: ValuationSettings | None = None,
+                 local_baseline: bool = True) -> None:
         self.region = region
         self.baseline = ExposureBaseline.build(region, options)
         self.registry = registry
@@ -92,6 +97,9 @@ class Planner:
         self.adults: FloatArray = np.bincount(idx[ok], weights=ad[ok],
                                               minlength=len(self.codes)).astype(np.float64)
         self.gap = GapInputs.from_indicators(region.indicators, self.codes)
+        self.baselines, self.baseline_notes = (
+            local_baselines(region.indicators, self.codes, self.adults, registry)
+            if local_baseline else ({}, []))
         self.income = self.gap.income
         self.decile = (addr["income_decile"].to_numpy(dtype=np.int64)
                        if "income_decile" in addr.columns else None)
@@ -190,7 +198,7 @@ class Planner:
         codes = tuple(str(c) for c in self.codes)
         health = health_impacts(per_buurt, self.residents, self.adults, codes, rng=rng,
                                 n_draws=n_draws, registry=self.registry,
-                                valuation=self.valuation)
+                                valuation=self.valuation, baselines=self.baselines)
         summ = {k: v.summary() for k, v in health.impacts.items()}
         groups = self._groups(ex)
         wb, wa = self._within(ex.green_network_m_before), self._within(ex.green_network_m_after)
@@ -230,6 +238,7 @@ class Planner:
         notes = [
             *delta.notes,
             *activity.notes,
+            *self.baseline_notes,
             "New residents are not in the per-buurt health figures: they have no exposure "
             "before the scenario to compare with; their access to green is reported under "
             "exposures (new_residents_within_300m).",
