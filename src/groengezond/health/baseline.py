@@ -66,7 +66,8 @@ class BaselineRate(BaseModel):
     replace_with : str
         Where the official figure can be found.
     indicator : str or None
-        Monitor indicator id giving per-area values that take precedence when present.
+        Monitor indicator id whose per-area values scale the national figure per area
+        (relative to the region's mean) when present.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
