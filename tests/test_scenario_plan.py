@@ -246,3 +246,15 @@ def test_local_baseline_weights_the_worst_off_buurt(planner: Planner, region: Re
     # cases scale with the baseline (nearly: the OR -> RR conversion depends on it too)
     assert ratio == pytest.approx(risk[i] / mean, rel=0.1)
     assert risk[i] > mean and ratio > 1
+
+
+def test_groene_batenplanner_values_beside_the_totals(planner: Planner, region: Region) -> None:
+    park = park_in(region, ranked_by_income(region)[0], 5.0)
+    r = planner.run(_park(region, ranked_by_income(region)[0]), np.random.default_rng(1))
+    ha = {b.id: b for b in r.per_hectare}
+    care = ha["green_healthcare_per_ha"]
+    assert care.area_ha == pytest.approx(park.area / 10_000, rel=1e-6)
+    # EUR 10,000 per ha per year (2018) in 2024 prices
+    assert care.eur_per_year == pytest.approx(care.area_ha * 10_000 * 130.22 / 103.43)
+    assert care.price_year == 2024 and "Batenplanner" in care.source
+    assert planner.run(Scenario(name="nothing"), np.random.default_rng(1)).per_hectare == []

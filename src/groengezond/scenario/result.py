@@ -213,6 +213,21 @@ class CostOut(_M):
     reason: str
 
 
+class HectareBenefitOut(_M):
+    """A Groene Batenplanner per-hectare benefit of the net change in green area.
+
+    From another model than the exposure-response functions and overlapping them: shown
+    beside the totals, never added to them.
+    """
+
+    id: str
+    label: str
+    area_ha: float = Field(description="Net hectares of green added (negative: removed)")
+    eur_per_year: float
+    price_year: int
+    source: str
+
+
 class ScenarioResult(_M):
     """Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``)."""
 
@@ -228,4 +243,6 @@ class ScenarioResult(_M):
     money: MoneyOut
     equity: EquityOut
     costs: CostOut | None = None
+    per_hectare: list[HectareBenefitOut] = Field(
+        default_factory=list, description="Groene Batenplanner values, beside the totals")
     notes: list[str]

@@ -19,10 +19,14 @@ import pandas as pd
 from groengezond.errors import InputError
 from groengezond.health.erf import ErfRegistry
 from groengezond.health.impact import MIN_DRAWS
-from groengezond.health.valuation import ValuationSettings, load_valuation
+from groengezond.health.valuation import (
+    ValuationSettings,
+    load_valuation,
+    per_hectare_benefits,
+)
 from groengezond.region.model import Region
 from groengezond.scenario.activity import activity_change
-from groengezond.scenario.apply import apply_scenario
+from groengezond.scenario.apply import ScenarioDelta, apply_scenario
 from groengezond.scenario.costs import benefit_cost, resolve_costs
 from groengezond.scenario.exposures import (
     ExposureBaseline,
@@ -43,6 +47,7 @@ from groengezond.scenario.model import Scenario, input_hash
 from groengezond.scenario.result import (
     BuurtEffect,
     ExposureSummary,
+    HectareBenefitOut,
     IncomeGroupEffect,
     ScenarioResult,
 )
@@ -159,6 +164,20 @@ class Planner:
                 d_trees_near=mean(ex.delta["trees_near"])))
         return out
 
+    def _per_hectare(self, delta: ScenarioDelta, money: ValuationSettings
+                     ) -> list[HectareBenefitOut]:
+        """Groene Batenplanner values of the net change in green area (beside the totals)."""
+        added = float(delta.new_green["area_ha"].sum()) if len(delta.new_green) else 0.0
+        green = self.region.green
+        gone = green[green["green_id"].isin(delta.removed_green_ids)]
+        net = added - float(gone.geometry.area.sum()) / 10_000.0
+        if net == 0.0:
+            return []
+        return [HectareBenefitOut(id=b.value.id, label=b.value.label_en, area_ha=net,
+                                  eur_per_year=b.eur_per_year, price_year=b.price_year,
+                                  source=b.value.source.strip())
+                for b in per_hectare_benefits(net, money)]
+
     def run(self, scenario: Scenario, rng: np.random.Generator, *, n_draws: int = MIN_DRAWS,
             seed: int | None = None) -> ScenarioResult:
         """Evaluate ``scenario`` against the baseline.
@@ -249,6 +268,7 @@ class Planner:
                                 money.parameters["discount_rate"].value, rng=rng,
                                 settings=money)
         return ScenarioResult(
+            per_hectare=self._per_hectare(delta, money),
             scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
