@@ -258,3 +258,39 @@ def test_groene_batenplanner_values_beside_the_totals(planner: Planner, region: 
     assert care.eur_per_year == pytest.approx(care.area_ha * 10_000 * 130.22 / 103.43)
     assert care.price_year == 2024 and "Batenplanner" in care.source
     assert planner.run(Scenario(name="nothing"), np.random.default_rng(1)).per_hectare == []
+
+
+def test_money_values_set_in_the_scenario(planner: Planner, region: Region) -> None:
+    code = ranked_by_income(region)[0]
+    park = park_in(region, code, 5.0)
+    base = {"kind": "add_green", "name": "Park", "geometry": park.wkt}
+    plain = planner.run(scenario_from_data({"name": "a", "interventions": [base]}),
+                        np.random.default_rng(8))
+    own = scenario_from_data({"name": "b", "interventions": [base], "valuation": {
+        "values": {"vsl_eu27": {"amount": 1_000_000, "price_year": 2024,
+                                "source": "gemeente Utrecht, MKBA-richtlijn"}},
+        "outcome_values": {"depression": "depression_case_kpmg"},
+        "parameters": {"discount_rate": {"value": 0.04}}}})
+    r = planner.run(own, np.random.default_rng(8))
+    used = {v.id: v for v in r.money.values}
+    assert used["vsl_eu27"].amount == 1_000_000 and "MKBA" in used["vsl_eu27"].source
+    assert "depression_case_kpmg" in used and "depression_case_invest" not in used
+    assert r.money.total.median < plain.money.total.median
+    # a scenario's values change its input hash
+    assert r.input_hash != plain.input_hash
+    kept = planner.run(scenario_from_data({"name": "c", "interventions": [base],
+                                           "valuation": {"price_year": "own"}}),
+                       np.random.default_rng(8))
+    assert kept.money.price_years == [2011, 2018]
+
+
+def test_bad_money_values_in_the_scenario_are_named(planner: Planner) -> None:
+    sc = scenario_from_data({"name": "x", "valuation": {
+        "values": {"vsl_mars": {"amount": 1.0}, "vsl_eu27": {"amount": 5.0, "low": 9.0}},
+        "parameters": {"warp_factor": {"value": 9}}, "price_year": 1900}})
+    with pytest.raises(InputError) as err:
+        planner.run(sc, np.random.default_rng(1))
+    fields = {p.field for p in err.value.problems}
+    assert {"values.vsl_mars", "parameters.warp_factor", "price_year"} <= fields
+    assert any(f.startswith("values.vsl_eu27") for f in fields)
+    assert all(p.location == "valuation" for p in err.value.problems)

@@ -165,6 +165,54 @@ _GEOM_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
+class ValueOverride(BaseModel):
+    """A money value set in the scenario (replaces the packaged one of the same id)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: float = Field(gt=0)
+    low: float | None = Field(None, gt=0)
+    high: float | None = Field(None, gt=0)
+    currency: Literal["EUR", "USD_PPP"] | None = None
+    price_year: int | None = Field(None, ge=1950, le=2100)
+    source: str = Field("set in the scenario", min_length=1)
+
+
+class ParameterOverride(BaseModel):
+    """A valuation parameter set in the scenario (e.g. ``discount_rate``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+    source: str = Field("set in the scenario", min_length=1)
+
+
+class ValuationOverrides(BaseModel):
+    """Money settings a scenario changes (see ``health/valuation.yaml`` for the ids).
+
+    Attributes
+    ----------
+    values : dict
+        Money values by id (``vsl_eu27``, ``depression_case_invest``, ...).
+    outcome_values : dict
+        Which value an outcome uses (``depression: depression_case_kpmg``).
+    parameters : dict
+        Parameters by name (``discount_rate``, ``usd_ppp_to_eur``).
+    price_year : int, "own" or None
+        Year whose prices all money is expressed in (needs the packaged CPI to hold it), or
+        ``own`` to keep every value in its own price year; None keeps the default (2024).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    values: dict[str, ValueOverride] = Field(default_factory=dict)
+    outcome_values: dict[str, str] = Field(default_factory=dict)
+    parameters: dict[str, ParameterOverride] = Field(default_factory=dict)
+    price_year: int | Literal["own"] | None = None
+
+
 class Scenario(BaseModel):
     """A scenario: a name, the base region and a list of interventions.
 
@@ -182,6 +230,8 @@ class Scenario(BaseModel):
     appraisal_years : int
         Years over which the yearly benefits are discounted for the benefit-cost ratio
         (default 30: an assumption of the lifetime of green infrastructure; set your own).
+    valuation : ValuationOverrides
+        Money values, parameters and price year this scenario changes (default: none).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -191,6 +241,7 @@ class Scenario(BaseModel):
     description: str = ""
     interventions: tuple[Intervention, ...] = ()
     appraisal_years: int = Field(30, ge=1, le=100)
+    valuation: ValuationOverrides = Field(default_factory=ValuationOverrides)
 
     def canonical_json(self) -> str:
         """Canonical JSON (sorted keys, no whitespace, defaults included)."""

@@ -44,6 +44,7 @@ from groengezond.scenario.impacts import (
     local_baselines,
 )
 from groengezond.scenario.model import Scenario, input_hash
+from groengezond.scenario.overrides import apply_overrides
 from groengezond.scenario.result import (
     BuurtEffect,
     ExposureSummary,
@@ -206,6 +207,7 @@ class Planner:
             raise InputError.single("request", scenario.name, "draws", f"{n_draws}",
                                     f"use at least {MIN_DRAWS} draws")
         costs = resolve_costs(scenario, buildings=self.region.buildings)
+        money = apply_overrides(self.valuation or load_valuation(), scenario.valuation)
         delta = apply_scenario(self.region, scenario)
         ex = scenario_exposures(self.baseline, delta)
         per_buurt = {k: buurt_means(self.baseline, v) for k, v in ex.delta.items()}
@@ -217,7 +219,7 @@ class Planner:
         codes = tuple(str(c) for c in self.codes)
         health = health_impacts(per_buurt, self.residents, self.adults, codes, rng=rng,
                                 n_draws=n_draws, registry=self.registry,
-                                valuation=self.valuation, baselines=self.baselines)
+                                valuation=money, baselines=self.baselines)
         summ = {k: v.summary() for k, v in health.impacts.items()}
         groups = self._groups(ex)
         wb, wa = self._within(ex.green_network_m_before), self._within(ex.green_network_m_after)
@@ -262,7 +264,6 @@ class Planner:
             "before the scenario to compare with; their access to green is reported under "
             "exposures (new_residents_within_300m).",
         ]
-        money = self.valuation or load_valuation()
         cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1),
                                 health.money.price_years,
                                 money.parameters["discount_rate"].value, rng=rng,
