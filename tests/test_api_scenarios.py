@@ -111,3 +111,23 @@ def test_compare_gives_table_and_results(client: TestClient, region: Region) -> 
     assert client.post("/api/scenarios/compare", json=[]).status_code == 422
     bad = client.post("/api/scenarios/compare", json=[{"name": "ok"}, {"name": ""}])
     assert bad.status_code == 422 and "scenario 1" in bad.json()["detail"]
+
+
+def test_catalogue_entry_and_money_values_through_the_api(client: TestClient,
+                                                          region: Region) -> None:
+    body = park_scenario(region, "Costed")
+    body["interventions"][0]["catalogue_id"] = "neighbourhood_park"
+    body["valuation"] = {"parameters": {"discount_rate": {"value": 0.03}}}
+    r = client.post("/api/scenarios/run", json=body)
+    assert r.status_code == 200, r.text
+    costs = r.json()["costs"]
+    assert costs["discount_rate"] == 0.03 and costs["lines"][0]["kind"] == "add_green"
+    bcr = costs["benefit_cost_ratio"]
+    assert bcr["lower"] <= bcr["median"] <= bcr["upper"]
+    eq = r.json()["equity"]
+    assert eq["abs_sii_change"]["lower"] <= eq["abs_sii_change"]["upper"]
+    assert eq["access"]["verdict"] in ("narrows", "widens", "unchanged")
+    body["interventions"][0]["catalogue_id"] = "footbridge"
+    bad = client.post("/api/scenarios/run", json=body)
+    assert bad.status_code == 422
+    assert "catalogue_id" in bad.text and "Buurtpark" in bad.text
