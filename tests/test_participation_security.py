@@ -160,6 +160,10 @@ def test_cookie_writes_need_the_csrf_token(env: Env) -> None:
     assert r.status_code == 200
     r = c.post(env.url("/auth/logout"), headers={"X-CSRF-Token": csrf})
     assert r.status_code == 204
+    # the cookies are cleared with Secure, or a browser would ignore it for __Host- names
+    cleared = r.headers.get_list("set-cookie")
+    assert len(cleared) == 2 and all("Max-Age=0" in h and "Secure" in h and "Path=/" in h
+                                     for h in cleared)
     c.cookies.set("__Host-gg_csrf", csrf, domain="testserver.local")
     assert c.get(env.url("/auth/me")).status_code == 401
 

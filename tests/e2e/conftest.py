@@ -25,13 +25,19 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a server over the web test region."""
+def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's participation database: an SQLite file of its own (not data/)."""
+    return tmp_path_factory.mktemp("e2e-db") / "participation.sqlite"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, server_db: Path) -> Iterator[str]:
+    """Base URL of a server over the web test region (participation in ``server_db``)."""
     if not (WEB_DIST / "index.html").exists():
         pytest.skip("front end not built: run 'make web' (npm ci && npm run build in web/)")
     folder = write_region(web_region(), tmp_path_factory.mktemp("e2e") / "region")
     port = free_port()
-    proc = start_server(folder, port)
+    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}"})
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)
 

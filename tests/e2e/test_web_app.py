@@ -170,7 +170,7 @@ def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str)
     pg.wait_for_selector("#scenario-results dl.results")
     results = pg.locator("#scenario-results").inner_text()
     assert "Resultaat: Park oost" in results
-    assert "Voorkomen sterfgevallen" in results and "prijspeil 2011, 2018" in results
+    assert "Voorkomen sterfgevallen" in results and "prijspeil 2024" in results
     assert NUMBER_WITH_INTERVAL.search(results), results
     assert "Bewoners binnen 300 m" in results and "Gezondheidskloof" in results
     pg.click("#save-scenario")

@@ -209,3 +209,276 @@ export interface ScenarioResult {
 export const scenarios = {
   run: (scenario: unknown) => postJSON<ScenarioResult>("/api/scenarios/run", scenario),
 };
+
+// Participation (/api/participation, docs/participation.md): field labs, resident input with
+// a private token (X-Resident-Token), moderation by staff (session cookie + X-CSRF-Token).
+
+const P = "/api/participation";
+
+export interface Buurt {
+  code: string;
+  name: string;
+}
+
+export interface PublishedScenario {
+  id: number;
+  scenario_id: string;
+  name: string;
+  description: string;
+  published_at: string;
+  snapshot?: Record<string, unknown> | null;
+}
+
+export interface FieldLab {
+  id: number;
+  name: string;
+  description: string;
+  area_code: string;
+  geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon;
+  bbox_wgs84: [number, number, number, number];
+  buurten: Buurt[];
+  opens_on: string;
+  closes_on: string;
+  is_open: boolean;
+  survey_year: number;
+  scenarios: PublishedScenario[];
+}
+
+export const CRITERIA = ["green", "health", "safety", "would_use"] as const;
+export type Criterion = (typeof CRITERIA)[number];
+export type RatingIn = Record<Criterion, number>;
+
+export interface Rating extends RatingIn {
+  id: number;
+  scenario_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const CATEGORIES = ["idea", "concern", "question", "praise", "other"] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const REPORT_REASONS = ["abusive", "spam", "personal_data", "off_topic", "other"] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+export type CommentStatus = "pending" | "approved" | "rejected" | "hidden";
+
+export interface CommentIn {
+  category: Category;
+  text: string;
+  location: GeoJSON.Point;
+  scenario_id: number | null;
+}
+
+export interface MyComment {
+  id: number;
+  field_lab_id: number;
+  scenario_id: number | null;
+  category: Category;
+  text: string;
+  location: GeoJSON.Point;
+  status: CommentStatus;
+  moderation_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ModerationItem extends MyComment {
+  report_count: number;
+  needs_review: boolean;
+}
+
+export const GREEN_VISITS = ["daily", "weekly", "monthly", "rarely", "never"] as const;
+export type GreenVisits = (typeof GREEN_VISITS)[number];
+
+export interface SurveyIn {
+  buurt_code: string;
+  satisfaction: number;
+  green_rating: number;
+  feels_safe: number;
+  neighbour_contact: number;
+  green_visits: GreenVisits;
+}
+
+export interface Survey extends SurveyIn {
+  id: number;
+  field_lab_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MyInput {
+  field_lab_id: number;
+  created_at: string;
+  ratings: Rating[];
+  comments: MyComment[];
+  survey: Survey | null;
+}
+
+export interface SurveyQuestion {
+  id: string;
+  nl: string;
+  en: string;
+  answer: string;
+}
+
+export interface SurveyDoc {
+  field_lab_id: number;
+  buurten: Buurt[];
+  questions: SurveyQuestion[];
+}
+
+export interface StaffInfo {
+  username: string;
+  role: "admin" | "planner" | "moderator";
+}
+
+interface LoginOut extends StaffInfo {
+  token: string;
+  csrf_token: string;
+  expires_at: string;
+}
+
+interface RequestOptions {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Retry after a lost connection or 503 (only for requests with an Idempotency-Key). */
+  retry?: boolean;
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  let detail = response.statusText || `HTTP ${response.status}`;
+  try {
+    const doc = (await response.json()) as { detail?: unknown };
+    if (typeof doc.detail === "string") detail = doc.detail;
+  } catch {
+    /* not JSON: keep the status text */
+  }
+  return new ApiError(detail, response.status);
+}
+
+const sleep = (ms: number) => new Promise((done) => window.setTimeout(done, ms));
+
+/** A same-origin JSON request; errors carry the API's own message (its `detail`). */
+async function request<T>(url: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", ...(opts.headers ?? {}) };
+  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+  const init: RequestInit = {
+    method: opts.method ?? "GET",
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    credentials: "same-origin",
+    cache: "no-store",
+  };
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(url, init);
+    } catch (e) {
+      if (opts.retry && attempt < 3) {
+        await sleep(500 * attempt);
+        continue;
+      }
+      throw e;
+    }
+    if (response.status === 503 && opts.retry && attempt < 3) {
+      const wait = Math.min(3, Number(response.headers.get("Retry-After")) || 1);
+      await sleep(wait * 1000);
+      continue;
+    }
+    if (!response.ok) throw await errorOf(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+/** A fresh Idempotency-Key: the same submission retried is stored once. */
+function idempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const resident = (token: string) => ({ "X-Resident-Token": token });
+
+// Staff authentication. The login sets an HttpOnly session cookie and a readable CSRF cookie
+// (`__Host-gg_csrf`, or `gg_csrf` on a server with GG_PARTICIPATION_COOKIE_SECURE=false);
+// writes echo the CSRF cookie in X-CSRF-Token. Should the browser refuse the cookies, the
+// session token from the login answer is used as a Bearer token, kept in memory only.
+let bearer: string | null = null;
+
+function csrfCookie(): string | null {
+  for (const part of document.cookie.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === "__Host-gg_csrf" || name === "gg_csrf") return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+function staffHeaders(write: boolean): Record<string, string> {
+  if (bearer) return { Authorization: `Bearer ${bearer}` };
+  const csrf = write ? csrfCookie() : null;
+  return csrf ? { "X-CSRF-Token": csrf } : {};
+}
+
+export const participation = {
+  labs: () => request<FieldLab[]>(`${P}/field-labs`),
+  lab: (lab: number) => request<FieldLab>(`${P}/field-labs/${lab}`),
+  scenario: (lab: number, id: number) => request<PublishedScenario>(`${P}/field-labs/${lab}/scenarios/${id}`),
+  survey: (lab: number) => request<SurveyDoc>(`${P}/field-labs/${lab}/survey`),
+  comments: (lab: number) => request<GeoJSON.FeatureCollection<GeoJSON.Point>>(`${P}/field-labs/${lab}/comments`),
+  newResident: (lab: number) => request<{ token: string; field_lab_id: number }>(`${P}/field-labs/${lab}/residents`, { method: "POST" }),
+  me: (token: string) => request<MyInput>(`${P}/me`, { headers: resident(token) }),
+  eraseMe: (token: string) => request<Record<string, number>>(`${P}/me`, { method: "DELETE", headers: resident(token) }),
+  rate: (token: string, lab: number, scenario: number, body: RatingIn) =>
+    request<Rating>(`${P}/field-labs/${lab}/scenarios/${scenario}/ratings`, {
+      method: "POST", body, headers: { ...resident(token), "Idempotency-Key": idempotencyKey() }, retry: true,
+    }),
+  updateRating: (token: string, id: number, body: RatingIn) =>
+    request<Rating>(`${P}/ratings/${id}`, { method: "PUT", body, headers: resident(token) }),
+  deleteRating: (token: string, id: number) =>
+    request<void>(`${P}/ratings/${id}`, { method: "DELETE", headers: resident(token) }),
+  comment: (token: string, lab: number, body: CommentIn) =>
+    request<MyComment>(`${P}/field-labs/${lab}/comments`, {
+      method: "POST", body, headers: { ...resident(token), "Idempotency-Key": idempotencyKey() }, retry: true,
+    }),
+  deleteComment: (token: string, id: number) =>
+    request<void>(`${P}/comments/${id}`, { method: "DELETE", headers: resident(token) }),
+  answerSurvey: (token: string, lab: number, body: SurveyIn) =>
+    request<Survey>(`${P}/field-labs/${lab}/survey-responses`, {
+      method: "POST", body, headers: { ...resident(token), "Idempotency-Key": idempotencyKey() }, retry: true,
+    }),
+  updateSurvey: (token: string, id: number, body: SurveyIn) =>
+    request<Survey>(`${P}/survey-responses/${id}`, { method: "PUT", body, headers: resident(token) }),
+  deleteSurvey: (token: string, id: number) =>
+    request<void>(`${P}/survey-responses/${id}`, { method: "DELETE", headers: resident(token) }),
+  report: (comment: number, reason: ReportReason) =>
+    request<{ status: string; message: string }>(`${P}/comments/${comment}/reports`, { method: "POST", body: { reason } }),
+
+  /** Log in; returns who is logged in and whether the cookies ("cookie") or a Bearer token held in memory ("bearer") carry the session. */
+  login: async (username: string, password: string): Promise<{ staff: StaffInfo; auth: "cookie" | "bearer" }> => {
+    bearer = null;
+    const out = await request<LoginOut>(`${P}/auth/login`, { method: "POST", body: { username, password } });
+    if (csrfCookie() !== out.csrf_token) bearer = out.token;
+    return { staff: { username: out.username, role: out.role }, auth: bearer ? "bearer" : "cookie" };
+  },
+  logout: async (): Promise<void> => {
+    try {
+      await request<void>(`${P}/auth/logout`, { method: "POST", headers: staffHeaders(true) });
+    } finally {
+      bearer = null;
+    }
+  },
+  whoami: () => request<StaffInfo>(`${P}/auth/me`, { headers: staffHeaders(false) }),
+  authMode: (): "cookie" | "bearer" => (bearer ? "bearer" : "cookie"),
+  /** Whether a staff session may exist (so /auth/me is not asked, and 401 logged, for nothing). */
+  maybeLoggedIn: (): boolean => bearer !== null || csrfCookie() !== null,
+  queue: () => request<ModerationItem[]>(`${P}/moderation/queue`, { headers: staffHeaders(false) }),
+  /** Publish a Planner scenario into a field lab (planner or admin, logged in). The snapshot
+   * the Meedoen view reads: `{ scenario: <body sent to /api/scenarios/run>, result: <its answer> }`. */
+  publish: (lab: number, body: { scenario_id: string; name: string; description: string; snapshot: { scenario: unknown; result: ScenarioResult } }) =>
+    request<PublishedScenario>(`${P}/field-labs/${lab}/scenarios`, { method: "POST", body, headers: staffHeaders(true) }),
+  decide: (comment: number, action: "approve" | "reject" | "hide", reason: string | null) =>
+    request<ModerationItem>(`${P}/moderation/comments/${comment}/${action}`, {
+      method: "POST", body: reason ? { reason } : {}, headers: staffHeaders(true),
+    }),
+};

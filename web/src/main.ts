@@ -1,4 +1,5 @@
-// groengezond front end: 3D view, Monitor and Planner over the region served by this host.
+// groengezond front end: 3D view, Monitor, Planner and Meedoen (participation) over the region
+// served by this host.
 
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
@@ -7,9 +8,11 @@ import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView } from "./monitor";
+import { ParticipationView } from "./participation";
 import { PlannerView } from "./planner";
 
-type View = "3d" | "monitor" | "planner";
+type View = "3d" | "monitor" | "planner" | "participation";
+const VIEWS: View[] = ["3d", "monitor", "planner", "participation"];
 
 declare global {
   interface Window {
@@ -121,12 +124,14 @@ async function main(): Promise<void> {
 
   const monitor = new MonitorView(map, panel, () => { window.__gg!.monitorReady = true; });
   const planner = new PlannerView(map, panel);
+  const participation = new ParticipationView(map, panel);
   const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
 
   let first = true;
   const select = async (view: View): Promise<void> => {
     if (current === "monitor" && view !== "monitor") monitor.deactivate();
     if (current === "planner" && view !== "planner") planner.deactivate();
+    if (current === "participation" && view !== "participation") participation.deactivate();
     current = view;
     window.__gg!.view = view;
     tabs.forEach((tab) => {
@@ -149,11 +154,16 @@ async function main(): Promise<void> {
         map.jumpTo({ pitch: 0, bearing: 0 });
         map.fitBounds(region.bounds_wgs84, { padding: 20, duration: 0 });
         await monitor.activate();
-      } else {
+      } else if (view === "planner") {
         setDimension(map, false);
         showFabric(map, true, false);
         map.jumpTo({ pitch: 0, bearing: 0 });
         await planner.activate();
+      } else {
+        setDimension(map, false);
+        showFabric(map, true, false);
+        map.jumpTo({ pitch: 0, bearing: 0 });
+        await participation.activate();
       }
     } catch (e) {
       showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
@@ -196,7 +206,7 @@ async function main(): Promise<void> {
   };
   map.on("idle", onIdle);
 
-  await select(["3d", "monitor", "planner"].includes(startView) ? startView : "3d");
+  await select(VIEWS.includes(startView) ? startView : "3d");
 }
 
 main().catch((e: unknown) => showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`));

@@ -313,8 +313,12 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     @router.post("/auth/logout", status_code=204, summary="Log out (staff)")
     def logout_route(staff: Annotated[Staff, role()], response: Response) -> None:
         logout(db, staff)
-        response.delete_cookie(session_cookie, path="/")
-        response.delete_cookie(csrf_cookie, path="/")
+        # with the attributes they were set with: a browser ignores a __Host- cookie (even one
+        # that clears it) without Secure, so the cookies would otherwise outlive the session
+        response.delete_cookie(session_cookie, path="/", secure=cfg.cookie_secure, httponly=True,
+                               samesite="strict")
+        response.delete_cookie(csrf_cookie, path="/", secure=cfg.cookie_secure,
+                               samesite="strict")
 
     @router.get("/auth/me", response_model=StaffOut, summary="Who is logged in")
     def me_staff(staff: Annotated[Staff, role()]) -> StaffOut:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -150,16 +151,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(region_dir: Path, port: int, timeout_s: float = 60.0) -> subprocess.Popen[bytes]:
+def start_server(region_dir: Path, port: int, timeout_s: float = 60.0,
+                 env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start uvicorn (``web_app`` factory) serving ``region_dir`` on 127.0.0.1:``port``.
 
     Returns once ``/health`` answers; raises RuntimeError if the server stops or is too slow.
+
+    Parameters
+    ----------
+    region_dir : Path
+        Folder of the region (``GG_REGION_DIR``).
+    port : int
+        TCP port on 127.0.0.1.
+    timeout_s : float
+        How long to wait for ``/health``.
+    env : mapping, optional
+        Extra environment variables for the server, e.g. ``GG_DATABASE_URL`` (the
+        participation database; by default ``sqlite:///data/groengezond.sqlite`` relative to
+        the working directory) or ``GG_PARTICIPATION_*`` settings.
     """
-    env = {**os.environ, "GG_REGION_DIR": str(region_dir)}
+    server_env = {**os.environ, **(env or {}), "GG_REGION_DIR": str(region_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "groengezond.api.app_web:web_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -1,0 +1,323 @@
+"""End to end: the Meedoen (participation) view and moderation in headless chromium.
+
+The field lab, its staff and two published scenarios are set up through the HTTP API (staff
+accounts directly in the server's database file, as ``groengezond participation create-user``
+does); everything a resident and a moderator do goes through the page. What was stored is
+checked in the database itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from pyproj import Transformer
+from shapely.geometry import mapping
+
+from groengezond.api.testing import web_region
+from groengezond.participation.config import ParticipationSettings
+from groengezond.participation.db import Database
+from groengezond.participation.security import Passwords, create_user
+
+from .conftest import SCREENSHOTS, PageWatch, wait_js
+
+pytestmark = pytest.mark.slow
+
+ADMIN = ("e2e-admin", "admin pass phrase for e2e")
+MODERATOR = ("e2e-moderator", "moderator pass phrase for e2e")
+WIJK = "WK900102"
+XSS = 'Meer bomen bij de school <img src=x onerror="window.__xss=1"> & een bankje'
+TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
+
+
+def call(server: str, method: str, path: str, body: Any = None,
+         token: str | None = None) -> Any:
+    """A JSON request to the server (urllib: nothing else is needed)."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{server}{path}", data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            text = r.read().decode()
+    except urllib.error.HTTPError as e:
+        raise AssertionError(f"{method} {path}: {e.code} {e.read().decode()}") from None
+    return json.loads(text) if text else None
+
+
+@dataclass(frozen=True)
+class Lab:
+    """The field lab the tests use."""
+
+    id: int
+    scenario: int
+    rd_scenario: int
+    buurten: list[dict[str, str]]
+    centre_wgs84: tuple[float, float]
+    first_tree_wgs84: tuple[float, float]
+
+
+def rows(db_file: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db_file) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def lab(server: str, server_db: Path) -> Lab:
+    """A field lab over wijk WK900102 of the web test region, open today, with two plans."""
+    fast = ParticipationSettings(argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
+    db = Database.from_url(f"sqlite:///{server_db}")
+    try:
+        for (name, password), role in ((ADMIN, "admin"), (MODERATOR, "moderator")):
+            create_user(db, Passwords(fast), name, password, role, datetime.now(ZoneInfo("UTC")))
+    finally:
+        db.dispose()
+    token = call(server, "POST", "/api/participation/auth/login",
+                 {"username": ADMIN[0], "password": ADMIN[1]})["token"]
+    areas = web_region().areas
+    wijk = areas[areas["code"] == WIJK].geometry.iloc[0]
+    buurten = [{"code": str(r.code), "name": str(r.name)}
+               for r in areas[(areas["level"] == "buurt") & (areas["parent"] == WIJK)]
+               .itertuples()]
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    created = call(server, "POST", "/api/participation/field-labs", {
+        "name": "Veldlab Wijk 1.2", "description": "Groener en gezonder in Wijk 1.2.",
+        "area_code": WIJK, "geometry_rd": mapping(wijk), "buurten": buurten,
+        "opens_on": (today - timedelta(days=1)).isoformat(),
+        "closes_on": (today + timedelta(days=30)).isoformat()}, token)
+    # a plan as the Planner makes it: the scenario as drawn (lon/lat) and its result
+    cx, cy = wijk.centroid.x, wijk.centroid.y
+    ring = [TO_WGS84.transform(x, y) for x, y in
+            ((cx - 60, cy - 40), (cx + 60, cy - 40), (cx + 60, cy + 40), (cx - 60, cy + 40),
+             (cx - 60, cy - 40))]
+    scenario = {"name": "Buurtpark", "crs": "EPSG:4326", "interventions": [
+        {"kind": "add_green", "name": "Buurtpark", "green_kind": "park", "public": True,
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    result = call(server, "POST", "/api/scenarios/run", scenario)
+    park = call(server, "POST", f"/api/participation/field-labs/{created['id']}/scenarios", {
+        "scenario_id": "e2e-park-v1", "name": "Buurtpark",
+        "description": "Een park op het plein.",
+        "snapshot": {"scenario": scenario, "result": result}}, token)
+    # a plan from a scenario file: geometry in RD New, no result
+    trees = call(server, "POST", f"/api/participation/field-labs/{created['id']}/scenarios", {
+        "scenario_id": "e2e-trees-v1", "name": "Bomen langs de straat", "description": "",
+        "snapshot": {"scenario": {"name": "Bomen", "crs": "EPSG:28992", "interventions": [
+            {"kind": "plant_trees", "name": "Straatbomen", "geometry": {
+                "type": "MultiPoint",
+                "coordinates": [[cx - 80 + 20 * i, cy + 60] for i in range(9)]}}]}}}, token)
+    lon, lat = TO_WGS84.transform(cx - 20, cy - 70)  # inside the wijk, off the park
+    return Lab(created["id"], park["id"], trees["id"], buurten, (lon, lat),
+               TO_WGS84.transform(cx - 80, cy + 60))
+
+
+def open_participation(watch: PageWatch, server: str, lab: Lab) -> Any:
+    """Open the Meedoen tab and the field lab; wait until the map has flown there."""
+    pg = watch.page
+    pg.goto(f"{server}/#participation")
+    pg.wait_for_selector("#lab-select")
+    wait(pg, f"document.querySelector('#lab-select option[value=\"{lab.id}\"]')")
+    if pg.evaluate("document.querySelector('.participation').dataset.ready") != str(lab.id):
+        pg.select_option("#lab-select", str(lab.id))
+    wait(pg, f"document.querySelector('.participation')?.dataset.ready === '{lab.id}'")
+    wait(pg, "window.__gg.map.loaded()")
+    return pg
+
+
+def click_lonlat(pg: Any, lonlat: tuple[float, float]) -> None:
+    xy = pg.evaluate("(p) => { const q = window.__gg.map.project(p); return [q.x, q.y]; }",
+                     list(lonlat))
+    box = pg.locator("#map").bounding_box()
+    pg.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+
+
+def wait(pg: Any, expression: str) -> Any:
+    """``wait_js`` with a timeout that suits these tests (each step takes well under 1 s)."""
+    return wait_js(pg, expression, timeout_s=20)
+
+
+def message(pg: Any, where: str, text: str) -> None:
+    wait(pg, f"document.querySelector('[data-msg=\"{where}\"]')?.textContent === "
+             f"{json.dumps(text)}")
+
+
+def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: str,
+                                                      server_db: Path, lab: Lab,
+                                                      browser_context: Any) -> None:
+    pg = open_participation(page, server, lab)
+    # the field lab's outline and the first plan with its figures are shown
+    wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-lab-line']}).length > 0")
+    wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-scenario-fill']})"
+             ".length > 0")
+    card = pg.locator(f"[data-scenario='{lab.scenario}']")
+    text = card.inner_text()
+    assert "Buurtpark" in text and "Voorkomen sterfgevallen" in text and "95%-interval" in text
+    # the plan from a scenario file (RD New) is drawn too
+    pg.locator(f"[data-scenario='{lab.rd_scenario}'] .show-scenario").click()
+    first = wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-scenario-points']})"
+                     "[0]?.geometry.coordinates[0]")
+    assert first == pytest.approx(lab.first_tree_wgs84, abs=2e-5)  # within about 2 m
+
+    # rate the park; a second submit changes the rating
+    sid = lab.scenario
+    for crit, v in (("green", 4), ("health", 3), ("safety", 5), ("would_use", 2)):
+        pg.check(f"#rate-{sid}-{crit}-{v}")
+    pg.click(f"#rating-{sid} button[type=submit]")
+    message(pg, f"rating-{sid}", "Uw oordeel is opgeslagen.")
+    assert pg.locator(f"#rating-{sid} button[type=submit]").inner_text() == "Oordeel wijzigen"
+    pg.check(f"#rate-{sid}-green-2")
+    pg.click(f"#rating-{sid} button[type=submit]")
+    message(pg, f"rating-{sid}", "Uw oordeel is opgeslagen.")
+    assert rows(server_db, "SELECT scenario_id, green, health, safety, would_use "
+                           "FROM participation_ratings") == [(sid, 2, 3, 5, 2)]
+    token = pg.evaluate(f"localStorage.getItem('gg-resident-token-{lab.id}')")
+    assert token and len(token) >= 40
+
+    # pin a comment: button, click on the map, category, text
+    pg.click("#pin-comment")
+    pg.wait_for_selector("#pin-hint")
+    click_lonlat(pg, lab.centre_wgs84)
+    pg.wait_for_selector("#comment-form")
+    pg.select_option("#comment-category", "idea")
+    pg.fill("#comment-text", XSS)
+    pg.click("#comment-submit")
+    mine = pg.locator("#my-comments li[data-status=pending]")
+    mine.wait_for()
+    assert mine.locator(".comment-text").inner_text() == XSS
+    assert "wacht op moderatie" in mine.inner_text()
+    comment_id = int(mine.get_attribute("data-comment") or 0)
+    stored = rows(server_db, "SELECT id, category, text, status FROM participation_comments")
+    assert stored == [(comment_id, "idea", XSS, "pending")]
+    # not public yet
+    assert pg.locator("#no-public-comments").is_visible()
+    public = call(server, "GET", f"/api/participation/field-labs/{lab.id}/comments")
+    assert public["features"] == []
+
+    # the survey, in the page's language
+    assert pg.locator("#p-survey").get_by_text("Welk rapportcijfer geeft u uw woonomgeving?") \
+        .is_visible()
+    buurt = lab.buurten[1]["code"]
+    pg.select_option("#survey-buurt_code", buurt)
+    pg.select_option("#survey-satisfaction", "7")
+    pg.select_option("#survey-green_rating", "6")
+    pg.check("#survey-feels_safe-4")
+    pg.check("#survey-neighbour_contact-3")
+    pg.select_option("#survey-green_visits", "weekly")
+    pg.click("#survey-submit")
+    message(pg, "survey", "Uw antwoorden zijn opgeslagen.")
+    assert rows(server_db, "SELECT buurt_code, satisfaction, green_rating, feels_safe, "
+                           "neighbour_contact, green_visits FROM participation_survey_responses"
+                ) == [(buurt, 7, 6, 4, 3, "weekly")]
+    assert pg.locator("#my-survey").is_visible()
+    pg.screenshot(path=str(SCREENSHOTS / "participation-resident.png"))
+
+    # a moderator logs in (another page of the same browser) and approves the comment
+    staff = PageWatch(browser_context.new_page())
+    try:
+        sp = staff.page
+        sp.goto(f"{server}/#participation")
+        sp.click("#open-moderation")
+        sp.fill("#staff-username", MODERATOR[0])
+        sp.fill("#staff-password", MODERATOR[1])
+        sp.click("#staff-login")
+        item = sp.locator(f"#mod-queue li[data-comment='{comment_id}']")
+        item.wait_for()
+        # the session rides on the __Host- cookies (127.0.0.1 is a trustworthy origin)
+        assert sp.evaluate("document.querySelector('.participation').dataset.auth") == "cookie"
+        assert "__Host-gg_csrf=" in sp.evaluate("document.cookie")
+        assert item.locator(".comment-text").inner_text() == XSS
+        assert "Veldlab Wijk 1.2" in item.inner_text()
+        sp.screenshot(path=str(SCREENSHOTS / "participation-moderation.png"))
+        item.locator("[data-action=reject]").click()  # a rejection needs a reason
+        assert "Geef een reden" in item.inner_text()
+        item.locator("[data-action=approve]").click()
+        sp.wait_for_selector("#mod-empty")
+        sp.click("#staff-logout")
+        sp.wait_for_selector("#login-form")
+        assert "gg_csrf" not in sp.evaluate("document.cookie")
+        assert staff.errors == []
+        assert staff.foreign_hosts() == set()
+    finally:
+        staff.page.close()
+    assert rows(server_db, "SELECT status FROM participation_comments") == [("approved",)]
+
+    # the resident's page, reloaded, shows the comment on the map and in the list, as text
+    pg.reload()
+    wait(pg, f"document.querySelector('.participation')?.dataset.ready === '{lab.id}'")
+    listed = pg.locator(f"#public-comments li[data-comment='{comment_id}'] .comment-text")
+    assert listed.inner_text() == XSS
+    assert pg.locator(f"#my-comments li[data-comment='{comment_id}']") \
+        .get_attribute("data-status") == "approved"
+    wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-comments']}).length === 1")
+    click_lonlat(pg, lab.centre_wgs84)
+    pg.wait_for_selector(".comment-popup")
+    assert pg.locator(".comment-popup .comment-text").inner_text() == XSS
+    pg.screenshot(path=str(SCREENSHOTS / "participation-approved.png"))
+    assert pg.evaluate("window.__xss") is None
+    assert pg.evaluate("document.querySelectorAll('img[src=x]').length") == 0
+    # anyone may report it
+    pg.locator(".comment-popup summary").click()
+    pg.locator(".comment-popup [data-report]").click()
+    pg.wait_for_selector(".comment-popup .form-msg:has-text('Bedankt')")
+    assert rows(server_db, "SELECT reason FROM participation_comment_reports") == [("abusive",)]
+
+    # the resident deletes the survey answers: gone from the database
+    pg.locator("#my-survey button").click()
+    pg.wait_for_selector("#my-survey", state="detached")
+    assert rows(server_db, "SELECT COUNT(*) FROM participation_survey_responses") == [(0,)]
+    assert pg.locator("#survey-submit").inner_text() == "Enquête versturen"
+
+    # English: the survey questions come from the API in the page's language
+    pg.click("#lang")
+    pg.wait_for_selector("text=What mark do you give your living environment?")
+    pg.click("#lang")
+    assert page.errors == []
+    assert page.foreign_hosts() == set()
+
+
+def test_erasing_everything_and_a_comment_outside_the_lab(page: PageWatch, server: str,
+                                                          server_db: Path, lab: Lab) -> None:
+    pg = open_participation(page, server, lab)
+    pg.evaluate(f"localStorage.removeItem('gg-resident-token-{lab.id}')")
+    pg.reload()
+    wait(pg, f"document.querySelector('.participation')?.dataset.ready === '{lab.id}'")
+    assert pg.locator("#mine-empty").is_visible()
+    # a point outside the field lab is refused in the page, in plain words
+    pg.click("#pin-comment")
+    box = pg.locator("#map").bounding_box()
+    pg.mouse.click(box["x"] + box["width"] / 2, box["y"] + 25)
+    message(pg, "comment", "Dit punt ligt buiten het veldlab; kies een punt binnen de omlijning.")
+    # inside; the API refuses the text (a bidirectional override) and its message is shown
+    click_lonlat(pg, lab.centre_wgs84)
+    pg.fill("#comment-text", "Mooi \u202eplan")
+    pg.click("#comment-submit")
+    wait(pg, "document.querySelector('[data-msg=\"comment\"]').textContent"
+             ".includes('contains the control character U+202E')")
+    assert pg.locator("[data-msg=comment]").get_attribute("class") == "form-msg error"
+    pg.click("#comment-cancel")
+    # a new resident rates the second plan, then erases everything
+    sid = lab.rd_scenario
+    for crit in ("green", "health", "safety", "would_use"):
+        pg.check(f"#rate-{sid}-{crit}-5")
+    pg.click(f"#rating-{sid} button[type=submit]")
+    message(pg, f"rating-{sid}", "Uw oordeel is opgeslagen.")
+    assert rows(server_db, f"SELECT COUNT(*) FROM participation_ratings WHERE scenario_id = {sid}"
+                ) == [(1,)]
+    pg.click("#erase-all")
+    pg.click("#erase-yes")
+    message(pg, "mine", "Alles is gewist.")
+    assert pg.evaluate(f"localStorage.getItem('gg-resident-token-{lab.id}')") is None
+    assert rows(server_db, f"SELECT COUNT(*) FROM participation_ratings WHERE scenario_id = {sid}"
+                ) == [(0,)]
+    # the refused comment is the only error the browser logged (its failed request)
+    assert [e for e in page.errors if "status of 422" not in e] == []
+    assert page.foreign_hosts() == set()
+
