@@ -6,15 +6,10 @@ import { api, type AreaDoc, type IndicatorInfo, type InequalityDoc, type ValuesD
 import { lineChart } from "./chart";
 import { gradientCss, hatchImage, NO_DATA, rampExpression, SUPPRESSED } from "./colour";
 import { fmt, lang, nameOf, onLangChange, t } from "./i18n";
+import { h } from "./dom";
 
 const LEVELS = ["buurt", "wijk", "gemeente"] as const;
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function digits(ind: IndicatorInfo): number {
   return /eur/i.test(ind.unit) || ind.id === "inhabitants" || ind.id === "households" ? 0 : 1;

@@ -2,7 +2,7 @@
 // them, pin comments on the map, answer the 'belevingswaarde' survey and see (and delete)
 // everything they gave, without an account. A private resident token is fetched at the first
 // input and kept in this browser only (localStorage, one key per field lab). Staff moderate the
-// comments in the same tab ("Moderatie (medewerkers)") after logging in.
+// comments in the same tab ("Moderatie (medewerkers)", moderation.ts) after logging in.
 //
 // Everything a person wrote is put on the page with textContent, never as HTML.
 
@@ -11,83 +11,33 @@ import {
   ApiError,
   CATEGORIES,
   CRITERIA,
-  GREEN_VISITS,
   REPORT_REASONS,
   participation as papi,
   type Category,
-  type CommentStatus,
   type Criterion,
   type FieldLab,
-  type GreenVisits,
-  type ModerationItem,
   type MyInput,
   type PublishedScenario,
   type Rating,
   type RatingIn,
   type ReportReason,
-  type StaffInfo,
   type SurveyDoc,
-  type SurveyIn,
 } from "./api";
-import { lang, onLangChange, t, type Key } from "./i18n";
+import { button, errorText, h } from "./dom";
+import { onLangChange, t, type Key } from "./i18n";
+import { ModerationPanel } from "./moderation";
+import { ParticipationLayers } from "./participation-map";
+import { CATEGORY_COLOURS, CATEGORY_KEY, formatDay, formatTime } from "./participation-labels";
 import { readSnapshot } from "./snapshot";
+import { readSurvey, surveyFields } from "./survey-form";
+import { myInputLists } from "./my-input";
 
-/** Okabe-Ito colours: distinguishable with colour-vision deficiencies. */
-export const CATEGORY_COLOURS: Record<Category, string> = {
-  idea: "#0072b2",
-  concern: "#d55e00",
-  question: "#e69f00",
-  praise: "#009e73",
-  other: "#cc79a7",
-};
-const CATEGORY_KEY: Record<Category, Key> = { idea: "catIdea", concern: "catConcern", question: "catQuestion", praise: "catPraise", other: "catOther" };
 const CRITERION_KEY: Record<Criterion, Key> = { green: "critGreen", health: "critHealth", safety: "critSafety", would_use: "critWouldUse" };
-const STATUS_KEY: Record<CommentStatus, Key> = { pending: "statusPending", approved: "statusApproved", rejected: "statusRejected", hidden: "statusHidden" };
-const VISITS_KEY: Record<GreenVisits, Key> = { daily: "visitsDaily", weekly: "visitsWeekly", monthly: "visitsMonthly", rarely: "visitsRarely", never: "visitsNever" };
 const REASON_KEY: Record<ReportReason, Key> = { abusive: "reasonAbusive", spam: "reasonSpam", personal_data: "reasonPersonal", off_topic: "reasonOffTopic", other: "reasonOther" };
-const AGREE_KEYS: Key[] = ["agree1", "agree2", "agree3", "agree4", "agree5"];
-const SURVEY_SCORES: Record<string, "mark" | "agree" | "buurt" | "visits"> = {
-  buurt_code: "buurt", satisfaction: "mark", green_rating: "mark", feels_safe: "agree", neighbour_contact: "agree", green_visits: "visits",
-};
 
 const LAB_KEY = "gg-participation-lab";
 const tokenKey = (lab: number) => `gg-resident-token-${lab}`;
 const EMPTY: GeoJSON.FeatureCollection = { type: "FeatureCollection", features: [] };
-const P_LAYERS = ["p-lab-fill", "p-lab-line", "p-scenario-fill", "p-scenario-line", "p-scenario-points", "p-comments", "p-pin"];
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(text: string, attrs: Record<string, string> = {}, onClick?: () => void): HTMLButtonElement {
-  const b = h("button", { type: "button", ...attrs }, text);
-  if (onClick) b.addEventListener("click", onClick);
-  return b;
-}
-
-/** The API's own message for an API error; a short generic text otherwise. */
-function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
-  return `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
-}
-
-function locale(): string {
-  return lang() === "nl" ? "nl-NL" : "en-GB";
-}
-
-function formatDay(iso: string): string {
-  const [y, m, d] = iso.split("-").map(Number);
-  if (!y || !m || !d) return iso;
-  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "long", year: "numeric" }).format(new Date(y, m - 1, d));
-}
-
-function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(d);
-}
 
 function inRing([x, y]: [number, number], ring: GeoJSON.Position[]): boolean {
   let inside = false;
@@ -117,25 +67,39 @@ export class ParticipationView {
   private pinning = false;
   private pin: [number, number] | null = null;
   private mode: "resident" | "moderation" = "resident";
-  private staff: StaffInfo | null = null;
-  private queue: ModerationItem[] = [];
   private confirmErase = false;
   private active = false;
   private ready = "";
-  private layersAdded = false;
   private popup: maplibregl.Popup | null = null;
   private root: HTMLElement | null = null;
   private messages = new Map<string, Message>();
   private opening = 0;
 
+  private readonly layers: ParticipationLayers;
+  private readonly moderation = new ModerationPanel({
+    labName: (id) => this.labs.find((l) => l.id === id)?.name ?? `#${id}`,
+    showOnMap: (at) => {
+      this.pin = at;
+      this.updateMap();
+      this.map.flyTo({ center: at, zoom: Math.max(this.map.getZoom(), 16), duration: 400 });
+    },
+    back: () => this.closeModeration(),
+    rerender: () => this.render(),
+  });
+
   constructor(private readonly map: maplibregl.Map, private readonly panel: HTMLElement) {
+    this.layers = new ParticipationLayers(map);
     onLangChange(() => { if (this.active) this.render(); });
   }
 
   async activate(): Promise<void> {
     this.active = true;
-    this.addLayers();
-    this.setVisible(true);
+    this.layers.add({
+      comment: (id, props, at) => this.openPopup(id, props, at),
+      place: (at) => this.placePin(at),
+      state: () => ({ active: this.active, pinning: this.pinning }),
+    });
+    this.layers.setVisible(true);
     this.labs = await papi.labs();
     if (this.mode === "moderation") {
       await this.openModeration();
@@ -153,54 +117,15 @@ export class ParticipationView {
     this.active = false;
     this.stopPinning();
     this.popup?.remove();
-    this.setVisible(false);
+    this.layers.setVisible(false);
   }
 
   // ------------------------------------------------------------------------------ map
-  private addLayers(): void {
-    if (this.layersAdded) return;
-    this.layersAdded = true;
-    const m = this.map;
-    for (const id of ["p-lab", "p-scenario", "p-comments", "p-pin"]) m.addSource(id, { type: "geojson", data: EMPTY });
-    m.addLayer({ id: "p-lab-fill", type: "fill", source: "p-lab", paint: { "fill-color": "#1b5e20", "fill-opacity": 0.06 } });
-    m.addLayer({ id: "p-lab-line", type: "line", source: "p-lab", paint: { "line-color": "#1b5e20", "line-width": 3, "line-dasharray": [3, 1.5] } });
-    const kind: maplibregl.ExpressionSpecification = ["match", ["get", "kind"], "add_green", "#1b7837", "plant_trees", "#00441b", "add_connection", "#2d004b", "add_dwellings", "#b35806", "#6a3d9a"];
-    const polygons: maplibregl.FilterSpecification = ["in", ["geometry-type"], ["literal", ["Polygon", "MultiPolygon"]]];
-    const points: maplibregl.FilterSpecification = ["in", ["geometry-type"], ["literal", ["Point", "MultiPoint"]]];
-    m.addLayer({ id: "p-scenario-fill", type: "fill", source: "p-scenario", filter: polygons, paint: { "fill-color": kind, "fill-opacity": 0.45 } });
-    m.addLayer({ id: "p-scenario-line", type: "line", source: "p-scenario", filter: ["!", points], paint: { "line-color": kind, "line-width": 3 } });
-    m.addLayer({ id: "p-scenario-points", type: "circle", source: "p-scenario", filter: points, paint: { "circle-color": kind, "circle-radius": 5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } });
-    const colour = ["match", ["get", "category"], ...CATEGORIES.flatMap((c) => [c, CATEGORY_COLOURS[c]]), "#666666"] as unknown as maplibregl.ExpressionSpecification;
-    m.addLayer({ id: "p-comments", type: "circle", source: "p-comments", paint: { "circle-color": colour, "circle-radius": 8, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } });
-    m.addLayer({ id: "p-pin", type: "circle", source: "p-pin", paint: { "circle-color": "#111111", "circle-radius": 8, "circle-stroke-color": "#ffeb3b", "circle-stroke-width": 3 } });
-    // the layer handler first: while pinning, a click on a comment places the pin, no popup
-    m.on("click", "p-comments", (e) => {
-      const f = e.features?.[0];
-      if (!this.active || this.pinning || !f || f.geometry.type !== "Point") return;
-      this.openPopup(f.id as number, f.properties ?? {}, f.geometry.coordinates as [number, number]);
-    });
-    m.on("click", (e) => {
-      if (this.active && this.pinning) this.placePin([e.lngLat.lng, e.lngLat.lat]);
-    });
-    m.on("mouseenter", "p-comments", () => { if (!this.pinning) m.getCanvas().style.cursor = "pointer"; });
-    m.on("mouseleave", "p-comments", () => { if (!this.pinning) m.getCanvas().style.cursor = ""; });
-  }
-
-  private setVisible(on: boolean): void {
-    for (const id of P_LAYERS) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
-  }
-
-  private setData(source: string, data: GeoJSON.FeatureCollection): void {
-    (this.map.getSource(source) as maplibregl.GeoJSONSource | undefined)?.setData(data);
-  }
-
   private updateMap(): void {
     const lab = this.lab;
-    this.setData("p-lab", lab ? { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: lab.geometry }] } : EMPTY);
     const shown = this.shown !== null ? this.details.get(this.shown) : undefined;
-    this.setData("p-scenario", { type: "FeatureCollection", features: shown ? readSnapshot(shown.snapshot).features : [] });
-    this.setData("p-comments", lab ? this.publicComments : EMPTY);
-    this.setData("p-pin", this.pin ? { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: this.pin } }] } : EMPTY);
+    this.layers.show({ lab: lab ? lab.geometry : null, plan: shown ? readSnapshot(shown.snapshot).features : [],
+      comments: this.publicComments, pin: this.pin });
   }
 
   private openPopup(id: number, props: Record<string, unknown>, at: [number, number]): void {
@@ -304,7 +229,7 @@ export class ParticipationView {
   private render(): void {
     this.root = h("div", { class: "view participation" });
     if (this.ready) this.root.setAttribute("data-ready", this.ready);
-    if (this.mode === "moderation") this.renderModeration(this.root);
+    if (this.mode === "moderation") this.moderation.render(this.root);
     else this.renderResident(this.root);
     this.panel.replaceChildren(this.root);
   }
@@ -601,42 +526,7 @@ export class ParticipationView {
     if (!doc) return sec;
     const form = h("form", { id: "survey-form", novalidate: "" });
     const prior = this.mine?.survey ?? null;
-    const priorValue = (id: string): string => (prior ? String((prior as unknown as Record<string, unknown>)[id] ?? "") : "");
-    for (const q of doc.questions) {
-      const kind = SURVEY_SCORES[q.id];
-      if (!kind) continue; // a question this client does not know yet
-      const text = lang() === "nl" ? q.nl : q.en;
-      if (kind === "agree") {
-        const set = h("fieldset", { class: "scale", id: `survey-${q.id}` });
-        set.append(h("legend", {}, text));
-        const list = h("div", { class: "scale-options vertical" });
-        AGREE_KEYS.forEach((key, i) => {
-          const id = `survey-${q.id}-${i + 1}`;
-          const input = h("input", { type: "radio", name: `survey-${q.id}`, value: String(i + 1), id });
-          if (priorValue(q.id) === String(i + 1)) input.checked = true;
-          const label = h("label", { for: id });
-          label.append(input, document.createTextNode(`${i + 1} ${t(key)}`));
-          list.append(label);
-        });
-        set.append(list);
-        form.append(set);
-        continue;
-      }
-      const select = h("select", { id: `survey-${q.id}`, name: q.id });
-      select.append(h("option", { value: "" }, t("pChoose")));
-      const options: Array<[string, string]> =
-        kind === "buurt" ? doc.buurten.map((b) => [b.code, `${b.name} (${b.code})`])
-          : kind === "visits" ? GREEN_VISITS.map((v) => [v, t(VISITS_KEY[v])])
-            : Array.from({ length: 10 }, (_, i) => [String(i + 1), String(i + 1)]);
-      for (const [value, label] of options) {
-        const opt = h("option", { value }, label);
-        if (priorValue(q.id) === value) opt.selected = true;
-        select.append(opt);
-      }
-      const label = h("label", { class: "field" });
-      label.append(h("span", {}, text), select);
-      form.append(label);
-    }
+    form.append(...surveyFields(doc, prior as unknown as Record<string, unknown> | null));
     const submit = h("button", { type: "submit", id: "survey-submit", class: "primary" }, prior ? t("pChangeSurvey") : t("pSendSurvey"));
     form.append(submit, this.messageBox("survey"));
     form.addEventListener("submit", (e) => {
@@ -650,26 +540,12 @@ export class ParticipationView {
   private async submitSurvey(form: HTMLFormElement, submit: HTMLButtonElement): Promise<void> {
     const lab = this.lab, doc = this.surveyDoc;
     if (!lab || !doc) return;
-    const answers: Record<string, string | number> = {};
-    let missing: HTMLElement | null = null;
-    for (const q of doc.questions) {
-      const kind = SURVEY_SCORES[q.id];
-      if (!kind) continue;
-      let value = "";
-      if (kind === "agree") value = form.querySelector<HTMLInputElement>(`input[name="survey-${q.id}"]:checked`)?.value ?? "";
-      else value = form.querySelector<HTMLSelectElement>(`#survey-${q.id}`)?.value ?? "";
-      if (!value) {
-        missing ??= form.querySelector<HTMLElement>(`#survey-${q.id}, input[name="survey-${q.id}"]`);
-        continue;
-      }
-      answers[q.id] = kind === "mark" || kind === "agree" ? Number(value) : value;
-    }
-    if (missing) {
+    const { answers: body, missing } = readSurvey(form, doc);
+    if (missing || !body) {
       this.say("survey", t("pAnswerAll"), true);
-      missing.focus();
+      missing?.focus();
       return;
     }
-    const body = answers as unknown as SurveyIn;
     submit.disabled = true;
     this.say("survey", t("pSending"));
     try {
@@ -757,42 +633,11 @@ export class ParticipationView {
     const token = this.token();
     const empty = !mine || (!mine.ratings.length && !mine.comments.length && !mine.survey);
     if (empty) sec.append(h("p", { class: "note", id: "mine-empty" }, t("pNothingYet")));
-    if (mine && mine.ratings.length) {
-      sec.append(h("h4", {}, t("pMyRatings")));
-      const ul = h("ul", { id: "my-ratings", class: "mine-list" });
-      for (const r of mine.ratings) {
-        const name = this.details.get(r.scenario_id)?.name ?? `#${r.scenario_id}`;
-        const li = h("li", { "data-rating": String(r.id) });
-        li.append(h("span", {}, t("pRatingLine", { name, green: r.green, health: r.health, safety: r.safety, would_use: r.would_use })));
-        li.append(button(t("remove"), { class: "link" }, () => void this.remove("rating", r.id)));
-        ul.append(li);
-      }
-      sec.append(ul);
-    }
-    if (mine && mine.comments.length) {
-      sec.append(h("h4", {}, t("pMyComments")));
-      const ul = h("ul", { id: "my-comments", class: "mine-list comment-list" });
-      for (const c of mine.comments) {
-        const li = h("li", { "data-comment": String(c.id), "data-status": c.status });
-        const head = h("p", { class: "comment-head" });
-        head.append(h("span", { class: `mstatus mstatus-${c.status}` }, t(STATUS_KEY[c.status])), document.createTextNode(` ${t(CATEGORY_KEY[c.category] ?? "catOther")}`));
-        li.append(head, h("p", { class: "comment-text" }, c.text));
-        if (c.moderation_reason) li.append(h("p", { class: "note reason" }, t("pReason", { reason: c.moderation_reason })));
-        li.append(button(t("remove"), { class: "link" }, () => void this.remove("comment", c.id)));
-        ul.append(li);
-      }
-      sec.append(ul);
-    }
-    if (mine?.survey) {
-      const s = mine.survey;
-      const buurt = this.lab?.buurten.find((b) => b.code === s.buurt_code)?.name ?? s.buurt_code;
-      sec.append(h("h4", {}, t("pMySurvey")));
-      const p = h("p", { id: "my-survey" });
-      p.append(h("span", {}, t("pSurveyLine", {
-        buurt, satisfaction: s.satisfaction, green_rating: s.green_rating, feels_safe: s.feels_safe,
-        neighbour_contact: s.neighbour_contact, visits: t(VISITS_KEY[s.green_visits] ?? "visitsNever"),
-      })), button(t("remove"), { class: "link" }, () => void this.remove("survey", s.id)));
-      sec.append(p);
+    if (mine) {
+      sec.append(...myInputLists(mine, {
+        scenario: (id) => this.details.get(id)?.name ?? `#${id}`,
+        buurt: (code) => this.lab?.buurten.find((b) => b.code === code)?.name ?? code,
+      }, (kind, id) => void this.remove(kind, id)));
     }
     if (mine && token) {
       if (!this.confirmErase) {
@@ -892,13 +737,7 @@ export class ParticipationView {
     this.mode = "moderation";
     this.stopPinning();
     this.popup?.remove();
-    this.messages.delete("mod");
-    try {
-      this.staff = papi.maybeLoggedIn() ? await papi.whoami() : null;
-    } catch {
-      this.staff = null;
-    }
-    if (this.staff) await this.loadQueue();
+    await this.moderation.open();
     this.render();
   }
 
@@ -918,121 +757,5 @@ export class ParticipationView {
     await this.loadMine();
     this.updateMap();
     this.render();
-  }
-
-  private async loadQueue(): Promise<void> {
-    try {
-      this.queue = await papi.queue();
-    } catch (e) {
-      this.queue = [];
-      if (e instanceof ApiError && e.status === 401) this.staff = null;
-      this.messages.set("mod", { text: errorText(e), error: true });
-    }
-  }
-
-  private renderModeration(root: HTMLElement): void {
-    root.classList.add("moderation");
-    root.append(h("h2", {}, t("modTitle")));
-    root.append(button(t("modBack"), { class: "link", id: "close-moderation" }, () => this.closeModeration()));
-    if (!this.staff) {
-      const form = h("form", { id: "login-form" });
-      const user = h("input", { type: "text", id: "staff-username", autocomplete: "username", required: "", maxlength: "64" });
-      const pass = h("input", { type: "password", id: "staff-password", autocomplete: "current-password", required: "", maxlength: "256" });
-      for (const [key, input] of [["modUser", user], ["modPassword", pass]] as const) {
-        const label = h("label", { class: "field" });
-        label.append(h("span", {}, t(key)), input);
-        form.append(label);
-      }
-      const submit = h("button", { type: "submit", id: "staff-login", class: "primary" }, t("modLogin"));
-      form.append(submit, this.messageBox("mod"));
-      form.addEventListener("submit", (e) => {
-        e.preventDefault();
-        submit.disabled = true;
-        papi.login(user.value.trim(), pass.value)
-          .then(async ({ staff }) => {
-            this.staff = staff;
-            this.messages.delete("mod");
-            await this.loadQueue();
-            this.render();
-          })
-          .catch((err: unknown) => { this.say("mod", errorText(err), true); submit.disabled = false; });
-      });
-      root.append(form);
-      return;
-    }
-    root.setAttribute("data-auth", papi.authMode());
-    root.append(h("p", { id: "staff-who" }, t("modLoggedIn", { name: this.staff.username, role: this.staff.role })));
-    const row = h("div", { class: "buttons" });
-    row.append(
-      button(t("modRefresh"), { id: "mod-refresh" }, () => void this.loadQueue().then(() => this.render())),
-      button(t("modLogout"), { id: "staff-logout" }, () => {
-        void papi.logout().catch(() => undefined).then(() => {
-          this.staff = null;
-          this.queue = [];
-          this.messages.delete("mod");
-          this.render();
-        });
-      }),
-    );
-    root.append(row, h("h3", {}, t("modQueue")), this.messageBox("mod"));
-    if (!this.queue.length) {
-      root.append(h("p", { class: "note", id: "mod-empty" }, t("modEmpty")));
-      return;
-    }
-    const ul = h("ul", { id: "mod-queue", class: "comment-list" });
-    for (const item of this.queue) ul.append(this.queueItem(item));
-    root.append(ul);
-  }
-
-  private queueItem(c: ModerationItem): HTMLElement {
-    const li = h("li", { class: "mod-item", "data-comment": String(c.id) });
-    const labName = this.labs.find((l) => l.id === c.field_lab_id)?.name ?? `#${c.field_lab_id}`;
-    const dot = h("span", { class: "swatch dot" });
-    dot.style.background = CATEGORY_COLOURS[c.category] ?? "#666666";
-    const head = h("p", { class: "comment-head" });
-    const bits = [t(CATEGORY_KEY[c.category] ?? "catOther"), t(STATUS_KEY[c.status]), t("modLab", { name: labName }), formatTime(c.created_at)];
-    if (c.report_count) bits.push(t("modReports", { n: c.report_count }));
-    head.append(dot, document.createTextNode(` ${bits.join(" · ")}`));
-    li.append(head, h("p", { class: "comment-text" }, c.text));
-    if (c.moderation_reason) li.append(h("p", { class: "note" }, t("pReason", { reason: c.moderation_reason })));
-    li.append(button(t("modShow"), { class: "link" }, () => {
-      const at = c.location.coordinates as [number, number];
-      this.pin = at;
-      this.updateMap();
-      this.map.flyTo({ center: at, zoom: Math.max(this.map.getZoom(), 16), duration: 400 });
-    }));
-    const reasonId = `reason-${c.id}`;
-    const reason = h("input", { type: "text", id: reasonId, maxlength: "500" });
-    const label = h("label", { class: "field", for: reasonId });
-    label.append(h("span", {}, t("modReason")), reason);
-    li.append(label);
-    const msg = h("p", { class: "form-msg", role: "status" });
-    const row = h("div", { class: "buttons" });
-    const actions: Array<["approve" | "reject" | "hide", Key]> = [["approve", "modApprove"], ["reject", "modReject"], ["hide", "modHide"]];
-    for (const [action, key] of actions) {
-      row.append(button(t(key), { "data-action": action }, () => {
-        const why = reason.value.trim();
-        if (action === "reject" && !why) {
-          msg.textContent = t("modReasonNeeded");
-          msg.classList.add("error");
-          reason.focus();
-          return;
-        }
-        row.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-        papi.decide(c.id, action, why || null)
-          .then(async () => {
-            this.messages.set("mod", { text: t("modDone"), error: false });
-            await this.loadQueue();
-            this.render();
-          })
-          .catch((e: unknown) => {
-            msg.textContent = errorText(e);
-            msg.classList.add("error");
-            row.querySelectorAll("button").forEach((b) => { b.disabled = false; });
-          });
-      }));
-    }
-    li.append(row, msg);
-    return li;
   }
 }

@@ -8,6 +8,7 @@ import type maplibregl from "maplibre-gl";
 import { getJSON, scenarios, type Interval, type ScenarioResult } from "./api";
 import { DrawTool, type DrawKind, type Drawn } from "./draw";
 import { fmt, lang, onLangChange, t } from "./i18n";
+import { h } from "./dom";
 
 export interface CatalogueItem {
   id: string;
@@ -41,12 +42,6 @@ const KINDS: Array<[DrawKind, "drawPark" | "drawTrees" | "drawBridge" | "drawHom
   ["homes", "drawHomes"],
 ];
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** Residents per new dwelling: the same assumption as the catalogue templates
  * (groengezond.scenario.model.from_template, ≈ the Dutch mean household size). */

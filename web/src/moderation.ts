@@ -1,0 +1,127 @@
+// Moderation (Meedoen tab, "Moderatie (medewerkers)"): staff log in and approve, reject (with a
+// reason) or hide the comments waiting in the queue. Comment text is shown with textContent.
+
+import { ApiError, participation as papi, type ModerationItem, type StaffInfo } from "./api";
+import { button, errorText, h } from "./dom";
+import { t, type Key } from "./i18n";
+import { CATEGORY_COLOURS, CATEGORY_KEY, STATUS_KEY, formatTime } from "./participation-labels";
+import { currentStaff, staffBar, staffLoginForm } from "./staff";
+
+/** What the moderation panel needs from the view that holds it. */
+export interface ModerationHost {
+  /** Name of a field lab by id (for the queue items). */
+  labName(id: number): string;
+  /** Mark a comment's point on the map and fly there. */
+  showOnMap(at: [number, number]): void;
+  /** Leave moderation (back to the resident view). */
+  back(): void;
+  /** Render the panel again (after a change of state). */
+  rerender(): void;
+}
+
+export class ModerationPanel {
+  private staff: StaffInfo | null = null;
+  private queue: ModerationItem[] = [];
+  private message: { text: string; error: boolean } | null = null;
+
+  constructor(private readonly host: ModerationHost) {}
+
+  /** Find out who is logged in and load the queue. */
+  async open(): Promise<void> {
+    this.message = null;
+    this.staff = await currentStaff();
+    if (this.staff) await this.loadQueue();
+  }
+
+  private async loadQueue(): Promise<void> {
+    try {
+      this.queue = await papi.queue();
+    } catch (e) {
+      this.queue = [];
+      if (e instanceof ApiError && e.status === 401) this.staff = null;
+      this.message = { text: errorText(e), error: true };
+    }
+  }
+
+  private messageBox(): HTMLElement {
+    const m = this.message;
+    return h("p", { class: `form-msg${m?.error ? " error" : ""}`, role: "status", "data-msg": "mod" }, m?.text ?? "");
+  }
+
+  render(root: HTMLElement): void {
+    root.classList.add("moderation");
+    root.append(h("h2", {}, t("modTitle")));
+    root.append(button(t("modBack"), { class: "link", id: "close-moderation" }, () => this.host.back()));
+    if (!this.staff) {
+      root.append(staffLoginForm(async (staff) => {
+        this.staff = staff;
+        this.message = null;
+        await this.loadQueue();
+        this.host.rerender();
+      }), this.messageBox());
+      return;
+    }
+    root.setAttribute("data-auth", papi.authMode());
+    const refresh = button(t("modRefresh"), { id: "mod-refresh" }, () => void this.loadQueue().then(() => this.host.rerender()));
+    root.append(...staffBar(this.staff, () => {
+      this.staff = null;
+      this.queue = [];
+      this.message = null;
+      this.host.rerender();
+    }, [refresh]));
+    root.append(h("h3", {}, t("modQueue")), this.messageBox());
+    if (!this.queue.length) {
+      root.append(h("p", { class: "note", id: "mod-empty" }, t("modEmpty")));
+      return;
+    }
+    const ul = h("ul", { id: "mod-queue", class: "comment-list" });
+    for (const item of this.queue) ul.append(this.queueItem(item));
+    root.append(ul);
+  }
+
+  private queueItem(c: ModerationItem): HTMLElement {
+    const li = h("li", { class: "mod-item", "data-comment": String(c.id) });
+    const dot = h("span", { class: "swatch dot" });
+    dot.style.background = CATEGORY_COLOURS[c.category] ?? "#666666";
+    const head = h("p", { class: "comment-head" });
+    const bits = [t(CATEGORY_KEY[c.category] ?? "catOther"), t(STATUS_KEY[c.status]), t("modLab", { name: this.host.labName(c.field_lab_id) }), formatTime(c.created_at)];
+    if (c.report_count) bits.push(t("modReports", { n: c.report_count }));
+    head.append(dot, document.createTextNode(` ${bits.join(" · ")}`));
+    li.append(head, h("p", { class: "comment-text" }, c.text));
+    if (c.moderation_reason) li.append(h("p", { class: "note" }, t("pReason", { reason: c.moderation_reason })));
+    li.append(button(t("modShow"), { class: "link" }, () => this.host.showOnMap(c.location.coordinates as [number, number])));
+    const reasonId = `reason-${c.id}`;
+    const reason = h("input", { type: "text", id: reasonId, maxlength: "500" });
+    const label = h("label", { class: "field", for: reasonId });
+    label.append(h("span", {}, t("modReason")), reason);
+    li.append(label);
+    const msg = h("p", { class: "form-msg", role: "status" });
+    const row = h("div", { class: "buttons" });
+    const actions: Array<["approve" | "reject" | "hide", Key]> = [["approve", "modApprove"], ["reject", "modReject"], ["hide", "modHide"]];
+    for (const [action, key] of actions) {
+      row.append(button(t(key), { "data-action": action }, () => {
+        const why = reason.value.trim();
+        if (action === "reject" && !why) {
+          msg.textContent = t("modReasonNeeded");
+          msg.classList.add("error");
+          reason.focus();
+          return;
+        }
+        row.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+        papi.decide(c.id, action, why || null)
+          .then(async () => {
+            this.message = { text: t("modDone"), error: false };
+            await this.loadQueue();
+            this.host.rerender();
+          })
+          .catch((e: unknown) => {
+            msg.textContent = errorText(e);
+            msg.classList.add("error");
+            row.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+          });
+      }));
+    }
+    li.append(row, msg);
+    return li;
+  }
+}
