@@ -91,12 +91,12 @@ def test_bad_scenario_is_422_naming_intervention_and_field(client: TestClient,
     r = client.post("/api/scenarios/run", json=data)
     assert r.status_code == 422
     detail = r.json()["detail"]
-    assert "intervention 1 'Bomen'" in detail and "count" in detail
+    assert "intervention 2 'Bomen'" in detail and "count" in detail
     r = client.post("/api/scenarios/run", json={"name": "x", "interventions": [
         {"kind": "add_green", "name": "Lijn", "geometry": {
             "type": "LineString", "coordinates": [[5.1, 52.1], [5.11, 52.1]]}}]})
     assert r.status_code == 422
-    assert "intervention 0 'Lijn'" in r.json()["detail"] and "geometry" in r.json()["detail"]
+    assert "intervention 1 'Lijn'" in r.json()["detail"] and "geometry" in r.json()["detail"]
     r = client.post("/api/scenarios/run", json={"name": "x", "crs": "EPSG:3857"})
     assert r.status_code == 422 and "crs" in r.json()["detail"]
 

@@ -78,5 +78,5 @@ def test_plan_invalid_scenario_exits_2(app: typer.Typer, tmp_path: Path) -> None
                    "    geometry: POINT (0 0)\n")
     res = runner.invoke(app, ["plan", str(bad), "--out", str(tmp_path / "o.json")])
     assert res.exit_code == 2
-    assert "intervention 0 'Meer'" in res.output and "kind" in res.output
+    assert "intervention 1 'Meer'" in res.output and "kind" in res.output
     assert not (tmp_path / "o.json").exists()

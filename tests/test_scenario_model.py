@@ -35,7 +35,7 @@ def test_unknown_kind_names_intervention_and_field() -> None:
             {"kind": "add_green", "name": "ok", "geometry": _park(0, 0)},
             {"kind": "add_lake", "name": "Meer", "geometry": _park(0, 0)}]})
     text = str(err.value)
-    assert "intervention 1 'Meer'" in text and "kind" in text and "add_lake" in text
+    assert "intervention 2 'Meer'" in text and "kind" in text and "add_lake" in text
 
 
 def test_negative_number_names_intervention_and_field() -> None:
@@ -43,7 +43,7 @@ def test_negative_number_names_intervention_and_field() -> None:
         scenario_from_data({"name": "s", "interventions": [
             {"kind": "plant_trees", "name": "Bomen", "count": -5, "geometry": _park(0, 0)}]})
     problem = err.value.problems[0]
-    assert problem.location == "intervention 0 'Bomen'"
+    assert problem.location == "intervention 1 'Bomen'"
     assert problem.field == "count"
 
 
@@ -54,7 +54,7 @@ def test_geometry_outside_region() -> None:
     with pytest.raises(InputError) as err:
         apply_scenario(region, sc)
     problem = err.value.problems[0]
-    assert problem.location == "intervention 0 'Far'"
+    assert problem.location == "intervention 1 'Far'"
     assert problem.field == "geometry"
     assert "outside the region" in problem.problem
 
@@ -68,8 +68,8 @@ def test_wrong_geometry_type_and_missing_count() -> None:
     with pytest.raises(InputError) as err:
         apply_scenario(region, sc)
     fields = {(p.location, p.field) for p in err.value.problems}
-    assert ("intervention 0 'Brug'", "geometry") in fields
-    assert ("intervention 1 'Bomen'", "count") in fields
+    assert ("intervention 1 'Brug'", "geometry") in fields
+    assert ("intervention 2 'Bomen'", "count") in fields
 
 
 def test_geojson_and_wkt_are_the_same_geometry() -> None:
@@ -97,7 +97,7 @@ def test_load_reports_file_and_field(tmp_path: Path) -> None:
         load_scenario(path)
     problem = err.value.problems[0]
     assert problem.file == str(path)
-    assert problem.location == "intervention 0 'Wijk'" and problem.field == "residents"
+    assert problem.location == "intervention 1 'Wijk'" and problem.field == "residents"
 
 
 def test_input_hash_depends_on_scenario_and_region() -> None:

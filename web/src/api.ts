@@ -198,13 +198,29 @@ export interface ScenarioResult {
   pathways: Array<{ erf_id: string; label: string; outcome: string; unit: string; total: Interval; in_default_total: boolean }>;
   money: { unit: string; price_years: number[]; total: Interval; notes: string[] };
   equity: {
-    verdict: "narrows" | "widens" | "unchanged" | "unknown";
+    verdict: Verdict;
     statement: string;
     sii_before: number;
     sii_after: number;
+    sii_change_interval?: Interval | null;
+    verdict_certain?: boolean;
+    access?: { verdict: Verdict; statement: string; sii_before: number; sii_after: number } | null;
   };
+  costs?: {
+    total_low_eur: number;
+    total_high_eur: number;
+    any_assumption: boolean;
+    appraisal_years: number;
+    discount_rate: number;
+    benefit_cost_ratio: Interval | null;
+    without_cost: string[];
+    reason: string;
+  } | null;
+  per_hectare?: Array<{ id: string; label: string; area_ha: number; eur_per_year: number; price_year: number }>;
   notes: string[];
 }
+
+export type Verdict = "narrows" | "widens" | "unchanged" | "unknown";
 
 export const scenarios = {
   run: (scenario: unknown) => postJSON<ScenarioResult>("/api/scenarios/run", scenario),

@@ -12,6 +12,9 @@ export interface Drawn {
   geometry: GeoJSON.Geometry;
   dwellings?: number;
   catalogueId?: string;
+  /** Footbridge: extra walking trips per day and their duration (WHO HEAT volume). */
+  walkingTrips?: number;
+  minutesPerWalk?: number;
 }
 
 const SHAPE: Record<DrawKind, "polygon" | "points" | "line"> = {

@@ -5,10 +5,12 @@
 // two saved scenarios compared side by side. Every number shown comes from the API.
 
 import type maplibregl from "maplibre-gl";
-import { getJSON, scenarios, type Interval, type ScenarioResult } from "./api";
+import { getJSON, scenarios, type ScenarioResult } from "./api";
 import { DrawTool, type DrawKind, type Drawn } from "./draw";
 import { fmt, lang, onLangChange, t } from "./i18n";
 import { h } from "./dom";
+import { PublishPanel } from "./publish";
+import { ivText, resultRows } from "./scenario-results";
 
 export interface CatalogueItem {
   id: string;
@@ -52,6 +54,8 @@ const SAVED_KEY = "gg-saved-scenarios";
 interface Saved {
   name: string;
   result: ScenarioResult;
+  /** The body sent to /api/scenarios/run (older saved entries lack it). */
+  scenario?: Record<string, unknown>;
 }
 
 function loadSaved(): Saved[] {
@@ -71,54 +75,44 @@ function storeSaved(items: Saved[]): void {
 function scenarioOf(name: string, drawn: Drawn[]): Record<string, unknown> {
   const interventions = drawn.map((d, i) => {
     const label = `${t(d.kind)} ${i + 1}`;
+    const from = d.catalogueId ? { catalogue_id: d.catalogueId } : {};
     switch (d.kind) {
       case "park":
-        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry };
+        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry, ...from };
       case "trees":
-        return { kind: "plant_trees", name: label, geometry: d.geometry };
+        return { kind: "plant_trees", name: label, geometry: d.geometry, ...from };
       case "footbridge":
-        return { kind: "add_connection", name: label, mode: "footbridge", geometry: d.geometry };
+        return {
+          kind: "add_connection", name: label, mode: "footbridge", geometry: d.geometry, ...from,
+          ...(d.walkingTrips && d.minutesPerWalk ? { walking_trips_per_day: d.walkingTrips, minutes_per_walk: d.minutesPerWalk } : {}),
+        };
       case "homes": {
         const dwellings = d.dwellings ?? 0;
-        return { kind: "add_dwellings", name: label, dwellings, residents: Math.round(RESIDENTS_PER_DWELLING * dwellings), geometry: d.geometry };
+        return { kind: "add_dwellings", name: label, dwellings, residents: Math.round(RESIDENTS_PER_DWELLING * dwellings), geometry: d.geometry, ...from };
       }
     }
   });
   return { name, crs: "EPSG:4326", interventions };
 }
 
-function ivText(iv: Interval, digits: number): string {
-  return `${fmt(iv.median, digits)} (${t("interval", { lower: fmt(iv.lower, digits), upper: fmt(iv.upper, digits) })})`;
-}
-
-function total(r: ScenarioResult, outcome: string): Interval | null {
-  return r.totals.find((x) => x.outcome === outcome)?.total ?? null;
-}
-
-function verdictText(v: ScenarioResult["equity"]["verdict"]): string {
-  return t(v === "narrows" ? "verdictNarrows" : v === "widens" ? "verdictWidens" : v === "unchanged" ? "verdictUnchanged" : "verdictUnknown");
-}
-
-function within300(r: ScenarioResult): string {
-  const e = r.exposures;
-  const change = (e.within_300m_after - e.within_300m_before) * e.residents;
-  return t("within300Text", { before: fmt(100 * e.within_300m_before), after: fmt(100 * e.within_300m_after), change: `${change > 0 ? "+" : ""}${fmt(change, 0)}` });
-}
-
-/** Rows of the results panel and of the comparison table: [label, text]. */
-function resultRows(r: ScenarioResult): Array<[string, string]> {
-  const rows: Array<[string, string]> = [];
-  const deaths = total(r, "all_cause_mortality");
-  const dep = total(r, "depression");
-  rows.push([t("deathsPrevented"), deaths ? `${ivText(deaths, 2)} ${t("perYearShort")}` : "–"]);
-  rows.push([t("depressionPrevented"), dep ? `${ivText(dep, 1)} ${t("perYearShort")}` : "–"]);
-  rows.push([t("euros"), `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`]);
-  rows.push([t("within300"), within300(r)]);
-  if (r.exposures.new_residents > 0) {
-    rows.push([t("newResidents"), t("newResidentsText", { n: fmt(r.exposures.new_residents, 0), near: fmt(r.exposures.new_residents_within_300m, 0) })]);
+/** Walks per day and minutes per walk of a drawn footbridge (optional; WHO HEAT volume). */
+function volumeInputs(d: Drawn): HTMLElement {
+  const box = h("div", { class: "volume", "data-volume": String(d.id) });
+  const fields: Array<["walkTrips" | "walkMinutes", "walkingTrips" | "minutesPerWalk", string]> = [
+    ["walkTrips", "walkingTrips", "100000"], ["walkMinutes", "minutesPerWalk", "240"]];
+  for (const [key, prop, max] of fields) {
+    const label = h("label", { class: "field" });
+    const input = h("input", { type: "number", min: "0", max, step: "1", "data-field": prop });
+    if (d[prop]) input.value = String(d[prop]);
+    input.addEventListener("input", () => {
+      const v = Number(input.value);
+      d[prop] = Number.isFinite(v) && v > 0 ? Math.min(v, Number(max)) : undefined;
+    });
+    label.append(h("span", {}, t(key)), input);
+    box.append(label);
   }
-  rows.push([t("gapChange"), `${verdictText(r.equity.verdict)} (SII ${fmt(r.equity.sii_before, 3)} → ${fmt(r.equity.sii_after, 3)})`]);
-  return rows;
+  box.append(h("p", { class: "note" }, t("walkNote")));
+  return box;
 }
 
 function itemName(item: CatalogueItem): string {
@@ -137,6 +131,7 @@ export class PlannerView {
   private saved: Saved[] = loadSaved();
   private comparing: number[] | null = null;
   private runs = 0;
+  private readonly publish = new PublishPanel();
 
   constructor(map: maplibregl.Map, private readonly panel: HTMLElement) {
     this.draw = new DrawTool(map, (d) => this.added(d), (kind, n) => this.drawState(kind, n));
@@ -279,9 +274,10 @@ export class PlannerView {
     if (state) { state.textContent = t("running"); state.classList.remove("error"); }
     const id = ++this.runs;
     try {
-      const result = await scenarios.run(scenarioOf(name, this.drawn));
+      const scenario = scenarioOf(name, this.drawn);
+      const result = await scenarios.run(scenario);
       if (id !== this.runs) return;
-      this.last = { name, result };
+      this.last = { name, result, scenario };
       if (state) state.textContent = "";
     } catch (e) {
       if (state) { state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`; state.classList.add("error"); }
@@ -309,7 +305,15 @@ export class PlannerView {
     box.append(gap);
     const aside = r.pathways.filter((p) => !p.in_default_total);
     for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${p.label} ${ivText(p.total, 2)} ${p.unit}`));
+    for (const b of r.per_hectare ?? []) box.append(h("p", { class: "note" }, `${t("perHectare", { label: b.label, ha: fmt(b.area_ha, 2) })}: € ${fmt(b.eur_per_year, 0)} ${t("perYearShort")}`));
+    if (r.costs && !r.costs.benefit_cost_ratio) box.append(h("p", { class: "note" }, r.costs.reason));
+    for (const n of r.notes) box.append(h("p", { class: "note run-note" }, n));
     box.append(h("p", { class: "note" }, t("runInfo", { draws: fmt(r.n_draws, 0), seed: String(r.seed ?? "–") })));
+    if (last.scenario) {
+      const pub = h("section", { class: "publish", id: "publish" });
+      box.append(pub);
+      void this.publish.render(pub, { name: last.name, scenario: last.scenario, result: r });
+    }
   }
 
   private save(): void {
@@ -404,6 +408,7 @@ export class PlannerView {
       const homes = d.kind === "homes" && d.dwellings ? ` (${d.dwellings} ${t("dwellings").toLowerCase()})` : "";
       const from = d.catalogueId ? ` · ${d.catalogueId}` : "";
       li.append(h("span", {}, `${t(d.kind === "footbridge" ? "footbridge" : d.kind === "homes" ? "homes" : d.kind)}${n}${homes}${from}`));
+      if (d.kind === "footbridge") li.append(volumeInputs(d));
       const rm = h("button", { type: "button", class: "link" }, t("remove"));
       rm.addEventListener("click", () => {
         this.drawn = this.drawn.filter((x) => x.id !== d.id);

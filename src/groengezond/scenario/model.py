@@ -249,8 +249,9 @@ class Scenario(BaseModel):
 
 
 def _label(index: int, data: Any) -> str:
+    """``intervention N 'name'``, counting from 1 as a reader of the scenario file does."""
     name = data.get("name", "") if isinstance(data, dict) else getattr(data, "name", "")
-    return f"intervention {index}" + (f" '{name}'" if name else "")
+    return f"intervention {index + 1}" + (f" '{name}'" if name else "")
 
 
 def parse_geometry(value: GeometryInput) -> BaseGeometry:

@@ -1,0 +1,58 @@
+// What the Planner shows of a scenario result: rows of the results panel and of the comparison
+// table, each [label, text]. Every number comes from the API, with its 95% interval.
+
+import type { Interval, ScenarioResult } from "./api";
+import { fmt, t } from "./i18n";
+
+/** "median (95% interval lower – upper)". */
+export function ivText(iv: Interval, digits: number): string {
+  return `${fmt(iv.median, digits)} (${t("interval", { lower: fmt(iv.lower, digits), upper: fmt(iv.upper, digits) })})`;
+}
+
+function total(r: ScenarioResult, outcome: string): Interval | null {
+  return r.totals.find((x) => x.outcome === outcome)?.total ?? null;
+}
+
+function verdictText(v: ScenarioResult["equity"]["verdict"]): string {
+  return t(v === "narrows" ? "verdictNarrows" : v === "widens" ? "verdictWidens" : v === "unchanged" ? "verdictUnchanged" : "verdictUnknown");
+}
+
+function within300(r: ScenarioResult): string {
+  const e = r.exposures;
+  const change = (e.within_300m_after - e.within_300m_before) * e.residents;
+  return t("within300Text", { before: fmt(100 * e.within_300m_before), after: fmt(100 * e.within_300m_after), change: `${change > 0 ? "+" : ""}${fmt(change, 0)}` });
+}
+
+function gapText(r: ScenarioResult): string {
+  const eq = r.equity;
+  let text = `${verdictText(eq.verdict)} (SII ${fmt(eq.sii_before, 3)} → ${fmt(eq.sii_after, 3)})`;
+  const iv = eq.sii_change_interval;
+  if (iv && (eq.verdict === "narrows" || eq.verdict === "widens")) {
+    text += ` · ${t("gapChangeInterval", { lower: fmt(iv.lower, 4), upper: fmt(iv.upper, 4) })} · ${t(eq.verdict_certain ? "gapCertain" : "gapUncertain")}`;
+  }
+  return text;
+}
+
+/** Rows of the results panel and of the comparison table: [label, text]. */
+export function resultRows(r: ScenarioResult): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const deaths = total(r, "all_cause_mortality");
+  const dep = total(r, "depression");
+  rows.push([t("deathsPrevented"), deaths ? `${ivText(deaths, 2)} ${t("perYearShort")}` : "–"]);
+  rows.push([t("depressionPrevented"), dep ? `${ivText(dep, 1)} ${t("perYearShort")}` : "–"]);
+  rows.push([t("euros"), `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`]);
+  const c = r.costs;
+  if (c) {
+    rows.push([t("costs"), `€ ${fmt(c.total_low_eur, 0)} – € ${fmt(c.total_high_eur, 0)}${c.any_assumption ? ` ${t("costsAssumed")}` : ""}`]);
+    rows.push([t("bcr", { years: c.appraisal_years, rate: `${fmt(100 * c.discount_rate, 2)}%` }),
+      c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2) : t("bcrNone")]);
+  }
+  rows.push([t("within300"), within300(r)]);
+  if (r.exposures.new_residents > 0) {
+    rows.push([t("newResidents"), t("newResidentsText", { n: fmt(r.exposures.new_residents, 0), near: fmt(r.exposures.new_residents_within_300m, 0) })]);
+  }
+  rows.push([t("gapChange"), gapText(r)]);
+  const a = r.equity.access;
+  if (a) rows.push([t("accessGap"), `${verdictText(a.verdict)} (SII ${fmt(a.sii_before, 2)} → ${fmt(a.sii_after, 2)} ${t("pp")})`]);
+  return rows;
+}
