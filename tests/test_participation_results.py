@@ -151,3 +151,11 @@ def test_monitor_rows_pass_the_monitors_disclosure_gate(env: Env) -> None:
     assert not ok["suppressed"].any() and set(ok["respondents"]) == {10.0}  # rounded to 5
     assert set(indicator_rows(env.db, env.lab["id"], 5)["area_code"]) == {"BU03440102",
                                                                         "WK034401"}
+
+
+def test_threshold_defaults_to_the_monitor_registry() -> None:
+    from groengezond.indicators.registry import load_registry
+    from groengezond.participation.config import ParticipationSettings
+
+    reg = load_registry().min_persons_of("belevingswaarde")
+    assert ParticipationSettings().min_respondents == reg == 10

@@ -30,6 +30,13 @@ class RateLimit(BaseModel):
     burst: int = Field(ge=1)
 
 
+def _registry_threshold() -> int:
+    """The Monitor's disclosure threshold (persons) for the ``belevingswaarde`` indicator."""
+    from groengezond.indicators.registry import load_registry
+
+    return load_registry().min_persons_of("belevingswaarde")
+
+
 class ParticipationSettings(BaseSettings):
     """Settings read from ``GG_PARTICIPATION_*`` environment variables.
 
@@ -38,8 +45,10 @@ class ParticipationSettings(BaseSettings):
     Attributes
     ----------
     min_respondents : int
-        Disclosure threshold: no figure is published on fewer respondents (10, CBS rule of
-        thumb); the figure is suppressed, never shown as 0.
+        Disclosure threshold: no figure (survey or scenario ratings) is published on fewer
+        respondents; the figure is suppressed, never shown as 0. Default: the Monitor
+        registry's threshold for ``belevingswaarde`` (10, CBS rule of thumb), so the two
+        cannot drift apart.
     report_threshold : int
         Reports by distinct reporters at which an approved comment is hidden automatically,
         pending a moderator's review.
@@ -68,7 +77,7 @@ class ParticipationSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GG_PARTICIPATION_", env_nested_delimiter="__",
                                       frozen=True)
 
-    min_respondents: int = Field(10, ge=1)
+    min_respondents: int = Field(default_factory=_registry_threshold, ge=1)
     report_threshold: int = Field(3, ge=1)
     session_hours: float = Field(12.0, gt=0)
     cookie_secure: bool = True
