@@ -71,11 +71,12 @@ def multi_source(
     n = graph.shape[0]
     if n_groups == 0 or len(seed_node) == 0:
         return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
-    order = np.lexsort((seed_dist, seed_node, seed_group))
-    node, dist, group = seed_node[order], seed_dist[order], seed_group[order]
-    first = np.ones(len(node), dtype=bool)
-    first[1:] = (node[1:] != node[:-1]) | (group[1:] != group[:-1])
-    node, dist, group = node[first], dist[first], group[first]
+    # one seed per (group, node), at its shortest distance, sorted by group then node
+    key = np.asarray(seed_group, dtype=np.int64) * n + seed_node
+    order = np.argsort(key, kind="stable")
+    first = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
+    dist = np.minimum.reduceat(seed_dist[order], first)
+    node, group = seed_node[order[first]], seed_group[order[first]]
     counts = np.bincount(group, minlength=n_groups)
     itype = graph.indices.dtype
     indptr = np.concatenate([graph.indptr,
@@ -125,26 +126,26 @@ def point_distance(
     label = node_label[np.where(du <= dv, u, v)]  # -1 where both ends are unreached
     if len(entries):
         order, indptr = entries.edge_index
-        e = np.minimum(edge, len(indptr) - 2)
-        lo = np.where(edge < len(indptr) - 1, indptr[e], 0)
-        hi = np.where(edge < len(indptr) - 1, indptr[e + 1], 0)
-        count = hi - lo
-        pts = np.flatnonzero(count)
+        # entries per edge, for every edge of the network (the index stops at the last one)
+        per_edge = np.zeros(max(network.n_edges, len(indptr) - 1), dtype=np.int32)
+        per_edge[:len(indptr) - 1] = np.diff(indptr)
+        pts = np.flatnonzero(per_edge[edge])
         if len(pts):
-            cnt = count[pts]
-            rep = np.repeat(pts, cnt)
-            pos = np.repeat(lo[pts] - np.cumsum(cnt) + cnt, cnt) + np.arange(cnt.sum())
-            k = order[pos]
-            o = offset_m[rep]
+            lo = indptr[edge[pts]]
+            cnt = per_edge[edge[pts]].astype(np.int64)
+            # rows of one point are contiguous: (point, entry on its edge)
+            start = np.cumsum(cnt) - cnt
+            k = order[np.repeat(lo - start, cnt) + np.arange(cnt.sum())]
+            o = np.repeat(offset_m[pts], cnt)
             d = np.maximum(np.maximum(entries.start_m[k] - o, o - entries.end_m[k]), 0.0)
-            best = np.lexsort((d, rep))
-            take = np.ones(len(best), dtype=bool)
-            take[1:] = rep[best][1:] != rep[best][:-1]
-            best = best[take]
-            p, dd, gg = rep[best], d[best], entries.green[k[best]]
-            closer = dd < dist[p]
-            dist[p[closer]] = dd[closer]
-            label[p[closer]] = gg[closer]
+            # per point the nearest entry, the first of equals (as a stable sort would)
+            dd = np.minimum.reduceat(d, start)
+            row = np.arange(len(d))
+            first = np.minimum.reduceat(np.where(d == np.repeat(dd, cnt), row, len(d)), start)
+            gg = entries.green[k[first]]
+            closer = dd < dist[pts]
+            dist[pts[closer]] = dd[closer]
+            label[pts[closer]] = gg[closer]
     return dist, label.astype(np.int64, copy=False)
 
 

@@ -26,8 +26,12 @@ Decay functions :math:`f(d)` for :math:`d \\le r` (0 beyond :math:`r`), as InVES
   / \\bigl(1 - e^{-\\frac12}\\bigr)`;
 - density: :math:`\\tfrac34 \\bigl(1 - (d/r)^2\\bigr)`.
 
-The catchments are computed in batches of green spaces with a bounded Dijkstra (limit
-:math:`r`) from the green's entries; only (green, address) pairs within :math:`r` are kept.
+The catchments (:mod:`groengezond.access.catchment`) come from a bounded Dijkstra (limit
+:math:`r`) per green space and are kept per (green, edge): the addresses of an edge reached
+over its :math:`u` end form a run along the edge, those reached over :math:`v` another. For the
+dichotomy and the exponential decay, :math:`f(d_u + o) = w(d_u)\\, h(o)`, so both sums of the
+2SFCA run over these runs with prefix sums along the edges, without a list of (green, address)
+pairs; the gaussian and the density decay go through that list, in chunks.
 """
 
 from __future__ import annotations
@@ -37,14 +41,35 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
 
+from groengezond.access.catchment import (
+    MARGIN,
+    TILE_FACTOR,
+    AddressLayout,
+    Catchments,
+    catchments,
+    segment_cumsum,
+)
 from groengezond.access.entries import Entries
 from groengezond.network import Snap, WalkNetwork
 
+__all__ = [
+    "DECAYS",
+    "GREEN_NORM_M2_PER_INHABITANT",
+    "MARGIN",
+    "SUPPLY_RADIUS_M",
+    "TILE_FACTOR",
+    "AddressLayout",
+    "Catchments",
+    "Decay",
+    "Supply",
+    "catchments",
+    "decay",
+    "green_per_inhabitant",
+    "two_step_fca",
+]
+
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 Decay = Literal["dichotomy", "exponential", "gaussian", "density"]
 
 DECAYS: tuple[str, ...] = ("dichotomy", "exponential", "gaussian", "density")
@@ -54,7 +79,6 @@ GREEN_NORM_M2_PER_INHABITANT = 60.0
 
 SUPPLY_RADIUS_M = 500.0
 """Radius (m) of "m² of green per inhabitant within 500 m"."""
-
 
 
 def decay(distance_m: npt.ArrayLike, radius_m: float, kind: Decay = "dichotomy") -> FloatArray:
@@ -95,192 +119,8 @@ def decay(distance_m: npt.ArrayLike, radius_m: float, kind: Decay = "dichotomy")
     return out
 
 
-@dataclass(frozen=True)
-class Catchments:
-    """Sparse (green, address, distance) pairs within a search radius.
-
-    Attributes
-    ----------
-    green : numpy.ndarray of int32
-        Green index of each pair.
-    address : numpy.ndarray of int32
-        Address index (position in the snap) of each pair.
-    dist_m : numpy.ndarray of float32
-        Network distance (m), at most :attr:`radius_m`.
-    radius_m : float
-        Search radius (m).
-    """
-
-    green: npt.NDArray[np.int32]
-    address: npt.NDArray[np.int32]
-    dist_m: npt.NDArray[np.float32]
-    radius_m: float
-
-
-def _csr_by(keys: IntArray, n: int) -> tuple[IntArray, npt.NDArray[np.int32]]:
-    """CSR (key -> positions) as :func:`groengezond.grouping.csr_by_key`, int32 positions.
-
-    int32 halves the memory of the 2SFCA hot path over millions of address-green pairs.
-    """
-    order = np.argsort(keys, kind="stable").astype(np.int32)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
-    return indptr, order
-
-
-def _ranges(ptr: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
-    """Positions in a CSR for every key in ``keys``, and which key each came from."""
-    starts, ends = ptr[keys], ptr[keys + 1]
-    cnt = ends - starts
-    total = int(cnt.sum())
-    if total == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pos = np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
-    return pos, np.repeat(np.arange(len(keys)), cnt)
-
-
-TILE_FACTOR = 1.5
-"""Tile side as a multiple of the search radius (tuned on a 250,000-node network)."""
-
-MARGIN = 1.05
-"""Safety factor on the radius when cutting a tile's subgraph (see :func:`catchments`)."""
-
-
-def catchments(network: WalkNetwork, snap: Snap, entries: Entries, radius_m: float,
-               tile_m: float | None = None) -> Catchments:
-    """Every (green space, address) pair within ``radius_m`` of network distance.
-
-    Green spaces are grouped in square tiles of ``tile_m`` by the mean position of their
-    entry nodes. For each tile, the subgraph of nodes within ``radius_m`` (× :data:`MARGIN`)
-    of the tile's entry nodes is cut out, and one Dijkstra per green space (limit
-    ``radius_m``) runs on it. This is exact as long as no edge is shorter than the straight
-    line between its nodes (then a walk of length :math:`r` never leaves the disk of radius
-    :math:`r`), which holds for walking networks; the margin absorbs rounding.
-
-    Parameters
-    ----------
-    network : WalkNetwork
-    snap : Snap
-        Addresses snapped to ``network``.
-    entries : Entries
-        Entries of the green spaces.
-    radius_m : float
-        Search radius (m).
-    tile_m : float, optional
-        Tile side (m); by default :data:`TILE_FACTOR` × ``radius_m`` (at least 500 m).
-
-    Returns
-    -------
-    Catchments
-    """
-    if tile_m is None:
-        tile_m = max(TILE_FACTOR * radius_m, 500.0)
-    n = network.n_nodes
-    n_addr = len(snap)
-    seed_node, seed_dist, seed_group = entries.seeds(network)
-    empty = Catchments(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32),
-                       radius_m)
-    if len(seed_node) == 0 or n_addr == 0:
-        return empty
-    xy = network.node_xy
-    g_count = entries.n_greens
-    counts = np.bincount(seed_group, minlength=g_count)
-    has = counts > 0
-    mean_xy = np.stack([np.bincount(seed_group, weights=xy[seed_node, i], minlength=g_count)
-                        for i in (0, 1)], axis=1)[has] / counts[has, None]
-    # node grid (cells of tile_m) to cut tile subgraphs without scanning every node
-    origin, n_cx, n_cy, grid_ptr, grid_nodes = network.node_grid(tile_m)
-    g_cell = np.floor((mean_xy - origin) / tile_m).astype(np.int64)
-    tile_key = np.full(g_count, -1, dtype=np.int64)
-    tile_key[has] = (g_cell[:, 0] - g_cell[:, 0].min()) * (int(np.ptp(g_cell[:, 1])) + 1) + (
-        g_cell[:, 1] - g_cell[:, 1].min())
-    tiles = _csr_by(np.where(has, tile_key, 0), int(tile_key.max()) + 1)
-    seeds_of = _csr_by(seed_group, g_count)
-    entries_of = _csr_by(entries.green, g_count)
-
-    a_u, a_v = snap.u, snap.v
-    off_u = snap.offset_m
-    off_v = network.edge_length_m[snap.edge] - snap.offset_m
-    inc_u, inc_v = snap.by_u, snap.by_v
-    s_order, s_edge = snap.by_edge
-    graph = network.graph
-    indptr_g = graph.indptr.astype(np.int64)
-    reach = radius_m * MARGIN
-    local = np.full(n, -1, dtype=np.int64)
-    scratch = np.full(n_addr, -1, dtype=np.int64)
-
-    out_g: list[npt.NDArray[np.int32]] = []
-    out_a: list[npt.NDArray[np.int32]] = []
-    out_d: list[npt.NDArray[np.float32]] = []
-    for key in np.unique(tile_key[has]):
-        members = tiles[1][tiles[0][key]:tiles[0][key + 1]]
-        greens = np.sort(members[has[members]]).astype(np.int64)
-        b = len(greens)
-        pos, owner = _ranges(seeds_of[0], greens)
-        sk = seeds_of[1][pos]
-        sn, sd = seed_node[sk], seed_dist[sk]
-        lo_xy = xy[sn].min(axis=0) - reach
-        hi_xy = xy[sn].max(axis=0) + reach
-        c0 = np.clip(np.floor((lo_xy - origin) / tile_m).astype(np.int64), 0, None)
-        c1 = np.floor((hi_xy - origin) / tile_m).astype(np.int64)
-        cx, cy = np.meshgrid(np.arange(c0[0], min(c1[0], n_cx - 1) + 1),
-                             np.arange(c0[1], min(c1[1], n_cy - 1) + 1), indexing="ij")
-        p_nodes, _ = _ranges(grid_ptr, (cx * n_cy + cy).ravel())
-        idx = np.sort(grid_nodes[p_nodes])
-        box = ((xy[idx, 0] >= lo_xy[0]) & (xy[idx, 0] <= hi_xy[0])
-               & (xy[idx, 1] >= lo_xy[1]) & (xy[idx, 1] <= hi_xy[1]))
-        idx = idx[box]
-        ns = len(idx)
-        local[idx] = np.arange(ns)
-        # subgraph of the tile plus one virtual source per green
-        p_edges, row = _ranges(indptr_g, idx)
-        col = local[graph.indices[p_edges]]
-        inside = col >= 0
-        row, col, w = row[inside], col[inside], graph.data[p_edges][inside]
-        order = np.lexsort((sd, local[sn], owner))
-        rows_all = np.concatenate([row, ns + owner[order]])
-        indptr = np.zeros(ns + b + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows_all, minlength=ns + b), out=indptr[1:])
-        aug = sp.csr_matrix((np.concatenate([w, sd[order]]),
-                             np.concatenate([col, local[sn][order]]).astype(np.int32),
-                             indptr.astype(np.int32)), shape=(ns + b, ns + b))
-        dmat = dijkstra(aug, directed=True, indices=np.arange(ns, ns + b), limit=radius_m)
-        dmat[:, ns] = np.inf  # column ns stands for "outside the tile" below
-        # addresses with a reached end; dense (greens × addresses) distances
-        reached = idx[(dmat[:, :ns] <= radius_m).any(axis=0)]
-        pu, _ = _ranges(inc_u[0], reached)
-        pv, _ = _ranges(inc_v[0], reached)
-        # addresses on an edge with an entry of a tile green (distance along the edge)
-        p_ent, e_owner = _ranges(entries_of[0], greens)
-        e_idx = entries_of[1][p_ent].astype(np.int64)
-        e_lo = np.searchsorted(s_edge, entries.edge[e_idx], side="left")
-        e_hi = np.searchsorted(s_edge, entries.edge[e_idx], side="right")
-        p_s, o = _ranges(np.concatenate([[0], np.cumsum(e_hi - e_lo)]), np.arange(len(e_idx)))
-        addr_s = s_order[e_lo[o] + (p_s - np.concatenate([[0], np.cumsum(e_hi - e_lo)])[o])]
-        cand = np.concatenate([inc_u[1][pu], inc_v[1][pv], addr_s]).astype(np.int64)
-        scratch[cand] = np.arange(len(cand))
-        addr = cand[scratch[cand] == np.arange(len(cand))]
-        scratch[addr] = np.arange(len(addr))
-        lu = local[a_u[addr]]
-        lv = local[a_v[addr]]
-        lu[lu < 0] = ns
-        lv[lv < 0] = ns
-        dense = np.minimum(dmat[:, lu] + off_u[addr], dmat[:, lv] + off_v[addr])
-        local[idx] = -1
-        if len(addr_s):
-            k = e_idx[o]
-            off = snap.offset_m[addr_s]
-            d_s = np.maximum(np.maximum(entries.start_m[k] - off, off - entries.end_m[k]), 0.0)
-            np.minimum.at(dense, (e_owner[o], scratch[addr_s]), d_s)
-        scratch[addr] = -1
-        rows, cols = np.nonzero(dense <= radius_m)
-        out_g.append(greens[rows].astype(np.int32))
-        out_a.append(addr[cols].astype(np.int32))
-        out_d.append(dense[rows, cols].astype(np.float32))
-    if not out_g:
-        return empty
-    return Catchments(np.concatenate(out_g), np.concatenate(out_a), np.concatenate(out_d),
-                      radius_m)
+SEPARABLE: tuple[str, ...] = ("dichotomy", "exponential")
+"""Decays with :math:`f(d_u + o) = w(d_u)\\, h(o)`, summed per edge without listing pairs."""
 
 
 @dataclass(frozen=True)
@@ -312,6 +152,10 @@ def two_step_fca(
 ) -> Supply:
     """Two-step floating catchment over precomputed catchments (see module formulas).
 
+    For the dichotomy and the exponential decay, :math:`f(d_u + o) = w(d_u)\\, h(o)`, so both
+    sums run per (green, edge) pair over prefix sums along the edge's sorted addresses; the
+    gaussian and the density decay go through the list of (green, address) pairs.
+
     Parameters
     ----------
     catchment : Catchments
@@ -329,17 +173,82 @@ def two_step_fca(
     -------
     Supply
     """
+    if kind not in DECAYS:
+        raise ValueError(f"unknown decay {kind!r}; use one of {', '.join(DECAYS)}")
     pop = np.asarray(residents, dtype=np.float64)
     area = np.asarray(green_area_m2, dtype=np.float64)
-    f = decay(catchment.dist_m, catchment.radius_m, kind)
-    demand = np.bincount(catchment.green, weights=pop[catchment.address] * f,
-                         minlength=len(area))
-    ratio = np.divide(area, demand, out=np.full(len(area), np.nan), where=demand > 0)
-    r = np.nan_to_num(ratio, nan=0.0)
-    per_cap: FloatArray = np.asarray(
-        np.bincount(catchment.address, weights=r[catchment.green] * f, minlength=len(pop)),
-        dtype=np.float64)
+    fca = _fca_runs if kind in SEPARABLE else _fca_pairs
+    ratio, per_cap = fca(catchment, pop, area, kind)
     return Supply(per_cap, ratio, (per_cap - norm_m2) * pop)
+
+
+def _ratio(area: FloatArray, demand: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """:math:`R_j` (``nan`` without demand) and the same with 0 for ``nan``."""
+    ratio = np.divide(area, demand, out=np.full(len(area), np.nan), where=demand > 0)
+    return ratio, np.nan_to_num(ratio, nan=0.0)
+
+
+def _fca_pairs(c: Catchments, pop: FloatArray, area: FloatArray,
+               kind: Decay) -> tuple[FloatArray, FloatArray]:
+    """:math:`R_j` and :math:`A_i` over the (green, address) pairs, in chunks (f twice)."""
+    demand = np.zeros(len(area))
+    for green, address, dist in c.iter_pairs():
+        demand += np.bincount(green, weights=pop[address] * decay(dist, c.radius_m, kind),
+                              minlength=len(area))
+    ratio, r = _ratio(area, demand)
+    per_cap = np.zeros(len(pop))
+    for green, address, dist in c.iter_pairs():
+        per_cap += np.bincount(address, weights=r[green] * decay(dist, c.radius_m, kind),
+                               minlength=len(pop))
+    return ratio, per_cap
+
+
+def _fca_runs(c: Catchments, pop: FloatArray, area: FloatArray,
+              kind: Decay) -> tuple[FloatArray, FloatArray]:
+    """:math:`R_j` and :math:`A_i` per (green, edge) pair, for a decay ``w(d) h(x)``.
+
+    With :math:`f(d_u + o) = w(d_u)\\, h(o)`, the demand of a u-run is :math:`w(d_u)` times a
+    prefix sum of :math:`P h(o)` along the edge, of a v-run :math:`w(d_v)` times a suffix sum
+    of :math:`P h(t)`. For :math:`A_i`, each run adds :math:`R_j w` at its last (u) or first
+    (v) address and a suffix (prefix) sum spreads it over the run.
+    """
+    lay = c.layout
+    n_addr = len(lay.order)
+
+    def weight(d: FloatArray) -> FloatArray:
+        if kind == "exponential":
+            return np.exp(-d / c.radius_m)
+        return np.ones(len(d))
+
+    h_head, h_tail = weight(lay.head_m), weight(lay.tail_m)
+    w_u, w_v = weight(c.pair_du), weight(c.pair_dv)
+    base = lay.seg_ptr[c.pair_seg]
+    size = lay.seg_ptr[c.pair_seg + 1] - base
+    has_u = np.flatnonzero(c.u_count > 0)
+    has_v = np.flatnonzero(c.v_start < size)
+    last_u = base[has_u] + c.u_count[has_u] - 1
+    first_v = base[has_v] + c.v_start[has_v]
+    g_u, g_v = c.pair_green[has_u], c.pair_green[has_v]
+    w_u, w_v = w_u[has_u], w_v[has_v]
+    pop_s = pop[lay.order]
+    head_sum = segment_cumsum(pop_s * h_head, lay.local)
+    tail_sum = segment_cumsum(pop_s * h_tail, lay.rlocal, reverse=True)
+    f_direct = decay(c.direct_dist_m, c.radius_m, kind)
+    g = len(area)
+    demand = (np.bincount(g_u, weights=w_u * head_sum[last_u], minlength=g)
+              + np.bincount(g_v, weights=w_v * tail_sum[first_v], minlength=g)
+              + np.bincount(c.direct_green, weights=pop[c.direct_address] * f_direct,
+                            minlength=g)).astype(np.float64)
+    ratio, r = _ratio(area, demand)
+    over_u = segment_cumsum(np.bincount(last_u, weights=r[g_u] * w_u, minlength=n_addr),
+                             lay.rlocal, reverse=True)
+    over_v = segment_cumsum(np.bincount(first_v, weights=r[g_v] * w_v, minlength=n_addr),
+                             lay.local)
+    per_cap = np.empty(n_addr)
+    per_cap[lay.order] = h_head * over_u + h_tail * over_v
+    per_cap += np.bincount(c.direct_address, weights=r[c.direct_green] * f_direct,
+                           minlength=n_addr)
+    return ratio, per_cap
 
 
 def green_per_inhabitant(network: WalkNetwork, snap: Snap, entries: Entries,
