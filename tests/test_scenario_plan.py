@@ -294,3 +294,20 @@ def test_bad_money_values_in_the_scenario_are_named(planner: Planner) -> None:
     assert {"values.vsl_mars", "parameters.warp_factor", "price_year"} <= fields
     assert any(f.startswith("values.vsl_eu27") for f in fields)
     assert all(p.location == "valuation" for p in err.value.problems)
+
+
+def test_new_homes_lower_green_per_inhabitant(planner: Planner, region: Region) -> None:
+    x, y = planner.baseline.xy[100]
+    sc = scenario_from_data({"name": "homes", "interventions": [
+        {"kind": "add_dwellings", "name": "Wijk", "dwellings": 400, "residents": 900,
+         "geometry": shapely.Point(x, y).buffer(150).wkt}]})
+    r = planner.run(sc, np.random.default_rng(1))
+    e = r.exposures
+    assert e.green_m2_per_inhabitant_after < e.green_m2_per_inhabitant_before
+    assert 0 <= e.meets_green_norm_after <= e.meets_green_norm_before <= 1
+    code = str(region.addresses["buurt"].iloc[100])
+    b = next(b for b in r.buurten if b.code == code)
+    assert b.green_m2_per_inhabitant_after < b.green_m2_per_inhabitant_before
+    # unchanged without a scenario
+    e0 = planner.run(Scenario(name="nothing"), np.random.default_rng(1)).exposures
+    assert e0.green_m2_per_inhabitant_after == e0.green_m2_per_inhabitant_before > 0

@@ -193,6 +193,10 @@ export interface ScenarioResult {
     d_t_air_c: number;
     new_residents: number;
     new_residents_within_300m: number;
+    green_m2_per_inhabitant_before?: number;
+    green_m2_per_inhabitant_after?: number;
+    meets_green_norm_before?: number;
+    meets_green_norm_after?: number;
   };
   totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval }>;
   pathways: Array<{ erf_id: string; label: string; outcome: string; unit: string; total: Interval; in_default_total: boolean }>;

@@ -48,6 +48,13 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
       c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2) : t("bcrNone")]);
   }
   rows.push([t("within300"), within300(r)]);
+  const e = r.exposures;
+  if (e.green_m2_per_inhabitant_before !== undefined && e.green_m2_per_inhabitant_after !== undefined) {
+    rows.push([t("greenPerInhabitant"), t("greenPerInhabitantText", {
+      before: fmt(e.green_m2_per_inhabitant_before, 1), after: fmt(e.green_m2_per_inhabitant_after, 1),
+      normBefore: fmt(100 * (e.meets_green_norm_before ?? 0), 1), normAfter: fmt(100 * (e.meets_green_norm_after ?? 0), 1),
+    })]);
+  }
   if (r.exposures.new_residents > 0) {
     rows.push([t("newResidents"), t("newResidentsText", { n: fmt(r.exposures.new_residents, 0), near: fmt(r.exposures.new_residents_within_300m, 0) })]);
   }

@@ -26,6 +26,11 @@ def _print(result: ScenarioResult) -> None:
     table.add_row("residents within 300 m of public green (network)",
                   f"{100 * e.within_300m_before:.2f} % → {100 * e.within_300m_after:.2f} %")
     table.add_row("addresses closer to green", f"{e.addresses_closer:,}")
+    table.add_row("public green within 500 m per inhabitant (2SFCA)",
+                  f"{e.green_m2_per_inhabitant_before:,.1f} m² → "
+                  f"{e.green_m2_per_inhabitant_after:,.1f} m² (at least 60 m²: "
+                  f"{100 * e.meets_green_norm_before:.1f} % → "
+                  f"{100 * e.meets_green_norm_after:.1f} %)")
     table.add_row("green share within 300 m", f"{e.d_green_share_300m_pp:+.3f} pp")
     table.add_row("NDVI proxy within 500 m", f"{e.d_ndvi_500m:+.5f}")
     table.add_row("tree canopy within 300 m", f"{e.d_canopy_300m_pp:+.3f} pp")

@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import shapely
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import fft as sp_fft
 from scipy.signal import fftconvolve
@@ -54,6 +55,7 @@ from groengezond.network import Snap, WalkNetwork
 from groengezond.region.model import Region
 from groengezond.region.schema import GREEN_CLASSES
 from groengezond.scenario.apply import CellChange, ScenarioDelta
+from groengezond.scenario.supply_change import SupplyBaseline, supply_after, with_new_points
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -127,6 +129,7 @@ class ExposureBaseline:
     buurt_codes: pd.Index
     buurt_index: IntArray
     residents: FloatArray
+    supply: SupplyBaseline
 
     @classmethod
     def build(cls, region: Region, options: PlannerOptions | None = None) -> ExposureBaseline:
@@ -185,9 +188,10 @@ class ExposureBaseline:
         codes = pd.Index(region.areas_at("buurt")["code"].to_numpy())
         idx = codes.get_indexer(region.addresses["buurt"].to_numpy()).astype(np.int64)
         res = region.addresses["residents"].to_numpy(dtype=np.float64)
+        supply = SupplyBaseline.build(network, snap, entries, res)
         return cls(region, opts, network, snap, green, entries, near, xy, rows, cols, den,
                    focal, luts, counts.astype(np.float64), addr_tree, t_air, raster, codes, idx,
-                   res)
+                   res, supply)
 
 
 @dataclass(frozen=True)
@@ -203,12 +207,18 @@ class Exposures:
         ``t_air_c`` (°C).
     new_green_network_m : numpy.ndarray
         Network distance to green of the new addresses (m).
+    green_m2_before : numpy.ndarray
+        Public green within 500 m per inhabitant (m², 2SFCA) of the existing addresses.
+    green_m2_after : numpy.ndarray
+        The same after the scenario: existing addresses, then the new ones.
     """
 
     green_network_m_before: FloatArray
     green_network_m_after: FloatArray
     delta: dict[str, FloatArray]
     new_green_network_m: FloatArray
+    green_m2_before: FloatArray
+    green_m2_after: FloatArray
 
 
 def _tiles(change: CellChange, tile: int) -> dict[tuple[int, int], npt.NDArray[np.intp]]:
@@ -279,7 +289,7 @@ def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArr
 
 
 def _access(base: ExposureBaseline, delta: ScenarioDelta
-            ) -> tuple[WalkNetwork, Entries, NearestGreen]:
+            ) -> tuple[WalkNetwork, Entries, NearestGreen, Snap]:
     network, entries, state, snap = base.network, base.entries, base.near, base.snap
     if len(delta.network.add):
         network, change = base.network.apply(delta.network)
@@ -292,7 +302,7 @@ def _access(base: ExposureBaseline, delta: ScenarioDelta
     new = select_green(delta.new_green, base.options.min_size_ha, base.options.public_only)
     if len(new):
         entries, state = add_green(network, snap, entries, state, green_entries(network, new))
-    return network, entries, state
+    return network, entries, state, snap
 
 
 def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposures:
@@ -311,7 +321,7 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
     """
     n = len(base.xy)
     before = base.near.dist_m
-    network, entries, state = _access(base, delta)
+    network, entries, state, snap = _access(base, delta)
     d = focal_delta(base, delta.cells)
     if len(delta.new_trees):
         txy = np.c_[delta.new_trees.geometry.x.to_numpy(), delta.new_trees.geometry.y.to_numpy()]
@@ -323,13 +333,24 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
         d["trees_near"] = np.zeros(n)
     d["t_air_c"] = cooling_delta(base, [delta.cells, delta.cooling_cells])
     new_dist = np.zeros(0)
+    nxy = np.zeros((0, 2))
+    new_res = np.zeros(0)
     if len(delta.new_addresses):
         nxy = np.c_[delta.new_addresses.geometry.x.to_numpy(),
                     delta.new_addresses.geometry.y.to_numpy()]
+        new_res = delta.new_addresses["residents"].to_numpy(dtype=np.float64)
         s = network.snap(nxy)
         new_dist, _ = point_distance(network, state.node_dist_m, state.node_green, entries,
                                      s.edge, s.offset_m)
-    return Exposures(before, state.dist_m, d, np.asarray(new_dist, dtype=np.float64))
+    changes = [*delta.network.add, *shapely.points(nxy)]
+    gone = np.flatnonzero(np.isin(entries.green_ids, delta.removed_green_ids))
+    added = np.arange(base.entries.n_greens, entries.n_greens)
+    supply = supply_after(base.supply, (base.network, base.snap, base.entries),
+                          (network, with_new_points(snap, network, nxy), entries),
+                          np.concatenate([base.residents, new_res]), changes,
+                          np.concatenate([gone[gone < base.entries.n_greens], added]))
+    return Exposures(before, state.dist_m, d, np.asarray(new_dist, dtype=np.float64),
+                     base.supply.per_capita, supply)
 
 
 def buurt_means(base: ExposureBaseline, values: FloatArray) -> FloatArray:

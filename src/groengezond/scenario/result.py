@@ -40,6 +40,14 @@ class ExposureSummary(_M):
     new_addresses: int
     new_residents: int
     new_residents_within_300m: int
+    green_m2_per_inhabitant_before: float = Field(
+        0.0, description="Public green within 500 m walking per inhabitant (m², 2SFCA, the "
+                         "Monitor's green_m2_per_inhabitant), residents-weighted")
+    green_m2_per_inhabitant_after: float = Field(
+        0.0, description="The same after the scenario, new residents included")
+    meets_green_norm_before: float = Field(
+        0.0, description="Share of residents with at least the norm (60 m²) within 500 m")
+    meets_green_norm_after: float = 0.0
 
 
 class BuurtEffect(_M):
@@ -58,6 +66,9 @@ class BuurtEffect(_M):
     d_canopy_300m_pp: float
     d_trees_near: float
     d_t_air_c: float
+    green_m2_per_inhabitant_before: float = 0.0
+    green_m2_per_inhabitant_after: float = Field(
+        0.0, description="Public green within 500 m per inhabitant (m²), new residents included")
     deaths_prevented: IntervalOut = Field(description="Default total, deaths per year")
     depression_cases_prevented: IntervalOut = Field(description="Default total, cases")
     heat_deaths_prevented: IntervalOut = Field(description="Reported separately, per year")

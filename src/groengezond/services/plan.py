@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from groengezond.access.supply import GREEN_NORM_M2_PER_INHABITANT
 from groengezond.errors import InputError
 from groengezond.health.erf import ErfRegistry
 from groengezond.health.impact import MIN_DRAWS
@@ -54,6 +55,12 @@ from groengezond.scenario.result import (
 )
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def _weighted(values: np.ndarray, weights: np.ndarray) -> float:
+    """Weighted mean (0 when the weights sum to 0)."""
+    w = float(weights.sum())
+    return float((np.asarray(values, dtype=np.float64) * weights).sum() / w) if w > 0 else 0.0
 
 
 def region_identity(region: Region) -> dict[str, Any]:
@@ -116,6 +123,7 @@ class Planner:
 
     def _summary(self, ex: Exposures, new_res: np.ndarray) -> ExposureSummary:
         res = self.baseline.residents
+        res_all = np.concatenate([res, new_res])
         tot = float(res.sum()) or 1.0
 
         def mean(v: np.ndarray) -> float:
@@ -139,7 +147,33 @@ class Planner:
             d_trees_near=mean(d["trees_near"]), d_t_air_c=mean(d["t_air_c"]),
             max_cooling_c=float(max(0.0, -float(np.min(d["t_air_c"], initial=0.0)))),
             new_addresses=len(ex.new_green_network_m), new_residents=int(new_res.sum()),
-            new_residents_within_300m=int(new_res[ex.new_green_network_m <= lim].sum()))
+            new_residents_within_300m=int(new_res[ex.new_green_network_m <= lim].sum()),
+            green_m2_per_inhabitant_before=_weighted(ex.green_m2_before, res),
+            green_m2_per_inhabitant_after=_weighted(ex.green_m2_after, res_all),
+            meets_green_norm_before=_weighted(ex.green_m2_before >= GREEN_NORM_M2_PER_INHABITANT,
+                                              res),
+            meets_green_norm_after=_weighted(ex.green_m2_after >= GREEN_NORM_M2_PER_INHABITANT,
+                                             res_all))
+
+    def _green_per_buurt(self, ex: Exposures, delta: ScenarioDelta
+                         ) -> tuple[FloatArray, FloatArray]:
+        """Green m² per inhabitant per buurt before and after (new residents in their buurt)."""
+        n = len(self.codes)
+        idx0 = self.baseline.buurt_index
+        new_idx = (self.codes.get_indexer(delta.new_addresses["buurt"].to_numpy()).astype(
+            np.int64) if len(delta.new_addresses) else np.zeros(0, np.int64))
+        idx1 = np.concatenate([idx0, new_idx])
+        res0 = self.baseline.residents
+        res1 = np.concatenate([res0, delta.new_addresses["residents"].to_numpy(dtype=np.float64)
+                               if len(delta.new_addresses) else np.zeros(0)])
+
+        def per_buurt(values: FloatArray, idx: np.ndarray, res: np.ndarray) -> FloatArray:
+            ok = idx >= 0
+            s = np.bincount(idx[ok], weights=values[ok] * res[ok], minlength=n)
+            p = np.bincount(idx[ok], weights=res[ok], minlength=n)
+            return np.asarray(np.divide(s, p, out=np.zeros(n), where=p > 0), dtype=np.float64)
+
+        return per_buurt(ex.green_m2_before, idx0, res0), per_buurt(ex.green_m2_after, idx1, res1)
 
     def _groups(self, ex: Exposures) -> list[IncomeGroupEffect]:
         if self.decile is None:
@@ -223,6 +257,7 @@ class Planner:
         summ = {k: v.summary() for k, v in health.impacts.items()}
         groups = self._groups(ex)
         wb, wa = self._within(ex.green_network_m_before), self._within(ex.green_network_m_after)
+        gb, ga = self._green_per_buurt(ex, delta)
         gap_access = access_gap(wb, wa, self.income, self.residents,
                                 self.baseline.options.distance_m)
         eq = equity(self.gap, self.residents, self.adults,
@@ -246,6 +281,8 @@ class Planner:
                 d_canopy_300m_pp=100 * float(per_buurt["canopy_300m"][i]),
                 d_trees_near=float(per_buurt["trees_near"][i]),
                 d_t_air_c=float(per_buurt["t_air_c"][i]),
+                green_m2_per_inhabitant_before=float(gb[i]),
+                green_m2_per_inhabitant_after=float(ga[i]),
                 deaths_prevented=iv("green_mortality"),
                 depression_cases_prevented=iv("green_depression"),
                 heat_deaths_prevented=iv("heat_mortality"),
