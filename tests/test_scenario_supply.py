@@ -103,3 +103,20 @@ def test_homes_share_the_green_and_a_park_adds_to_it(base: ExposureBaseline,
     # a new park: nobody loses, some gain
     assert (park.green_m2_after >= park.green_m2_before - 1e-9).all()
     assert (park.green_m2_after > park.green_m2_before + 1e-9).any()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_parks_and_homes_equal_full_recomputation(base: ExposureBaseline,
+                                                         region: Region, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    codes = region.areas_at("buurt")["code"].to_numpy()
+    park = park_in(region, str(rng.choice(codes)), float(rng.uniform(1.0, 8.0)))
+    x, y = base.xy[int(rng.integers(len(base.xy)))]
+    sc = scenario_from_data({"name": f"random {seed}", "interventions": [
+        {"kind": "add_green", "name": "Park", "geometry": park.wkt},
+        {"kind": "add_dwellings", "name": "Wijk", "dwellings": int(rng.integers(1, 300)),
+         "residents": int(rng.integers(1, 700)),
+         "geometry": shapely.Point(x, y).buffer(float(rng.uniform(20, 200))).wkt}]})
+    ex = scenario_exposures(base, apply_scenario(region, sc))
+    np.testing.assert_allclose(ex.green_m2_after, full_after(base, region, sc), rtol=1e-9,
+                               atol=1e-7)

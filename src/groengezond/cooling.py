@@ -365,7 +365,8 @@ def class_properties(classes: npt.ArrayLike, table: CoolingTable
 
 
 def run_cooling(classes: npt.ArrayLike, cell_size_m: float, params: CoolingParams | None = None,
-                table: CoolingTable | None = None, et0: npt.ArrayLike = 1.0) -> CoolingResult:
+                table: CoolingTable | None = None, et0: npt.ArrayLike = 1.0,
+                mix: bool = True) -> CoolingResult:
     """Run the cooling model on a land-cover raster.
 
     Parameters
@@ -381,6 +382,10 @@ def run_cooling(classes: npt.ArrayLike, cell_size_m: float, params: CoolingParam
     et0 : array_like
         Reference evapotranspiration (mm/day), scalar or per cell; only its relative values
         matter (ETI divides by the maximum).
+    mix : bool
+        Apply the air mixing. Without it ``t_air_c`` equals ``t_air_nomix_c``: the mixing is
+        linear in temperature, so a caller comparing two runs can mix the difference once
+        (:func:`mix_air_temperature`).
 
     Returns
     -------
@@ -400,6 +405,8 @@ def run_cooling(classes: npt.ArrayLike, cell_size_m: float, params: CoolingParam
                            p.park_kernel_cutoff)
     hm = np.where(valid, heat_mitigation(cc, cc_park, ga, p.green_area_threshold_ha), np.nan)
     t_nomix = air_temperature(hm, p.t_ref_c, p.uhi_max_c)
+    if not mix:
+        return CoolingResult(cc, ga, cc_park, hm, t_nomix, t_nomix, p)
     t_air = mix_air_temperature(np.nan_to_num(t_nomix), valid, cell_size_m, p.mixing_radius_m,
                                 p.mixing_kernel, p.mixing_truncate)
     return CoolingResult(cc, ga, cc_park, hm, t_nomix, t_air, p)

@@ -205,6 +205,9 @@ def summarise(draws: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     tuple of numpy.ndarray
         (median, lower, upper), each with the shape of one draw.
     """
+    if not np.any(draws):  # nothing changes (e.g. a pathway the scenario does not touch)
+        zero = np.zeros(np.shape(draws)[1:])
+        return zero, zero.copy(), zero.copy()
     lo, med, hi = np.percentile(draws, PERCENTILES, axis=0)
     return np.asarray(med, float), np.asarray(lo, float), np.asarray(hi, float)
 
@@ -468,6 +471,8 @@ def simulate_impact(erf: ExposureResponse, delta: npt.ArrayLike, population: npt
         raise InputError.single(_REQUEST, f"ERF '{erf.id}'", "area_codes",
                                 f"{len(codes)} codes for {d.size} areas", "give one per area")
 
+    if not d.any():  # no change in exposure: exactly no cases prevented
+        return ImpactDraws(erf, tuple(codes), np.zeros((n_draws, d.size)), baseline.assumption)
     log_effect = rng.normal(erf.log_estimate, erf.se_log, size=(n_draws, 1))
     u_base = rng.uniform(size=(n_draws, 1))
     rate = triangular_quantile(u_base, baseline.low, baseline.value, baseline.high)

@@ -103,8 +103,10 @@ def sum_declared(arrays: Mapping[str, FloatArray], registry: ErfRegistry, set_na
         raise InputError.single(_REQUEST, f"totals '{set_name}'", "draws",
                                 f"draws have different shapes {sorted(shapes)}",
                                 "use the same areas and number of draws for every ERF")
-    total = np.sum([arrays[e] for e in summed], axis=0)
-    return summed, missing, left_out, np.asarray(total, dtype=float)
+    total = np.array(arrays[summed[0]], dtype=float)  # a copy; added to in place
+    for e in summed[1:]:
+        total += arrays[e]
+    return summed, missing, left_out, total
 
 
 def total_by_outcome(impacts: Mapping[str, ImpactDraws], registry: ErfRegistry,

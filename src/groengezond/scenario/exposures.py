@@ -49,7 +49,7 @@ from groengezond.access.incremental import (
 )
 from groengezond.access.nearest import NearestGreen, nearest_green, point_distance
 from groengezond.access.rule_3_30_300 import TREE_VIEW_RADIUS_M
-from groengezond.cooling import run_cooling
+from groengezond.cooling import NODATA_CODE, mix_air_temperature, run_cooling
 from groengezond.landcover import NDVI_BY_CLASS, disc_kernel
 from groengezond.network import Snap, WalkNetwork
 from groengezond.region.model import Region
@@ -278,9 +278,16 @@ def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArr
     after = before.copy()
     for c in changes:
         after[c.rows - r0, c.cols - c0] = c.new
-    t0 = run_cooling(before, lc.cell_size_m).t_air_c
-    t1 = run_cooling(after, lc.cell_size_m).t_air_c
-    diff = np.nan_to_num(np.asarray(t1, dtype=np.float64) - np.asarray(t0, dtype=np.float64))
+    # the air mixing is a normalised convolution, linear in temperature: mix the difference of
+    # the unmixed temperatures once instead of mixing both runs
+    run0 = run_cooling(before, lc.cell_size_m, mix=False)
+    run1 = run_cooling(after, lc.cell_size_m, mix=False)
+    valid = before != NODATA_CODE
+    dt = np.nan_to_num(np.asarray(run1.t_air_nomix_c, dtype=np.float64)
+                       - np.asarray(run0.t_air_nomix_c, dtype=np.float64))
+    p = run0.params
+    diff = np.nan_to_num(mix_air_temperature(dt, valid, lc.cell_size_m, p.mixing_radius_m,
+                                             p.mixing_kernel, p.mixing_truncate))
     out = np.zeros(n)
     sel = np.flatnonzero((base.rows >= r0) & (base.rows < r1) & (base.cols >= c0)
                          & (base.cols < c1))

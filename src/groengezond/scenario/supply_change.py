@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import shapely
+from scipy.spatial import cKDTree
 
 from groengezond.access.catchment import catchments
 from groengezond.access.entries import Entries
@@ -42,24 +43,36 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
+def entry_spots(network: WalkNetwork, entries: Entries) -> tuple[FloatArray, FloatArray]:
+    """Midpoint (RD New, m) and half length (m) of each entry's edge.
+
+    Every point of an entry lies within the half length of its edge's midpoint (straight line),
+    so "within r of an entry" is safely tested as "within r + half length of the midpoint".
+    """
+    geoms = network.edge_geometry[entries.edge]
+    mid = shapely.get_coordinates(shapely.line_interpolate_point(geoms, 0.5, normalized=True))
+    return np.asarray(mid, dtype=np.float64), shapely.length(geoms) / 2.0
+
+
 @dataclass(frozen=True)
 class SupplyBaseline:
-    """Green per inhabitant of every address before any scenario, and the entry points.
+    """Green per inhabitant of every address before any scenario, and where the entries are.
 
     Attributes
     ----------
     per_capita : numpy.ndarray
         :math:`A_i` per address (m² of public green within ``radius_m`` per inhabitant).
-    entry_tree : shapely.STRtree
-        The entries' start points (RD New), to find the green spaces near a change.
+    entry_mid, entry_half : numpy.ndarray
+        Midpoint and half length of each baseline entry's edge (:func:`entry_spots`).
     entry_green : numpy.ndarray of int
-        Green index of each point in ``entry_tree``.
+        Green index of each baseline entry.
     radius_m : float
         Catchment radius (m).
     """
 
     per_capita: FloatArray
-    entry_tree: shapely.STRtree
+    entry_mid: FloatArray
+    entry_half: FloatArray
     entry_green: npt.NDArray[np.int64]
     radius_m: float
 
@@ -68,30 +81,62 @@ class SupplyBaseline:
               radius_m: float = SUPPLY_RADIUS_M) -> SupplyBaseline:
         """The 2SFCA of the baseline (dichotomy, ``radius_m``)."""
         per_cap = green_per_inhabitant(network, snap, entries, residents, radius_m)
-        return cls(per_cap.green_m2_per_inhabitant, shapely.STRtree(entries.points(network)),
-                   entries.green.copy(), radius_m)
+        mid, half = entry_spots(network, entries)
+        return cls(per_cap.green_m2_per_inhabitant, mid, half, entries.green.copy(), radius_m)
 
 
-def _near_changes(sb: SupplyBaseline, changes: list[shapely.Geometry], n_greens: int
-                  ) -> BoolArray:
-    """Green indices with an entry within the radius (straight line) of any change."""
+def _near_changes(sb: SupplyBaseline, changes: list[shapely.Geometry],
+                  slack_m: FloatArray, n_greens: int) -> BoolArray:
+    """Green indices with an entry within the radius (+ ``slack_m``) of any change."""
     hit = np.zeros(n_greens, dtype=bool)
-    if changes:
-        _, idx = sb.entry_tree.query(np.asarray(changes, dtype=object), predicate="dwithin",
-                                     distance=sb.radius_m * 1.000001)
-        hit[sb.entry_green[idx]] = True
+    if not changes or not len(sb.entry_green):
+        return hit
+    geoms = np.asarray(changes, dtype=object)
+    reach = sb.radius_m * 1.000001 + sb.entry_half
+    tree = shapely.STRtree(geoms)
+    e_idx, c_idx = tree.query(shapely.points(sb.entry_mid), predicate="dwithin",
+                              distance=float(reach.max() + slack_m.max(initial=0.0)))
+    close = (shapely.distance(shapely.points(sb.entry_mid[e_idx]), geoms[c_idx])
+             <= reach[e_idx] + slack_m[c_idx])
+    hit[sb.entry_green[e_idx[close]]] = True
     return hit
+
+
+def _subset(snap: Snap, idx: npt.NDArray[np.int64]) -> Snap:
+    return Snap(snap.xy[idx], snap.edge[idx], snap.offset_m[idx], snap.snap_m[idx], snap.u[idx],
+                snap.v[idx], snap.n_nodes)
 
 
 def _contribution(network: WalkNetwork, snap: Snap, entries: Entries, keep: BoolArray,
                   residents: FloatArray, radius_m: float) -> FloatArray:
-    """:math:`\\sum_{j \\in keep} R_j [i \\in C_j]` per address (0 when ``keep`` is empty)."""
+    """:math:`\\sum_{j \\in keep} R_j [i \\in C_j]` per address (0 when ``keep`` is empty).
+
+    Only the addresses within ``radius_m`` (straight line) of an entry of a kept green space
+    can be in its catchment (tested conservatively with :func:`entry_spots`), so the
+    catchments run on those alone.
+    """
+    out = np.zeros(len(snap))
     mask = keep[entries.green]
     if not mask.any():
-        return np.zeros(len(snap))
+        return out
     sub = entries.subset(mask)
-    c = catchments(network, snap, sub, radius_m)
-    return two_step_fca(c, residents, sub.green_area_ha * 1e4, "dichotomy").green_m2_per_inhabitant
+    mid, half = entry_spots(network, sub)
+    reach = radius_m * 1.000001 + half
+    wide = reach + float(snap.snap_m.max(initial=0.0))
+    lo, hi = (mid - wide[:, None]).min(axis=0), (mid + wide[:, None]).max(axis=0)
+    box = np.flatnonzero(np.all((snap.xy >= lo) & (snap.xy <= hi), axis=1))
+    if len(box) == 0:
+        return out
+    # distances run from the snapped point, up to snap_m from the address itself
+    hits = cKDTree(snap.xy[box]).query_ball_point(mid, reach + float(snap.snap_m[box].max()))
+    flat = [np.asarray(h, dtype=np.int64) for h in hits if len(h)]
+    if not flat:
+        return out
+    idx = box[np.unique(np.concatenate(flat))]
+    c = catchments(network, _subset(snap, idx), sub, radius_m)
+    out[idx] = two_step_fca(c, residents[idx], sub.green_area_ha * 1e4,
+                            "dichotomy").green_m2_per_inhabitant
+    return out
 
 
 def with_new_points(snap: Snap, network: WalkNetwork, xy: FloatArray) -> Snap:
@@ -124,7 +169,9 @@ def supply_after(sb: SupplyBaseline, before: tuple[WalkNetwork, Snap, Entries],
     residents_after : numpy.ndarray
         Residents per address in the order of ``after``'s snap.
     changes : list of shapely geometries
-        Where the scenario changes the network or adds addresses (RD New).
+        Where the scenario changes the network or adds addresses (RD New): the new lines, then
+        the new addresses' points, which are the last ``len(snap) - len(before snap)``
+        entries of ``after``'s snap (their ``snap_m`` widens the test).
     new_or_removed : array of int
         Green indices (of ``after``'s entries) added or removed by the scenario.
 
@@ -136,7 +183,9 @@ def supply_after(sb: SupplyBaseline, before: tuple[WalkNetwork, Snap, Entries],
     net0, snap0, ent0 = before
     net1, snap1, ent1 = after
     n0 = len(snap0)
-    affected = _near_changes(sb, changes, ent1.n_greens)
+    n_new = len(snap1) - n0
+    slack = np.concatenate([np.zeros(len(changes) - n_new), snap1.snap_m[n0:]])
+    affected = _near_changes(sb, changes, slack, ent1.n_greens)
     affected[np.asarray(new_or_removed, dtype=np.int64)] = True
     out = np.zeros(len(snap1))
     out[:n0] = sb.per_capita

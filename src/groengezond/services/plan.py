@@ -182,22 +182,18 @@ class Planner:
         group = (np.clip(self.decile, 1, 10) + 1) // 2
         b, a = ex.green_network_m_before, ex.green_network_m_after
         dd = np.where(np.isfinite(a) & np.isfinite(b), a - b, 0.0)
-        out = []
-        for g in range(1, 6):
-            m = group == g
-            w = res[m]
-            s = float(w.sum())
+        persons = np.bincount(group, weights=res, minlength=6)
 
-            def mean(v: np.ndarray, m: np.ndarray = m, w: np.ndarray = w, s: float = s
-                     ) -> float:
-                return float((v[m] * w).sum() / s) if s > 0 else 0.0
+        def mean(v: np.ndarray) -> FloatArray:
+            s = np.bincount(group, weights=v * res, minlength=6)
+            return np.asarray(np.divide(s, persons, out=np.zeros(6), where=persons > 0))
 
-            out.append(IncomeGroupEffect(
-                group=g, residents=s, d_green_network_m=mean(dd),
-                d_green_share_300m_pp=100 * mean(ex.delta["green_share_300m"]),
-                d_ndvi_500m=mean(ex.delta["ndvi_500m"]), d_t_air_c=mean(ex.delta["t_air_c"]),
-                d_trees_near=mean(ex.delta["trees_near"])))
-        return out
+        dist, share = mean(dd), mean(ex.delta["green_share_300m"])
+        ndvi, t_air, trees = (mean(ex.delta[k]) for k in ("ndvi_500m", "t_air_c", "trees_near"))
+        return [IncomeGroupEffect(
+            group=g, residents=float(persons[g]), d_green_network_m=float(dist[g]),
+            d_green_share_300m_pp=100 * float(share[g]), d_ndvi_500m=float(ndvi[g]),
+            d_t_air_c=float(t_air[g]), d_trees_near=float(trees[g])) for g in range(1, 6)]
 
     def _per_hectare(self, delta: ScenarioDelta, money: ValuationSettings
                      ) -> list[HectareBenefitOut]:
