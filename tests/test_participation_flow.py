@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 import participation_support
 from groengezond.participation.errors import ConflictError
 from groengezond.participation.schemas import RatingIn
@@ -65,6 +67,20 @@ def test_lab_with_polygon_and_bad_geometry(env: Env) -> None:
     backwards = {**body, "opens_on": "2026-12-31", "closes_on": "2026-01-01"}
     r = c.post(env.url("/field-labs"), json=backwards, headers=h)
     assert r.status_code == 422 and "closes_on" in r.json()["detail"]
+    # the polygon as the web map gives it (WGS84) is converted to RD New
+    wgs = {k: v for k, v in body.items() if k != "geometry_rd"}
+    wgs["geometry_wgs84"] = {"type": "Polygon", "coordinates": [
+        [[5.10, 52.08], [5.12, 52.08], [5.12, 52.09], [5.10, 52.08]]]}
+    r = c.post(env.url("/field-labs"), json=wgs, headers=h)
+    assert r.status_code == 201, r.text
+    lon0, lat0, lon1, lat1 = r.json()["bbox_wgs84"]
+    # (the RD bbox back in degrees: within about 10 m of the drawn one)
+    assert (lon0, lat0, lon1, lat1) == pytest.approx((5.10, 52.08, 5.12, 52.09), abs=2e-4)
+    rd_too = {**wgs, "geometry_rd": square}
+    assert c.post(env.url("/field-labs"), json=rd_too, headers=h).status_code == 422
+    metres = {**wgs, "geometry_wgs84": square}
+    r = c.post(env.url("/field-labs"), json=metres, headers=h)
+    assert r.status_code == 422 and "outside the Netherlands" in r.text
 
 
 def test_resident_rates_comments_and_answers(env: Env) -> None:

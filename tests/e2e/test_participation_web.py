@@ -323,6 +323,52 @@ def test_erasing_everything_and_a_comment_outside_the_lab(page: PageWatch, serve
 
 
 
+def test_planner_opens_a_field_lab_and_changes_its_period(page: PageWatch, server: str,
+                                                          server_db: Path, lab: Lab) -> None:
+    pg = open_participation(page, server, lab)
+    pg.click("#open-moderation")
+    pg.fill("#staff-username", ADMIN[0])
+    pg.fill("#staff-password", ADMIN[1])
+    pg.click("#staff-login")
+    pg.wait_for_selector("#lab-open-form")
+    assert pg.locator(f"#lab-admin-list li[data-lab='{lab.id}']").count() == 1
+    pg.select_option("#lab-wijk", "WK900202")
+    assert pg.input_value("#lab-name") == "Fieldlab Wijk 2.2"
+    pg.fill("#lab-description", "Samen aan de slag met het groen.")
+    pg.fill("#lab-opens", "2027-03-01")
+    pg.fill("#lab-closes", "2027-04-30")
+    pg.click("#lab-create")
+    wait(pg, "document.querySelector('#lab-admin-msg')?.textContent.includes('is geopend')")
+    stored = rows(server_db, "SELECT id, name, area_code, opens_on, closes_on, buurten "
+                             "FROM participation_field_labs WHERE area_code = 'WK900202'")
+    assert len(stored) == 1
+    new_id, name, code, opens, closes, buurten = stored[0]
+    assert (name, code, str(opens), str(closes)) == ("Fieldlab Wijk 2.2", "WK900202",
+                                                    "2027-03-01", "2027-04-30")
+    assert {b["code"] for b in json.loads(buurten)} == {"BU90020201", "BU90020202",
+                                                        "BU90020203", "BU90020204"}
+    # the area is the wijk's polygon (sent in WGS84, stored in RD New)
+    lab_doc = json.loads(urllib.request.urlopen(
+        f"{server}/api/participation/field-labs/{new_id}", timeout=30).read())
+    lon0, lat0, lon1, lat1 = lab_doc["bbox_wgs84"]
+    assert lon0 < lon1 and lat0 < lat1 and lab_doc["is_open"] is False
+    # change the period so that it is open today
+    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    item = pg.locator(f"#lab-admin-list li[data-lab='{new_id}']")
+    item.wait_for()
+    pg.fill(f"#lab-{new_id}-opens", (today - timedelta(days=1)).isoformat())
+    pg.click(f"[data-change='{new_id}']")
+    wait(pg, "document.querySelector('#lab-admin-msg')?.textContent.includes('gewijzigd')")
+    assert rows(server_db, f"SELECT opens_on FROM participation_field_labs WHERE id = {new_id}"
+                ) == [((today - timedelta(days=1)).isoformat(),)]
+    pg.click("#staff-logout")  # the browser context is shared with the other tests
+    pg.wait_for_selector("#login-form")
+    # back in the resident view, the new lab can be chosen
+    pg.click("#close-moderation")
+    wait(pg, f"document.querySelector('#lab-select option[value=\"{new_id}\"]')")
+    assert page.errors == [] and page.foreign_hosts() == set()
+
+
 def test_planner_publishes_a_costed_scenario_into_the_field_lab(page: PageWatch, server: str,
                                                                 server_db: Path,
                                                                 lab: Lab) -> None:

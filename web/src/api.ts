@@ -493,6 +493,12 @@ export const participation = {
   /** Whether a staff session may exist (so /auth/me is not asked, and 401 logged, for nothing). */
   maybeLoggedIn: (): boolean => bearer !== null || csrfCookie() !== null,
   queue: () => request<ModerationItem[]>(`${P}/moderation/queue`, { headers: staffHeaders(false) }),
+  /** Open a field lab (planner or admin). The area is the polygon as the map gives it. */
+  createLab: (body: { name: string; description: string; area_code: string; geometry_wgs84: GeoJSON.Polygon | GeoJSON.MultiPolygon; buurten: Buurt[]; opens_on: string; closes_on: string }) =>
+    request<FieldLab>(`${P}/field-labs`, { method: "POST", body, headers: staffHeaders(true) }),
+  /** Change a field lab's period (or name, description, buurten). */
+  patchLab: (lab: number, body: Partial<Pick<FieldLab, "name" | "description" | "buurten" | "opens_on" | "closes_on">>) =>
+    request<FieldLab>(`${P}/field-labs/${lab}`, { method: "PATCH", body, headers: staffHeaders(true) }),
   /** Publish a Planner scenario into a field lab (planner or admin, logged in). The snapshot
    * the Meedoen view reads: `{ scenario: <body sent to /api/scenarios/run>, result: <its answer> }`. */
   publish: (lab: number, body: { scenario_id: string; name: string; description: string; snapshot: { scenario: unknown; result: ScenarioResult } }) =>

@@ -1,8 +1,10 @@
-// Moderation (Meedoen tab, "Moderatie (medewerkers)"): staff log in and approve, reject (with a
-// reason) or hide the comments waiting in the queue. Comment text is shown with textContent.
+// Staff part of the Meedoen tab: after logging in, planners open field labs and change their
+// period (fieldlab-admin.ts); moderators approve, reject (with a reason) or hide the comments
+// waiting in the queue. Comment text is shown with textContent.
 
 import { ApiError, participation as papi, type ModerationItem, type StaffInfo } from "./api";
 import { button, errorText, h } from "./dom";
+import { FieldLabAdmin } from "./fieldlab-admin";
 import { t, type Key } from "./i18n";
 import { CATEGORY_COLOURS, CATEGORY_KEY, STATUS_KEY, formatTime } from "./participation-labels";
 import { currentStaff, staffBar, staffLoginForm } from "./staff";
@@ -17,20 +19,39 @@ export interface ModerationHost {
   back(): void;
   /** Render the panel again (after a change of state). */
   rerender(): void;
+  /** Field labs were opened or changed: reload the view's list. */
+  labsChanged(): Promise<void>;
 }
+
+const PLANNERS = new Set(["planner", "admin"]);
+const MODERATORS = new Set(["moderator", "admin"]);
 
 export class ModerationPanel {
   private staff: StaffInfo | null = null;
   private queue: ModerationItem[] = [];
   private message: { text: string; error: boolean } | null = null;
 
+  private readonly labs = new FieldLabAdmin(async () => {
+    await this.host.labsChanged();
+    await this.labs.load();
+    this.host.rerender();
+  });
+
   constructor(private readonly host: ModerationHost) {}
 
-  /** Find out who is logged in and load the queue. */
+  /** Find out who is logged in and load what their role works on. */
   async open(): Promise<void> {
     this.message = null;
     this.staff = await currentStaff();
-    if (this.staff) await this.loadQueue();
+    await this.loadForRole();
+  }
+
+  private async loadForRole(): Promise<void> {
+    if (!this.staff) return;
+    if (PLANNERS.has(this.staff.role)) {
+      await this.labs.load().catch((e: unknown) => { this.message = { text: errorText(e), error: true }; });
+    }
+    if (MODERATORS.has(this.staff.role)) await this.loadQueue();
   }
 
   private async loadQueue(): Promise<void> {
@@ -56,7 +77,7 @@ export class ModerationPanel {
       root.append(staffLoginForm(async (staff) => {
         this.staff = staff;
         this.message = null;
-        await this.loadQueue();
+        await this.loadForRole();
         this.host.rerender();
       }), this.messageBox());
       return;
@@ -69,6 +90,11 @@ export class ModerationPanel {
       this.message = null;
       this.host.rerender();
     }, [refresh]));
+    if (PLANNERS.has(this.staff.role)) root.append(this.labs.render());
+    if (!MODERATORS.has(this.staff.role)) {
+      root.append(this.messageBox());
+      return;
+    }
     root.append(h("h3", {}, t("modQueue")), this.messageBox());
     if (!this.queue.length) {
       root.append(h("p", { class: "note", id: "mod-empty" }, t("modEmpty")));

@@ -85,6 +85,7 @@ export class ParticipationView {
     },
     back: () => this.closeModeration(),
     rerender: () => this.render(),
+    labsChanged: async () => { this.labs = await papi.labs(); },
   });
 
   constructor(private readonly map: maplibregl.Map, private readonly panel: HTMLElement) {

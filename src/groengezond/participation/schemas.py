@@ -19,6 +19,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_COMMENT_CHARS = 2000
@@ -162,10 +163,46 @@ def _check_rd_bounds(bounds: tuple[float, ...]) -> None:
                          f"(x {x0:.0f}..{x1:.0f}, y {y0:.0f}..{y1:.0f}), not degrees")
 
 
+def _wgs84_to_rd(geom: Any) -> dict[str, Any]:
+    """A GeoJSON (Multi)Polygon in WGS84 (as a web map gives it) in EPSG:28992."""
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import mapping, shape
+
+    if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError("geometry_wgs84 must be a GeoJSON Polygon or MultiPolygon "
+                         "(longitude, latitude)")
+    try:
+        poly = shape(geom)
+    except (ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise ValueError(f"geometry_wgs84 is not valid GeoJSON ({exc})") from None
+    x0, y0, x1, y1 = poly.bounds
+    if not (3.0 <= x0 <= x1 <= 7.5 and 50.5 <= y0 <= y1 <= 53.8):
+        raise ValueError("geometry_wgs84 lies outside the Netherlands; give longitude, "
+                         "latitude in degrees (EPSG:4326)")
+    to_rd = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+    rd = shapely.transform(poly, lambda xy: np.column_stack(to_rd.transform(xy[:, 0],
+                                                                            xy[:, 1])))
+    return dict(mapping(rd))
+
+
 class FieldLabIn(BaseModel):
-    """A new field lab: an area (``geometry_rd`` or ``bbox_rd``), its buurten and period."""
+    """A new field lab: an area (``geometry_rd``, ``geometry_wgs84`` or ``bbox_rd``), its
+    buurten and period. ``geometry_wgs84`` (as a web map gives it) is converted to
+    ``geometry_rd`` on input."""
 
     model_config = _IN
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_wgs84(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "geometry_wgs84" in data:
+            data = dict(data)
+            if data.get("geometry_rd") is not None:
+                raise ValueError("give geometry_rd or geometry_wgs84, not both")
+            data["geometry_rd"] = _wgs84_to_rd(data.pop("geometry_wgs84"))
+        return data
+
     name: Line
     description: Description = ""
     area_code: AreaCode
