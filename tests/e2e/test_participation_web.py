@@ -361,6 +361,16 @@ def test_planner_opens_a_field_lab_and_changes_its_period(page: PageWatch, serve
     wait(pg, "document.querySelector('#lab-admin-msg')?.textContent.includes('gewijzigd')")
     assert rows(server_db, f"SELECT opens_on FROM participation_field_labs WHERE id = {new_id}"
                 ) == [((today - timedelta(days=1)).isoformat(),)]
+    # the results of the first lab: too few respondents, so suppressed, never 0; downloads
+    pg.click(f"[data-results='{lab.id}']")
+    res = pg.locator(f"#results-{lab.id}")
+    res.wait_for()
+    text = res.inner_text()
+    assert "Buurtpark" in text and "Heel het fieldlab" in text
+    assert "onderdrukt: fewer than 10 respondents" in text
+    csv = pg.evaluate("(u) => fetch(u).then(async (r) => [r.status, await r.text()])",
+                      res.locator("a[data-format=csv]").get_attribute("href"))
+    assert csv[0] == 200 and "Buurtpark" in csv[1]
     pg.click("#staff-logout")  # the browser context is shared with the other tests
     pg.wait_for_selector("#login-form")
     # back in the resident view, the new lab can be chosen

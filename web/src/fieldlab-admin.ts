@@ -4,6 +4,7 @@
 import { getJSON, participation as papi, type Buurt, type FieldLab } from "./api";
 import { button, errorText, h } from "./dom";
 import { t } from "./i18n";
+import { labResults } from "./lab-results";
 import { formatDay } from "./participation-labels";
 
 interface AreaRow {
@@ -76,7 +77,13 @@ export class FieldLabAdmin {
         })
         .catch((e: unknown) => { msg.textContent = errorText(e); msg.classList.add("error"); });
     });
-    li.append(from, to, change);
+    const results = h("div", { class: "results-box" });
+    const show = button(t("resShow"), { class: "link", "data-results": String(lab.id) }, () => {
+      labResults(lab.id)
+        .then((sec) => results.replaceChildren(sec))
+        .catch((e: unknown) => { results.replaceChildren(h("p", { class: "form-msg error" }, errorText(e))); });
+    });
+    li.append(from, to, change, show, results);
     return li;
   }
 
