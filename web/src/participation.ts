@@ -10,16 +10,13 @@ import maplibregl from "maplibre-gl";
 import {
   ApiError,
   CATEGORIES,
-  CRITERIA,
   REPORT_REASONS,
   participation as papi,
   type Category,
-  type Criterion,
   type FieldLab,
   type MyInput,
   type PublishedScenario,
   type Rating,
-  type RatingIn,
   type ReportReason,
   type SurveyDoc,
 } from "./api";
@@ -28,11 +25,11 @@ import { onLangChange, t, type Key } from "./i18n";
 import { ModerationPanel } from "./moderation";
 import { ParticipationLayers } from "./participation-map";
 import { CATEGORY_COLOURS, CATEGORY_KEY, formatDay, formatTime } from "./participation-labels";
+import { planSummary, ratingFields, readRating } from "./plan-card";
 import { readSnapshot } from "./snapshot";
 import { readSurvey, surveyFields } from "./survey-form";
 import { myInputLists } from "./my-input";
 
-const CRITERION_KEY: Record<Criterion, Key> = { green: "critGreen", health: "critHealth", safety: "critSafety", would_use: "critWouldUse" };
 const REASON_KEY: Record<ReportReason, Key> = { abusive: "reasonAbusive", spam: "reasonSpam", personal_data: "reasonPersonal", off_topic: "reasonOffTopic", other: "reasonOther" };
 
 const LAB_KEY = "gg-participation-lab";
@@ -313,17 +310,8 @@ export class ParticipationView {
 
   private scenarioCard(s: PublishedScenario, lab: FieldLab): HTMLElement {
     const card = h("article", { class: "pscenario", "data-scenario": String(s.id) });
-    card.append(h("h4", {}, s.name));
-    if (s.description) card.append(h("p", {}, s.description));
     const snap = readSnapshot(s.snapshot);
-    if (snap.interventions.length) card.append(h("p", { class: "note" }, t("pInterventions", { names: snap.interventions.join(", ") })));
-    if (snap.rows.length) {
-      card.append(h("p", { class: "effects-title" }, t("pEffects")));
-      const dl = h("dl", { class: "results" });
-      for (const [term, text] of snap.rows) dl.append(h("dt", {}, term), h("dd", {}, text));
-      card.append(dl);
-    }
-    if (snap.equity) card.append(h("p", { class: "note" }, snap.equity));
+    card.append(...planSummary(s, snap));
     if (snap.features.length) {
       const on = this.shown === s.id;
       card.append(button(on ? t("pShownOnMap") : t("pShowOnMap"), { class: "show-scenario", "aria-pressed": String(on) }, () => {
@@ -342,21 +330,7 @@ export class ParticipationView {
     const form = h("form", { class: "rating", id: `rating-${sid}`, novalidate: "" });
     const existing = this.ratingFor(sid);
     form.append(h("p", { class: "rate-title" }, t("pRateTitle")), h("p", { class: "note" }, t("pScale5")));
-    for (const c of CRITERIA) {
-      const set = h("fieldset", { class: "scale" });
-      set.append(h("legend", {}, t(CRITERION_KEY[c])));
-      const row = h("div", { class: "scale-options" });
-      for (let v = 1; v <= 5; v++) {
-        const id = `rate-${sid}-${c}-${v}`;
-        const input = h("input", { type: "radio", name: `rate-${sid}-${c}`, value: String(v), id });
-        if (existing?.[c] === v) input.checked = true;
-        const label = h("label", { for: id });
-        label.append(input, document.createTextNode(String(v)));
-        row.append(label);
-      }
-      set.append(row);
-      form.append(set);
-    }
+    form.append(...ratingFields(sid, existing));
     const submit = h("button", { type: "submit", class: "primary" }, existing ? t("pChangeRating") : t("pSubmitRating"));
     form.append(submit, this.messageBox(`rating-${sid}`));
     form.addEventListener("submit", (e) => {
@@ -370,16 +344,11 @@ export class ParticipationView {
     const lab = this.lab;
     if (!lab) return;
     const where = `rating-${sid}`;
-    const values: Partial<RatingIn> = {};
-    for (const c of CRITERIA) {
-      const picked = form.querySelector<HTMLInputElement>(`input[name="rate-${sid}-${c}"]:checked`);
-      if (picked) values[c] = Number(picked.value);
-    }
-    if (CRITERIA.some((c) => values[c] === undefined)) {
+    const body = readRating(form, sid);
+    if (!body) {
       this.say(where, t("pAnswerAll"), true);
       return;
     }
-    const body = values as RatingIn;
     submit.disabled = true;
     this.say(where, t("pSending"));
     try {
