@@ -220,7 +220,7 @@ export interface ScenarioResult {
     without_cost: string[];
     reason: string;
   } | null;
-  per_hectare?: Array<{ id: string; label: string; area_ha: number; eur_per_year: number; price_year: number }>;
+  per_hectare?: Array<{ id: string; label: string; label_nl?: string; area_ha: number; eur_per_year: number; price_year: number }>;
   notes: string[];
 }
 

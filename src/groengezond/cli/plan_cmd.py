@@ -50,7 +50,7 @@ def _print(result: ScenarioResult) -> None:
                   f"€{m.total.median:,.0f} [€{m.total.lower:,.0f}, €{m.total.upper:,.0f}] "
                   f"{m.unit}")
     for hb in result.per_hectare:
-        table.add_row(f"{hb.label} (Groene Batenplanner, {hb.area_ha:+.2f} ha; not in total)",
+        table.add_row(f"{hb.label} ({hb.area_ha:+.2f} ha; not in total)",
                       f"€{hb.eur_per_year:,.0f} per year ({hb.price_year} prices)")
     c = result.costs
     if c is not None:

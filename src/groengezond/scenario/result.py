@@ -233,6 +233,7 @@ class HectareBenefitOut(_M):
 
     id: str
     label: str
+    label_nl: str = ""
     area_ha: float = Field(description="Net hectares of green added (negative: removed)")
     eur_per_year: float
     price_year: int

@@ -204,7 +204,8 @@ class Planner:
         net = added - float(gone.geometry.area.sum()) / 10_000.0
         if net == 0.0:
             return []
-        return [HectareBenefitOut(id=b.value.id, label=b.value.label_en, area_ha=net,
+        return [HectareBenefitOut(id=b.value.id, label=b.value.label_en,
+                                  label_nl=b.value.label_nl, area_ha=net,
                                   eur_per_year=b.eur_per_year, price_year=b.price_year,
                                   source=b.value.source.strip())
                 for b in per_hectare_benefits(net, money)]
