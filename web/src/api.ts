@@ -199,7 +199,7 @@ export interface ScenarioResult {
     meets_green_norm_after?: number;
   };
   totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval }>;
-  pathways: Array<{ erf_id: string; label: string; outcome: string; unit: string; total: Interval; in_default_total: boolean }>;
+  pathways: Array<{ erf_id: string; label: string; label_nl?: string; outcome: string; unit: string; total: Interval; in_default_total: boolean }>;
   money: { unit: string; price_years: number[]; total: Interval; notes: string[] };
   equity: {
     verdict: Verdict;

@@ -174,7 +174,8 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
         s = imp.summary()
         erf = imp.erf
         pathways.append(PathwayOut(
-            erf_id=erf_id, label=erf.label_en, pathway=erf.pathway, outcome=erf.outcome,
+            erf_id=erf_id, label=erf.label_en, label_nl=erf.label_nl, pathway=erf.pathway,
+            outcome=erf.outcome,
             unit=erf.outcome_unit, total=interval(s.total.median, s.total.lower, s.total.upper),
             in_default_total=erf_id in members, citation=erf.citation.strip(),
             caveat=erf.caveat.strip()))

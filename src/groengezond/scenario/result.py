@@ -86,6 +86,7 @@ class PathwayOut(_M):
 
     erf_id: str
     label: str
+    label_nl: str = ""
     pathway: str
     outcome: str
     unit: str
