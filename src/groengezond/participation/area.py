@@ -10,11 +10,11 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import Polygon, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 _local = threading.local()
 
@@ -81,7 +81,9 @@ def contains(wkt: str, x: float, y: float) -> bool:
 def geojson_wgs84(wkt: str) -> dict[str, Any]:
     """The stored area as a GeoJSON geometry in WGS84."""
     tr = _transformer(True)
-    out: dict[str, Any] = mapping(transform(tr.transform, shapely.from_wkt(wkt)))
+    geom = shapely.transform(shapely.from_wkt(wkt), lambda xy: np.column_stack(
+        tr.transform(xy[:, 0], xy[:, 1])))
+    out: dict[str, Any] = mapping(geom)
     return out
 
 
