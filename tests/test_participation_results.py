@@ -159,3 +159,18 @@ def test_threshold_defaults_to_the_monitor_registry() -> None:
 
     reg = load_registry().min_persons_of("belevingswaarde")
     assert ParticipationSettings().min_respondents == reg == 10
+
+
+def test_closed_field_labs_feed_the_monitor(env: Env) -> None:
+    from datetime import date
+
+    from groengezond.participation.results import monitor_rows
+
+    add_survey(env, "BU03440101", [7, 8, 6, 7, 9, 8, 7, 6, 8, 7], green_rating=8)
+    # the lab closes on 2026-07-31: on that day its figures may still move, so none yet
+    assert monitor_rows(env.db, 10, date(2026, 7, 31)).empty
+    rows = monitor_rows(env.db, 10, date(2026, 8, 1))
+    assert tuple(rows.columns) == INDICATOR_COLUMNS
+    green = rows[(rows["indicator"] == "belevingswaarde") & (rows["area_code"] == "BU03440101")]
+    assert len(green) == 1 and green["value"].iloc[0] == pytest.approx(8.0)
+    assert set(rows["year"]) == {2026}

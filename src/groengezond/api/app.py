@@ -44,7 +44,9 @@ def create_app(region_dir: Path) -> FastAPI:
     )
     app.state.region = region
     install_security(app)
-    app.include_router(participation_router(Database.from_url(get_settings().database_url)))
+    db = Database.from_url(get_settings().database_url)
+    app.state.participation_db = db
+    app.include_router(participation_router(db))
 
     @app.exception_handler(InputError)
     async def _input_error(_: Request, exc: InputError) -> JSONResponse:

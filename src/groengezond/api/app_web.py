@@ -23,6 +23,7 @@ from groengezond.api import (
 )
 from groengezond.api.context import WebContext
 from groengezond.api.static import WEB_DIST, mount_static
+from groengezond.participation.results import closed_lab_rows
 from groengezond.region.model import Region
 
 
@@ -44,7 +45,9 @@ def mount_web(app: FastAPI, region: Region, region_dir: Path,
         Start computing the Monitor's tables in the background right away, so the first
         Monitor request does not wait for them.
     """
-    ctx = WebContext(region, Path(region_dir))
+    db = getattr(app.state, "participation_db", None)
+    ctx = WebContext(region, Path(region_dir),
+                     extra_indicators=(lambda: closed_lab_rows(db)) if db else None)
     app.state.web = ctx
     for module in (areas, indicators, access, catalogue, tiles, ogc, scenarios, capabilities):
         app.include_router(module.router)

@@ -106,10 +106,14 @@ class WebContext:
         The region (immutable).
     region_dir : Path
         Its folder (for outputs other services wrote beside it).
+    extra_indicators : callable, optional
+        Gives more indicator values in long form when the Monitor's tables are built (the
+        closed field labs' survey results); None for none.
     """
 
     region: Region
     region_dir: Path
+    extra_indicators: Callable[[], Any] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _once: dict[str, Any] = field(default_factory=dict, repr=False)
     _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)

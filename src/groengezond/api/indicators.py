@@ -17,6 +17,7 @@ suppressed value is ``null`` with ``suppressed: true`` and the reason.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -58,6 +59,9 @@ GAP_FIELDS = ("year", "best_code", "best_name", "worst_code", "worst_name", "bes
               "suppression_reason")
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True, eq=False)
 class MonitorData:
     """The Monitor's tables for the served region: published tables and what ranks them."""
@@ -75,7 +79,13 @@ def monitor_data(ctx: WebContext) -> MonitorData:
 
     def build() -> MonitorData:
         reg = load_registry()
-        tables = monitor_service.compute_monitor(ctx.region, reg, n_sims=API_SIMS)
+        extra = None
+        if ctx.extra_indicators is not None:
+            try:
+                extra = ctx.extra_indicators()
+            except Exception as exc:
+                log.warning("field lab results left out of the Monitor: %s", exc)
+        tables = monitor_service.compute_monitor(ctx.region, reg, n_sims=API_SIMS, extra=extra)
         published = monitor_service.publish_all(tables, reg)
         values = published["values"].frame
         values = values.sort_values(["indicator", "level", "year", "area_code"], kind="stable")

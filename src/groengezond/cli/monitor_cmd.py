@@ -43,6 +43,18 @@ LEVELS = ("buurt", "wijk", "gemeente", "region")
 COLOURS = {"green": "green", "red": "red", "grey": "grey50", ".": "grey50"}
 
 
+def survey_rows(url: str) -> pd.DataFrame:
+    """Survey rows of the closed field labs in the participation database at ``url``."""
+    from groengezond.participation.db import Database
+    from groengezond.participation.results import closed_lab_rows
+
+    db = Database.from_url(url)
+    try:
+        return closed_lab_rows(db)
+    finally:
+        db.dispose()
+
+
 @report_errors
 def monitor_command(
     region: Annotated[Path, typer.Argument(help="Folder of a region (region.json + GeoParquet).")],
@@ -62,6 +74,11 @@ def monitor_command(
         help="Folder with access_areas.parquet (and access_addresses.parquet) from "
              "'groengezond access'; without it green access is computed when the region has "
              "a walking network and addresses.")] = None,
+    field_labs: Annotated[str | None, typer.Option(
+        "--field-labs", help="Participation database URL (e.g. sqlite:///data/groengezond."
+                             "sqlite): the survey results of its closed field labs join the "
+                             "Monitor as 'belevingswaarde' and living-environment satisfaction."
+                             )] = None,
 ) -> None:
     """Rank areas on an indicator, show the gap between them and its trend, and export."""
     if level not in LEVELS:
@@ -87,6 +104,12 @@ def monitor_command(
         reg = read_region(region)
         progress("green access", 0.3)
         extra, address_access, note = green_access(reg, access)
+        if field_labs:
+            progress("field labs", 0.6)
+            import pandas as pd
+
+            frames = [f for f in (survey_rows(field_labs), extra) if f is not None and len(f)]
+            extra = pd.concat(frames, ignore_index=True) if frames else extra
         progress("indicators, gaps and trends", 0.7)
         report = run_monitor(reg, query, extra=extra, address_access=address_access)
     if note:

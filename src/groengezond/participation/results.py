@@ -19,6 +19,7 @@ Intervals are 95 % intervals: for a mean the Student t interval
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -304,3 +305,47 @@ def indicator_rows(db: Database, lab_id: int, min_respondents: int) -> pd.DataFr
     table = published_indicators(db, lab_id, min_respondents).frame
     out = table.loc[~table["suppressed"].astype(bool), list(INDICATOR_COLUMNS)]
     return out.reset_index(drop=True)
+
+
+def monitor_rows(db: Database, min_respondents: int, today: date) -> pd.DataFrame:
+    """The survey rows of every field lab that has closed, for the Monitor's indicator table.
+
+    A field lab's figures are final once it has closed (``closes_on`` before ``today``);
+    an open lab is left out, so the Monitor does not publish figures that are still moving.
+
+    Parameters
+    ----------
+    db : Database
+        The participation database.
+    min_respondents : int
+        Disclosure threshold (see :func:`field_lab_results`).
+    today : date
+        The current date (Europe/Amsterdam).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`INDICATOR_COLUMNS` (:func:`indicator_rows` of each closed lab).
+    """
+    with db.read() as s:
+        ids = [int(i) for i in s.scalars(select(FieldLab.id).where(FieldLab.closes_on < today)
+                                         .order_by(FieldLab.id)).all()]
+    frames = [indicator_rows(db, lab_id, min_respondents) for lab_id in ids]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("value", "lower", "upper")
+                                          else "int64" if c == "year" else object)
+                             for c in INDICATOR_COLUMNS})
+    return pd.concat(frames, ignore_index=True)
+
+
+def closed_lab_rows(db: Database) -> pd.DataFrame:
+    """:func:`monitor_rows` as of today (Europe/Amsterdam, or ``GG_PARTICIPATION_TIMEZONE``),
+    with the configured threshold: what the Monitor publishes of the field labs now."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from groengezond.participation.config import ParticipationSettings
+
+    cfg = ParticipationSettings()
+    return monitor_rows(db, cfg.min_respondents, datetime.now(ZoneInfo(cfg.timezone)).date())
