@@ -302,7 +302,21 @@ def test_erasing_everything_and_a_comment_outside_the_lab(page: PageWatch, serve
     wait(pg, "document.querySelector('[data-msg=\"comment\"]').textContent"
              ".includes('contains the control character U+202E')")
     assert pg.locator("[data-msg=comment]").get_attribute("class") == "form-msg error"
-    pg.click("#comment-cancel")
+    # a valid comment, then edited: new text and category, back in the moderation queue
+    pg.fill("#comment-text", "Een bankje bij de speeltuin")
+    pg.click("#comment-submit")
+    mine = pg.locator("#my-comments li[data-status=pending]")
+    mine.wait_for()
+    cid = int(mine.get_attribute("data-comment") or 0)
+    pg.click(f"[data-edit='{cid}']")
+    form = pg.locator(f"form[data-editing='{cid}']")
+    form.locator("select").select_option("question")
+    form.locator("textarea").fill("Kan er een bankje bij de speeltuin?")
+    form.locator("button[type=submit]").click()
+    message(pg, "mine", "Gewijzigd. Uw reactie wacht opnieuw op moderatie.")
+    assert rows(server_db, f"SELECT category, text, status FROM participation_comments "
+                           f"WHERE id = {cid}") == [("question", "Kan er een bankje bij de "
+                                                     "speeltuin?", "pending")]
     # a new resident rates the second plan, then erases everything
     sid = lab.rd_scenario
     for crit in ("green", "health", "safety", "would_use"):
@@ -316,6 +330,8 @@ def test_erasing_everything_and_a_comment_outside_the_lab(page: PageWatch, serve
     message(pg, "mine", "Alles is gewist.")
     assert pg.evaluate(f"localStorage.getItem('gg-resident-token-{lab.id}')") is None
     assert rows(server_db, f"SELECT COUNT(*) FROM participation_ratings WHERE scenario_id = {sid}"
+                ) == [(0,)]
+    assert rows(server_db, f"SELECT COUNT(*) FROM participation_comments WHERE id = {cid}"
                 ) == [(0,)]
     # the refused comment is the only error the browser logged (its failed request)
     assert [e for e in page.errors if "status of 422" not in e] == []

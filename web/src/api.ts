@@ -461,6 +461,8 @@ export const participation = {
     request<MyComment>(`${P}/field-labs/${lab}/comments`, {
       method: "POST", body, headers: { ...resident(token), "Idempotency-Key": idempotencyKey() }, retry: true,
     }),
+  updateComment: (token: string, id: number, body: CommentIn) =>
+    request<MyComment>(`${P}/comments/${id}`, { method: "PUT", body, headers: resident(token) }),
   deleteComment: (token: string, id: number) =>
     request<void>(`${P}/comments/${id}`, { method: "DELETE", headers: resident(token) }),
   answerSurvey: (token: string, lab: number, body: SurveyIn) =>

@@ -1,7 +1,7 @@
 // "Mijn inbreng" lists of the Meedoen view: a resident's ratings, comments (with their
 // moderation status and reason) and survey answers, each with a delete button.
 
-import type { MyInput } from "./api";
+import { CATEGORIES, type Category, type MyComment, type MyInput } from "./api";
 import { button, h } from "./dom";
 import { t } from "./i18n";
 import { CATEGORY_KEY, STATUS_KEY } from "./participation-labels";
@@ -15,8 +15,10 @@ export interface InputNames {
 
 export type InputKind = "rating" | "comment" | "survey";
 
-/** Headings and lists of ``mine``; ``remove`` is called with the kind and id to delete. */
-export function myInputLists(mine: MyInput, names: InputNames, remove: (kind: InputKind, id: number) => void): HTMLElement[] {
+/** Headings and lists of ``mine``; ``remove`` is called with the kind and id to delete,
+ * ``edit`` with a comment to change. */
+export function myInputLists(mine: MyInput, names: InputNames, remove: (kind: InputKind, id: number) => void,
+  edit?: (c: MyComment, li: HTMLElement) => void): HTMLElement[] {
   const out: HTMLElement[] = [];
   if (mine.ratings.length) {
     out.push(h("h4", {}, t("pMyRatings")));
@@ -38,6 +40,7 @@ export function myInputLists(mine: MyInput, names: InputNames, remove: (kind: In
       head.append(h("span", { class: `mstatus mstatus-${c.status}` }, t(STATUS_KEY[c.status])), document.createTextNode(` ${t(CATEGORY_KEY[c.category] ?? "catOther")}`));
       li.append(head, h("p", { class: "comment-text" }, c.text));
       if (c.moderation_reason) li.append(h("p", { class: "note reason" }, t("pReason", { reason: c.moderation_reason })));
+      if (edit) li.append(button(t("pEdit"), { class: "link", "data-edit": String(c.id) }, () => edit(c, li)));
       li.append(button(t("remove"), { class: "link" }, () => remove("comment", c.id)));
       ul.append(li);
     }
@@ -54,4 +57,25 @@ export function myInputLists(mine: MyInput, names: InputNames, remove: (kind: In
     out.push(p);
   }
   return out;
+}
+
+/** A form to change a comment's category and text (its place stays). */
+export function commentEditForm(c: MyComment, save: (category: Category, text: string) => void, cancel: () => void): HTMLFormElement {
+  const form = h("form", { class: "comment-edit", "data-editing": String(c.id) });
+  const cat = h("select", { "aria-label": t("pCategory") });
+  for (const k of CATEGORIES) {
+    const opt = h("option", { value: k }, t(CATEGORY_KEY[k]));
+    if (k === c.category) opt.selected = true;
+    cat.append(opt);
+  }
+  const text = h("textarea", { rows: "3", maxlength: "2000", "aria-label": t("pCommentText") });
+  text.value = c.text;
+  const row = h("div", { class: "buttons" });
+  row.append(button(t("pSave"), { type: "submit", class: "primary" }), button(t("pCancel"), {}, cancel));
+  form.append(cat, text, row);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    save(cat.value as Category, text.value.trim());
+  });
+  return form;
 }

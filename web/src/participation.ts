@@ -14,6 +14,7 @@ import {
   participation as papi,
   type Category,
   type FieldLab,
+  type MyComment,
   type MyInput,
   type PublishedScenario,
   type Rating,
@@ -28,7 +29,7 @@ import { CATEGORY_COLOURS, CATEGORY_KEY, formatDay, formatTime } from "./partici
 import { planSummary, ratingFields, readRating } from "./plan-card";
 import { readSnapshot } from "./snapshot";
 import { readSurvey, surveyFields } from "./survey-form";
-import { myInputLists } from "./my-input";
+import { commentEditForm, myInputLists } from "./my-input";
 
 const REASON_KEY: Record<ReportReason, Key> = { abusive: "reasonAbusive", spam: "reasonSpam", personal_data: "reasonPersonal", off_topic: "reasonOffTopic", other: "reasonOther" };
 
@@ -607,7 +608,10 @@ export class ParticipationView {
       sec.append(...myInputLists(mine, {
         scenario: (id) => this.details.get(id)?.name ?? `#${id}`,
         buurt: (code) => this.lab?.buurten.find((b) => b.code === code)?.name ?? code,
-      }, (kind, id) => void this.remove(kind, id)));
+      }, (kind, id) => void this.remove(kind, id), (c, li) => {
+        li.replaceChildren(commentEditForm(c, (category, text) => void this.editComment(c, category, text),
+          () => this.refresh("p-mine")));
+      }));
     }
     if (mine && token) {
       if (!this.confirmErase) {
@@ -638,6 +642,22 @@ export class ParticipationView {
     use.append(other, button(t("pUseTokenButton"), { id: "use-token-button" }, () => void this.useToken(other.value.trim())));
     sec.append(use, this.messageBox("mine"));
     return sec;
+  }
+
+  /** Change a comment's category and text; it goes back to the moderation queue. */
+  private async editComment(c: MyComment, category: Category, text: string): Promise<void> {
+    const token = this.token();
+    if (!token) return;
+    try {
+      await papi.updateComment(token, c.id, { category, text, location: c.location, scenario_id: c.scenario_id });
+      await this.loadMine();
+      this.messages.set("mine", { text: t("pEdited"), error: false });
+      this.refresh("p-mine");
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.forgetToken();
+      this.refresh("p-mine");
+      this.say("mine", errorText(e), true);
+    }
   }
 
   private async remove(kind: "rating" | "comment" | "survey", id: number): Promise<void> {
