@@ -354,7 +354,7 @@ export class PlannerView {
   private compare(): void {
     const checked = Array.from(this.root?.querySelectorAll<HTMLInputElement>("#saved-list input[data-saved]:checked") ?? []).map((b) => Number(b.dataset.saved));
     const n = this.saved.length;
-    this.comparing = checked.length >= 2 ? checked.slice(0, 2) : [n - 2, n - 1];
+    this.comparing = checked.length >= 2 ? checked : [n - 2, n - 1];
     this.renderCompare();
   }
 
