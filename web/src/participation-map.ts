@@ -79,3 +79,18 @@ export class ParticipationLayers {
     this.setData("p-pin", state.pin ? { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: state.pin } }] } : EMPTY);
   }
 }
+
+function inRing([x, y]: [number, number], ring: GeoJSON.Position[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i], [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** True when a lon/lat point lies inside the field lab's area (holes excluded). */
+export function insideArea(pt: [number, number], geom: GeoJSON.Polygon | GeoJSON.MultiPolygon): boolean {
+  const polygons = geom.type === "Polygon" ? [geom.coordinates] : geom.coordinates;
+  return polygons.some(([outer, ...holes]) => !!outer && inRing(pt, outer) && !holes.some((hole) => inRing(pt, hole)));
+}

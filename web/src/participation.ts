@@ -10,7 +10,6 @@ import maplibregl from "maplibre-gl";
 import {
   ApiError,
   CATEGORIES,
-  REPORT_REASONS,
   participation as papi,
   type Category,
   type FieldLab,
@@ -18,39 +17,23 @@ import {
   type MyInput,
   type PublishedScenario,
   type Rating,
-  type ReportReason,
   type SurveyDoc,
 } from "./api";
 import { button, errorText, h } from "./dom";
-import { onLangChange, t, type Key } from "./i18n";
+import { onLangChange, t } from "./i18n";
 import { ModerationPanel } from "./moderation";
-import { ParticipationLayers } from "./participation-map";
-import { CATEGORY_COLOURS, CATEGORY_KEY, formatDay, formatTime } from "./participation-labels";
+import { ParticipationLayers, insideArea } from "./participation-map";
+import { publicCommentsSection, reportControls } from "./public-comments";
+import { CATEGORY_KEY, formatDay, formatTime } from "./participation-labels";
 import { planSummary, ratingFields, readRating } from "./plan-card";
 import { readSnapshot } from "./snapshot";
+import { residentKey } from "./resident-key";
 import { readSurvey, surveyFields } from "./survey-form";
 import { commentEditForm, myInputLists } from "./my-input";
 
-const REASON_KEY: Record<ReportReason, Key> = { abusive: "reasonAbusive", spam: "reasonSpam", personal_data: "reasonPersonal", off_topic: "reasonOffTopic", other: "reasonOther" };
 
 const LAB_KEY = "gg-participation-lab";
-const tokenKey = (lab: number) => `gg-resident-token-${lab}`;
 const EMPTY: GeoJSON.FeatureCollection = { type: "FeatureCollection", features: [] };
-
-function inRing([x, y]: [number, number], ring: GeoJSON.Position[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i], [xj, yj] = ring[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** True when a lon/lat point lies inside the field lab's area (holes excluded). */
-export function insideArea(pt: [number, number], geom: GeoJSON.Polygon | GeoJSON.MultiPolygon): boolean {
-  const polygons = geom.type === "Polygon" ? [geom.coordinates] : geom.coordinates;
-  return polygons.some(([outer, ...holes]) => !!outer && inRing(pt, outer) && !holes.some((hole) => inRing(pt, hole)));
-}
 
 type Message = { text: string; error: boolean };
 
@@ -133,7 +116,7 @@ export class ParticipationView {
     box.append(h("strong", {}, t(CATEGORY_KEY[category])));
     box.append(h("p", { class: "comment-text" }, String(props.text ?? "")));
     if (typeof props.created_at === "string") box.append(h("p", { class: "note" }, formatTime(props.created_at)));
-    box.append(this.reportControls(id, "popup"));
+    box.append(reportControls(id, "popup"));
     this.popup?.remove();
     this.popup = new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(at).setDOMContent(box).addTo(this.map);
   }
@@ -175,35 +158,18 @@ export class ParticipationView {
   }
 
   private token(): string | null {
-    return this.lab ? localStorage.getItem(tokenKey(this.lab.id)) : null;
-  }
-
-  private async ensureToken(): Promise<string> {
-    const lab = this.lab;
-    if (!lab) throw new Error("no field lab");
-    const have = localStorage.getItem(tokenKey(lab.id));
-    if (have) return have;
-    const fresh = await papi.newResident(lab.id);
-    localStorage.setItem(tokenKey(lab.id), fresh.token);
-    return fresh.token;
+    return this.lab ? residentKey.get(this.lab.id) : null;
   }
 
   private forgetToken(): void {
-    if (this.lab) localStorage.removeItem(tokenKey(this.lab.id));
+    if (this.lab) residentKey.forget(this.lab.id);
     this.mine = null;
   }
 
-  /** Run a resident call with the token, fetching one first if needed; an unknown token
-   * (erased in another browser) is replaced once. */
+  /** Run a resident call with the key, fetching one first if needed (resident-key.ts). */
   private async withToken<T>(fn: (token: string) => Promise<T>): Promise<T> {
-    const token = await this.ensureToken();
-    try {
-      return await fn(token);
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 401)) throw e;
-      this.forgetToken();
-      return await fn(await this.ensureToken());
-    }
+    if (!this.lab) throw new Error("no field lab");
+    return residentKey.with(this.lab.id, fn, () => { this.mine = null; });
   }
 
   private async loadMine(): Promise<void> {
@@ -545,55 +511,7 @@ export class ParticipationView {
 
   // ------------------------------------------------------------------- public comments
   private publicSection(): HTMLElement {
-    const sec = h("section", { id: "p-public" });
-    sec.append(h("h3", {}, t("pPublicTitle")), h("p", { class: "note" }, t("pPublicNote")));
-    const legend = h("ul", { class: "swatches legend-categories", "aria-label": t("pLegend") });
-    for (const c of CATEGORIES) {
-      const li = h("li", {});
-      const dot = h("span", { class: "swatch dot" });
-      dot.style.background = CATEGORY_COLOURS[c];
-      li.append(dot, document.createTextNode(t(CATEGORY_KEY[c])));
-      legend.append(li);
-    }
-    sec.append(legend);
-    const features = this.publicComments.features;
-    if (!features.length) {
-      sec.append(h("p", { class: "note", id: "no-public-comments" }, t("pNoPublic")));
-      return sec;
-    }
-    const ul = h("ul", { id: "public-comments", class: "comment-list" });
-    for (const f of features) {
-      const props = f.properties ?? {};
-      const id = Number(f.id);
-      const category = (CATEGORIES as readonly string[]).includes(String(props.category)) ? (props.category as Category) : "other";
-      const li = h("li", { "data-comment": String(id) });
-      const dot = h("span", { class: "swatch dot" });
-      dot.style.background = CATEGORY_COLOURS[category];
-      const head = h("p", { class: "comment-head" });
-      head.append(dot, document.createTextNode(` ${t(CATEGORY_KEY[category])} · ${typeof props.created_at === "string" ? formatTime(props.created_at) : ""}`));
-      li.append(head, h("p", { class: "comment-text" }, String(props.text ?? "")), this.reportControls(id, "list"));
-      ul.append(li);
-    }
-    sec.append(ul);
-    return sec;
-  }
-
-  private reportControls(id: number, where: string): HTMLElement {
-    const box = h("details", { class: "report" });
-    box.append(h("summary", {}, t("pReport")));
-    const reason = h("select", { "aria-label": t("pReportReason"), "data-report-reason": String(id) });
-    for (const r of REPORT_REASONS) reason.append(h("option", { value: r }, t(REASON_KEY[r])));
-    const label = h("label", { class: "field" });
-    label.append(h("span", {}, t("pReportReason")), reason);
-    const msg = h("p", { class: "form-msg", role: "status" });
-    const send = button(t("pReport"), { "data-report": String(id), "data-where": where }, () => {
-      send.disabled = true;
-      papi.report(id, reason.value as ReportReason)
-        .then(() => { msg.textContent = t("pReported"); msg.classList.remove("error"); })
-        .catch((e: unknown) => { msg.textContent = errorText(e); msg.classList.add("error"); send.disabled = false; });
-    });
-    box.append(label, send, msg);
-    return box;
+    return publicCommentsSection(this.publicComments.features);
   }
 
   // ------------------------------------------------------------------------ my input
@@ -711,7 +629,7 @@ export class ParticipationView {
         this.say("mine", t("pTokenWrongLab"), true);
         return;
       }
-      localStorage.setItem(tokenKey(lab.id), token);
+      residentKey.set(lab.id, token);
       this.mine = mine;
       this.messages.delete("mine");
       this.refresh("p-scenarios");
