@@ -20,7 +20,9 @@ The gap: buurten are ranked by mean income (``income_mean_eur`` indicator; least
 highest income first) and the slope index of inequality (SII) and the best-worst quintile gap of
 ``depression_anxiety_risk_pct`` are computed before and after, where after = before − 100 ×
 (median depression cases prevented) / adults. A smaller absolute SII means the scenario narrows
-the gap.
+the gap. Both measures are linear in the buurt values, so the change is also evaluated for every
+Monte Carlo draw (its 95% interval, :func:`equity`). Beside it, :func:`access_gap` gives the gap
+in green access (share within the Planner's distance), which needs no health model.
 """
 
 from __future__ import annotations
