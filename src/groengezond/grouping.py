@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 def expand_ranges(lo: IntArray, hi: IntArray) -> IntArray:
@@ -35,3 +36,26 @@ def csr_by_key(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
     return indptr, order
+
+
+def weighted_mean_by_key(values: npt.ArrayLike, keys: IntArray, weights: npt.ArrayLike,
+                         n: int) -> FloatArray:
+    """Weighted mean of ``values`` per key ``0 .. n - 1``.
+
+    Rows with a negative key or a non-finite value are left out; a key without weight gets 0.
+
+    Parameters
+    ----------
+    values, weights : array_like
+        Per row (e.g. an exposure per address and its residents).
+    keys : numpy.ndarray of int
+        Group of each row (e.g. buurt index; -1 for none).
+    n : int
+        Number of groups.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    ok = (keys >= 0) & np.isfinite(v)
+    s = np.bincount(keys[ok], weights=v[ok] * w[ok], minlength=n)
+    p = np.bincount(keys[ok], weights=w[ok], minlength=n)
+    return np.asarray(np.divide(s, p, out=np.zeros(n), where=p > 0), dtype=np.float64)

@@ -48,13 +48,7 @@ def _csr_by(keys: IntArray, n: int) -> tuple[IntArray, npt.NDArray[np.int32]]:
 
 def _ranges(ptr: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
     """Positions in a CSR for every key in ``keys``, and which key each came from."""
-    starts, ends = ptr[keys], ptr[keys + 1]
-    cnt = ends - starts
-    total = int(cnt.sum())
-    if total == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pos = np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
-    return pos, np.repeat(np.arange(len(keys)), cnt)
+    return _ranges_of(ptr[keys], ptr[keys + 1])
 
 
 TILE_FACTOR = 1.5

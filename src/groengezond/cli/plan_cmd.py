@@ -13,9 +13,15 @@ from groengezond.cli.common import console, progress_bar, report_errors
 from groengezond.errors import InputError
 from groengezond.region.store import atomic_file
 from groengezond.scenario.io import load_scenario
-from groengezond.scenario.result import ScenarioResult
+from groengezond.scenario.result import IntervalOut, ScenarioResult
 from groengezond.services.plan import Planner, base_region, region_identity
 from groengezond.services.plan import compare as compare_table
+
+
+def _iv(iv: IntervalOut, spec: str = ".3g", prefix: str = "") -> str:
+    """``median [lower, upper]`` of an interval, each formatted with ``spec``."""
+    return (f"{prefix}{iv.median:{spec}} [{prefix}{iv.lower:{spec}}, "
+            f"{prefix}{iv.upper:{spec}}]")
 
 
 def _print(result: ScenarioResult) -> None:
@@ -39,16 +45,11 @@ def _print(result: ScenarioResult) -> None:
                   f"{e.d_t_air_c:+.4f} °C; {e.max_cooling_c:.3f} °C")
     for p in result.pathways:
         tag = "" if p.in_default_total else " (not in total)"
-        table.add_row(f"{p.label}{tag}",
-                      f"{p.total.median:.3g} [{p.total.lower:.3g}, {p.total.upper:.3g}] "
-                      f"{p.unit}")
+        table.add_row(f"{p.label}{tag}", f"{_iv(p.total)} {p.unit}")
     for t in result.totals:
-        table.add_row(f"total {t.outcome} ({' + '.join(t.summed)})",
-                      f"{t.total.median:.3g} [{t.total.lower:.3g}, {t.total.upper:.3g}] {t.unit}")
+        table.add_row(f"total {t.outcome} ({' + '.join(t.summed)})", f"{_iv(t.total)} {t.unit}")
     m = result.money
-    table.add_row(f"value ({' + '.join(m.summed)})",
-                  f"€{m.total.median:,.0f} [€{m.total.lower:,.0f}, €{m.total.upper:,.0f}] "
-                  f"{m.unit}")
+    table.add_row(f"value ({' + '.join(m.summed)})", f"{_iv(m.total, ',.0f', '€')} {m.unit}")
     for hb in result.per_hectare:
         table.add_row(f"{hb.label} ({hb.area_ha:+.2f} ha; not in total)",
                       f"€{hb.eur_per_year:,.0f} per year ({hb.price_year} prices)")

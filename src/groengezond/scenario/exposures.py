@@ -50,6 +50,7 @@ from groengezond.access.incremental import (
 from groengezond.access.nearest import NearestGreen, nearest_green, point_distance
 from groengezond.access.rule_3_30_300 import TREE_VIEW_RADIUS_M
 from groengezond.cooling import NODATA_CODE, mix_air_temperature, run_cooling
+from groengezond.grouping import weighted_mean_by_key
 from groengezond.landcover import NDVI_BY_CLASS, disc_kernel
 from groengezond.network import Snap, WalkNetwork
 from groengezond.region.model import Region
@@ -363,9 +364,5 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
 def buurt_means(base: ExposureBaseline, values: FloatArray) -> FloatArray:
     """Residents-weighted mean of per-address ``values`` per buurt (order of
     ``base.buurt_codes``; nan ignored, 0 for a buurt without residents)."""
-    idx, wgt, n = base.buurt_index, base.residents, len(base.buurt_codes)
-    ok = (idx >= 0) & np.isfinite(values)
-    s = np.bincount(idx[ok], weights=values[ok] * wgt[ok], minlength=n)
-    p = np.bincount(idx[ok], weights=wgt[ok], minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(p > 0, s / np.maximum(p, 1e-300), 0.0)
+    return weighted_mean_by_key(values, base.buurt_index, base.residents,
+                                len(base.buurt_codes))

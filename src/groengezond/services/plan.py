@@ -18,6 +18,7 @@ import pandas as pd
 
 from groengezond.access.supply import GREEN_NORM_M2_PER_INHABITANT
 from groengezond.errors import InputError
+from groengezond.grouping import weighted_mean_by_key
 from groengezond.health.erf import ErfRegistry
 from groengezond.health.impact import MIN_DRAWS
 from groengezond.health.valuation import (
@@ -166,14 +167,8 @@ class Planner:
         res0 = self.baseline.residents
         res1 = np.concatenate([res0, delta.new_addresses["residents"].to_numpy(dtype=np.float64)
                                if len(delta.new_addresses) else np.zeros(0)])
-
-        def per_buurt(values: FloatArray, idx: np.ndarray, res: np.ndarray) -> FloatArray:
-            ok = idx >= 0
-            s = np.bincount(idx[ok], weights=values[ok] * res[ok], minlength=n)
-            p = np.bincount(idx[ok], weights=res[ok], minlength=n)
-            return np.asarray(np.divide(s, p, out=np.zeros(n), where=p > 0), dtype=np.float64)
-
-        return per_buurt(ex.green_m2_before, idx0, res0), per_buurt(ex.green_m2_after, idx1, res1)
+        return (weighted_mean_by_key(ex.green_m2_before, idx0, res0, n),
+                weighted_mean_by_key(ex.green_m2_after, idx1, res1, n))
 
     def _groups(self, ex: Exposures) -> list[IncomeGroupEffect]:
         if self.decile is None:
