@@ -20,6 +20,7 @@ import pandas as pd
 from affine import Affine
 from pydantic import BaseModel, ConfigDict, Field
 
+from groengezond.region.quality import LayerQuality
 from groengezond.region.schema import CRS, LANDCOVER_CLASSES, LAYER_BY_NAME, LAYERS, Layer
 
 
@@ -56,6 +57,11 @@ class RegionMeta(BaseModel):
         Land-cover class table (uint8 code -> class name).
     generator : dict
         Parameters that made the region (seed, inhabitants, version), for reproducibility.
+    quality : dict of str to LayerQuality
+        Quality record per layer (``areas``, ``indicators``, ``addresses``, ``buildings``,
+        ``green``, ``trees``, ``network``, ``landcover``, ...): real / derived / placeholder /
+        missing, with the reason (see :mod:`groengezond.region.quality`). Empty for regions
+        written before quality records existed.
     """
 
     model_config = ConfigDict(extra="allow")
@@ -68,6 +74,7 @@ class RegionMeta(BaseModel):
     notes: list[str] = Field(default_factory=list)
     landcover_classes: dict[int, str] = Field(default_factory=lambda: dict(LANDCOVER_CLASSES))
     generator: dict[str, Any] = Field(default_factory=dict)
+    quality: dict[str, LayerQuality] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
