@@ -1,0 +1,160 @@
+"""Land cover from vector layers: classes, overwrite order, default fill, NDVI calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from groengezond.landcover import NDVI_BY_CLASS, ndvi_proxy, region_ndvi_by_class
+from groengezond.landcover_build import (
+    CLASS_CODE,
+    LandcoverLayers,
+    calibrate_ndvi,
+    grid_for,
+    landcover_not_computable,
+    landcover_quality,
+    missing_classes,
+    rasterise_landcover,
+)
+from groengezond.region.model import RegionMeta
+
+REGION = shapely.box(0, 0, 200, 100)
+
+
+def _arr(*geoms: shapely.Geometry) -> np.ndarray:
+    return np.asarray(geoms, dtype=object)
+
+
+def _cell(result: object, x: float, y: float) -> str:
+    lc = result.landcover  # type: ignore[attr-defined]
+    tr = lc.transform
+    row, col = int((y - tr.f) // tr.e), int((x - tr.c) // tr.a)
+    code = int(lc.classes[row, col])
+    return {v: k for k, v in CLASS_CODE.items()}.get(code, "nodata")
+
+
+def test_grid_is_aligned_to_whole_cells() -> None:
+    transform, rows, cols = grid_for(shapely.box(3, 7, 98, 51))
+    assert (transform.c, transform.f, transform.a, transform.e) == (0.0, 60.0, 10.0, -10.0)
+    assert (rows, cols) == (6, 10)
+
+
+def test_overwrite_order_and_default() -> None:
+    park = shapely.box(0, 0, 100, 100)
+    forest = shapely.box(0, 0, 40, 40)
+    meadow = shapely.box(100, 0, 200, 100)
+    pond = shapely.box(60, 60, 90, 90)
+    road = shapely.box(0, 45, 200, 55)
+    house = shapely.box(150, 60, 180, 90)
+    layers = LandcoverLayers(
+        green=_arr(meadow, park, forest), green_kind=np.array(["meadow", "park", "forest"]),
+        water=_arr(pond), paved=_arr(road), buildings=_arr(house),
+        tree_xy=np.array([[125.0, 50.0], [165.0, 75.0]]), crown_diameter_m=np.array([10.0, 30.0]))
+    result = rasterise_landcover(REGION, layers)
+    assert _cell(result, 55, 25) == "low_green"         # park
+    assert _cell(result, 15, 15) == "trees"             # forest inside the park
+    assert _cell(result, 75, 75) == "water"             # pond inside the park
+    assert _cell(result, 25, 50) == "paved"             # road through the forest and park
+    assert _cell(result, 125, 50) == "trees"            # crown over the road
+    assert _cell(result, 165, 75) == "building"         # building over a big crown
+    assert _cell(result, 190, 20) == "agriculture"      # meadow
+    assert result.default_cells == 0
+    assert sum(result.cells.values()) == 200
+    assert result.sourced["bare"] is False and result.sourced["water"] is True
+
+
+def test_uncovered_cells_take_the_default_and_outside_is_nodata() -> None:
+    region = shapely.Polygon([(0, 0), (100, 0), (0, 100)])
+    result = rasterise_landcover(region, LandcoverLayers(), default_class="low_green")
+    classes = result.landcover.classes
+    assert set(np.unique(classes).tolist()) == {0, CLASS_CODE["low_green"]}
+    assert result.default_cells == int((classes > 0).sum()) == result.cells["low_green"]
+    with pytest.raises(ValueError, match="default_class"):
+        rasterise_landcover(region, LandcoverLayers(), default_class="lava")
+
+
+def test_small_building_keeps_its_cell() -> None:
+    shed = shapely.box(12, 12, 14, 14)  # holds no cell centre
+    result = rasterise_landcover(REGION, LandcoverLayers(buildings=_arr(shed)))
+    assert _cell(result, 13, 13) == "building"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.01, 199.99), st.floats(0.01, 99.99), st.floats(0, 40)),
+                max_size=20))
+def test_every_crown_centre_is_trees(trees: list[tuple[float, float, float]]) -> None:
+    xy = np.array([(x, y) for x, y, _ in trees], dtype=float).reshape(-1, 2)
+    d = np.array([c for *_, c in trees], dtype=float)
+    result = rasterise_landcover(REGION, LandcoverLayers(tree_xy=xy, crown_diameter_m=d))
+    for x, y in xy:
+        if 0 < x < 200 and 0 < y < 100:  # a trunk on the outline may fall in the cell outside
+            assert _cell(result, x, y) == "trees"
+    assert result.cells["trees"] + result.default_cells == 200
+
+
+def test_quality_records_say_which_classes_are_missing() -> None:
+    layers = LandcoverLayers(green=_arr(shapely.box(0, 0, 50, 50)), green_kind=np.array(["grass"]),
+                             buildings=_arr())
+    result = rasterise_landcover(REGION, layers)
+    quality = landcover_quality(result, {"low_green": ["osm green"]})
+    assert quality["landcover"].status == "derived"
+    assert quality["landcover.low_green"].status == "derived"
+    assert "osm green" in quality["landcover.low_green"].reason
+    assert quality["landcover.building"].status == "derived"     # a source, empty in the region
+    assert quality["landcover.paved"].status == "placeholder"    # the default fill only
+    assert quality["landcover.water"].status == "missing"
+    assert sorted(missing_classes(quality)) == ["agriculture", "bare", "trees", "water"]
+    assert quality["landcover"].figures["default_share"] == pytest.approx(175 / 200)
+    nc = landcover_not_computable(quality, True, ("trees", "low_green"))
+    assert nc is not None and nc.missing == ["landcover.trees"] and nc.key == \
+        "landcover.class_missing"
+    assert landcover_not_computable(quality, True, ("low_green",)) is None
+    none = landcover_not_computable({}, False, ("low_green",))
+    assert none is not None and none.key == "landcover.missing"
+
+
+@pytest.mark.parametrize("method", ["shift", "gain"])
+def test_calibration_hits_the_target(method: str) -> None:
+    layers = LandcoverLayers(green=_arr(shapely.box(0, 0, 100, 100)),
+                             green_kind=np.array(["grass"]))
+    result = rasterise_landcover(REGION, layers)
+    left, right = shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)
+    cal = calibrate_ndvi(result.landcover, [REGION], ["GM0001"], [0.3], method=method,
+                         source="test")
+    assert cal.before[0] == pytest.approx((NDVI_BY_CLASS["low_green"] + NDVI_BY_CLASS["paved"])
+                                          / 2, abs=1e-6)
+    assert cal.after[0] == pytest.approx(0.3, abs=1e-6)
+    proxy = ndvi_proxy(result.landcover, ndvi_by_class=cal.ndvi_by_class)
+    assert float(np.nanmean(proxy)) == pytest.approx(0.3, abs=1e-6)
+    if method == "shift":
+        d0 = NDVI_BY_CLASS["low_green"] - NDVI_BY_CLASS["paved"]
+        assert cal.ndvi_by_class["low_green"] - cal.ndvi_by_class["paved"] == pytest.approx(d0)
+    # two zones: one parameter fitted by least squares, residuals reported
+    two = calibrate_ndvi(result.landcover, [left, right], ["A", "B"], [0.6, 0.2], method=method)
+    assert two.cells.tolist() == [100, 100]
+    assert two.figures()["ndvi_max_abs_error"] > 0.0
+    assert two.figures()["ndvi_after"] == pytest.approx(0.4, abs=0.05)
+
+
+def test_calibration_is_clipped_and_reported() -> None:
+    result = rasterise_landcover(REGION, LandcoverLayers(), default_class="trees")
+    cal = calibrate_ndvi(result.landcover, [REGION], ["X"], [0.99], method="shift")
+    assert cal.ndvi_by_class["trees"] == pytest.approx(0.99)
+    cal = calibrate_ndvi(result.landcover, [REGION], ["X"], [0.95], method="gain")
+    assert max(cal.ndvi_by_class.values()) <= 1.0
+    with pytest.raises(ValueError, match="no zone"):
+        calibrate_ndvi(result.landcover, [REGION], ["X"], [np.nan])
+    with pytest.raises(ValueError, match="method"):
+        calibrate_ndvi(result.landcover, [REGION], ["X"], [0.2], method="median")
+
+
+def test_region_ndvi_by_class_reads_the_calibrated_table() -> None:
+    plain = RegionMeta(name="x", synthetic=True)
+    assert region_ndvi_by_class(plain) == NDVI_BY_CLASS
+    assert region_ndvi_by_class(None) == NDVI_BY_CLASS
+    meta = RegionMeta(name="x", synthetic=False, ndvi_by_class={"paved": 0.2})
+    table = region_ndvi_by_class(RegionMeta.model_validate_json(meta.model_dump_json()))
+    assert table["paved"] == 0.2 and table["trees"] == NDVI_BY_CLASS["trees"]
