@@ -158,3 +158,27 @@ def test_region_ndvi_by_class_reads_the_calibrated_table() -> None:
     meta = RegionMeta(name="x", synthetic=False, ndvi_by_class={"paved": 0.2})
     table = region_ndvi_by_class(RegionMeta.model_validate_json(meta.model_dump_json()))
     assert table["paved"] == 0.2 and table["trees"] == NDVI_BY_CLASS["trees"]
+
+
+def test_tree_crowns_default_by_genus_then_leaf_type(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from groengezond.sources.osm import DEFAULT_CROWN_DIAMETER_M, read_trees
+
+    def tree(i: int, **tags: str) -> dict[str, object]:
+        return {"type": "Feature", "properties": {"natural": "tree", "@id": f"node/{i}", **tags},
+                "geometry": {"type": "Point", "coordinates": [5.12 + i * 1e-4, 52.09]}}
+
+    path = Path(str(tmp_path)) / "trees.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        tree(1, genus="Populus"), tree(2, species="Tilia x europaea"),
+        tree(3, leaf_type="needleleaved"), tree(4), tree(5, genus="Populus", diameter_crown="7")]}))
+    frame = read_trees(path).frame.set_index("osm_id")
+    assert frame.loc["node/1", "crown_diameter_m"] == 12.0
+    assert frame.loc["node/2", "crown_diameter_m"] == 8.0
+    assert frame.loc["node/3", "crown_diameter_m"] == 5.0
+    assert frame.loc["node/4", "crown_diameter_m"] == DEFAULT_CROWN_DIAMETER_M
+    assert frame.loc["node/5", "crown_diameter_m"] == 7.0
+    assert frame["crown_source"].tolist() == ["genus", "genus", "leaf_type", "default",
+                                              "diameter_crown"]
