@@ -20,10 +20,19 @@ import pandas as pd
 import shapely
 
 from groengezond.errors import InputError
-from groengezond.region.model import Region, RegionMeta, Source, empty_layer
+from groengezond.landcover_build import (
+    LandcoverLayers,
+    NdviCalibration,
+    calibrate_ndvi,
+    landcover_quality,
+    rasterise_landcover,
+)
+from groengezond.region.model import Landcover, Region, RegionMeta, Source, empty_layer
+from groengezond.region.quality import LayerQuality
 from groengezond.region.schema import LAYER_BY_NAME
 from groengezond.region.store import atomic_dir, read_region, write_region
-from groengezond.sources import bag3d, cbs, osm, pdok, population, rivm
+from groengezond.sources import bag, bag3d, cbs, osm, pdok, population, rivm
+from groengezond.sources import landcover as lc_sources
 from groengezond.sources.areas import assemble_areas, drop_unknown_areas, select_gemeenten
 from groengezond.sources.config import BuildConfig, HealthInput, OsmInput, load_config
 
@@ -38,6 +47,8 @@ CONSEQUENCES: dict[str, str] = {
     "network": "no walking network: only straight-line distances can be computed",
     "buildings": "no buildings: residents cannot be placed at buildings, and building heights, "
                  "shade and 3D views are not available",
+    "landcover": "no land cover: green share, NDVI, canopy and cooling (and the Planner's "
+                 "pathways resting on them) cannot be computed",
 }
 """What cannot be computed without each optional layer."""
 
@@ -52,6 +63,9 @@ DEFAULT_SOURCES = {
     "osm": ("OpenStreetMap", "ODbL 1.0", "© OpenStreetMap contributors"),
     "buildings": ("3DBAG", "CC BY 4.0", "© 3DBAG by tudelft3d and 3DGI (BAG, AHN: Kadaster, "
                                         "Rijkswaterstaat)"),
+    "bag": ("Basisregistratie Adressen en Gebouwen (BAG)", "CC0 1.0", "Bron: Kadaster, BAG"),
+    "ndvi": ("Sentinel-2 NDVI per gemeente", "Copernicus open licence; CC BY 4.0 (CBS)",
+             "Contains modified Copernicus Sentinel data; Bron: CBS"),
 }
 
 
@@ -238,11 +252,26 @@ def build_region(config: BuildConfig, progress: Progress | None = None
                                     warnings), "building_id")
         layers["buildings"] = buildings
         _add_source(sources, config.buildings.source(*DEFAULT_SOURCES["buildings"]))
+    bag_layers = _read_bag(config, zone, warnings, sources)
     _step(progress, "placing residents", 0.8)
-    placement = _place(config, areas, buildings)
+    placement = _place(config, areas, buildings, *bag_layers)
     layers["addresses"] = placement.addresses
     notes += placement.notes
     warnings += [str(w) for w in placement.warnings]
+    quality: dict[str, LayerQuality] = {
+        "addresses": population.placement_quality(placement.addresses)}
+    extra_meta: dict[str, Any] = {}
+    if config.landcover is None:
+        report.missing["landcover"] = CONSEQUENCES["landcover"]
+    else:
+        _step(progress, "land cover", 0.85)
+        built = build_landcover(config, areas, layers, bag_layers[1], sources)
+        layers["landcover"] = built.landcover
+        quality.update(built.quality)
+        warnings += built.warnings
+        notes += built.notes
+        if built.calibration is not None:
+            extra_meta["ndvi_by_class"] = built.calibration.ndvi_by_class
     indicators = pd.concat(values, ignore_index=True)
     indicators["year"] = indicators["year"].astype("int64")
     years = sorted(int(y) for y in indicators["year"].unique())
@@ -253,19 +282,51 @@ def build_region(config: BuildConfig, progress: Progress | None = None
         generator={"builder": "groengezond build",
                    "config": str(config.config_path) if config.config_path else None,
                    "gemeenten": chosen, "primary_year": primary.year,
-                   "region_code": config.region.code})
+                   "region_code": config.region.code},
+        quality=quality, **extra_meta)
     region = Region(meta=meta, areas=areas, indicators=indicators, **layers)
     report.counts = region.counts()
     return region, report
 
 
-def _place(config: BuildConfig, areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame
+def _read_bag(config: BuildConfig, zone: Any, warnings: list[str], sources: list[Source]
+              ) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """BAG verblijfsobjecten and panden of the config, clipped to the region and its buffer."""
+    if config.bag is None:
+        return None, None
+    out: list[gpd.GeoDataFrame | None] = []
+    for item, reader, what in ((config.bag.verblijfsobjecten, bag.read_verblijfsobjecten,
+                                "verblijfsobjecten"),
+                               (config.bag.panden, bag.read_panden, "panden")):
+        if item is None:
+            out.append(None)
+            continue
+        layer = reader(item.path)
+        warnings += [str(w) for w in layer.warnings]
+        out.append(_clip(layer.frame, zone, f"{layer.source} (BAG {what})", warnings))
+        _add_source(sources, item.source(*DEFAULT_SOURCES["bag"]))
+    return out[0], out[1]
+
+
+def _place(config: BuildConfig, areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame,
+           addresses: gpd.GeoDataFrame | None = None, panden: gpd.GeoDataFrame | None = None
            ) -> population.Placement:
     pop = config.population
     buurten = areas[areas["level"] == "buurt"]
     method = pop.method
+    has_bag = addresses is not None or panden is not None
     if method == "auto":
-        method = "points" if pop.path else ("buildings" if len(buildings) else "lattice")
+        method = "points" if pop.path else ("bag" if has_bag else
+                                            "buildings" if len(buildings) else "lattice")
+    if method == "bag":
+        if not has_bag:
+            raise InputError.single("config", "population", "method", "method 'bag' needs BAG "
+                                    "verblijfsobjecten or panden", "give bag.panden and/or "
+                                    "bag.verblijfsobjecten")
+        return population.place_per_buurt(
+            buurten, addresses=addresses, panden=panden,
+            buildings=buildings if len(buildings) else None, min_volume_m3=pop.min_volume_m3,
+            spacing_m=pop.spacing_m, residents_per_point=pop.residents_per_point)
     if method == "points":
         if pop.path is None:
             raise InputError.single("config", "population", "path", "method 'points' needs a "
@@ -284,6 +345,114 @@ def _place(config: BuildConfig, areas: gpd.GeoDataFrame, buildings: gpd.GeoDataF
     if method == "buildings":
         placed.notes.append("population.method is 'buildings' but no buildings were given.")
     return placed
+
+
+@dataclass
+class BuiltLandcover:
+    """The land cover of a build, its quality records and its NDVI calibration."""
+
+    landcover: Landcover
+    quality: dict[str, LayerQuality]
+    calibration: NdviCalibration | None
+    warnings: list[str]
+    notes: list[str]
+
+
+def _geoms(frame: gpd.GeoDataFrame | None) -> np.ndarray | None:
+    if frame is None:
+        return None
+    return np.asarray(frame.geometry.array, dtype=object)
+
+
+def build_landcover(config: BuildConfig, areas: gpd.GeoDataFrame, layers: dict[str, Any],
+                    panden: gpd.GeoDataFrame | None, sources: list[Source]) -> BuiltLandcover:
+    """Rasterise the region's land cover and calibrate its NDVI (``landcover:`` of the config).
+
+    Green spaces and trees come from the region's layers, buildings from 3DBAG, the BAG panden
+    and ``landcover.buildings``; water, paved and bare land from ``landcover``. See
+    :mod:`groengezond.landcover_build` for the overwrite order and the calibration.
+
+    Returns
+    -------
+    BuiltLandcover
+        The raster, the quality records ``landcover`` and ``landcover.<class>``, the NDVI
+        calibration (None without ``landcover.ndvi`` or without an observed gemeente), and
+        the warnings and notes.
+    """
+    spec = config.landcover
+    assert spec is not None
+    warnings: list[str] = []
+    notes: list[str] = []
+    region_poly = areas.loc[areas["level"] == "region", "geometry"].iloc[0]
+    inputs: dict[str, list[str]] = {}
+    by_class: dict[str, list[np.ndarray]] = {}
+    for name, item in spec.class_inputs():
+        read = lc_sources.read_class_polygons(item.path, what=name, width_m=item.width_m)
+        warnings += [str(w) for w in read.warnings]
+        geoms = read.geometry[shapely.intersects(read.geometry, region_poly)]
+        by_class.setdefault(name, []).append(geoms)
+        inputs.setdefault(name, []).append(read.source)
+        _add_source(sources, item.source(read.source, "not stated in the config",
+                                         "not stated in the config"))
+    green = layers.get("green")
+    if green is not None:
+        label = f"green spaces ({config.green.path.name if config.green else 'green'})"
+        for name in ("low_green", "trees", "agriculture"):
+            inputs[name] = [label]
+    trees = layers.get("trees")
+    if trees is not None:
+        inputs.setdefault("trees", []).append("tree crowns")
+    buildings = [g for g in (_geoms(layers.get("buildings")), _geoms(panden)) if g is not None]
+    if layers.get("buildings") is not None:
+        inputs.setdefault("building", []).append("3DBAG buildings")
+    if panden is not None:
+        inputs.setdefault("building", []).append("BAG panden")
+    buildings += by_class.get("building", [])
+
+    def joined(parts: list[np.ndarray]) -> np.ndarray | None:
+        return np.concatenate(parts).astype(object) if parts else None
+
+    lc_layers = LandcoverLayers(
+        green=_geoms(green), green_kind=None if green is None else green["kind"].to_numpy(),
+        water=joined(by_class.get("water", [])), paved=joined(by_class.get("paved", [])),
+        bare=joined(by_class.get("bare", [])), buildings=joined(buildings),
+        tree_xy=None if trees is None else np.c_[trees.geometry.x.to_numpy(),
+                                                 trees.geometry.y.to_numpy()],
+        crown_diameter_m=None if trees is None else trees["crown_diameter_m"].to_numpy(float))
+    result = rasterise_landcover(region_poly, lc_layers, default_class=spec.default_class)
+    calibration, problem = None, None
+    if spec.ndvi is None:
+        problem = "no landcover.ndvi table was given"
+    else:
+        table = lc_sources.read_ndvi_table(spec.ndvi.path, column=spec.ndvi.column,
+                                           code_column=spec.ndvi.code_column)
+        warnings += [str(w) for w in table.warnings]
+        gemeenten = areas[areas["level"] == "gemeente"]
+        codes = gemeenten["code"].astype(str).tolist()
+        unseen = [c for c in codes if c not in table.values]
+        if unseen:
+            warnings.append(f"{table.source}: no observed NDVI for {', '.join(unseen[:10])}; "
+                            "the calibration rests on the other gemeenten")
+        observed = [c not in unseen for c in codes]
+        if any(observed):
+            calibration = calibrate_ndvi(
+                result.landcover, [g for g, o in zip(gemeenten.geometry, observed, strict=True)
+                                   if o],
+                [c for c, o in zip(codes, observed, strict=True) if o],
+                [table.values[c] for c, o in zip(codes, observed, strict=True) if o],
+                class_table=None, method=spec.ndvi.method, source=table.source)
+            _add_source(sources, spec.ndvi.source(*DEFAULT_SOURCES["ndvi"]))
+            f = calibration.figures()
+            notes.append(f"NDVI per land-cover class calibrated by a {calibration.method} of "
+                         f"{calibration.gain:+.4f} so that the mean NDVI matches "
+                         f"{f['ndvi_target']:.3f} ({table.source}); before {f['ndvi_before']:.3f}"
+                         f", after {f['ndvi_after']:.3f}.")
+        else:
+            problem = f"no gemeente of the region is in {table.source}"
+            warnings.append(f"NDVI not calibrated: {problem}")
+    quality = landcover_quality(result, inputs, calibration, problem)
+    notes.append(f"Land cover: {quality['landcover'].reason}.")
+    return BuiltLandcover(result.landcover, quality, calibration, warnings, notes)
 
 
 def build_to_folder(config_path: Path, out: Path, progress: Progress | None = None

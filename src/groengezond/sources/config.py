@@ -19,6 +19,15 @@ Example (paths are relative to ``base_dir``, which is relative to the config fil
     trees: {path: ...}
     network: {path: ...}
     buildings: {path: ..., lod: "1.2"}
+    bag:                             # BAG panden and/or verblijfsobjecten (addresses)
+      panden: {path: ...}
+      verblijfsobjecten: {path: ...}
+    landcover:                       # rasterised with green, trees, buildings and BAG panden
+      water: [{path: ...}]
+      paved: [{path: ..., width_m: 4}]
+      buildings: [{path: ...}]       # e.g. OSM buildings, on top of 3DBAG and BAG panden
+      default_class: paved           # cells no layer covers
+      ndvi: {path: ..., column: _NDVImean, code_column: gemeentecode, method: shift}
     population: {method: auto}
 
 Every input may carry ``name``, ``licence`` and ``attribution`` to replace the default source
@@ -85,12 +94,63 @@ class BuildingsInput(_Input):
     lod: Literal["1.2", "1.3", "2.2"] = "1.2"
 
 
-class PopulationInput(BaseModel):
-    """How residents are placed: ``auto`` uses points if given, else buildings, else a lattice."""
+class BagInput(BaseModel):
+    """BAG panden (footprints) and verblijfsobjecten (address points); either may be absent."""
 
     model_config = ConfigDict(extra="forbid")
 
-    method: Literal["auto", "points", "buildings", "lattice"] = "auto"
+    panden: _Input | None = None
+    verblijfsobjecten: _Input | None = None
+
+
+class ClassInput(_Input):
+    """A vector layer of one land-cover class; ``width_m`` (m) for lines without a width."""
+
+    width_m: float = Field(4.0, gt=0)
+
+
+class NdviInput(_Input):
+    """Observed mean NDVI per area (gemeente) to calibrate the per-class NDVI to."""
+
+    column: str = "_NDVImean"
+    code_column: str = "gemeentecode"
+    method: Literal["shift", "gain"] = "shift"
+
+
+LandcoverClass = Literal["building", "paved", "low_green", "trees", "water", "agriculture",
+                         "bare"]
+
+
+class LandcoverInput(BaseModel):
+    """Inputs of the land-cover raster besides green, trees, buildings and BAG panden."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    water: list[ClassInput] = Field(default_factory=list)
+    paved: list[ClassInput] = Field(default_factory=list)
+    bare: list[ClassInput] = Field(default_factory=list)
+    buildings: list[ClassInput] = Field(default_factory=list)
+    default_class: LandcoverClass = "paved"
+    ndvi: NdviInput | None = None
+
+    @field_validator("water", "paved", "bare", "buildings", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    def class_inputs(self) -> list[tuple[str, ClassInput]]:
+        """(class, input) of every class layer."""
+        return [*(("water", i) for i in self.water), *(("paved", i) for i in self.paved),
+                *(("bare", i) for i in self.bare), *(("building", i) for i in self.buildings)]
+
+
+class PopulationInput(BaseModel):
+    """How residents are placed: ``auto`` uses points if given, else BAG per buurt (addresses,
+    else residential panden), else buildings, else a lattice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["auto", "points", "bag", "buildings", "lattice"] = "auto"
     path: Path | None = None
     column: str | None = None
     spacing_m: float = Field(50.0, gt=0)
@@ -124,6 +184,8 @@ class BuildConfig(BaseModel):
     trees: OsmInput | None = None
     network: OsmInput | None = None
     buildings: BuildingsInput | None = None
+    bag: BagInput | None = None
+    landcover: LandcoverInput | None = None
     population: PopulationInput = Field(default_factory=PopulationInput)
     clip_buffer_m: float = Field(1000.0, ge=0)
     config_path: Path | None = None
@@ -150,8 +212,13 @@ def _resolve(config: BuildConfig, base: Path) -> BuildConfig:
             return None
         return path if path.is_absolute() else root / path
 
+    extra: list[_Input | None] = []
+    if config.bag is not None:
+        extra += [config.bag.panden, config.bag.verblijfsobjecten]
+    if config.landcover is not None:
+        extra += [i for _, i in config.landcover.class_inputs()] + [config.landcover.ndvi]
     for item in [*config.cbs, *config.boundaries, *config.health, config.green, config.trees,
-                 config.network, config.buildings]:
+                 config.network, config.buildings, *extra]:
         if item is not None:
             item.path = fix(item.path) or item.path
     for cbs in config.cbs:

@@ -427,7 +427,7 @@ def place_per_buurt(buurten: gpd.GeoDataFrame, *, addresses: gpd.GeoDataFrame | 
         what = ("residential verblijfsobjecten, evenly (one dwelling each)" if kind ==
                 "bag_address" else "residential BAG panden in proportion to their dwellings "
                 "(aantal_verblijfsobjecten; footprint area where unknown)")
-        notes.append(f"{n_buurten} buurten: residents spread over their {what}.")
+        notes.append(f"{n_buurten} buurt(en): residents spread over their {what}.")
     rest = np.flatnonzero(~done & (totals > 0))
     warnings: list[Problem] = []
     if len(rest):
@@ -439,8 +439,8 @@ def place_per_buurt(buurten: gpd.GeoDataFrame, *, addresses: gpd.GeoDataFrame | 
             placed = spread_over_points(left, spacing_m=spacing_m,
                                         residents_per_point=residents_per_point)
         if frames:
-            notes.append(f"{len(rest)} buurten have no residential BAG object: they fall back "
-                         "as follows.")
+            notes.append(f"{len(rest)} buurt(en) have no residential BAG object: they fall "
+                         "back as follows.")
         notes += placed.notes
         warnings += placed.warnings
         frames.append(placed.addresses.assign(bag_id=""))
