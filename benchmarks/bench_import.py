@@ -7,6 +7,12 @@ the atomic write and the full validation of the region read back. Median of at l
 after one warm-up; peak memory from tracemalloc in a separate run. Also the importers alone:
 ``read_kwb_2023``, ``read_osm_green``, ``read_osm_trees``, ``read_osm_network``.
 
+Result ``landcover_utrecht`` (target 5 s): the land cover of gemeente Utrecht as the build makes
+it (:func:`groengezond.services.build.build_landcover`): reading the cycleways (paved) and the
+NDVI table, rasterising green, tree crowns, paved ways and the BAG panden at 10 m over the
+gemeente, and calibrating the NDVI; the green, tree and BAG layers are read beforehand, as the
+build has them.
+
 Skipped with a message (exit 0, nothing written) when ../shared/data is absent.
 
 Run: ``.venv/bin/python benchmarks/bench_import.py [--runs R]``
@@ -22,9 +28,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import Report, peak_mem_mb, time_runs
+from groengezond.region.model import Region
 from groengezond.region.store import read_region
-from groengezond.services.build import build_to_folder
+from groengezond.services.build import build_landcover, build_to_folder
+from groengezond.sources.bag import read_panden
 from groengezond.sources.cbs import read_kwb
+from groengezond.sources.config import load_config
 from groengezond.sources.osm import read_green, read_network, read_trees
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,12 +76,23 @@ def main(argv: list[str] | None = None) -> Path | None:
             ("read_osm_network", lambda: read_network(SHARED / "network" /
                                                       "osm_fietspaden_utrecht_stad.geojson"))):
         report.add(name, **time_runs(fn, runs=runs))
+    report.add("landcover_utrecht", **bench_landcover(region, runs), target_s=5.0)
     path = report.write()
     for row in report.results:
         print(f"{row['name']}: median {row['median_s']:.3f} s over {row['runs']} runs"
               + (f", peak {row['peak_mem_mb']} MB" if "peak_mem_mb" in row else ""))
     print(f"wrote {path}")
     return path
+
+
+def bench_landcover(region: Region, runs: int) -> dict[str, float | int]:
+    """Timing of :func:`build_landcover` for the built Utrecht region (see module docstring)."""
+    config = load_config(CONFIG)
+    assert config.bag is not None and config.bag.panden is not None
+    panden = read_panden(config.bag.panden.path).frame
+    layers = {"green": region.green, "trees": region.trees}
+    return time_runs(lambda: build_landcover(config, region.areas, layers, panden, []),
+                     runs=runs)
 
 
 if __name__ == "__main__":
