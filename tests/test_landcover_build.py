@@ -182,3 +182,78 @@ def test_tree_crowns_default_by_genus_then_leaf_type(tmp_path: object) -> None:
     assert frame.loc["node/5", "crown_diameter_m"] == 7.0
     assert frame["crown_source"].tolist() == ["genus", "genus", "leaf_type", "default",
                                               "diameter_crown"]
+
+
+def test_class_polygons_buffer_lines_and_reopen_exported_rings(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from groengezond.sources.landcover import read_class_polygons
+
+    x0, y0 = 5.12, 52.09
+    ring = [[x0, y0], [x0 + 0.001, y0], [x0 + 0.001, y0 + 0.001], [x0, y0]]
+    features = [
+        {"type": "Feature", "properties": {"highway": "cycleway", "width": None},
+         "geometry": {"type": "LineString", "coordinates": [[x0, y0], [x0 + 0.001, y0]]}},
+        {"type": "Feature", "properties": {"highway": "footway", "width": "3 m"},
+         "geometry": {"type": "LineString", "coordinates": [[x0, y0], [x0, y0 + 0.001]]}},
+        {"type": "Feature", "properties": {"highway": "service", "area": None},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        {"type": "Feature", "properties": {"highway": "pedestrian", "area": "yes"},
+         "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        {"type": "Feature", "properties": {"highway": "crossing"},
+         "geometry": {"type": "Point", "coordinates": [x0, y0]}}]
+    path = Path(str(tmp_path)) / "paved.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    read = read_class_polygons(path, what="paved")
+    assert read.counts == {"polygons": 1, "lines": 3}
+    areas = sorted(shapely.area(read.geometry))
+    length = 0.001 * 111_320 * np.cos(np.radians(y0))          # about 68 m east-west
+    assert any(abs(a - 2.5 * length) < 0.05 * 2.5 * length for a in areas)   # cycleway 2.5 m
+    assert any(abs(a - 3.0 * 111.3) < 0.05 * 3.0 * 111.3 for a in areas)     # width tag 3 m
+    assert any("points" in w.problem for w in read.warnings)
+    assert any("closed by an added segment" in w.problem for w in read.warnings)
+
+
+def test_ndvi_table_reads_codes_and_refuses_bad_values(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from groengezond.errors import InputError
+    from groengezond.sources.landcover import read_ndvi_table
+
+    folder = Path(str(tmp_path))
+    good = folder / "ndvi.csv"
+    good.write_text("gemeentecode,_NDVImean\nGM0344,0.217\n307,0.25\nGM0001,\n")
+    table = read_ndvi_table(good)
+    assert table.values == {"GM0344": 0.217, "GM0307": 0.25}
+    assert any("no NDVI" in w.problem for w in table.warnings)
+    bad = folder / "bad.csv"
+    bad.write_text("gemeentecode,_NDVImean\nGM0344,21.7\nGM0307,abc\n")
+    with pytest.raises(InputError, match=r"row 2.*outside|row 3.*not a number"):
+        read_ndvi_table(bad)
+    with pytest.raises(InputError, match="ndvi_mean"):
+        read_ndvi_table(good, column="ndvi_mean")
+
+
+def test_config_landcover_and_bag_sections(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from groengezond.errors import InputError
+    from groengezond.sources.config import parse_config
+
+    base = {"name": "x", "cbs": [{"path": "k.csv"}], "boundaries": [{"path": "b.gpkg"}]}
+    config = parse_config({**base, "bag": {"panden": {"path": "p.geojson"}},
+                           "landcover": {"water": {"path": "w.gpkg"},
+                                         "paved": [{"path": "r.geojson", "width_m": 3}],
+                                         "ndvi": {"path": "n.csv", "method": "gain"}}},
+                          base=Path(str(tmp_path)))
+    assert config.landcover is not None and config.bag is not None
+    assert config.bag.panden is not None and config.bag.panden.path.is_absolute()
+    assert [(c, i.path.name) for c, i in config.landcover.class_inputs()] == [
+        ("water", "w.gpkg"), ("paved", "r.geojson")]
+    assert config.landcover.default_class == "paved"
+    assert config.landcover.ndvi is not None and config.landcover.ndvi.path.is_absolute()
+    with pytest.raises(InputError, match="default_class"):
+        parse_config({**base, "landcover": {"default_class": "lava"}})
+    with pytest.raises(InputError, match="method"):
+        parse_config({**base, "landcover": {"ndvi": {"path": "n.csv", "method": "median"}}})
