@@ -135,12 +135,29 @@ def test_place_per_buurt_prefers_addresses_then_panden_then_lattice() -> None:
 def test_placement_without_lattice_is_derived() -> None:
     panden = gpd.GeoDataFrame(
         {"pand_id": ["p1", "p2", "p3"], "residential": [True, True, True],
-         "dwellings": [1, 1, 1], "area_m2": [1.0, 1.0, 1.0]},
+         "dwellings": [4, 2, 1], "area_m2": [1.0, 1.0, 1.0]},
         geometry=[shapely.box(10, 10, 20, 20), shapely.box(110, 10, 120, 20),
                   shapely.box(210, 10, 220, 20)], crs=CRS)
     placed = place_per_buurt(_buurten(), panden=panden)
     quality = placement_quality(placed.addresses)
     assert quality.status == "derived" and quality.figures["share.bag_pand"] == 1.0
+
+
+def test_buurt_only_partly_covered_by_bag_falls_back() -> None:
+    # BU1: 10 residents but one dwelling in the BAG input (a sample window cuts the buurt)
+    panden = gpd.GeoDataFrame(
+        {"pand_id": ["p1", "p2"], "residential": [True, True], "dwellings": [1, 4],
+         "area_m2": [100.0, 100.0]},
+        geometry=[shapely.box(10, 10, 20, 20), shapely.box(110, 10, 120, 20)], crs=CRS)
+    placed = place_per_buurt(_buurten(), panden=panden, spacing_m=20)
+    a = placed.addresses
+    assert set(a.loc[a["buurt"] == "BU1", "placement"]) == {"lattice"}
+    assert set(a.loc[a["buurt"] == "BU2", "placement"]) == {"bag_pand"}
+    assert a.groupby("buurt")["residents"].sum().to_dict() == {"BU1": 10, "BU2": 7, "BU3": 5}
+    assert any("only in part" in n and "BU1" in n for n in placed.notes)
+    looser = place_per_buurt(_buurten(), panden=panden, max_residents_per_dwelling=20)
+    assert set(looser.addresses.loc[looser.addresses["buurt"] == "BU1", "placement"]) == {
+        "bag_pand"}
 
 
 @pytest.mark.realdata

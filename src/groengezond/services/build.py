@@ -326,7 +326,8 @@ def _place(config: BuildConfig, areas: gpd.GeoDataFrame, buildings: gpd.GeoDataF
         return population.place_per_buurt(
             buurten, addresses=addresses, panden=panden,
             buildings=buildings if len(buildings) else None, min_volume_m3=pop.min_volume_m3,
-            spacing_m=pop.spacing_m, residents_per_point=pop.residents_per_point)
+            spacing_m=pop.spacing_m, residents_per_point=pop.residents_per_point,
+            max_residents_per_dwelling=pop.max_residents_per_dwelling)
     if method == "points":
         if pop.path is None:
             raise InputError.single("config", "population", "path", "method 'points' needs a "
@@ -446,7 +447,9 @@ def build_landcover(config: BuildConfig, areas: gpd.GeoDataFrame, layers: dict[s
             notes.append(f"NDVI per land-cover class calibrated by a {calibration.method} of "
                          f"{calibration.gain:+.4f} so that the mean NDVI matches "
                          f"{f['ndvi_target']:.3f} ({table.source}); before {f['ndvi_before']:.3f}"
-                         f", after {f['ndvi_after']:.3f}.")
+                         f", after {f['ndvi_after']:.3f}; per class: " + ", ".join(
+                             f"{k} {v:.3f}" for k, v in calibration.ndvi_by_class.items())
+                         + ".")
         else:
             problem = f"no gemeente of the region is in {table.source}"
             warnings.append(f"NDVI not calibrated: {problem}")

@@ -156,6 +156,7 @@ class PopulationInput(BaseModel):
     spacing_m: float = Field(50.0, gt=0)
     residents_per_point: int = Field(10, ge=1)
     min_volume_m3: float = Field(60.0, ge=0)
+    max_residents_per_dwelling: float = Field(5.0, gt=0)
 
 
 class RegionInput(BaseModel):
