@@ -257,3 +257,44 @@ def test_config_landcover_and_bag_sections(tmp_path: object) -> None:
         parse_config({**base, "landcover": {"default_class": "lava"}})
     with pytest.raises(InputError, match="method"):
         parse_config({**base, "landcover": {"ndvi": {"path": "n.csv", "method": "median"}}})
+
+
+OSM_XML = """<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6" generator="hand">
+{nodes}
+ <way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+  <tag k="natural" v="water"/></way>
+ <way id="2"><nd ref="5"/><nd ref="6"/><tag k="waterway" v="canal"/></way>
+ <way id="3"><nd ref="6"/><nd ref="7"/><tag k="highway" v="residential"/>
+  <tag k="width" v="9"/></way>
+ <way id="4"><nd ref="8"/><nd ref="9"/><nd ref="10"/><nd ref="11"/><nd ref="8"/>
+  <tag k="building" v="house"/></way>
+ <way id="5"><nd ref="8"/><nd ref="10"/><tag k="railway" v="rail"/></way>
+</osm>"""
+
+
+def test_class_polygons_from_an_osm_extract(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from groengezond.sources.landcover import read_class_polygons
+
+    x, y, d = 5.1200, 52.0900, 0.0005
+    coords = {1: (x, y), 2: (x + d, y), 3: (x + d, y + d), 4: (x, y + d), 5: (x, y - d),
+              6: (x + 2 * d, y - d), 7: (x + 4 * d, y - d), 8: (x + 3 * d, y),
+              9: (x + 3.2 * d, y), 10: (x + 3.2 * d, y + 0.2 * d), 11: (x + 3 * d, y + 0.2 * d)}
+    nodes = "\n".join(f' <node id="{i}" lat="{b}" lon="{a}"/>' for i, (a, b) in coords.items())
+    path = Path(str(tmp_path)) / "tiny.osm"
+    path.write_text(OSM_XML.format(nodes=nodes))
+    water = read_class_polygons(path, what="water")
+    assert water.counts == {"polygons": 1, "lines": 1}
+    canal_area = 2 * d * 111_320 * np.cos(np.radians(y)) * 10.0       # 10 m canal default
+    areas = sorted(shapely.area(water.geometry))
+    assert areas[0] == pytest.approx(canal_area, rel=0.05)
+    paved = read_class_polygons(path, what="paved")
+    assert paved.counts == {"polygons": 0, "lines": 1}
+    assert float(shapely.area(paved.geometry[0])) == pytest.approx(
+        canal_area * 0.9, rel=0.05)                                   # 9 m street, same length
+    assert read_class_polygons(path, what="building").counts == {"polygons": 1, "lines": 0}
+    assert read_class_polygons(path, what="bare").counts == {"polygons": 0, "lines": 1}
+    only = read_class_polygons(path, what="water", where={"waterway": ["canal"]})
+    assert only.counts == {"polygons": 0, "lines": 1}

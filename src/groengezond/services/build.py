@@ -388,7 +388,8 @@ def build_landcover(config: BuildConfig, areas: gpd.GeoDataFrame, layers: dict[s
     inputs: dict[str, list[str]] = {}
     by_class: dict[str, list[np.ndarray]] = {}
     for name, item in spec.class_inputs():
-        read = lc_sources.read_class_polygons(item.path, what=name, width_m=item.width_m)
+        read = lc_sources.read_class_polygons(item.path, what=name, width_m=item.width_m,
+                                              where=item.where)
         warnings += [str(w) for w in read.warnings]
         geoms = read.geometry[shapely.intersects(read.geometry, region_poly)]
         by_class.setdefault(name, []).append(geoms)

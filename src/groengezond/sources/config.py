@@ -104,9 +104,12 @@ class BagInput(BaseModel):
 
 
 class ClassInput(_Input):
-    """A vector layer of one land-cover class; ``width_m`` (m) for lines without a width."""
+    """A vector layer of one land-cover class; ``width_m`` (m) for lines without a width;
+    ``where`` (column -> values) keeps only matching features (default: the OSM tags of the
+    class, for OSM extracts and exports)."""
 
     width_m: float = Field(4.0, gt=0)
+    where: dict[str, list[str]] | None = None
 
 
 class NdviInput(_Input):

@@ -8,12 +8,19 @@
   ``highway`` value (:data:`HIGHWAY_WIDTH_M`), else the input's ``width_m``. OSM exports that
   wrote closed ways as polygons (roundabouts, ring paths) are read back as the ways they are,
   unless tagged ``area=yes``. Points are left out with a warning.
+- OpenStreetMap: an extract (``.osm.pbf`` or ``.osm``, read with GDAL's OSM driver: its
+  ``multipolygons`` and ``lines``) or an OSM GeoJSON export is filtered to the features of the
+  class (:data:`OSM_CLASS_TAGS`: water = ``natural=water``, ``waterway``, basins; paved = any
+  ``highway``, parking; building = any ``building``; bare = construction sites, brownfield,
+  railway land, sand, and railway tracks). An input's ``where`` replaces that filter; files
+  without any of the class's tag columns (BAG, BGT, Top10NL) are taken whole.
 - :func:`read_ndvi_table`: observed mean NDVI per area code from a CSV such as the RIVM BB8
   Sentinel-2 table (``gemeentecode``, ``_NDVImean``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +43,32 @@ HIGHWAY_WIDTH_M: dict[str, float] = {
 Dutch road profiles: two-lane urban roads 6-8 m, a residential street 5-6 m; a two-way cycle
 path 2.5 m (the lower bound of the CROW *Ontwerpwijzer fietsverkeer*, 2016), a footway 1.8 m
 (the CROW *ASVV* minimum walking space)."""
+
+WATERWAY_WIDTH_M: dict[str, float] = {"river": 20.0, "canal": 10.0, "stream": 3.0,
+                                      "ditch": 2.0, "drain": 2.0}
+"""Width (m) of a waterway line without a ``width`` tag. Assumption: Dutch city canals (grachten,
+singels) are 10-25 m wide, ditches (sloten) 2-4 m."""
+
+RAILWAY_WIDTH_M = 4.0
+"""Width (m) of the ballast bed of one railway track line (assumption: 1.435 m gauge, sleepers
+2.6 m, shoulders)."""
+
+OSM_CLASS_TAGS: dict[str, dict[str, frozenset[str] | None]] = {
+    "water": {"natural": frozenset({"water"}), "water": None,
+              "waterway": frozenset({"riverbank", "river", "canal", "stream", "ditch",
+                                     "drain", "dock"}),
+              "landuse": frozenset({"basin", "reservoir"})},
+    "paved": {"highway": None, "area:highway": None, "amenity": frozenset({"parking"})},
+    "building": {"building": None},
+    "bare": {"landuse": frozenset({"construction", "brownfield", "railway", "quarry"}),
+             "natural": frozenset({"sand", "beach", "bare_rock", "scree"}),
+             "railway": frozenset({"rail", "light_rail", "tram", "narrow_gauge"})},
+}
+"""OSM tags (key -> values; None: any value but ``no``) of the features of each class."""
+
+OSM_EXTRA_KEYS = ("width", "area", "highway", "area:highway", "waterway", "water", "railway",
+                  "amenity", "natural", "landuse", "building")
+"""Keys read from GDAL's ``other_tags`` of an OSM extract."""
 
 DEFAULT_WIDTH_M = 4.0
 """Width (m) of a line of unknown kind (no ``width``, no known ``highway``)."""
@@ -71,8 +104,43 @@ def _numbers(values: pd.Series) -> np.ndarray:
     return out
 
 
-def read_class_polygons(path: Path, *, what: str, width_m: float = DEFAULT_WIDTH_M
-                        ) -> ClassPolygons:
+def _is_osm(path: Path) -> bool:
+    return path.name.lower().endswith((".osm.pbf", ".pbf", ".osm"))
+
+
+def _read_osm(path: Path) -> gpd.GeoDataFrame:
+    """Multipolygons and lines of an OSM extract (GDAL OSM driver), tags as columns."""
+    frames = []
+    for layer in ("multipolygons", "lines"):
+        frame = gpd.read_file(path, engine="pyogrio", layer=layer)
+        other = (frame["other_tags"].astype("string").fillna("") if "other_tags" in frame
+                 else pd.Series("", index=frame.index, dtype="string"))
+        for key in OSM_EXTRA_KEYS:
+            pattern = r'"' + re.escape(key) + r'"=>"([^"]*)"'
+            found = other.str.extract(pattern, expand=False)
+            frame[key] = frame[key].fillna(found) if key in frame.columns else found
+        frames.append(frame[[*OSM_EXTRA_KEYS, "geometry"]])
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs or "EPSG:4326")
+
+
+def _select(frame: pd.DataFrame, tags: dict[str, frozenset[str] | None] | dict[str, list[str]]
+            ) -> np.ndarray:
+    """Rows whose tags match (any key: a listed value, or any value but 'no' for None)."""
+    keep = np.zeros(len(frame), dtype=bool)
+    for key, values in tags.items():
+        if key not in frame.columns:
+            continue
+        col = frame[key].astype("string").str.strip()
+        if values is None:
+            keep |= (col.notna() & (col != "") & (col != "no")).to_numpy()
+        else:
+            keep |= col.isin(list(values)).fillna(False).to_numpy(dtype=bool)
+    return keep
+
+
+def read_class_polygons(path: Path, *, what: str, width_m: float = DEFAULT_WIDTH_M,
+                        where: dict[str, list[str]] | None = None) -> ClassPolygons:
     """Polygons of one land-cover class (see module docstring).
 
     Parameters
@@ -82,7 +150,11 @@ def read_class_polygons(path: Path, *, what: str, width_m: float = DEFAULT_WIDTH
     what : str
         The class, for messages (``water``, ``paved``, ``building``, ``bare``).
     width_m : float
-        Width (m) of lines without a ``width`` attribute or known ``highway`` value.
+        Width (m) of lines without a ``width`` attribute or known ``highway``/``waterway``
+        value.
+    where : dict of str to list of str, optional
+        Keep only features with one of these values in one of these columns (replaces the
+        OSM filter of the class).
 
     Returns
     -------
@@ -96,13 +168,21 @@ def read_class_polygons(path: Path, *, what: str, width_m: float = DEFAULT_WIDTH
     path = require_file(Path(path), f"{what} layer")
     findings = Findings(path.name)
     try:
-        frame = gpd.read_file(path, engine="pyogrio")
+        frame = _read_osm(path) if _is_osm(path) else gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio/GDAL raise several types for a broken file
         findings.error("", "", f"cannot be read as a vector layer ({exc})",
-                       "give a GeoPackage, GeoJSON or shapefile")
+                       "give a GeoPackage, GeoJSON, shapefile or OSM extract")
         findings.raise_if_errors()
         raise AssertionError("unreachable") from exc
-    assume = "EPSG:4326" if path.suffix.lower() in (".geojson", ".json") else None
+    tags = where if where is not None else OSM_CLASS_TAGS.get(what, {})
+    if where is not None or _is_osm(path) or any(k in frame.columns for k in tags):
+        keep = _select(frame, tags)
+        if (~keep).any():
+            findings.warn("", ", ".join(tags), f"{int((~keep).sum())} features are not "
+                          f"{what} ({'the where filter' if where else 'OSM tags'})", "left out")
+        frame = frame[keep]
+    assume = ("EPSG:4326" if path.suffix.lower() in (".geojson", ".json") or _is_osm(path)
+              else None)
     frame = to_rd(frame, findings, assume=assume)
     geoms = np.asarray(frame.geometry.array, dtype=object)
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -116,12 +196,16 @@ def read_class_polygons(path: Path, *, what: str, width_m: float = DEFAULT_WIDTH
     if points.any():
         findings.warn("", "geometry", f"{int(points.sum())} {what} features are points",
                       f"left out ({what} needs an area or a line)")
-    highway = (frame["highway"].astype("string").to_numpy(dtype=object, na_value=None)
-               if "highway" in frame.columns else np.full(len(frame), None, dtype=object))
-    area_tag = (frame["area"].astype("string").to_numpy(dtype=object, na_value=None)
-                if "area" in frame.columns else np.full(len(frame), None, dtype=object))
-    # OSM exporters write closed ways as polygons; a highway ring is a way unless area=yes
-    reopen = is_poly & (highway != None) & (area_tag != "yes")  # noqa: E711
+    highway, waterway, railway, area_tag = (
+        frame[k].astype("string").to_numpy(dtype=object, na_value=None)
+        if k in frame.columns else np.full(len(frame), None, dtype=object)
+        for k in ("highway", "waterway", "railway", "area"))
+    # OSM exporters write closed ways as polygons; a highway, railway or waterway ring is a
+    # way unless area=yes
+    linear = np.array([h is not None or r is not None or
+                       (w is not None and w not in ("riverbank", "dock"))
+                       for h, w, r in zip(highway, waterway, railway, strict=True)], dtype=bool)
+    reopen = is_poly & linear & (area_tag != "yes")
     lines = geoms.copy()
     reopened = 0
     for i in np.flatnonzero(reopen):
@@ -141,8 +225,11 @@ def read_class_polygons(path: Path, *, what: str, width_m: float = DEFAULT_WIDTH
     is_poly = is_poly & ~reopen
     width = (_numbers(frame["width"]) if "width" in frame.columns
              else np.full(len(frame), np.nan))
-    by_kind = np.array([HIGHWAY_WIDTH_M.get(str(h), np.nan) if h is not None else np.nan
-                        for h in highway], dtype=float)
+    by_kind = np.array([HIGHWAY_WIDTH_M.get(str(h), np.nan) if h is not None else
+                        WATERWAY_WIDTH_M.get(str(w), np.nan) if w is not None else
+                        RAILWAY_WIDTH_M if r is not None else np.nan
+                        for h, w, r in zip(highway, waterway, railway, strict=True)],
+                       dtype=float)
     width = np.where(np.isfinite(width) & (width > 0), width,
                      np.where(np.isfinite(by_kind), by_kind, width_m))
     buffered = shapely.buffer(lines[is_line], width[is_line] / 2.0, quad_segs=2,
