@@ -173,15 +173,17 @@ def test_tree_crowns_default_by_genus_then_leaf_type(tmp_path: object) -> None:
     path = Path(str(tmp_path)) / "trees.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         tree(1, genus="Populus"), tree(2, species="Tilia x europaea"),
-        tree(3, leaf_type="needleleaved"), tree(4), tree(5, genus="Populus", diameter_crown="7")]}))
+        tree(3, leaf_type="needleleaved"), tree(4), tree(5, genus="Populus", diameter_crown="7"),
+        tree(6, diameter_crown="250")]}))
     frame = read_trees(path).frame.set_index("osm_id")
     assert frame.loc["node/1", "crown_diameter_m"] == 12.0
     assert frame.loc["node/2", "crown_diameter_m"] == 8.0
     assert frame.loc["node/3", "crown_diameter_m"] == 5.0
     assert frame.loc["node/4", "crown_diameter_m"] == DEFAULT_CROWN_DIAMETER_M
     assert frame.loc["node/5", "crown_diameter_m"] == 7.0
+    assert frame.loc["node/6", "crown_diameter_m"] == DEFAULT_CROWN_DIAMETER_M  # 250 m: a typo
     assert frame["crown_source"].tolist() == ["genus", "genus", "leaf_type", "default",
-                                              "diameter_crown"]
+                                              "diameter_crown", "default"]
 
 
 def test_class_polygons_buffer_lines_and_reopen_exported_rings(tmp_path: object) -> None:

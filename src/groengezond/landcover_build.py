@@ -93,6 +93,9 @@ CLASSES: tuple[str, ...] = ("building", "paved", "low_green", "trees", "water", 
                             "bare")
 """The land-cover classes a region can hold (nodata aside)."""
 
+MAX_CROWN_DIAMETER_M = 40.0
+"""Crowns are burnt at most this wide (m), a guard against typing errors in the data."""
+
 DEFAULT_CLASS = "paved"
 """Class of cells inside the region that no layer covers (see module docstring)."""
 
@@ -262,7 +265,8 @@ def rasterise_landcover(region: shapely.Geometry, layers: LandcoverLayers, *,
         sourced["trees"] = True
         ok = np.isfinite(xy).all(axis=1) & np.isfinite(diameter)
         if ok.any():
-            _discs(out, xy[ok], np.maximum(diameter[ok], 0.0) / 2.0, code["trees"], transform)
+            radius = np.clip(diameter[ok], 0.0, MAX_CROWN_DIAMETER_M) / 2.0
+            _discs(out, xy[ok], radius, code["trees"], transform)
     if layers.buildings is not None:
         sourced["building"] = True
         geoms = layers.buildings

@@ -95,6 +95,10 @@ DEFAULT_CROWN_DIAMETER_M = 6.0
 """Crown diameter (m) of a tree without ``diameter_crown``, genus or leaf type: a typical Dutch
 street tree."""
 
+MAX_CROWN_DIAMETER_M = 40.0
+"""Largest plausible crown diameter (m); larger ``diameter_crown`` values are typing errors (cm,
+or the stem's circumference). The widest Dutch trees (old plane trees, oaks) reach about 30 m."""
+
 CROWN_DIAMETER_BY_GENUS_M: dict[str, float] = {
     "populus": 12.0, "platanus": 12.0, "quercus": 10.0, "fagus": 10.0, "fraxinus": 10.0,
     "ulmus": 10.0, "salix": 10.0, "aesculus": 10.0, "tilia": 8.0, "acer": 8.0,
@@ -397,7 +401,12 @@ def read_trees(path: Path, *, source: str | None = None,
     if crown_bad or height_bad:
         findings.warn("", "diameter_crown/height", f"{crown_bad + height_bad} tag values are not "
                       "numbers in metres", "treated as not tagged")
-    known = ~np.isnan(crown) & (crown > 0)
+    implausible = crown > MAX_CROWN_DIAMETER_M
+    if implausible.any():
+        findings.warn(_ids(picked, implausible), "diameter_crown",
+                      f"{int(implausible.sum())} crown diameters exceed "
+                      f"{MAX_CROWN_DIAMETER_M:g} m", "treated as not tagged")
+    known = ~np.isnan(crown) & (crown > 0) & ~implausible
     default, basis = _crown_defaults(picked)
     out = gpd.GeoDataFrame({
         "tree_id": np.arange(len(picked), dtype="int64"),
