@@ -362,6 +362,8 @@ def _omit_buurten(areas: gpd.GeoDataFrame, indicators: pd.DataFrame, report: Bui
     kept = indicators[~at_buurt]
     out = pd.concat([kept, aggregated], ignore_index=True)
     n, n_all = int(placeholder.sum()), len(buurten)
+    stale = f"{n} of {n_all} buurten have no polygon in the boundary files: they carry"
+    report.notes[:] = [note for note in report.notes if not note.startswith(stale)]
     report.notes.append(
         f"The buurt level is left out (missing_buurt_polygons: omit): {n} of {n_all} buurten "
         "have no polygon in the boundary files. Their values were aggregated to wijken, "
