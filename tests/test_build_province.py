@@ -134,3 +134,23 @@ def test_province_builds_without_buurt_level(tmp_path: Path) -> None:
     ind = region.indicators
     gm = ind[(ind["indicator"] == "leefbaarometer_score") & ind["area_code"].str.startswith("GM")]
     assert len(gm) == 26 and gm["value"].between(3.9, 4.5).all()
+
+
+def test_wijk_polygons_outside_their_gemeente_are_not_used(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    gemeente = gpd.GeoDataFrame({"gemeentecode": ["GM9990"], "gemeentenaam": ["Testdorp"]},
+                                geometry=[box(136000, 455000, 137000, 456000)], crs="EPSG:28992")
+    gemeente.to_file(tmp_path / "gemeenten.gpkg", layer="gemeenten", driver="GPKG")
+    report = build_to_folder(config(tmp_path, boundaries=[
+        {"path": str(tmp_path / "gemeenten.gpkg"), "year": 2024},
+        {"path": str(DATA / "wijkenbuurten_2023_sample.gpkg"), "layers": ["wijken"]}]),
+        tmp_path / "region")
+    # WK999001 lies in the west half (inside), WK999002 in the east half (outside).
+    text = " ".join(report.warnings)
+    assert "1 wijk polygons lie mostly outside their gemeente's polygon" in text
+    assert "WK999002" in text
+    areas = read_region(tmp_path / "region").areas.set_index("code")
+    assert areas.loc["WK999002", "geometry_source"] == "placeholder:gemeente"
+    assert areas.loc["WK999001", "geometry_source"] == "boundary"

@@ -205,6 +205,7 @@ def build_region(config: BuildConfig, progress: Progress | None = None
         year = f" {area_input.year}" if area_input.year else ""
         name, licence, attribution = DEFAULT_SOURCES["boundaries"]
         _add_source(sources, area_input.source(name + year, licence, attribution))
+    boundaries = _matching_wijken(boundaries, warnings)
     _step(progress, "joining areas", 0.2)
     joined = assemble_areas(tables, boundaries, gemeenten=chosen, primary_year=primary.year,
                             region_code=config.region.code,
@@ -308,6 +309,47 @@ def _read_table(item: TableInput, config: BuildConfig, report: BuildReport,
                                      "as published (give `licence` in the config)",
                                      f"Bron: {item.path.name}"))
     return read
+
+
+MIN_INSIDE_GEMEENTE = 0.5
+"""Share of a wijk polygon's area that must lie inside its gemeente's polygon (from another
+boundary file, e.g. a 2016 wijk map against the 2024 gemeente map) for it to be used: below it
+the code no longer describes the same place. Generalised outlines and water clipping leave
+matching wijken 83-100 % inside (province of Utrecht and surroundings, 2016 against 2024)."""
+
+
+def _matching_wijken(boundaries: list[pdok.Boundaries], warnings: list[str]
+                     ) -> list[pdok.Boundaries]:
+    """Leave out wijk polygons that lie mostly outside their gemeente's polygon."""
+    gemeenten: dict[str, Any] = {}
+    for b in boundaries:
+        at = b.at("gemeente")
+        for code, geom in zip(at["code"], at.geometry, strict=True):
+            gemeenten.setdefault(str(code), geom)
+    if not gemeenten:
+        return boundaries
+    out = []
+    for b in boundaries:
+        wijken = b.polygons[b.polygons["level"] == "wijk"]
+        parent = wijken["code"].str.slice(2, 6).radd("GM")
+        has = parent.isin(gemeenten).to_numpy()
+        if not has.any() or b.at("gemeente").shape[0]:
+            out.append(b)
+            continue
+        geoms = np.asarray(wijken.geometry.array, dtype=object)[has]
+        own = np.asarray([gemeenten[c] for c in parent[has]], dtype=object)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = shapely.area(shapely.intersection(geoms, own)) / shapely.area(geoms)
+        bad = wijken["code"].to_numpy()[has][share < MIN_INSIDE_GEMEENTE]
+        if len(bad):
+            warnings.append(f"{b.source}: {len(bad)} wijk polygons lie mostly outside their "
+                            f"gemeente's polygon (the code describes another place now) and "
+                            f"are not used: {listing(bad)}")
+            keep = ~b.polygons["code"].isin(set(bad))
+            b = pdok.Boundaries(b.polygons[keep].reset_index(drop=True), b.year, b.source,
+                                b.warnings)
+        out.append(b)
+    return out
 
 
 def _names_from_boundaries(areas: gpd.GeoDataFrame, boundaries: list[pdok.Boundaries]
