@@ -80,7 +80,8 @@ def test_nearest_year_is_stated(region: Region) -> None:
     assert hle.loc[2012, "ranking_year"] == 2020
     assert "nearest to 2012" in hle.loc[2012, "ranking_note"]
     assert hle.loc[2020, "ranking_note"] == ""
-    assert any("nearest to 2012" in n for n in tables.notes)
+    stated = "wijk level in 2012, 2016, 2022: ranked by income_mean_eur of 2020"
+    assert any(stated in n for n in tables.notes)
 
 
 def test_no_ranking_reads_not_computable(region: Region, tmp_path: Path) -> None:

@@ -242,10 +242,10 @@ def _render_inequality(report: MonitorReport) -> None:
     if str(r.get("not_computable", "") or ""):
         console.print(f"[bold]SII/RII[/] at {report.level} level: {r['not_computable']}")
         return
-    note = f"; {r['ranking_note']}" if str(r.get("ranking_note", "") or "") else ""
+    nearest = " (nearest year)" if str(r.get("ranking_note", "") or "") else ""
     console.print(
         f"[bold]SII[/] (most − least deprived, ranked by {r['ranking']} "
-        f"{int(float(r['ranking_year']))}{note}): "
+        f"{int(float(r['ranking_year']))}{nearest}): "
         f"{_interval(str(r['sii']), str(r['sii_lower']), str(r['sii_upper']))}; "
         f"[bold]RII[/] {_interval(str(r['rii']), str(r['rii_lower']), str(r['rii_upper']))}; "
         f"quintile gap {_interval(str(r['gap']), str(r['gap_lower']), str(r['gap_upper']))}, "

@@ -184,7 +184,7 @@ def inequality_table(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int
     usable = values[values["publishable"] & values["level"].isin(INEQUALITY_LEVELS)]
     skip = {i.id: i.aggregate.method == "sum" for i in reg.indicators}
     usable = usable[~usable["indicator"].map(skip).astype(bool)]
-    stated: set[str] = set()
+    stated: dict[tuple[str, str, int], set[int]] = {}
     for (ind, level, year), grp in usable.groupby(["indicator", "level", "year"], sort=True):
         if len(grp) < MIN_AREAS:
             continue
@@ -196,9 +196,8 @@ def inequality_table(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int
             continue
         if ind == choice.indicator:
             continue
-        if choice.note and choice.note not in stated:
-            stated.add(choice.note)
-            notes.append(f"Inequality at {level} level: {choice.note}.")
+        if choice.note:
+            stated.setdefault((str(level), choice.indicator, choice.year), set()).add(int(year))
         sc = values[(values["indicator"] == choice.indicator) & (values["level"] == level)
                     & (values["year"] == choice.year)]
         sign = reg[choice.indicator].sign or 1
@@ -226,4 +225,7 @@ def inequality_table(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int
             "gap": q.gap, "gap_lower": q.gap_lower, "gap_upper": q.gap_upper,
             "ratio": q.ratio, "ratio_lower": q.ratio_lower, "ratio_upper": q.ratio_upper,
             "sims": s.sims})
+    for (level, rid, ryear), figure_years in sorted(stated.items()):
+        notes.append(f"Inequality at {level} level in {', '.join(map(str, sorted(figure_years)))}"
+                     f": ranked by {rid} of {ryear}, the nearest year with values.")
     return pd.DataFrame(rows, columns=INEQUALITY_COLUMNS)
