@@ -349,11 +349,6 @@ def _codes(table: Delimited, spec: TableSpec, gemeenten: Sequence[str] | None,
                            "give GMxxxx, WKxxxxxx or BUxxxxxxxx (or set `level` for bare "
                            "numbers)")
             continue
-        if code in seen:
-            findings.error(f"line {line}", spec.code_column,
-                           f"{code} duplicates line {seen[code]}", "keep one row per area code")
-            continue
-        seen[code] = line
         parts = code_parts(code)
         assert parts is not None
         if spec.level is not None and parts[0] != spec.level:
@@ -362,6 +357,11 @@ def _codes(table: Delimited, spec: TableSpec, gemeenten: Sequence[str] | None,
         if chosen is not None and gemeente_of(code) not in chosen:
             outside += 1
             continue
+        if code in seen:
+            findings.error(f"line {line}", spec.code_column,
+                           f"{code} duplicates line {seen[code]}", "keep one row per area code")
+            continue
+        seen[code] = line
         codes.append(code)
         lines.append(line)
         inside.append(i)
