@@ -294,3 +294,21 @@ def test_real_province_table_leefbaarometer_and_ses() -> None:
     assert "distance_public_green_km" not in set(ind["indicator"])  # all 0.0 = missing
     assert "aardgasverbruik_m3_gemiddeld" in read.unread
     assert read.rows_outside == 969 - 145
+
+
+def test_kwb_release_values_are_checked_against_the_registry(tmp_path: Path) -> None:
+    from groengezond.sources.cbs import read_kwb
+
+    path = tmp_path / "kwb2023_test.csv"
+    path.write_text("gwb_code_10,regio,a_inw,p_hh_li,extra\nGM9990,T,100,12,1\n"
+                    "BU99900101,B,50,140,2\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_kwb(path)
+    problem = err.value.problems[0]
+    assert problem.location == "line 3 (BU99900101)"
+    expected = "140 is outside the valid range [0, 100] of low_income_households_pct"
+    assert expected in problem.problem
+    path.write_text("gwb_code_10,regio,a_inw,p_hh_li,extra\nGM9990,T,100,12,1\n",
+                    encoding="utf-8")
+    table = read_kwb(path)
+    assert any("extra" in str(w) and "not mapped" in str(w) for w in table.warnings)

@@ -386,7 +386,7 @@ def _read_odata(path: Path, year: int | None, names: Path | None, mapping: KwbMa
     wide = pd.DataFrame(values, index=[r["code"] for r in records], dtype=float)
     areas = pd.DataFrame(records, columns=["code", "name", "level", "parent", "line"])
     label = f"CBS KWB {year} ({table or 'OData'}, {path.name})"
-    return _finish(areas, wide, year, label, mapping, findings)
+    return _finish(areas, wide, year, label, mapping, findings, place="row")
 
 
 def _region_titles(path: Path, findings: Findings) -> dict[str, str]:
@@ -398,7 +398,7 @@ def _region_titles(path: Path, findings: Findings) -> dict[str, str]:
 
 
 def _finish(areas: pd.DataFrame, wide: pd.DataFrame, year: int, source: str,
-            mapping: KwbMapping, findings: Findings) -> KwbTable:
+            mapping: KwbMapping, findings: Findings, place: str = "line") -> KwbTable:
     if len(areas) == 0:
         findings.error("", "", "holds no gemeente, wijk or buurt rows",
                        "give a KWB table with GM/WK/BU rows")
@@ -409,6 +409,7 @@ def _finish(areas: pd.DataFrame, wide: pd.DataFrame, year: int, source: str,
                       f"{int(sentinel.to_numpy().sum())} values are CBS codes for 'secret' "
                       "(-99995, -99997)", "stored as missing")
         wide = wide.mask(sentinel)
+    _check_ranges(areas, wide, findings, place)
     for name, (num, den) in mapping.derived.items():
         if num in wide and den in wide:
             denominator = wide[den].where(wide[den] > 0)
@@ -429,3 +430,23 @@ def _finish(areas: pd.DataFrame, wide: pd.DataFrame, year: int, source: str,
         if "inhabitants" in wide else np.nan
     return KwbTable(year, source, areas, long[INDICATOR_COLUMNS].reset_index(drop=True),
                     tuple(findings.warnings))
+
+
+def _check_ranges(areas: pd.DataFrame, wide: pd.DataFrame, findings: Findings,
+                  place: str) -> None:
+    """Every published value of a registry indicator must lie in its valid range."""
+    from groengezond.indicators.registry import load_registry
+
+    reg = load_registry()
+    where = [f"{place} {ln} ({code})"
+             for ln, code in zip(areas["line"], areas["code"], strict=True)]
+    for column in wide.columns:
+        if column not in reg:
+            continue
+        ind = reg[column]
+        for i in np.flatnonzero(ind.outside(wide[column].to_numpy(dtype=float))):
+            findings.error(where[i], column,
+                           f"{wide[column].iloc[i]:g} is outside the valid range "
+                           f"{ind.range_text()} of {ind.id} ({ind.unit})",
+                           "correct the value, or leave the cell empty / '.' for missing")
+    findings.raise_if_errors()
