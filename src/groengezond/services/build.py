@@ -183,18 +183,18 @@ def build_region(config: BuildConfig, progress: Progress | None = None
         _add_source(sources, cbs_input.source(f"CBS Kerncijfers wijken en buurten {table.year}",
                                          "CC BY 4.0",
                                          f"Bron: CBS, Kerncijfers wijken en buurten {table.year}"))
-    extra_tables: list[TableRead] = []
-    for table_input in config.tables:
-        table_read = _read_table(table_input, config, report, sources)
-        if table_input.defines_areas:
-            tables.append(cbs.KwbTable(table_read.year, table_read.source, table_read.areas[
-                ["code", "name", "level", "parent", "inhabitants"]], table_read.indicators,
-                table_read.warnings))
-        else:
-            extra_tables.append(table_read)
+    for table_input in (t for t in config.tables if t.defines_areas):
+        table_read = _read_table(table_input, config.gemeenten or None, report, sources)
+        tables.append(cbs.KwbTable(table_read.year, table_read.source, table_read.areas[
+            ["code", "name", "level", "parent", "inhabitants"]], table_read.indicators,
+            table_read.warnings))
     primary = next((t for t in tables if t.year == config.primary_year),
                    max(tables, key=lambda t: t.year))
     chosen = select_gemeenten(primary, config.gemeenten or None)
+    # Other tables are read for the region's gemeenten only: their percentage scales are
+    # decided, and their values checked, on the rows of the region.
+    extra_tables = [_read_table(t, chosen, report, sources) for t in config.tables
+                    if not t.defines_areas]
     _step(progress, "boundaries", 0.12)
     boundaries = []
     for area_input in config.boundaries:
@@ -297,11 +297,10 @@ def build_region(config: BuildConfig, progress: Progress | None = None
     return region, report
 
 
-def _read_table(item: TableInput, config: BuildConfig, report: BuildReport,
+def _read_table(item: TableInput, gemeenten: list[str] | None, report: BuildReport,
                 sources: list[Source]) -> TableRead:
     """Read one ``tables:`` entry; its warnings and unread columns go into the report."""
-    read = read_table(item.path, item, gemeenten=config.gemeenten or None,
-                      source=item.name)
+    read = read_table(item.path, item, gemeenten=gemeenten, source=item.name)
     report.warnings.extend(str(w) for w in read.warnings)
     if read.unread:
         report.columns_not_read[item.path.name] = list(read.unread)
