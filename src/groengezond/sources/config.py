@@ -30,6 +30,23 @@ Example (paths are relative to ``base_dir``, which is relative to the config fil
       ndvi: {path: ..., column: _NDVImean, code_column: gemeentecode, method: shift}
     population: {method: auto}
 
+Any CBS-shaped table (``tables:``, see :mod:`groengezond.sources.tables`) maps its columns to
+registry indicators; with ``defines_areas: true`` and an inhabitants column it can stand in
+for the KWB table (then ``cbs:`` may be left out)::
+
+    tables:
+      - path: ../shared/data/cbs_kwb/kwb2020_buurten_provincie_utrecht_leefbaarometer.csv
+        year: 2020
+        code_column: buurt_code
+        name_column: regio
+        inhabitants_column: aantal_inwoners
+        defines_areas: true
+        ignore: ["", gm_naam]
+        columns:
+          leefbarometer_score: leefbaarometer_score
+          social_economische_score_gemiddeld: {id: ses_woa_score, missing_values: [0]}
+    missing_buurt_polygons: placeholder   # or omit: leave the buurt level out
+
 Every input may carry ``name``, ``licence`` and ``attribution`` to replace the default source
 entry written into ``region.json``.
 """
@@ -40,11 +57,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from groengezond.errors import InputError, Problem
 from groengezond.region.model import Source
 from groengezond.sources.areas import REGION_CODE
+from groengezond.sources.tables import TableSpec
 
 
 class _Input(BaseModel):
@@ -66,6 +91,10 @@ class CbsInput(_Input):
 
     year: int | None = None
     names: Path | None = None
+
+
+class TableInput(_Input, TableSpec):
+    """A CBS-shaped table read through its column mapping (see :class:`TableSpec`)."""
 
 
 class BoundaryInput(_Input):
@@ -181,8 +210,10 @@ class BuildConfig(BaseModel):
     gemeenten: list[str] = Field(default_factory=list)
     primary_year: int | None = None
     region: RegionInput = Field(default_factory=RegionInput)
-    cbs: list[CbsInput]
+    cbs: list[CbsInput] = Field(default_factory=list)
+    tables: list[TableInput] = Field(default_factory=list)
     boundaries: list[BoundaryInput]
+    missing_buurt_polygons: Literal["placeholder", "omit"] = "placeholder"
     health: list[HealthInput] = Field(default_factory=list)
     green: OsmInput | None = None
     trees: OsmInput | None = None
@@ -194,7 +225,7 @@ class BuildConfig(BaseModel):
     clip_buffer_m: float = Field(1000.0, ge=0)
     config_path: Path | None = None
 
-    @field_validator("cbs", "boundaries", "health", mode="before")
+    @field_validator("cbs", "tables", "boundaries", "health", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, dict) else value
@@ -206,6 +237,18 @@ class BuildConfig(BaseModel):
             if not (len(code) == 6 and code.startswith("GM") and code[2:].isdigit()):
                 raise ValueError(f"{code!r} is not a gemeente code like GM0344")
         return value
+
+    @model_validator(mode="after")
+    def _has_areas(self) -> BuildConfig:
+        if not self.cbs and not any(t.defines_areas for t in self.tables):
+            raise ValueError("no table defines the areas: give a KWB table under `cbs:`, or a "
+                             "`tables:` entry with `defines_areas: true` and an "
+                             "inhabitants_column")
+        for table in self.tables:
+            if table.defines_areas and table.inhabitants_column is None:
+                raise ValueError(f"tables entry {table.path}: `defines_areas` needs "
+                                 "`inhabitants_column`")
+        return self
 
 
 def _resolve(config: BuildConfig, base: Path) -> BuildConfig:
@@ -221,8 +264,8 @@ def _resolve(config: BuildConfig, base: Path) -> BuildConfig:
         extra += [config.bag.panden, config.bag.verblijfsobjecten]
     if config.landcover is not None:
         extra += [i for _, i in config.landcover.class_inputs()] + [config.landcover.ndvi]
-    for item in [*config.cbs, *config.boundaries, *config.health, config.green, config.trees,
-                 config.network, config.buildings, *extra]:
+    for item in [*config.cbs, *config.tables, *config.boundaries, *config.health, config.green,
+                 config.trees, config.network, config.buildings, *extra]:
         if item is not None:
             item.path = fix(item.path) or item.path
     for cbs in config.cbs:
