@@ -72,7 +72,9 @@ NO_FOOT = frozenset({"no", "private", "use_sidepath", "discouraged"})
 YES_FOOT = frozenset({"yes", "designated", "permissive", "official", "destination"})
 PRIVATE_ACCESS = frozenset({"private", "no", "customers", "members", "permit", "agricultural",
                             "forestry", "delivery", "military", "restricted"})
-SIDEWALK_YES = frozenset({"both", "left", "right", "yes", "separate"})
+SIDEWALK_YES = frozenset({"both", "left", "right", "yes"})
+"""Sidewalk values that open a trunk road to pedestrians (``separate``: the sidewalk is its own
+way, walked there)."""
 
 WAY_TAGS = ("highway", "foot", "access", "sidewalk", "sidewalk:both", "sidewalk:left",
             "sidewalk:right", "area", "name")
