@@ -143,3 +143,12 @@ def test_no_green_share_counts_unreachable_homes() -> None:
     q = measure_network(net, snap, np.array([3.0, 1.0]), near.dist_m)
     assert q.no_green_residents_share == pytest.approx(0.25)
     assert np.isinf(near.dist_m[1])
+
+
+def test_synthetic_region_passes_the_gate() -> None:
+    from groengezond.synth import generate_region
+
+    q = region_network_quality(generate_region(20_000, 7))
+    assert q is not None and not q.degraded, q.summary()
+    assert q.main_component_residents_share > 0.99 and q.snap_p50_m < MAX_MEDIAN_SNAP_M
+    assert q.no_green_residents_share < 0.05
