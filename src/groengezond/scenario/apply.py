@@ -427,6 +427,28 @@ def _change(cells: dict[tuple[int, int], int], lc: Landcover | None) -> CellChan
     return CellChange(rc[keep, 0], rc[keep, 1], old[keep], new[keep])
 
 
+def canopy_growth(new_trees: gpd.GeoDataFrame, years: int) -> FloatArray:
+    """Share of the new trees' mature crown area reached in each year 1..``years``.
+
+    The mean of :func:`crown_growth` over the trees, weighted by their mature crown area; a
+    tree without ``years_to_mature`` grows over ``years`` (the appraisal period). All ones
+    when there are no new trees.
+    """
+    out = np.ones(years)
+    if len(new_trees) == 0:
+        return out
+    mature = new_trees["crown_diameter_m"].to_numpy(dtype=float)
+    planting = new_trees["planting_crown_diameter_m"].to_numpy(dtype=float)
+    ttm = new_trees["years_to_mature"].to_numpy(dtype=float)
+    ttm = np.where(np.isfinite(ttm), ttm, float(years))
+    keys, counts = np.unique(np.c_[mature, planting, ttm], axis=0, return_counts=True)
+    weight = counts * keys[:, 0] ** 2
+    total = np.zeros(years)
+    for (m, p, t), w in zip(keys.tolist(), weight.tolist(), strict=True):
+        total += w * crown_growth(years, p, m, t)
+    return np.asarray(total / weight.sum(), dtype=np.float64)
+
+
 def _trees(region: Region, xy: list[npt.NDArray[np.float64]],
            crown: list[tuple[float, float, float]]) -> gpd.GeoDataFrame:
     pts = np.vstack(xy) if xy else np.zeros((0, 2))

@@ -241,6 +241,27 @@ class HectareBenefitOut(_M):
     source: str
 
 
+class CanopyGrowthOut(_M):
+    """How new trees' crowns grow, and what that does to the benefits over the appraisal.
+
+    Exposures and yearly health figures are those of the mature crowns; the benefit-cost ratio
+    weighs each year's benefits by ``benefit_by_year`` (the part from trees grows with the
+    crown area; the health effect is nearly linear in a small exposure change).
+    """
+
+    trees: int
+    planting_crown_diameter_m: float = Field(description="Mean over the new trees (m)")
+    mature_crown_diameter_m: float = Field(description="Mean over the new trees (m)")
+    years_to_mature: float = Field(description="Mean over the new trees (years)")
+    share_of_benefits_from_trees: float = Field(
+        description="Part of the NDVI change (residents-weighted) that comes from tree crowns")
+    benefit_by_year: list[float] = Field(
+        description="Share of the mature yearly benefits reached in years 1..appraisal_years")
+    present_value_factor: float = Field(
+        description="Present value of the growing benefits over that of mature benefits "
+                    "from year 1 (at the discount rate)")
+
+
 class ScenarioResult(_M):
     """Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``)."""
 
@@ -258,4 +279,5 @@ class ScenarioResult(_M):
     costs: CostOut | None = None
     per_hectare: list[HectareBenefitOut] = Field(
         default_factory=list, description="Groene Batenplanner values, beside the totals")
+    canopy_growth: CanopyGrowthOut | None = None
     notes: list[str]

@@ -28,7 +28,7 @@ from groengezond.health.valuation import (
 )
 from groengezond.region.model import Region
 from groengezond.scenario.activity import activity_change
-from groengezond.scenario.apply import ScenarioDelta, apply_scenario
+from groengezond.scenario.apply import ScenarioDelta, apply_scenario, canopy_growth
 from groengezond.scenario.costs import benefit_cost, resolve_costs
 from groengezond.scenario.exposures import (
     ExposureBaseline,
@@ -49,6 +49,7 @@ from groengezond.scenario.model import Scenario, input_hash
 from groengezond.scenario.overrides import apply_overrides
 from groengezond.scenario.result import (
     BuurtEffect,
+    CanopyGrowthOut,
     ExposureSummary,
     HectareBenefitOut,
     IncomeGroupEffect,
@@ -205,6 +206,27 @@ class Planner:
                                   source=b.value.source.strip())
                 for b in per_hectare_benefits(net, money)]
 
+    def _growth(self, delta: ScenarioDelta, ex: Exposures, years: int, rate: float
+                ) -> CanopyGrowthOut | None:
+        """Crown growth of the new trees and its weight on the benefits (None: no trees)."""
+        trees = delta.new_trees
+        if len(trees) == 0:
+            return None
+        res = self.baseline.residents
+        total = float(np.nansum(ex.delta["ndvi_500m"] * res))
+        part = float(np.nansum(ex.tree_ndvi * res))
+        share = float(np.clip(part / total, 0.0, 1.0)) if total > 0 else 0.0
+        ramp = 1.0 - share + share * canopy_growth(trees, years)
+        disc = (1.0 + rate) ** -np.arange(1, years + 1, dtype=np.float64)
+        ttm = trees["years_to_mature"].to_numpy(dtype=float)
+        return CanopyGrowthOut(
+            trees=len(trees),
+            planting_crown_diameter_m=float(trees["planting_crown_diameter_m"].mean()),
+            mature_crown_diameter_m=float(trees["crown_diameter_m"].mean()),
+            years_to_mature=float(np.mean(np.where(np.isfinite(ttm), ttm, years))),
+            share_of_benefits_from_trees=share, benefit_by_year=ramp.tolist(),
+            present_value_factor=float((ramp * disc).sum() / disc.sum()))
+
     def run(self, scenario: Scenario, rng: np.random.Generator, *, n_draws: int = MIN_DRAWS,
             seed: int | None = None) -> ScenarioResult:
         """Evaluate ``scenario`` against the baseline.
@@ -293,17 +315,26 @@ class Planner:
             "before the scenario to compare with; their access to green is reported under "
             "exposures (new_residents_within_300m).",
         ]
-        cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1),
-                                health.money.price_years,
-                                money.parameters["discount_rate"].value, rng=rng,
-                                settings=money)
+        rate = money.parameters["discount_rate"].value
+        growth = self._growth(delta, ex, scenario.appraisal_years, rate)
+        if growth is not None:
+            notes.append(
+                f"Trees: the yearly figures are those of the mature crowns "
+                f"({growth.mature_crown_diameter_m:g} m); crowns grow from "
+                f"{growth.planting_crown_diameter_m:g} m over {growth.years_to_mature:g} years, "
+                f"so the benefit-cost ratio counts {100 * growth.present_value_factor:.0f} % of "
+                "the present value of mature benefits from year 1.")
+        # the growing benefits as the constant yearly amount with the same present value
+        factor = growth.present_value_factor if growth is not None else 1.0
+        cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1) * factor,
+                                health.money.price_years, rate, rng=rng, settings=money)
         return ScenarioResult(
             per_hectare=self._per_hectare(delta, money),
             scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
             totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
-            notes=notes)
+            canopy_growth=growth, notes=notes)
 
 
 def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
