@@ -311,3 +311,30 @@ def test_new_homes_lower_green_per_inhabitant(planner: Planner, region: Region) 
     # unchanged without a scenario
     e0 = planner.run(Scenario(name="nothing"), np.random.default_rng(1)).exposures
     assert e0.green_m2_per_inhabitant_after == e0.green_m2_per_inhabitant_before > 0
+
+
+def test_depression_counts_ages_18_64_only() -> None:
+    from groengezond.health.baseline import AgeRange
+    from groengezond.scenario.impacts import health_impacts, population_in_band
+
+    young, working, old = np.array([100.0, 50.0]), np.array([600.0, 300.0]), np.array(
+        [300.0, 650.0])
+    groups = {"age_0_17": young, "age_18_64": working, "age_65_plus": old}
+    res, adults = young + working + old, working + old
+    band = population_in_band(AgeRange(min_years=18, max_years=64), groups, res, adults)
+    np.testing.assert_array_equal(band, working)
+    np.testing.assert_array_equal(
+        population_in_band(AgeRange(min_years=18), groups, res, adults), adults)
+    np.testing.assert_array_equal(
+        population_in_band(AgeRange(min_years=0), groups, res, adults), res)
+    delta = {"ndvi_500m": np.array([0.02, 0.02])}
+    run = [health_impacts(delta, res, adults, ("a", "b"), rng=np.random.default_rng(1),
+                          n_draws=1000, age_groups=g)
+           for g in (groups, {**groups, "age_65_plus": 3 * old})]
+    dep = [r.impacts["green_depression"].draws for r in run]
+    np.testing.assert_allclose(dep[0], dep[1])  # more elderly: no more depression cases
+    # cases per person aged 18-64 are the same in both buurten (same change, same baseline)
+    per = dep[0] / working
+    np.testing.assert_allclose(per[:, 0], per[:, 1])
+    deaths = [r.impacts["green_mortality"].draws.sum(axis=1) for r in run]
+    assert (deaths[1] > deaths[0]).all()  # mortality still counts all adults

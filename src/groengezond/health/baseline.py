@@ -58,7 +58,8 @@ class BaselineRate(BaseModel):
     kind : {"rate", "prevalence"}
         ``rate``: events per person per year; ``prevalence``: share of persons (0-1).
     value, low, high : float
-        Central value and the range the Monte Carlo draws from (triangular), in ``unit``.
+        Central value and the range the Monte Carlo draws from (two-piece triangular with its
+        median at ``value``), in ``unit``.
     assumption : bool
         True when the figure is a stated assumption rather than a cited statistic.
     source : str

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from groengezond.health.baseline import load_baseline_rates
+from groengezond.health.baseline import AgeRange, load_baseline_rates
 from groengezond.health.erf import ErfRegistry, load_erf_registry
 from groengezond.health.impact import BaselineInput, ImpactDraws, simulate_erf
 from groengezond.health.totals import TotalResult, total_by_outcome
@@ -129,11 +129,35 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
     return out, notes
 
 
+AGE_GROUPS: dict[str, tuple[int, int | None]] = {
+    "age_0_17": (0, 17), "age_18_64": (18, 64), "age_65_plus": (65, None)}
+"""The age groups of a region's addresses (``addresses.parquet``) and their bands (years)."""
+
+
+def population_in_band(age: AgeRange, groups: dict[str, FloatArray] | None,
+                       residents: FloatArray, adults: FloatArray) -> FloatArray:
+    """Persons per buurt in an ERF's age band, from the address age groups.
+
+    The groups of :data:`AGE_GROUPS` that overlap the band are summed (18-64 is one group;
+    18+ is 18-64 and 65+; a band such as 20-74 takes 18-64 and 65+, the nearest the groups
+    allow). Without age groups: adults for a band from 18, all residents from 0.
+    """
+    lo, hi = age.min_years or 0, age.max_years
+    if not groups or not set(AGE_GROUPS) <= set(groups):
+        return adults if lo >= 18 else residents
+    out = np.zeros(len(residents))
+    for name, (a, b) in AGE_GROUPS.items():
+        if (hi is None or a <= hi) and (b is None or b >= lo):
+            out = out + groups[name]
+    return out
+
+
 def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: FloatArray,
                    codes: tuple[str, ...], *, rng: np.random.Generator, n_draws: int,
                    registry: ErfRegistry | None = None,
                    valuation: ValuationSettings | None = None,
-                   baselines: dict[str, BaselineInput] | None = None) -> HealthResult:
+                   baselines: dict[str, BaselineInput] | None = None,
+                   age_groups: dict[str, FloatArray] | None = None) -> HealthResult:
     """Cases prevented per year per buurt, totals and euros per year.
 
     Parameters
@@ -154,13 +178,18 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
         ERF registry and money values (default: the packaged ones).
     baselines : dict of str to BaselineInput, optional
         Per-buurt baselines by ERF id (:func:`local_baselines`); others use the national rate.
+    age_groups : dict of str to numpy.ndarray, optional
+        Persons per buurt in each of :data:`AGE_GROUPS`: each ERF applies to its own age band
+        (:func:`population_in_band`; depression to ages 18-64). The walking and cycling
+        volumes are spread over all adults, so those pathways use ``adults``.
     """
     reg = registry or load_erf_registry()
     money = valuation or load_valuation()
     impacts: dict[str, ImpactDraws] = {}
     for erf_id, exposure in PATHWAYS.items():
         erf = reg.get(erf_id)
-        pop = adults if (erf.age.min_years or 0) >= 18 else residents
+        pop = (adults if erf.form == "linear_capped"
+               else population_in_band(erf.age, age_groups, residents, adults))
         d = delta.get(exposure, np.zeros(len(codes)))
         # WHO HEAT form: extra minutes on top of none (see scenario.activity)
         before = np.zeros(len(codes)) if erf.form == "linear_capped" else None

@@ -38,6 +38,7 @@ from groengezond.scenario.exposures import (
     scenario_exposures,
 )
 from groengezond.scenario.impacts import (
+    AGE_GROUPS,
     GapInputs,
     access_gap,
     equity,
@@ -111,6 +112,10 @@ class Planner:
             ad = res
         self.adults: FloatArray = np.bincount(idx[ok], weights=ad[ok],
                                               minlength=len(self.codes)).astype(np.float64)
+        self.age_groups: dict[str, FloatArray] = {
+            g: np.bincount(idx[ok], weights=addr[g].to_numpy(dtype=np.float64)[ok],
+                           minlength=len(self.codes)).astype(np.float64)
+            for g in AGE_GROUPS if g in addr.columns}
         self.gap = GapInputs.from_indicators(region.indicators, self.codes)
         self.baselines, self.baseline_notes = (
             local_baselines(region.indicators, self.codes, self.adults, registry)
@@ -267,7 +272,8 @@ class Planner:
         codes = tuple(str(c) for c in self.codes)
         health = health_impacts(per_buurt, self.residents, self.adults, codes, rng=rng,
                                 n_draws=n_draws, registry=self.registry,
-                                valuation=money, baselines=self.baselines)
+                                valuation=money, baselines=self.baselines,
+                                age_groups=self.age_groups)
         summ = {k: v.summary() for k, v in health.impacts.items()}
         groups = self._groups(ex)
         wb, wa = self._within(ex.green_network_m_before), self._within(ex.green_network_m_after)
