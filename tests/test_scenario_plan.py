@@ -338,3 +338,34 @@ def test_depression_counts_ages_18_64_only() -> None:
     np.testing.assert_allclose(per[:, 0], per[:, 1])
     deaths = [r.impacts["green_mortality"].draws.sum(axis=1) for r in run]
     assert (deaths[1] > deaths[0]).all()  # mortality still counts all adults
+
+
+def test_without_land_cover_the_pathways_are_not_computable(region: Region) -> None:
+    from groengezond.region.quality import LayerQuality
+
+    meta = region.meta.model_copy(update={"quality": {
+        "addresses": LayerQuality(status="placeholder", reason="addresses from the grid",
+                                  key="addresses.placeholder")}})
+    bare = region.with_layers(landcover=None, meta=meta)
+    result = Planner(bare).run(_park(bare, ranked_by_income(bare)[0]),
+                               np.random.default_rng(1))
+    by_id = {p.erf_id: p for p in result.pathways}
+    for erf in ("green_mortality", "green_depression", "heat_mortality"):
+        assert by_id[erf].total is None
+        nc = by_id[erf].not_computable
+        assert nc is not None and nc.key == "landcover.missing" and "land cover" in nc.reason
+    assert result.money.total is None and result.money.not_computable is not None
+    assert all(t.total is None for t in result.totals)
+    e = result.exposures
+    assert e.d_ndvi_500m is None and e.d_canopy_300m_pp is None and e.d_t_air_c is None
+    assert e.within_300m_after > e.within_300m_before  # access needs no land cover
+    assert result.costs is None or result.costs.benefit_cost_ratio is None
+    assert result.equity.verdict == "unknown" and "not computable" in result.equity.statement
+    assert all(b.deaths_prevented is None and b.value_eur_per_year is None
+               for b in result.buurten)
+    layers = {q.layer: q for q in result.quality}
+    assert layers["landcover"].status == "missing"
+    assert layers["addresses"].status == "placeholder"
+    assert "pathways" in layers["addresses"].figures
+    table = compare([result])
+    assert table.iloc[1]["deaths_prevented"] == "not computable"

@@ -18,10 +18,17 @@ from groengezond.services.plan import Planner, base_region, region_identity
 from groengezond.services.plan import compare as compare_table
 
 
-def _iv(iv: IntervalOut, spec: str = ".3g", prefix: str = "") -> str:
+def _iv(iv: IntervalOut | None, spec: str = ".3g", prefix: str = "") -> str:
     """``median [lower, upper]`` of an interval, each formatted with ``spec``."""
+    if iv is None:
+        return "not computable"
     return (f"{prefix}{iv.median:{spec}} [{prefix}{iv.lower:{spec}}, "
             f"{prefix}{iv.upper:{spec}}]")
+
+
+def _num(value: float | None, spec: str, unit: str = "") -> str:
+    """A figure with its unit, or ``not computable``."""
+    return "not computable" if value is None else f"{value:{spec}}{unit}"
 
 
 def _print(result: ScenarioResult) -> None:
@@ -37,12 +44,12 @@ def _print(result: ScenarioResult) -> None:
                   f"{e.green_m2_per_inhabitant_after:,.1f} m² (at least 60 m²: "
                   f"{100 * e.meets_green_norm_before:.1f} % → "
                   f"{100 * e.meets_green_norm_after:.1f} %)")
-    table.add_row("green share within 300 m", f"{e.d_green_share_300m_pp:+.3f} pp")
-    table.add_row("NDVI proxy within 500 m", f"{e.d_ndvi_500m:+.5f}")
-    table.add_row("tree canopy within 300 m", f"{e.d_canopy_300m_pp:+.3f} pp")
+    table.add_row("green share within 300 m", _num(e.d_green_share_300m_pp, "+.3f", " pp"))
+    table.add_row("NDVI proxy within 500 m", _num(e.d_ndvi_500m, "+.5f"))
+    table.add_row("tree canopy within 300 m", _num(e.d_canopy_300m_pp, "+.3f", " pp"))
     table.add_row("trees within 30 m of home", f"{e.d_trees_near:+.3f}")
     table.add_row("summer air temperature (mean; max cooling)",
-                  f"{e.d_t_air_c:+.4f} °C; {e.max_cooling_c:.3f} °C")
+                  f"{_num(e.d_t_air_c, '+.4f', ' °C')}; {_num(e.max_cooling_c, '.3f', ' °C')}")
     for p in result.pathways:
         tag = "" if p.in_default_total else " (not in total)"
         table.add_row(f"{p.label}{tag}", f"{_iv(p.total)} {p.unit}")

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from groengezond.region.quality import NotComputable, QualityStatus
+
 
 class _M(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -29,14 +31,17 @@ class ExposureSummary(_M):
     mean_d_green_network_m: float = Field(
         description="Mean change of network distance (m) over addresses with a finite distance "
                     "before and after")
-    d_green_share_300m_pp: float
-    d_green_share_500m_pp: float
-    d_green_share_1000m_pp: float
-    d_ndvi_500m: float
-    d_canopy_300m_pp: float
+    d_green_share_300m_pp: float | None = Field(description="None: not computable (no land "
+                                                            "cover; see not_computable)")
+    d_green_share_500m_pp: float | None
+    d_green_share_1000m_pp: float | None
+    d_ndvi_500m: float | None
+    d_canopy_300m_pp: float | None = Field(description="None: not computable (no land cover, "
+                                                       "or the land cover knows no trees)")
     d_trees_near: float
-    d_t_air_c: float
-    max_cooling_c: float = Field(description="Largest drop of air temperature at a home (°C)")
+    d_t_air_c: float | None
+    max_cooling_c: float | None = Field(
+        description="Largest drop of air temperature at a home (°C)")
     new_addresses: int
     new_residents: int
     new_residents_within_300m: int
@@ -59,26 +64,28 @@ class BuurtEffect(_M):
     income_mean_eur: float | None
     within_300m_before: float
     within_300m_after: float
-    d_green_share_300m_pp: float
-    d_green_share_500m_pp: float
-    d_green_share_1000m_pp: float
-    d_ndvi_500m: float
-    d_canopy_300m_pp: float
+    d_green_share_300m_pp: float | None
+    d_green_share_500m_pp: float | None
+    d_green_share_1000m_pp: float | None
+    d_ndvi_500m: float | None
+    d_canopy_300m_pp: float | None
     d_trees_near: float
-    d_t_air_c: float
+    d_t_air_c: float | None
     green_m2_per_inhabitant_before: float = 0.0
     green_m2_per_inhabitant_after: float = Field(
         0.0, description="Public green within 500 m per inhabitant (m²), new residents included")
-    deaths_prevented: IntervalOut = Field(description="Default total, deaths per year")
-    depression_cases_prevented: IntervalOut = Field(description="Default total, cases")
-    heat_deaths_prevented: IntervalOut = Field(description="Reported separately, per year")
+    deaths_prevented: IntervalOut | None = Field(
+        description="Default total, deaths per year (None: not computable)")
+    depression_cases_prevented: IntervalOut | None = Field(description="Default total, cases")
+    heat_deaths_prevented: IntervalOut | None = Field(
+        description="Reported separately, per year")
     walking_deaths_prevented: IntervalOut = Field(
         description="WHO HEAT, reported separately, per year (0 without a walking volume)")
     cycling_deaths_prevented: IntervalOut = Field(
         description="WHO HEAT, reported separately, per year (0 without a cycling volume)")
     d_walking_min_per_week: float = Field(0.0, description="Extra walking per adult (min/week)")
     d_cycling_min_per_week: float = Field(0.0, description="Extra cycling per adult (min/week)")
-    value_eur_per_year: IntervalOut
+    value_eur_per_year: IntervalOut | None
 
 
 class PathwayOut(_M):
@@ -90,10 +97,11 @@ class PathwayOut(_M):
     pathway: str
     outcome: str
     unit: str
-    total: IntervalOut
+    total: IntervalOut | None = Field(description="None when not computable")
     in_default_total: bool
     citation: str
     caveat: str
+    not_computable: NotComputable | None = None
 
 
 class TotalOut(_M):
@@ -106,7 +114,8 @@ class TotalOut(_M):
     missing: list[str]
     left_out: list[str]
     reason: str
-    total: IntervalOut
+    total: IntervalOut | None = Field(description="None when not computable")
+    not_computable: NotComputable | None = None
 
 
 class MoneyValueOut(_M):
@@ -128,9 +137,10 @@ class MoneyOut(_M):
     unit: str
     price_years: list[int]
     summed: list[str]
-    total: IntervalOut
+    total: IntervalOut | None = Field(description="None when not computable")
     values: list[MoneyValueOut]
     notes: list[str]
+    not_computable: NotComputable | None = None
 
 
 class IncomeGroupEffect(_M):
@@ -219,7 +229,7 @@ class CostOut(_M):
     any_assumption: bool
     appraisal_years: int
     discount_rate: float
-    benefits_present_value_eur: IntervalOut
+    benefits_present_value_eur: IntervalOut | None
     benefit_cost_ratio: IntervalOut | None
     price_years: list[int] = Field(description="Price years of costs and benefits, mixed")
     reason: str
@@ -262,6 +272,20 @@ class CanopyGrowthOut(_M):
                     "from year 1 (at the discount rate)")
 
 
+class QualityFlagOut(_M):
+    """A layer of the region that is not real or derived data, and the figures resting on it.
+
+    From ``RegionMeta.quality`` (a placeholder geometry, a degraded network, placeholder
+    addresses, missing land cover); the UI words ``key``/``status`` and marks the figures.
+    """
+
+    layer: str
+    status: QualityStatus
+    reason: str
+    key: str | None = None
+    figures: list[str] = Field(description="Result fields that rest on the layer")
+
+
 class ScenarioResult(_M):
     """Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``)."""
 
@@ -280,4 +304,9 @@ class ScenarioResult(_M):
     per_hectare: list[HectareBenefitOut] = Field(
         default_factory=list, description="Groene Batenplanner values, beside the totals")
     canopy_growth: CanopyGrowthOut | None = None
+    quality: list[QualityFlagOut] = Field(
+        default_factory=list, description="Layers that are placeholders or missing, and the "
+                                          "figures that rest on them")
+    not_computable: dict[str, NotComputable] = Field(
+        default_factory=dict, description="Figures that cannot be computed, by result field")
     notes: list[str]

@@ -27,8 +27,10 @@ from groengezond.health.valuation import (
     per_hectare_benefits,
 )
 from groengezond.region.model import Region
+from groengezond.region.quality import NotComputable
 from groengezond.scenario.activity import activity_change
 from groengezond.scenario.apply import ScenarioDelta, apply_scenario, canopy_growth
+from groengezond.scenario.computable import not_computable, quality_flags
 from groengezond.scenario.costs import benefit_cost, resolve_costs
 from groengezond.scenario.exposures import (
     ExposureBaseline,
@@ -123,6 +125,8 @@ class Planner:
         self.income = self.gap.income
         self.decile = (addr["income_decile"].to_numpy(dtype=np.int64)
                        if "income_decile" in addr.columns else None)
+        self.quality = quality_flags(region)
+        self.not_computable = not_computable(region)
 
     def _within(self, dist: np.ndarray) -> np.ndarray:
         near = (dist <= self.baseline.options.distance_m).astype(np.float64)
@@ -334,13 +338,59 @@ class Planner:
         factor = growth.present_value_factor if growth is not None else 1.0
         cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1) * factor,
                                 health.money.price_years, rate, rng=rng, settings=money)
-        return ScenarioResult(
+        result = ScenarioResult(
             per_hectare=self._per_hectare(delta, money),
             scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
             totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
-            canopy_growth=growth, notes=notes)
+            canopy_growth=growth, quality=self.quality, notes=notes)
+        return _without_unknowns(result, self.not_computable)
+
+
+def _without_unknowns(result: ScenarioResult, nc: dict[str, NotComputable]) -> ScenarioResult:
+    """``result`` with every figure in ``nc`` set to None and its reason attached."""
+    if not nc:
+        return result
+    gone = {k.split(".", 1)[1] for k in nc if k.startswith("pathways.")}
+    pathways = [p.model_copy(update={"total": None, "not_computable": nc[f"pathways.{p.erf_id}"]})
+                if p.erf_id in gone else p for p in result.pathways]
+    first = next(iter(nc.values()))
+    totals = [t.model_copy(update={"total": None, "not_computable": nc.get(
+        f"pathways.{next(e for e in t.summed if e in gone)}", first)})
+        if gone & set(t.summed) else t for t in result.totals]
+    money = result.money
+    if gone & set(money.summed):
+        money = money.model_copy(update={"total": None, "not_computable": nc.get("money", first)})
+    ex_fields = {k.split(".", 1)[1]: None for k in nc if k.startswith("exposures.")}
+    exposures = result.exposures.model_copy(update=ex_fields)
+    b_fields: dict[str, Any] = {k: None for k in ex_fields if k in BuurtEffect.model_fields}
+    if gone:
+        by_erf = {"green_mortality": "deaths_prevented",
+                  "green_depression": "depression_cases_prevented",
+                  "heat_mortality": "heat_deaths_prevented"}
+        b_fields.update({by_erf[e]: None for e in gone if e in by_erf})
+        if money.total is None:
+            b_fields["value_eur_per_year"] = None
+    buurten = [b.model_copy(update=b_fields) for b in result.buurten]
+    costs = result.costs
+    if costs is not None and "costs.benefit_cost_ratio" in nc:
+        why = nc["costs.benefit_cost_ratio"]
+        costs = costs.model_copy(update={"benefit_cost_ratio": None,
+                                         "benefits_present_value_eur": None,
+                                         "reason": f"not computable: {why.reason}"})
+    equity = result.equity
+    if "equity" in nc:
+        why = nc["equity"]
+        nan = float("nan")
+        equity = equity.model_copy(update={
+            "sii_after": nan, "sii_change": nan, "sii_change_interval": None,
+            "abs_sii_change": None, "quintile_gap_after": nan, "quintile_gap_change": nan,
+            "quintile_gap_change_interval": None, "verdict": "unknown",
+            "statement": f"The change of the health gap is not computable: {why.reason}."})
+    return result.model_copy(update={
+        "pathways": pathways, "totals": totals, "money": money, "exposures": exposures,
+        "buurten": buurten, "costs": costs, "equity": equity, "not_computable": dict(nc)})
 
 
 def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
@@ -351,6 +401,8 @@ def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     verdict.
     """
     def fmt(iv: Any) -> str:
+        if iv is None:
+            return "not computable"
         return f"{iv.median:.3g} [{iv.lower:.3g}, {iv.upper:.3g}]"
 
     rows: list[dict[str, Any]] = []
