@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import shapely
 
 from groengezond.errors import InputError
 from groengezond.region.model import Region
+from groengezond.scenario.impacts import GapInputs, equity, latest_indicator
 from groengezond.scenario.model import Scenario, scenario_from_data
 from groengezond.scenario.testing import footbridge_across_river, park_in, ranked_by_income
 from groengezond.services.plan import Planner, compare
@@ -57,13 +59,23 @@ def test_park_beside_worst_off_narrows_and_best_off_widens(planner: Planner,
     assert worst.equity.verdict == "narrows", worst.equity.statement
     assert best.equity.verdict == "widens", best.equity.statement
     assert "narrows" in worst.equity.statement and "widens" in best.equity.statement
-    # the interval over the ERF draws: the sign is certain (the ERF's interval excludes 1)
+    # by default the Monitor's headline indicator, named in words, never "certain"
+    from groengezond.services.monitor import DEFAULT_INDICATOR
     for r, sign in ((worst, -1), (best, 1)):
-        iv = r.equity.abs_sii_change
-        assert iv is not None and r.equity.verdict_certain
-        assert iv.lower <= iv.median <= iv.upper and np.sign(iv.median) == sign
-        assert iv.lower < iv.upper
-        assert "excludes zero" in r.equity.statement
+        eq = r.equity
+        assert eq.indicator == DEFAULT_INDICATOR == "healthy_life_expectancy_years"
+        assert eq.indicator_name_nl == "Gezonde levensverwachting bij geboorte"
+        assert eq.indicator_name_en in eq.statement and DEFAULT_INDICATOR not in eq.statement
+        assert not re.search(r"\b(certain|zeker)\b", eq.statement)
+        iv = eq.abs_sii_change
+        assert iv is not None and iv.lower <= iv.median <= iv.upper and iv.lower < iv.upper
+        assert np.sign(iv.median) == sign
+        # beside the SII's own interval, and as a share of the gap
+        own = eq.sii_before_interval
+        assert own is not None and own.lower < eq.sii_before < own.upper
+        assert eq.sii_change_pct_of_gap == pytest.approx(
+            100 * eq.sii_change / abs(eq.sii_before))
+        assert abs(eq.sii_change) < own.upper - own.lower
     # green access: the park by the worst-off buurt also narrows the access gap
     assert worst.equity.access is not None and best.equity.access is not None
     assert worst.equity.access.sii_change != 0.0
@@ -238,7 +250,8 @@ def test_local_baseline_weights_the_worst_off_buurt(planner: Planner, region: Re
     assert any("depression_anxiety_risk_pct" in n for n in local.notes)
     assert not any("depression_anxiety_risk_pct" in n for n in national.notes)
     i = list(planner.codes).index(worst)
-    risk = planner.gap.value
+    risk, _, _ = latest_indicator(region.indicators, "depression_anxiety_risk_pct",
+                                  planner.codes)
     ok = np.isfinite(risk)
     mean = (risk[ok] * planner.adults[ok]).sum() / planner.adults[ok].sum()
     ratio = (local.buurten[i].depression_cases_prevented.median
@@ -369,3 +382,35 @@ def test_without_land_cover_the_pathways_are_not_computable(region: Region) -> N
     assert "pathways" in layers["addresses"].figures
     table = compare([result])
     assert table.iloc[1]["deaths_prevented"] == "not computable"
+
+
+def test_gap_change_is_a_relative_change_of_the_indicator(planner: Planner,
+                                                          region: Region) -> None:
+    """Depression-risk gap: y' = y (1 - PF), checked by hand for the point change."""
+    result = planner.run(_park(region, ranked_by_income(region)[0]), np.random.default_rng(2))
+    del result
+    sc = _park(region, ranked_by_income(region)[0])
+    from groengezond.scenario.apply import apply_scenario
+    from groengezond.scenario.exposures import buurt_means, scenario_exposures
+    from groengezond.scenario.impacts import health_impacts
+
+    ex = scenario_exposures(planner.baseline, apply_scenario(region, sc))
+    per = {k: buurt_means(planner.baseline, v) for k, v in ex.delta.items()}
+    codes = tuple(str(c) for c in planner.codes)
+    health = health_impacts(per, planner.residents, planner.adults, codes,
+                            rng=np.random.default_rng(3), n_draws=1000,
+                            age_groups=planner.age_groups)
+    gap = GapInputs.from_indicators(region.indicators, planner.codes,
+                                    "depression_anxiety_risk_pct")
+    eq = equity(gap, planner.residents, health.impacts, [], rng=np.random.default_rng(4))
+    assert eq.indicator_name_en == "High risk of anxiety disorder or depression"
+    pf = health.impacts["green_depression"].fraction
+    assert pf is not None
+    ok = np.isfinite(gap.value) & np.isfinite(gap.income) & (planner.residents > 0)
+    from groengezond.indicators.inequality import gap_weights
+    w = gap_weights(planner.residents[ok], -gap.income[ok])
+    y = gap.value[ok]
+    after = y * (1 - np.median(pf, axis=0)[ok])
+    assert eq.sii_after == pytest.approx(float(w.sii @ after), rel=1e-9)
+    assert eq.sii_change == pytest.approx(float(w.sii @ (after - y)), rel=1e-9)
+    assert eq.verdict == "narrows"

@@ -65,11 +65,17 @@ def _print(result: ScenarioResult) -> None:
         table.add_row("costs (one-off)" + (" [assumption]" if c.any_assumption else ""),
                       f"€{c.total_low_eur:,.0f} – €{c.total_high_eur:,.0f}")
         b = c.benefit_cost_ratio
+        nc = result.not_computable.get("costs.benefit_cost_ratio")
         table.add_row(f"benefit-cost ratio ({c.appraisal_years} years, {c.discount_rate:.2%})",
-                      f"{b.median:.2f} [{b.lower:.2f}, {b.upper:.2f}]" if b else "-")
+                      f"{b.median:.2f} [{b.lower:.2f}, {b.upper:.2f}]" if b else
+                      f"not computable: {nc.reason}" if nc else "-")
     eq = result.equity
-    sure = "" if eq.verdict_certain or eq.verdict in ("unchanged", "unknown") else " (uncertain)"
-    table.add_row("health gap", eq.verdict + sure)
+    iv = eq.sii_change_interval
+    table.add_row(f"health gap ({eq.indicator_name_en or eq.indicator}, SII)",
+                  f"{eq.verdict}; change {eq.sii_change:+.3g} [{iv.lower:+.3g}, {iv.upper:+.3g}]"
+                  if iv is not None else eq.verdict)
+    for q in result.quality:
+        table.add_row(f"[{q.status}] {q.layer}", q.reason)
     if eq.access is not None:
         table.add_row("green-access gap", eq.access.verdict)
     console.print(table)

@@ -179,20 +179,28 @@ class AccessGapOut(_M):
 class EquityOut(_M):
     """Change of the health gap between buurten ranked by income.
 
-    ``sii_change`` is the point change (median cases prevented); ``sii_change_interval`` and
-    ``abs_sii_change`` give the 95% interval over the Monte Carlo draws of the exposure-response
-    function and baseline rate (the same draws as the cases prevented; the buurt values of the
-    indicator are held at their published values, so their sampling error, which the scenario
-    does not change, is not in the interval).
+    The indicator after the scenario is y·(1 + e·PF) per buurt (``scenario.impacts.GAP_MODELS``);
+    ``sii_change`` is the point change (median PF); ``sii_change_interval`` and
+    ``abs_sii_change`` give the 95% interval over draws of the exposure-response function, the
+    exposure (NDVI-proxy factor) and the indicator's sampling error, shown beside the SII's own
+    interval (``sii_before_interval``) and as a percentage of the gap.
     """
 
     indicator: str
+    indicator_name_nl: str = Field("", description="Name of the indicator (registry name_nl)")
+    indicator_name_en: str = ""
+    indicator_unit: str = ""
+    pathway: str = Field("", description="ERF whose preventable fraction changes the indicator")
     year: int | None
     deprivation: str
     sii_before: float
+    sii_before_interval: IntervalOut | None = Field(
+        None, description="The SII's own 95% interval (the indicator's sampling error)")
     sii_after: float
     sii_change: float
     sii_change_interval: IntervalOut | None = None
+    sii_change_pct_of_gap: float | None = Field(
+        None, description="The change as a percentage of |SII before|")
     abs_sii_change: IntervalOut | None = Field(
         None, description="Change of |SII| (negative = narrower), 95% interval over draws")
     quintile_gap_before: float
@@ -200,8 +208,6 @@ class EquityOut(_M):
     quintile_gap_change: float
     quintile_gap_change_interval: IntervalOut | None = None
     verdict: Verdict
-    verdict_certain: bool = Field(
-        False, description="True when the 95% interval of the change of |SII| excludes zero")
     statement: str
     access: AccessGapOut | None = None
     by_income_group: list[IncomeGroupEffect]

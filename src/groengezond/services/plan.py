@@ -93,7 +93,7 @@ class Planner:
     def __init__(self, region: Region, options: PlannerOptions | None = None,
                  registry: ErfRegistry | None = None,
                  valuation: ValuationSettings | None = None,
-                 local_baseline: bool = True) -> None:
+                 local_baseline: bool = True, gap_indicator: str | None = None) -> None:
         self.region = region
         self.baseline = ExposureBaseline.build(region, options)
         self.registry = registry
@@ -118,7 +118,7 @@ class Planner:
             g: np.bincount(idx[ok], weights=addr[g].to_numpy(dtype=np.float64)[ok],
                            minlength=len(self.codes)).astype(np.float64)
             for g in AGE_GROUPS if g in addr.columns}
-        self.gap = GapInputs.from_indicators(region.indicators, self.codes)
+        self.gap = GapInputs.from_indicators(region.indicators, self.codes, gap_indicator)
         self.baselines, self.baseline_notes = (
             local_baselines(region.indicators, self.codes, self.adults, registry)
             if local_baseline else ({}, []))
@@ -284,8 +284,8 @@ class Planner:
         gb, ga = self._green_per_buurt(ex, delta)
         gap_access = access_gap(wb, wa, self.income, self.residents,
                                 self.baseline.options.distance_m)
-        eq = equity(self.gap, self.residents, self.adults,
-                    health.impacts["green_depression"].draws, groups, gap_access)
+        eq = equity(self.gap, self.residents, health.impacts, groups, gap_access, rng=rng,
+                    registry=self.registry)
         vs = health.value.summary()
         buurten = []
         for i, code in enumerate(codes):
