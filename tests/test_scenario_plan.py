@@ -414,3 +414,43 @@ def test_gap_change_is_a_relative_change_of_the_indicator(planner: Planner,
     assert eq.sii_after == pytest.approx(float(w.sii @ after), rel=1e-9)
     assert eq.sii_change == pytest.approx(float(w.sii @ (after - y)), rel=1e-9)
     assert eq.verdict == "narrows"
+
+
+def test_mortality_baseline_is_standardised_by_age_per_buurt(planner: Planner) -> None:
+    from groengezond.health.baseline import load_baseline_rates
+
+    rates = load_baseline_rates()
+    base = planner.baselines["green_mortality"]
+    young, old = planner.age_groups["age_18_64"], planner.age_groups["age_65_plus"]
+    m1, m2 = rates["mortality_18_64"], rates["mortality_65_plus"]
+    ok = (young + old) > 0
+    # by hand: expected deaths per adult at the reference age-specific rates
+    expected = (m1.value * young + m2.value * old)[ok] / (young + old)[ok]
+    np.testing.assert_allclose(base.value[ok], expected)
+    np.testing.assert_allclose(base.low[ok], ((m1.low * young + m2.low * old) / (young + old))[ok])
+    # older buurten carry a higher baseline
+    share_old = old[ok] / (young + old)[ok]
+    assert np.corrcoef(share_old, base.value[ok])[0, 1] > 0.99
+    assert base.value[ok].max() > 1.2 * base.value[ok].min()
+    heat = planner.baselines["heat_mortality"]
+    kids = planner.age_groups["age_0_17"]
+    everyone = kids + young + old
+    ok = everyone > 0
+    expected = ((rates["mortality_0_17"].value * kids + m1.value * young + m2.value * old)
+                / np.where(ok, everyone, 1))[ok]
+    np.testing.assert_allclose(heat.value[ok], expected)
+    assert any("standardised indirectly by age" in n for n in planner.baseline_notes)
+
+
+def test_by_age_rates_must_make_up_the_band() -> None:
+    import yaml
+
+    from groengezond.health._loading import read_packaged
+    from groengezond.health.baseline import BASELINE_FILE, parse_baseline_rates
+
+    raw = yaml.safe_load(read_packaged("groengezond.health", BASELINE_FILE))
+    adults = next(r for r in raw["rates"] if r["id"] == "mortality_adults")
+    adults["by_age"] = ["mortality_65_plus"]
+    with pytest.raises(InputError) as err:
+        parse_baseline_rates(yaml.safe_dump(raw))
+    assert "mortality_adults" in str(err.value) and "by_age" in str(err.value)

@@ -69,6 +69,9 @@ class BaselineRate(BaseModel):
     indicator : str or None
         Monitor indicator id whose per-area values scale the national figure per area
         (relative to the region's mean) when present.
+    by_age : list of str
+        Ids of the rates of the age groups that make up this band, for indirect
+        standardisation by age per area (empty: none).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -86,6 +89,7 @@ class BaselineRate(BaseModel):
     source: str = Field(min_length=1)
     replace_with: str = ""
     indicator: str | None = None
+    by_age: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> BaselineRate:
@@ -112,6 +116,23 @@ class BaselineRates(BaseModel):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"rate ids {dup} appear more than once")
+        by_id = {r.id: r for r in self.rates}
+        for rate in self.rates:
+            if not rate.by_age:
+                continue
+            parts = [by_id.get(i) for i in rate.by_age]
+            unknown = [i for i, p in zip(rate.by_age, parts, strict=True) if p is None]
+            if unknown:
+                raise ValueError(f"rate {rate.id!r}: by_age names unknown rates {unknown}")
+            bands = sorted(((p.age.min_years or 0, p.age.max_years) for p in parts
+                            if p is not None), key=lambda b: b[0])
+            lo, hi = rate.age.min_years or 0, rate.age.max_years
+            ends = [b[1] for b in bands[:-1]]
+            joined = all(e is not None and e + 1 == nxt[0]
+                         for e, nxt in zip(ends, bands[1:], strict=True))
+            if not (joined and bands[0][0] == lo and bands[-1][1] == hi):
+                raise ValueError(f"rate {rate.id!r}: the age bands of by_age {bands} do not "
+                                 f"make up its band {rate.age}")
         return self
 
     def __getitem__(self, rate_id: str) -> BaselineRate:

@@ -391,6 +391,39 @@ class BaselineInput:
                    np.minimum(rate.high * factor, top), True)
 
     @classmethod
+    def by_age(cls, rates: list[BaselineRate], persons: list[npt.ArrayLike]) -> BaselineInput:
+        r"""A rate standardised indirectly by age per area.
+
+        .. math:: b_i = \frac{\sum_a m_a P_{ia}}{\sum_a P_{ia}}
+
+        the deaths expected per person in area :math:`i` at the reference (national)
+        age-specific rates :math:`m_a`, given its persons :math:`P_{ia}` per age group; the
+        same weights on the rates' lows and highs. An area without persons gets the mean of
+        the rates.
+
+        Parameters
+        ----------
+        rates : list of BaselineRate
+            One per age group (reference rates with their ranges).
+        persons : list of array_like
+            Persons per area in each age group (same order).
+
+        Returns
+        -------
+        BaselineInput
+            Per-area values, flagged as an assumption when any rate is one.
+        """
+        p = np.vstack([np.asarray(x, dtype=float) for x in persons])
+        tot = p.sum(axis=0)
+        share = np.where(tot > 0, p / np.where(tot > 0, tot, 1.0), 1.0 / len(rates))
+
+        def mix(values: list[float]) -> FloatArray:
+            return np.asarray(np.asarray(values, dtype=float) @ share, dtype=float)
+
+        return cls(mix([r.value for r in rates]), mix([r.low for r in rates]),
+                   mix([r.high for r in rates]), any(r.assumption for r in rates))
+
+    @classmethod
     def per_area(cls, value: npt.ArrayLike, low: npt.ArrayLike | None = None,
                  high: npt.ArrayLike | None = None, assumption: bool = False) -> BaselineInput:
         """Per-area values (rate or prevalence); without a range they are held fixed."""

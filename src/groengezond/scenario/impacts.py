@@ -100,7 +100,8 @@ class HealthResult:
 
 
 def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArray,
-                    registry: ErfRegistry | None = None
+                    registry: ErfRegistry | None = None,
+                    age_groups: dict[str, FloatArray] | None = None
                     ) -> tuple[dict[str, BaselineInput], list[str]]:
     """Per-buurt baselines for the pathways whose baseline rate names a Monitor indicator.
 
@@ -114,18 +115,32 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
         Adults per buurt (weights of the region mean).
     registry : ErfRegistry, optional
         Default: the packaged one.
+    age_groups : dict of str to numpy.ndarray, optional
+        Persons per buurt in each of :data:`AGE_GROUPS`: a rate with ``by_age`` (mortality) is
+        standardised indirectly by age per buurt (:meth:`BaselineInput.by_age`).
 
     Returns
     -------
     dict of str to BaselineInput, list of str
-        Baselines by ERF id (:meth:`BaselineInput.scaled_by_indicator`) and notes saying which.
+        Baselines by ERF id (:meth:`BaselineInput.scaled_by_indicator`,
+        :meth:`BaselineInput.by_age`) and notes saying which.
     """
     reg = registry or load_erf_registry()
     rates = load_baseline_rates()
     out: dict[str, BaselineInput] = {}
     notes: list[str] = []
+    band_of = {(lo, hi): name for name, (lo, hi) in AGE_GROUPS.items()}
     for erf_id in PATHWAYS:
         rate = rates.get(reg.get(erf_id).baseline_rate)
+        if rate.by_age and age_groups and set(AGE_GROUPS) <= set(age_groups):
+            parts = [rates.get(i) for i in rate.by_age]
+            groups = [band_of.get((p.age.min_years or 0, p.age.max_years)) for p in parts]
+            if all(g is not None for g in groups):
+                out[erf_id] = BaselineInput.by_age(parts, [age_groups[str(g)] for g in groups])
+                notes.append(f"Baseline of {erf_id} ({rate.id}) standardised indirectly by age "
+                             f"per buurt: reference rates of {', '.join(rate.by_age)} weighted "
+                             "by the buurt's residents in each age group.")
+                continue
         if rate.indicator is None:
             continue
         values, _, year = latest_indicator(indicators, rate.indicator, codes)

@@ -120,7 +120,8 @@ class Planner:
             for g in AGE_GROUPS if g in addr.columns}
         self.gap = GapInputs.from_indicators(region.indicators, self.codes, gap_indicator)
         self.baselines, self.baseline_notes = (
-            local_baselines(region.indicators, self.codes, self.adults, registry)
+            local_baselines(region.indicators, self.codes, self.adults, registry,
+                            self.age_groups)
             if local_baseline else ({}, []))
         self.income = self.gap.income
         self.decile = (addr["income_decile"].to_numpy(dtype=np.int64)
