@@ -454,3 +454,52 @@ def test_by_age_rates_must_make_up_the_band() -> None:
     with pytest.raises(InputError) as err:
         parse_baseline_rates(yaml.safe_dump(raw))
     assert "mortality_adults" in str(err.value) and "by_age" in str(err.value)
+
+
+def test_weighted_median_by_hand() -> None:
+    from groengezond.services.plan import weighted_median
+
+    assert weighted_median(np.array([0.0, 10.0, 100.0]), np.array([1.0, 1.0, 1.0])) == 10.0
+    assert weighted_median(np.array([0.0, 10.0, 100.0]), np.array([3.0, 1.0, 1.0])) == 0.0
+    assert weighted_median(np.array([5.0, 1.0]), np.array([1.0, 3.0])) == 1.0
+    assert weighted_median(np.array([5.0]), np.array([0.0])) == 0.0
+
+
+def test_green_per_inhabitant_headline_is_the_median(planner: Planner, region: Region) -> None:
+    from groengezond.services.plan import weighted_median
+
+    result = planner.run(_park(region, ranked_by_income(region)[0]), np.random.default_rng(1))
+    e = result.exposures
+    per, res = planner.baseline.supply.per_capita, planner.baseline.residents
+    assert e.green_m2_per_inhabitant_median_before == weighted_median(per, res)
+    assert e.no_green_before == pytest.approx(float(res[per <= 0].sum() / res.sum()))
+    assert e.meets_green_norm_before == pytest.approx(float(res[per >= 60].sum() / res.sum()))
+    # the mean is total green over residents: far above the median in this region
+    assert e.green_m2_per_inhabitant_before > e.green_m2_per_inhabitant_median_before
+    assert e.green_m2_per_inhabitant_median_after >= e.green_m2_per_inhabitant_median_before
+    assert e.no_green_after <= e.no_green_before
+
+
+def test_who_straight_line_beside_the_network_share(planner: Planner, region: Region) -> None:
+    from groengezond.access.entries import green_entries, select_green
+    from groengezond.access.nearest import nearest_green
+    from groengezond.scenario.exposures import straight_distance
+
+    sc = _park(region, ranked_by_income(region)[0])
+    result = planner.run(sc, np.random.default_rng(1))
+    e = result.exposures
+    base = planner.baseline
+    res = base.residents
+    # the network share is the access engine's (with whatever doorstep walk it counts)
+    full = nearest_green(base.network, base.snap, green_entries(base.network, base.green))
+    assert e.within_300m_before == pytest.approx(float(res[full.dist_m <= 300].sum() / res.sum()))
+    # the straight-line share by its own definition, before and after (a full recomputation)
+    green = select_green(region.green)
+    d0, _ = straight_distance(base.xy, green)
+    assert e.within_300m_straight_before == pytest.approx(float(res[d0 <= 300].sum() / res.sum()))
+    park = shapely.from_wkt(sc.interventions[0].geometry)
+    d1 = np.minimum(d0, shapely.distance(shapely.points(base.xy), park))
+    assert e.within_300m_straight_after == pytest.approx(float(res[d1 <= 300].sum() / res.sum()))
+    assert e.within_300m_straight_after > e.within_300m_straight_before
+    # a straight line is never longer than a walk
+    assert e.within_300m_straight_before >= e.within_300m_before

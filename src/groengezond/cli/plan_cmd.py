@@ -36,14 +36,23 @@ def _print(result: ScenarioResult) -> None:
     table = Table(title=f"Scenario '{result.scenario}' against the baseline")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    table.add_row("residents within 300 m of public green (network)",
+    table.add_row("residents within 300 m of public green (walking network, from the door)",
                   f"{100 * e.within_300m_before:.2f} % → {100 * e.within_300m_after:.2f} %")
+    if e.within_300m_straight_before is not None and e.within_300m_straight_after is not None:
+        table.add_row("WHO: residents within 300 m of public green (straight line)",
+                      f"{100 * e.within_300m_straight_before:.2f} % → "
+                      f"{100 * e.within_300m_straight_after:.2f} %")
     table.add_row("addresses closer to green", f"{e.addresses_closer:,}")
-    table.add_row("public green within 500 m per inhabitant (2SFCA)",
-                  f"{e.green_m2_per_inhabitant_before:,.1f} m² → "
-                  f"{e.green_m2_per_inhabitant_after:,.1f} m² (at least 60 m²: "
+    table.add_row("public green within 500 m per inhabitant: median (2SFCA)",
+                  f"{e.green_m2_per_inhabitant_median_before:,.1f} m² → "
+                  f"{e.green_m2_per_inhabitant_median_after:,.1f} m²")
+    table.add_row("  residents with at least 60 m² / with none",
                   f"{100 * e.meets_green_norm_before:.1f} % → "
-                  f"{100 * e.meets_green_norm_after:.1f} %)")
+                  f"{100 * e.meets_green_norm_after:.1f} % / "
+                  f"{100 * e.no_green_before:.1f} % → {100 * e.no_green_after:.1f} %")
+    table.add_row("  mean (total green over residents)",
+                  f"{e.green_m2_per_inhabitant_before:,.1f} m² → "
+                  f"{e.green_m2_per_inhabitant_after:,.1f} m²")
     table.add_row("green share within 300 m", _num(e.d_green_share_300m_pp, "+.3f", " pp"))
     table.add_row("NDVI proxy within 500 m", _num(e.d_ndvi_500m, "+.5f"))
     table.add_row("tree canopy within 300 m", _num(e.d_canopy_300m_pp, "+.3f", " pp"))

@@ -16,6 +16,10 @@ green, focal sums at every address, cooling); :func:`scenario_exposures` then ev
   tree changes only the share crown area / cell area of its cell (:math:`\\Delta v` times
   that share, at the mature crown size);
 - **trees within 30 m** of the home: new trees counted with a k-d tree of the addresses;
+- **straight-line distance to green** (the WHO indicator's definition: within 300 m in a
+  straight line of public green; :func:`straight_distance`): the nearest counted green space
+  by geometry distance (0 inside it); after a scenario the minimum with the new green spaces,
+  recomputed for the homes whose nearest green space was removed;
 - **summer air temperature** (:func:`groengezond.cooling.run_cooling`): the model is run on a
   window around the changed cells (margin :attr:`PlannerOptions.cooling_margin_m`) for the
   baseline and the scenario classes, and the difference is added to the full baseline run.
@@ -136,6 +140,8 @@ class ExposureBaseline:
     buurt_index: IntArray
     residents: FloatArray
     supply: SupplyBaseline
+    straight_m: FloatArray
+    straight_green: IntArray
 
     @classmethod
     def build(cls, region: Region, options: PlannerOptions | None = None) -> ExposureBaseline:
@@ -195,9 +201,10 @@ class ExposureBaseline:
         idx = codes.get_indexer(region.addresses["buurt"].to_numpy()).astype(np.int64)
         res = region.addresses["residents"].to_numpy(dtype=np.float64)
         supply = SupplyBaseline.build(network, snap, entries, res)
+        straight, which = straight_distance(xy, green)
         return cls(region, opts, network, snap, green, entries, near, xy, rows, cols, den,
                    focal, luts, counts.astype(np.float64), addr_tree, t_air, raster, codes, idx,
-                   res, supply)
+                   res, supply, straight, which)
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,9 @@ class Exposures:
         The same after the scenario: existing addresses, then the new ones.
     tree_ndvi : numpy.ndarray
         The part of ``delta["ndvi_500m"]`` that comes from new tree crowns (NDVI units).
+    straight_m_after : numpy.ndarray
+        Straight-line distance to the nearest counted green after the scenario (m; existing
+        addresses, then the new ones; inf = none).
     """
 
     green_network_m_before: FloatArray
@@ -228,6 +238,54 @@ class Exposures:
     green_m2_before: FloatArray
     green_m2_after: FloatArray
     tree_ndvi: FloatArray
+    straight_m_after: FloatArray
+
+
+def straight_distance(xy: FloatArray, green: gpd.GeoDataFrame
+                      ) -> tuple[FloatArray, IntArray]:
+    """Straight-line distance (m) from each point to the nearest green space, and its row.
+
+    Parameters
+    ----------
+    xy : numpy.ndarray, shape (n, 2)
+        Points (RD New, m).
+    green : GeoDataFrame
+        The counted green spaces (polygons); 0 m for a point inside one.
+
+    Returns
+    -------
+    numpy.ndarray, numpy.ndarray of int
+        Distance (inf and -1 when there is no green space) and the row in ``green``.
+    """
+    n = len(xy)
+    dist, which = np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+    if n == 0 or len(green) == 0:
+        return dist, which
+    geoms = np.asarray(green.geometry.array)
+    pts = shapely.points(xy)
+    idx_pt, idx_g = shapely.STRtree(geoms).query_nearest(pts, all_matches=False)
+    which[idx_pt] = idx_g
+    dist[idx_pt] = shapely.distance(pts[idx_pt], geoms[idx_g])
+    return dist, which
+
+
+def _straight_after(base: ExposureBaseline, delta: ScenarioDelta, new_xy: FloatArray
+                    ) -> FloatArray:
+    """Straight-line distance to counted green after ``delta`` (existing, then new homes)."""
+    out = base.straight_m.copy()
+    gone = np.isin(base.green["green_id"].to_numpy(), delta.removed_green_ids)
+    keep = base.green[~gone]
+    if gone.any():  # homes whose nearest green space went: against what is left
+        hit = np.flatnonzero(gone[np.maximum(base.straight_green, 0)]
+                             & (base.straight_green >= 0))
+        out[hit] = straight_distance(base.xy[hit], keep)[0]
+    new = select_green(delta.new_green, base.options.min_size_ha, base.options.public_only)
+    if len(new):
+        out = np.minimum(out, straight_distance(base.xy, new)[0])
+    if len(new_xy):
+        allg = pd.concat([keep, new], ignore_index=True) if len(new) else keep
+        out = np.concatenate([out, straight_distance(new_xy, allg)[0]])
+    return out
 
 
 def _tiles(change: CellChange, tile: int) -> dict[tuple[int, int], npt.NDArray[np.intp]]:
@@ -385,7 +443,8 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
                           np.concatenate([base.residents, new_res]), changes,
                           np.concatenate([gone[gone < base.entries.n_greens], added]))
     return Exposures(before, state.dist_m, d, np.asarray(new_dist, dtype=np.float64),
-                     base.supply.per_capita, supply, crowns["ndvi_500m"])
+                     base.supply.per_capita, supply, crowns["ndvi_500m"],
+                     _straight_after(base, delta, nxy))
 
 
 def buurt_means(base: ExposureBaseline, values: FloatArray) -> FloatArray:

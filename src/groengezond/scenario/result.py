@@ -25,8 +25,14 @@ class ExposureSummary(_M):
     """Region-wide change of exposures (residents-weighted means of after − before)."""
 
     residents: float
-    within_300m_before: float = Field(description="Share of residents within 300 m (network)")
+    within_300m_before: float = Field(
+        description="Share of residents within 300 m walking of public green (network, with "
+                    "the walk from the door to the street as the access engine counts it)")
     within_300m_after: float
+    within_300m_straight_before: float | None = Field(
+        None, description="WHO indicator: share of residents within 300 m in a straight line "
+                          "of public green (its own definition), beside the network figure")
+    within_300m_straight_after: float | None = None
     addresses_closer: int = Field(description="Addresses whose network distance got shorter")
     mean_d_green_network_m: float = Field(
         description="Mean change of network distance (m) over addresses with a finite distance "
@@ -46,13 +52,21 @@ class ExposureSummary(_M):
     new_residents: int
     new_residents_within_300m: int
     green_m2_per_inhabitant_before: float = Field(
-        0.0, description="Public green within 500 m walking per inhabitant (m², 2SFCA, the "
-                         "Monitor's green_m2_per_inhabitant), residents-weighted")
+        0.0, description="MEAN public green within 500 m walking per inhabitant (m², 2SFCA, "
+                         "the Monitor's green_m2_per_inhabitant), residents-weighted; the "
+                         "headline is the median with the shares at 60 m² and at none")
     green_m2_per_inhabitant_after: float = Field(
-        0.0, description="The same after the scenario, new residents included")
+        0.0, description="The same mean after the scenario, new residents included")
+    green_m2_per_inhabitant_median_before: float = Field(
+        0.0, description="Headline: residents-weighted median public green within 500 m per "
+                         "inhabitant (m²)")
+    green_m2_per_inhabitant_median_after: float = 0.0
     meets_green_norm_before: float = Field(
         0.0, description="Share of residents with at least the norm (60 m²) within 500 m")
     meets_green_norm_after: float = 0.0
+    no_green_before: float = Field(
+        0.0, description="Share of residents with no public green within 500 m walking")
+    no_green_after: float = 0.0
 
 
 class BuurtEffect(_M):

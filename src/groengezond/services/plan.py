@@ -68,6 +68,19 @@ def _weighted(values: np.ndarray, weights: np.ndarray) -> float:
     return float((np.asarray(values, dtype=np.float64) * weights).sum() / w) if w > 0 else 0.0
 
 
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted median: the smallest value whose cumulative weight reaches half the total
+    (0 when the weights sum to 0)."""
+    v = np.asarray(values, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    ok = np.isfinite(v) & (w > 0)
+    if not ok.any():
+        return 0.0
+    order = np.argsort(v[ok], kind="stable")
+    cum = np.cumsum(w[ok][order])
+    return float(v[ok][order][np.searchsorted(cum, 0.5 * cum[-1])])
+
+
 def region_identity(region: Region) -> dict[str, Any]:
     """What identifies the base region in the input hash: name, synthetic, generator."""
     return {"name": region.meta.name, "synthetic": region.meta.synthetic,
@@ -165,7 +178,13 @@ class Planner:
             meets_green_norm_before=_weighted(ex.green_m2_before >= GREEN_NORM_M2_PER_INHABITANT,
                                               res),
             meets_green_norm_after=_weighted(ex.green_m2_after >= GREEN_NORM_M2_PER_INHABITANT,
-                                             res_all))
+                                             res_all),
+            green_m2_per_inhabitant_median_before=weighted_median(ex.green_m2_before, res),
+            green_m2_per_inhabitant_median_after=weighted_median(ex.green_m2_after, res_all),
+            no_green_before=_weighted(ex.green_m2_before <= 0, res),
+            no_green_after=_weighted(ex.green_m2_after <= 0, res_all),
+            within_300m_straight_before=_weighted(self.baseline.straight_m <= lim, res),
+            within_300m_straight_after=_weighted(ex.straight_m_after <= lim, res_all))
 
     def _green_per_buurt(self, ex: Exposures, delta: ScenarioDelta
                          ) -> tuple[FloatArray, FloatArray]:
