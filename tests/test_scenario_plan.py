@@ -253,7 +253,8 @@ def test_local_baseline_weights_the_worst_off_buurt(planner: Planner, region: Re
     risk, _, _ = latest_indicator(region.indicators, "depression_anxiety_risk_pct",
                                   planner.codes)
     ok = np.isfinite(risk)
-    mean = (risk[ok] * planner.adults[ok]).sum() / planner.adults[ok].sum()
+    band = planner.age_groups["age_18_64"]  # the prevalence's ages
+    mean = (risk[ok] * band[ok]).sum() / band[ok].sum()
     ratio = (local.buurten[i].depression_cases_prevented.median
              / national.buurten[i].depression_cases_prevented.median)
     # cases scale with the baseline (nearly: the OR -> RR conversion depends on it too)

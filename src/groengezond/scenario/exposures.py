@@ -281,7 +281,13 @@ def _straight_after(base: ExposureBaseline, delta: ScenarioDelta, new_xy: FloatA
         out[hit] = straight_distance(base.xy[hit], keep)[0]
     new = select_green(delta.new_green, base.options.min_size_ha, base.options.public_only)
     if len(new):
-        out = np.minimum(out, straight_distance(base.xy, new)[0])
+        # only homes whose distance to the new green's bounding box is below their distance
+        # now can come closer (a lower bound of the distance to the polygon)
+        minx, miny, maxx, maxy = (float(b) for b in new.total_bounds)
+        dx = np.maximum(np.maximum(minx - base.xy[:, 0], base.xy[:, 0] - maxx), 0.0)
+        dy = np.maximum(np.maximum(miny - base.xy[:, 1], base.xy[:, 1] - maxy), 0.0)
+        cand = np.flatnonzero(np.hypot(dx, dy) < out)
+        out[cand] = np.minimum(out[cand], straight_distance(base.xy[cand], new)[0])
     if len(new_xy):
         allg = pd.concat([keep, new], ignore_index=True) if len(new) else keep
         out = np.concatenate([out, straight_distance(new_xy, allg)[0]])

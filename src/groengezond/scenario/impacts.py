@@ -112,7 +112,8 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
     codes : pandas.Index
         Buurt codes.
     weights : numpy.ndarray
-        Adults per buurt (weights of the region mean).
+        Adults per buurt (weights of the region mean when ``age_groups`` is not given; with
+        it, the persons in the rate's age band).
     registry : ErfRegistry, optional
         Default: the packaged one.
     age_groups : dict of str to numpy.ndarray, optional
@@ -146,7 +147,8 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
         values, _, year = latest_indicator(indicators, rate.indicator, codes)
         if year is None or not np.isfinite(values).any():
             continue
-        out[erf_id] = BaselineInput.scaled_by_indicator(rate, values, weights)
+        band = population_in_band(rate.age, age_groups, weights, weights)
+        out[erf_id] = BaselineInput.scaled_by_indicator(rate, values, band)
         notes.append(f"Baseline of {erf_id} ({rate.id}, {rate.value:g} nationally) scaled per "
                      f"buurt by {rate.indicator} ({year}) relative to the region's mean "
                      "(indirect standardisation; an assumption).")
