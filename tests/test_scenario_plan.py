@@ -504,3 +504,37 @@ def test_who_straight_line_beside_the_network_share(planner: Planner, region: Re
     assert e.within_300m_straight_after > e.within_300m_straight_before
     # a straight line is never longer than a walk
     assert e.within_300m_straight_before >= e.within_300m_before
+
+
+def test_growing_crowns_weigh_the_benefit_cost_ratio(planner: Planner, region: Region) -> None:
+    from groengezond.health.valuation import annuity_factor
+    from groengezond.scenario.apply import crown_growth
+
+    spot = park_in(region, ranked_by_income(region)[0], 5.0)
+    sc = scenario_from_data({"name": "bomen", "appraisal_years": 20, "interventions": [
+        {"kind": "plant_trees", "name": "Bomen", "count": 150, "geometry": spot.wkt,
+         "crown_diameter_m": 8.0, "planting_crown_diameter_m": 2.0, "years_to_mature": 10,
+         "cost": {"low_eur": 100_000, "high_eur": 100_000, "price_year": 2024,
+                  "source": "test", "assumption": True}}]})
+    result = planner.run(sc, np.random.default_rng(6))
+    g = result.canopy_growth
+    assert g is not None and g.trees == 150 and g.share_of_benefits_from_trees == 1.0
+    by_year = crown_growth(20, 2.0, 8.0, 10)
+    np.testing.assert_allclose(g.benefit_by_year, by_year)
+    assert by_year[0] == pytest.approx((2.6 / 8) ** 2) and by_year[9] == 1.0
+    disc = 1.0225 ** -np.arange(1, 21)
+    assert g.present_value_factor == pytest.approx(float((by_year * disc).sum() / disc.sum()))
+    assert result.costs is not None and result.costs.benefits_present_value_eur is not None
+    assert result.money.total is not None
+    pv = result.costs.benefits_present_value_eur.median
+    assert pv == pytest.approx(result.money.total.median * annuity_factor(0.0225, 20)
+                               * g.present_value_factor, rel=1e-6)
+    assert any("mature crowns" in n for n in result.notes)
+
+
+def test_planting_crown_cannot_exceed_mature_crown() -> None:
+    with pytest.raises(InputError) as err:
+        scenario_from_data({"name": "x", "interventions": [
+            {"kind": "plant_trees", "name": "B", "geometry": "POINT (0 0)",
+             "crown_diameter_m": 4.0, "planting_crown_diameter_m": 5.0}]})
+    assert "planting_crown_diameter_m" in str(err.value)
