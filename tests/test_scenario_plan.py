@@ -538,3 +538,33 @@ def test_planting_crown_cannot_exceed_mature_crown() -> None:
             {"kind": "plant_trees", "name": "B", "geometry": "POINT (0 0)",
              "crown_diameter_m": 4.0, "planting_crown_diameter_m": 5.0}]})
     assert "planting_crown_diameter_m" in str(err.value)
+
+
+def test_unknown_canopy_is_not_computable_never_zero(region: Region) -> None:
+    from groengezond.region.model import Landcover
+
+    assert region.landcover is not None
+    codes = {n: c for c, n in region.meta.landcover_classes.items()}
+    classes = region.landcover.classes.copy()
+    classes[classes == codes["trees"]] = codes["low_green"]  # a source without a tree class
+    from groengezond.region.quality import LayerQuality
+
+    meta = region.meta.model_copy(update={"synthetic": False, "quality": {
+        "landcover": LayerQuality(status="derived", reason="rasterised from OSM polygons")}})
+    real = region.with_layers(landcover=Landcover(classes, region.landcover.transform),
+                              meta=meta)
+    result = Planner(real).run(_park(real, ranked_by_income(real)[0]),
+                               np.random.default_rng(1))
+    assert result.exposures.d_canopy_300m_pp is None
+    nc = result.not_computable["exposures.d_canopy_300m_pp"]
+    assert nc.key == "canopy.missing" and "tree class" in nc.reason
+    assert all(b.d_canopy_300m_pp is None for b in result.buurten)
+    # the rest rests on the land cover that is there
+    assert result.exposures.d_ndvi_500m is not None and result.exposures.d_ndvi_500m > 0
+    assert result.money.total is not None and result.quality == []
+    # without its record, a real region's land cover counts as missing
+    bare = real.with_layers(meta=real.meta.model_copy(update={"quality": {}}))
+    unknown = Planner(bare).run(_park(bare, ranked_by_income(bare)[0]),
+                                np.random.default_rng(1))
+    assert unknown.exposures.d_ndvi_500m is None and unknown.money.total is None
+    assert "landcover" in {q.layer for q in unknown.quality}

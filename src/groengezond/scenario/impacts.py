@@ -378,11 +378,14 @@ def access_gap(within_before: FloatArray, within_after: FloatArray, income: Floa
     qb, qa = float(w.gap @ b), float(w.gap @ a)
     verdict = _verdict(abs(sa) - abs(sb), sb)
     name = f"residents_within_{distance_m:g}m_green_pct"
+    name_en = f"residents within {distance_m:g} m walking of public green"
+    name_nl = f"bewoners binnen {distance_m:g} m lopen van openbaar groen"
     word = verdict if verdict != "unchanged" else "does not change"
-    statement = (f"The scenario {word} the gap in green access ({name}) between buurten "
+    statement = (f"The scenario {word} the gap in green access ({name_en}) between buurten "
                  f"ranked by income: SII {sb:.3f} → {sa:.3f} percentage points; "
                  f"best-worst quintile gap {qb:.3f} → {qa:.3f}.")
-    return AccessGapOut(indicator=name, sii_before=sb, sii_after=sa, sii_change=sa - sb,
+    return AccessGapOut(indicator=name, indicator_name_nl=name_nl, indicator_name_en=name_en,
+                        sii_before=sb, sii_after=sa, sii_change=sa - sb,
                         quintile_gap_before=qb, quintile_gap_after=qa, verdict=verdict,
                         statement=statement)
 

@@ -181,6 +181,8 @@ class AccessGapOut(_M):
     """
 
     indicator: str
+    indicator_name_nl: str = ""
+    indicator_name_en: str = ""
     sii_before: float = Field(description="Most − least deprived end, percentage points")
     sii_after: float
     sii_change: float
