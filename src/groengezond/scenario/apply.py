@@ -274,7 +274,8 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
                 set_cells(work, r, c, codes[item.becomes], only=green_codes)
         elif isinstance(item, PlantTrees):
             plantable = {codes[n] for n in PLANTABLE if n in codes}
-            xy = _tree_points(item, geom, lc, current, plantable)
+            xy = _tree_points(item, geom, lc, current, plantable,
+                              dict(region.meta.landcover_classes))
             tree_xy.append(xy)
             years = float("nan") if item.years_to_mature is None else float(item.years_to_mature)
             tree_crown += [(item.crown_diameter_m, item.planting_crown_diameter_m, years)
@@ -338,7 +339,8 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
 
 
 def _tree_points(item: PlantTrees, geom: BaseGeometry, lc: Landcover | None,
-                 current: Callable[[int, int], int], plantable: set[int]) -> FloatArray:
+                 current: Callable[[int, int], int], plantable: set[int],
+                 names: dict[int, str]) -> FloatArray:
     """Where the trees of ``item`` stand (RD New, m).
 
     Points are kept where given, but a point on a building, water or outside the raster is
@@ -350,15 +352,21 @@ def _tree_points(item: PlantTrees, geom: BaseGeometry, lc: Landcover | None,
         if lc is None:
             return xy
         r, c = point_cells(xy, lc)
-        bad = [i for i, (rr, cc) in enumerate(zip(r.tolist(), c.tolist(), strict=True))
-               if current(rr, cc) not in plantable]
+        under = [current(rr, cc) for rr, cc in zip(r.tolist(), c.tolist(), strict=True)]
+        n_rows, n_cols = lc.classes.shape
+        tr = lc.transform
+        outside = ((xy[:, 0] - tr.c) / tr.a >= n_cols) | ((xy[:, 0] - tr.c) < 0) \
+            | ((xy[:, 1] - tr.f) / tr.e >= n_rows) | ((xy[:, 1] - tr.f) / tr.e < 0)
+        bad = [i for i, code in enumerate(under) if code not in plantable or outside[i]]
         if bad:
             label = f"intervention '{item.name}'" if item.name else "plant_trees"
             raise InputError([Problem(
                 "scenario", label, "geometry",
-                f"tree {i + 1} at ({xy[i, 0]:.1f}, {xy[i, 1]:.1f}) stands on a building, water "
-                "or outside the land-cover raster",
-                "move it to a street, square or green cell") for i in bad[:10]])
+                f"tree {i + 1} at ({xy[i, 0]:.1f}, {xy[i, 1]:.1f}) stands "
+                + ("outside the land-cover raster" if outside[i] else
+                   f"on a cell of class '{names.get(under[i], under[i])}'"),
+                "move it to a street, square or green cell (not a building, water or existing "
+                "canopy)") for i in bad[:10]])
         return xy
     count = int(item.count or 0)
     if lc is None or count == 0:
