@@ -441,6 +441,8 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
         s = network.snap(nxy)
         new_dist, _ = point_distance(network, state.node_dist_m, state.node_green, entries,
                                      s.edge, s.offset_m)
+        if state.doorstep:  # the same front-door-to-green distance as the existing homes
+            new_dist = new_dist + s.snap_m
     changes = [*delta.network.add, *shapely.points(nxy)]
     gone = np.flatnonzero(np.isin(entries.green_ids, delta.removed_green_ids))
     added = np.arange(base.entries.n_greens, entries.n_greens)
