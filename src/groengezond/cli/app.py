@@ -64,6 +64,11 @@ def info(
     for s in summary["sources"]:
         sources.add_row(s["name"], s["licence"], s["attribution"])
     console.print(sources)
+    quality = Table("layer", "quality", "reason", title="Quality")
+    for name, record in summary["quality"].items():
+        quality.add_row(name, record["status"], record["reason"])
+    console.print(quality)
+    console.print(summary["placeholder_areas_line"], highlight=False)
     for warning in summary["warnings"]:
         console.print(f"[yellow]warning:[/] {warning}")
 
@@ -80,9 +85,18 @@ def _print_counts(summary: dict[str, object]) -> None:
 @app.command()
 @report_errors
 def validate(region: RegionArg) -> None:
-    """Check a region; print every problem (file, row, field, fix) and exit 2 if any."""
-    read_region(region)
+    """Check a region; print every problem (file, row, field, fix) and exit 2 if any.
+
+    A valid region whose layers are not all real (derived, placeholder or missing) gets one
+    warning per such layer, with the reason from its quality record.
+    """
+    from groengezond.region.checks import quality_warnings
+    from groengezond.region.quality import region_quality
+
+    checked = read_region(region)
     console.print(f"[green]valid:[/] {region}")
+    for warning in quality_warnings(region_quality(checked)):
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
 @app.command()

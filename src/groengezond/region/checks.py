@@ -13,6 +13,9 @@ found; :func:`groengezond.region.store.read_region` raises them as one ``InputEr
 - indicator rows refer to existing areas and their interval holds the value;
 - the land-cover raster covers the areas.
 
+:func:`quality_warnings` is not a rule: it words the non-real layer quality records of a valid
+region as warnings (``validate`` prints them; they never make a region invalid).
+
 Each rule reports at most :data:`MAX_ROWS_PER_RULE` rows by name and counts the rest, so that a
 file with a million bad rows still gives a readable message.
 """
@@ -28,6 +31,7 @@ from pandas.api import types as ptypes
 
 from groengezond.errors import Problem
 from groengezond.region.model import Landcover, RegionMeta
+from groengezond.region.quality import ORDER, LayerQuality
 from groengezond.region.schema import CRS, LAYER_BY_NAME, LEVELS, Column, Layer
 
 MAX_ROWS_PER_RULE = 20
@@ -312,3 +316,22 @@ def check_layers(frames: Mapping[str, pd.DataFrame], landcover: Landcover | None
     if column_ok.get("network_nodes") and column_ok.get("network_edges"):
         problems += check_network(frames["network_nodes"], frames["network_edges"])
     return problems
+
+
+def quality_warnings(quality: Mapping[str, LayerQuality]) -> list[str]:
+    """One warning per layer whose quality record is not *real*, worst first, with the reason.
+
+    Parameters
+    ----------
+    quality : mapping of str to LayerQuality
+        Records per layer (``RegionMeta.quality`` or
+        :func:`groengezond.region.quality.region_quality`).
+
+    Returns
+    -------
+    list of str
+        ``"<layer> is <status>: <reason>"``; empty when every layer is real.
+    """
+    items = sorted(((name, q) for name, q in quality.items() if q.status != "real"),
+                   key=lambda item: (-ORDER[item[1].status], item[0]))
+    return [f"{name} is {q.status}: {q.reason}".rstrip(": ") for name, q in items]

@@ -21,6 +21,7 @@ import shapely
 
 from groengezond.errors import InputError
 from groengezond.region.model import Region, RegionMeta, Source, empty_layer
+from groengezond.region.quality import LayerQuality, assess_layers, merge_records
 from groengezond.region.schema import LAYER_BY_NAME
 from groengezond.region.store import atomic_dir, read_region, write_region
 from groengezond.sources import bag3d, cbs, osm, pdok, population, rivm
@@ -254,9 +255,28 @@ def build_region(config: BuildConfig, progress: Progress | None = None
                    "config": str(config.config_path) if config.config_path else None,
                    "gemeenten": chosen, "primary_year": primary.year,
                    "region_code": config.region.code})
-    region = Region(meta=meta, areas=areas, indicators=indicators, **layers)
+    region = _with_quality(Region(meta=meta, areas=areas, indicators=indicators, **layers),
+                           config)
     report.counts = region.counts()
     return region, report
+
+
+def _with_quality(region: Region, config: BuildConfig) -> Region:
+    """Fill ``meta.quality``: records already set win, then the config's, then the defaults.
+
+    Build steps that know more about a layer (network components, land cover) set its record
+    with :func:`groengezond.region.quality.set_layer_quality` before or after this; the
+    defaults come from :func:`groengezond.region.quality.assess_layers`. A ``quality`` given
+    in the config for an input (e.g. a truncated export) is kept, with the reason.
+    """
+    stated: dict[str, LayerQuality] = {}
+    for name in ("green", "trees", "network", "buildings"):
+        item = getattr(config, name)
+        if item is not None and item.quality is not None:
+            stated[name] = item.quality
+    defaults = assess_layers(region)
+    records = merge_records(region.meta.quality, merge_records(stated, defaults))
+    return region.with_layers(meta=region.meta.model_copy(update={"quality": records}))
 
 
 def _place(config: BuildConfig, areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame
