@@ -164,7 +164,8 @@ def _list_payload(data: MonitorData) -> Payload:
         out.append({**describe(ind), "years": _years(data, ind),
                     "levels": [lv for lv in ("buurt", "wijk", "gemeente", "region")
                                if (mine["level"] == lv).any()]})
-    doc = {"indicators": out, "default": monitor_service.DEFAULT_INDICATOR,
+    # The default is the first indicator in registry order that the region has (issue 12).
+    doc = {"indicators": out, "default": out[0]["id"] if out else None,
            "sources": data.registry.sources}
     return Payload.of(json_bytes(doc), JSON)
 

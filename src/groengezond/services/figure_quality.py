@@ -1,0 +1,146 @@
+"""What each published figure rests on: quality flags and "not computable" rows.
+
+The Monitor and the access service attach a ``quality`` column (real / derived / placeholder,
+see :mod:`groengezond.region.quality`) to every row they publish. A row's quality is the worst of
+
+- the *geometry* of its area (``geometry_quality``: a buurt carrying its wijk's polygon is a
+  placeholder, a wijk drawn as the union of its buurten is derived), and
+- the *layers* its indicator is computed from (:data:`INPUT_LAYERS`, by the registry's
+  ``source``: green-access figures rest on the addresses, green spaces and walking network;
+  land-cover figures on the raster; figures read from published tables on ``indicators``).
+
+A layer whose record is *missing* does not lower a figure that exists (the figure was computed
+from something else, e.g. read from a table); a figure that needs a missing layer is not
+computed at all and is published as a :class:`~groengezond.region.quality.NotComputable` row
+instead (:func:`not_computable_row`), never as 0 or a blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from groengezond.errors import InputError
+from groengezond.indicators.registry import Registry
+from groengezond.region.model import Region
+from groengezond.region.quality import (
+    ORDER,
+    LayerQuality,
+    NotComputable,
+    QualityStatus,
+    area_geometry_quality,
+    region_quality,
+    worst,
+)
+
+INPUT_LAYERS: dict[str, tuple[str, ...]] = {
+    "access": ("addresses", "green", "network"),
+    "landcover": ("landcover",),
+}
+"""Layers behind the indicators of a registry ``source``; any other source: ``indicators``."""
+
+INDICATOR_LAYERS: dict[str, tuple[str, ...]] = {
+    "rule_3_30_300_trees_pct": ("addresses", "trees"),
+    "rule_3_30_300_canopy_pct": ("addresses", "landcover"),
+    "rule_3_30_300_all_pct": ("addresses", "green", "network", "trees", "landcover"),
+    "canopy_pct": ("landcover",),
+}
+"""Indicators whose layers differ from those of their source."""
+
+NOT_COMPUTABLE = "not computable"
+"""The words written in place of a figure that cannot be computed."""
+
+
+def layers_of(indicator_id: str, registry: Registry) -> tuple[str, ...]:
+    """The region layers an indicator's values rest on."""
+    if indicator_id in INDICATOR_LAYERS:
+        return INDICATOR_LAYERS[indicator_id]
+    source = registry[indicator_id].source if indicator_id in registry.ids else ""
+    return INPUT_LAYERS.get(source, ("indicators",))
+
+
+def _status(records: Mapping[str, LayerQuality], layers: Iterable[str]) -> QualityStatus:
+    statuses: list[QualityStatus] = [records[name].status for name in layers
+                                     if name in records and records[name].status != "missing"]
+    return worst(statuses)
+
+
+def figure_quality(rows: pd.DataFrame, region: Region, registry: Registry, *,
+                   area_column: str = "area_code",
+                   indicator_column: str = "indicator") -> pd.Series:
+    """Quality of each row: the worst of its area's geometry and its indicator's layers.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Published rows with an area code and (optionally) an indicator id per row.
+    region : Region
+        The region the rows describe (its areas and quality records).
+    registry : Registry
+        Gives each indicator's source.
+    area_column, indicator_column : str
+        Column names; without an indicator column only the geometry counts.
+
+    Returns
+    -------
+    Series of str
+        ``real``, ``derived`` or ``placeholder`` per row (index of ``rows``).
+    """
+    if len(rows) == 0:
+        return pd.Series([], index=rows.index, dtype=object)
+    geometry = pd.Series(area_geometry_quality(region.areas).to_numpy(),
+                         index=region.areas["code"].astype(str).to_numpy())
+    geo = rows[area_column].astype(str).map(geometry).fillna("real").to_numpy(dtype=object)
+    if indicator_column in rows.columns:
+        records = region_quality(region)
+        by_ind = {i: _status(records, layers_of(i, registry))
+                  for i in rows[indicator_column].astype(str).unique()}
+        layer = rows[indicator_column].astype(str).map(by_ind).to_numpy(dtype=object)
+    else:
+        layer = np.full(len(rows), "real", dtype=object)
+    rank = np.vectorize(ORDER.__getitem__, otypes=[int])
+    out = np.where(rank(geo) >= rank(layer), geo, layer)
+    return pd.Series(out, index=rows.index, dtype=object)
+
+
+def worst_per_group(rows: pd.DataFrame, keys: list[str], column: str = "quality") -> pd.Series:
+    """The worst ``column`` status per group of ``keys`` (a Series indexed by the keys)."""
+    return rows.groupby(keys)[column].agg(lambda s: worst(s.astype(str).tolist()))
+
+
+def default_indicator(available: Iterable[str], registry: Registry) -> str:
+    """The first indicator in registry order that the region has values for.
+
+    Parameters
+    ----------
+    available : iterable of str
+        Indicator ids with at least one value in the region.
+    registry : Registry
+        Its order decides (health first, then green, then context).
+
+    Raises
+    ------
+    InputError
+        When the region has values of no registry indicator.
+    """
+    have = set(available)
+    for ind in registry.indicators:
+        if ind.id in have:
+            return ind.id
+    raise InputError.single("indicators.parquet", "", "indicator",
+                            "the region has values of no indicator in the registry",
+                            "build the region with a CBS or health table, or add values")
+
+
+def not_computable_row(reason: NotComputable, **fields: object) -> dict[str, object]:
+    """A published row that says a figure cannot be computed, and why.
+
+    ``quality`` is ``missing``, ``not_computable`` is "not computable: <reason>" and
+    ``not_computable_key`` the stable key for the UI; ``fields`` fill the row's keys
+    (indicator, level, year, ...). The row's figures are left empty, never 0.
+    """
+    return {**fields, "quality": "missing",
+            "not_computable": f"{NOT_COMPUTABLE}: {reason.reason}",
+            "not_computable_key": reason.key}
