@@ -65,8 +65,13 @@ class LayerQuality(BaseModel):
         return self.status in ("real", "derived")
 
 
-def worst(statuses: Iterable[QualityStatus]) -> QualityStatus:
+def worst(statuses: Iterable[str]) -> QualityStatus:
     """The worst of several statuses (``real`` when none are given).
+
+    Raises
+    ------
+    KeyError
+        For a text that is not one of the four statuses.
 
     Examples
     --------
@@ -76,8 +81,11 @@ def worst(statuses: Iterable[QualityStatus]) -> QualityStatus:
     out: QualityStatus = "real"
     for status in statuses:
         if ORDER[status] > ORDER[out]:
-            out = status
+            out = _BY_RANK[ORDER[status]]
     return out
+
+
+_BY_RANK: dict[int, QualityStatus] = {0: "real", 1: "derived", 2: "placeholder", 3: "missing"}
 
 
 class NotComputable(BaseModel):
