@@ -12,7 +12,12 @@ suppressed value is ``null`` with ``suppressed: true`` and the reason.
 - ``/api/indicators/{id}/areas/{code}``: one area over the years, its trend and its rank.
 - ``/api/indicators/{id}/inequality?level=``: SII and RII with intervals, the gap between the
   most and least deprived fifth, the gap between the best and worst area, each per year, and
-  the trend of the gap.
+  the trend of the gap; when no SII can be computed, ``not_computable`` gives the key and the
+  reason ("not computable: ...").
+
+Every value, series point and gap row carries ``quality`` (real / derived / placeholder): the
+worst of the area's geometry and the layers the indicator rests on
+(:mod:`groengezond.services.figure_quality`).
 """
 
 from __future__ import annotations
@@ -46,17 +51,18 @@ API_SIMS = 10_000
 10,000 keeps the start-up of the server short and the interval ends stable to about 1 %)."""
 
 VALUE_FIELDS = ("area_code", "name", "value", "lower", "upper", "suppressed",
-                "suppression_reason", "quartile", "persons")
+                "suppression_reason", "quartile", "persons", "quality")
 TREND_FIELDS = ("n_years", "first_year", "last_year", "slope_per_year", "slope_lower",
                 "slope_upper", "change", "significant", "direction", "arrow", "colour",
                 "suppressed", "suppression_reason")
 INEQUALITY_FIELDS = ("year", "ranking", "ranking_year", "n_areas", "mean", "sii", "sii_lower",
                      "sii_upper", "rii", "rii_lower", "rii_upper", "quintile_most_deprived",
                      "quintile_least_deprived", "gap", "gap_lower", "gap_upper", "ratio",
-                     "ratio_lower", "ratio_upper", "suppressed", "suppression_reason")
+                     "ratio_lower", "ratio_upper", "suppressed", "suppression_reason",
+                     "quality")
 GAP_FIELDS = ("year", "best_code", "best_name", "worst_code", "worst_name", "best_value",
               "worst_value", "gap", "gap_lower", "gap_upper", "significant", "suppressed",
-              "suppression_reason")
+              "suppression_reason", "quality")
 
 
 log = logging.getLogger(__name__)
@@ -199,7 +205,7 @@ def _area_doc(data: MonitorData, ind: Indicator, area: dict[str, Any]) -> dict[s
     return {
         "indicator": describe(ind), "area": area,
         "series": records(series, ("year", "value", "lower", "upper", "suppressed",
-                                   "suppression_reason", "quartile", "rank", "of")),
+                                   "suppression_reason", "quartile", "rank", "of", "quality")),
         "trend": records(trend, TREND_FIELDS)[0] if len(trend) else None,
         "rank": records(latest, ("year", "rank", "of"))[0] if len(latest) else None,
     }
@@ -224,6 +230,11 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str) -> dict[str, 
         if change in ("rising", "falling") and latest_gap is not None:
             wider = (change == "rising") == (latest_gap > 0)
             change = "widening" if wider else "narrowing"
+    not_computable = None
+    if rows.empty and years:
+        why = monitor_service.inequality_or_reason(rows, data.tables.values, ind, level,
+                                                   years[-1], data.registry).iloc[0]
+        not_computable = {"key": why["not_computable_key"], "reason": why["not_computable"]}
     sii = rows[["year", "sii"]].dropna()
     slope = None
     if len(sii) >= 2:
@@ -234,6 +245,7 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str) -> dict[str, 
         "series": records(rows, INEQUALITY_FIELDS),
         "best_worst": gap_rows, "best_worst_trend": gap_trend, "best_worst_change": change,
         "sii_change_per_year": slope,
+        "not_computable": not_computable,
         "notes": list(data.tables.notes),
     }
 

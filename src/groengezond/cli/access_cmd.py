@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from groengezond.cli.common import console, progress_bar, report_errors
+from groengezond.region.quality import region_quality
 from groengezond.region.store import read_region
 from groengezond.services.access import AccessOptions, compute_access, summary_rows, write_access
 
@@ -33,4 +34,11 @@ def access_command(
     for measure, value, note in summary_rows(result):
         table.add_row(measure, value, note)
     console.print(table)
+    if result.summary.get("quality", "real") not in ("real", "derived"):
+        records = region_quality(data)
+        why = "; ".join(f"{name}: {records[name].reason}" for name in
+                        ("addresses", "green", "network")
+                        if name in records and not records[name].usable)
+        console.print(f"[yellow]quality: {result.summary['quality']}[/] — these figures rest "
+                      f"on stand-in data, not real ones ({why})", highlight=False)
     console.print(f"wrote {addresses_file} and {areas_file}", highlight=False, soft_wrap=True)

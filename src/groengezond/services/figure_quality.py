@@ -144,3 +144,70 @@ def not_computable_row(reason: NotComputable, **fields: object) -> dict[str, obj
     return {**fields, "quality": "missing",
             "not_computable": f"{NOT_COMPUTABLE}: {reason.reason}",
             "not_computable_key": reason.key}
+
+
+ACCESS_LAYERS: tuple[str, ...] = ("addresses", "green", "network")
+"""Layers every green-access figure rests on (trees and land cover only for some)."""
+
+ACCESS_MEASURES: dict[str, tuple[str, ...]] = {
+    "green": ("within_300m_network", "within_300m_euclidean", "green_network_m",
+              "green_euclidean_m", "meets_300_green", "meets_3_30_300",
+              "supply_m2_per_inhabitant", "green_m2_per_inhabitant_500m",
+              "meets_green_norm_500m"),
+    "trees": ("meets_3_trees", "meets_3_30_300", "trees_within_radius"),
+    "landcover": ("meets_30_canopy", "meets_3_30_300", "canopy_share"),
+}
+"""Access measures that cannot be computed without a layer (by layer)."""
+
+
+def access_quality(region: Region, codes: pd.Series) -> tuple[QualityStatus, pd.Series]:
+    """Quality of green-access figures: region-wide, and per area of ``codes``.
+
+    The address, green and network layers' statuses, worsened per area by its geometry (a
+    placeholder buurt's figures rest on addresses assigned by a polygon that is not its own).
+
+    Returns
+    -------
+    (str, Series of str)
+        The status of per-address figures and that of each area's figures (index of
+        ``codes``).
+    """
+    layers = _status(region_quality(region), ACCESS_LAYERS)
+    geometry = pd.Series(area_geometry_quality(region.areas).to_numpy(),
+                         index=region.areas["code"].astype(str).to_numpy())
+    geo = codes.astype(str).map(geometry).fillna("real")
+    per_area = geo.map(lambda g: worst([g, layers]))
+    return layers, per_area.astype(object)
+
+
+def access_not_computable(region: Region, n_green: int) -> dict[str, NotComputable]:
+    """Access measures that cannot be computed for ``region``, with the reason.
+
+    Parameters
+    ----------
+    region : Region
+        The region.
+    n_green : int
+        Green spaces that count (after the size and public filters).
+
+    Returns
+    -------
+    dict of str to NotComputable
+        Measure name -> reason, for measures whose layer is missing (published as "not
+        computable: ..." instead of 0 or a blank).
+    """
+    missing: dict[str, str] = {}
+    if n_green == 0:
+        missing["green"] = ("no green space in the region counts (none, or none public and "
+                            "large enough)")
+    if len(region.trees) == 0:
+        missing["trees"] = "the region has no trees layer"
+    if region.landcover is None:
+        missing["landcover"] = "the region has no land-cover raster"
+    out: dict[str, NotComputable] = {}
+    for layer, why in missing.items():
+        for measure in ACCESS_MEASURES[layer]:
+            if measure not in out:
+                out[measure] = NotComputable(key=f"access.{layer}_missing", reason=why,
+                                             missing=[layer])
+    return out

@@ -509,7 +509,7 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     gap, gap_trend = gap_tables(values, ind, q.level, year, reg, notes)
     ineq = tables.inequality[(tables.inequality["indicator"] == ind.id)
                              & (tables.inequality["level"] == q.level)]
-    ineq = _inequality_or_reason(ineq, values, ind, q.level, year, reg)
+    ineq = inequality_or_reason(ineq, values, ind, q.level, year, reg)
     if gap.frame.empty:
         gap = _gap_reason(values, ind, q.level, year, reg)
     comparison = _comparison(values, ind.id, year, q.compare, reg) if q.compare else None
@@ -529,7 +529,7 @@ def _persons(values: pd.DataFrame, ind: Indicator, level: str, year: int) -> flo
     return float(rows["persons"].sum())
 
 
-def _inequality_or_reason(ineq: pd.DataFrame, values: pd.DataFrame, ind: Indicator,
+def inequality_or_reason(ineq: pd.DataFrame, values: pd.DataFrame, ind: Indicator,
                           level: str, year: int, reg: Registry) -> pd.DataFrame:
     """The inequality rows, or one row saying why the SII is not computable (never blank)."""
     if len(ineq):

@@ -1,0 +1,110 @@
+"""Quality flags in access results and in the API (areas, OGC features, indicators, access)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from groengezond.api.testing import web_app, web_region
+from groengezond.region.model import Region
+from groengezond.region.quality import LayerQuality, set_layer_quality
+from groengezond.region.testing import tiny_region
+from groengezond.services.access import compute_access, summary_rows
+
+PLACEHOLDER = "BU90010101"
+
+
+def flagged(region: Region) -> Region:
+    """``region`` with one placeholder buurt and lattice addresses."""
+    areas = region.areas.copy()
+    areas["geometry_quality"] = "real"
+    areas.loc[areas["code"] == PLACEHOLDER, "geometry_quality"] = "placeholder"
+    region = region.with_layers(areas=areas)
+    return set_layer_quality(region, "addresses", LayerQuality(
+        status="placeholder", key="addresses.lattice", reason="a lattice, not addresses"))
+
+
+def test_access_rows_flag_lattice_addresses() -> None:
+    region = tiny_region()
+    plain = compute_access(region)
+    assert set(plain.areas["quality"]) == {"real"} and plain.summary["quality"] == "real"
+    lattice = set_layer_quality(region, "addresses", LayerQuality(
+        status="placeholder", key="addresses.lattice", reason="lattice"))
+    result = compute_access(lattice)
+    assert set(result.areas["quality"]) == {"placeholder"}
+    assert set(result.addresses["quality"]) == {"placeholder"}
+    assert result.summary["quality"] == "placeholder"
+    rows = {m: v for m, v, _ in summary_rows(result)}
+    assert rows["residents within 300 m (network)"].endswith("[placeholder]")
+
+
+def test_access_without_trees_or_land_cover_is_not_computable_not_zero() -> None:
+    region = tiny_region()
+    bare = region.with_layers(trees=region.trees.iloc[0:0], landcover=None)
+    result = compute_access(bare)
+    missing = result.summary["not_computable"]
+    assert missing["meets_3_trees"]["key"] == "access.trees_missing"
+    assert missing["meets_30_canopy"]["key"] == "access.landcover_missing"
+    assert "meets_3_trees" in result.summary and result.summary["meets_3_trees"] != 0
+    rows = {m: v for m, v, _ in summary_rows(result)}
+    assert rows["3 trees seen from home"] == ("not computable: the region has no trees "
+                                              "layer")
+    assert rows["all of 3-30-300"].startswith("not computable")
+    assert rows["residents within 300 m (network)"].endswith("%")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    region = flagged(web_region())
+    return TestClient(web_app(tmp_path_factory.mktemp("web") / "region", region))
+
+
+def test_area_polygons_carry_geometry_quality(client: TestClient) -> None:
+    doc = client.get("/api/areas.geojson", params={"level": "buurt"}).json()
+    props = {f["id"]: f["properties"] for f in doc["features"]}
+    assert props[PLACEHOLDER]["geometry_quality"] == "placeholder"
+    assert props["BU90010102"]["geometry_quality"] == "real"
+    ogc = client.get(f"/ogc/collections/areas/items/{PLACEHOLDER}").json()
+    assert ogc["properties"]["geometry_quality"] == "placeholder"
+    items = client.get("/ogc/collections/areas/items", params={"level": "wijk"}).json()
+    assert all("geometry_quality" in f["properties"] for f in items["features"])
+    area = client.get(f"/api/areas/{PLACEHOLDER}").json()
+    assert area["geometry_quality"] == "placeholder"
+
+
+def test_indicator_values_carry_quality(client: TestClient) -> None:
+    body = client.get("/api/indicators/healthy_life_expectancy_years/values",
+                      params={"level": "buurt"}).json()
+    by_code = {v["area_code"]: v for v in body["values"]}
+    assert by_code[PLACEHOLDER]["quality"] == "placeholder"
+    assert by_code["BU90010102"]["quality"] == "real"
+    access = client.get("/api/indicators/green_within_300m_pct/values",
+                        params={"level": "buurt"}).json()
+    assert {v["quality"] for v in access["values"]} == {"placeholder"}  # lattice addresses
+    series = client.get(f"/api/indicators/healthy_life_expectancy_years/areas/{PLACEHOLDER}"
+                        ).json()["series"]
+    assert {p["quality"] for p in series} == {"placeholder"}
+
+
+def test_access_api_carries_quality(tmp_path: Path) -> None:
+    lattice = set_layer_quality(tiny_region(), "addresses", LayerQuality(
+        status="placeholder", key="addresses.lattice", reason="lattice"))
+    client = TestClient(web_app(tmp_path / "r", lattice))
+    areas = client.get("/api/access/areas", params={"level": "buurt"}).json()["areas"]
+    assert {a["quality"] for a in areas} == {"placeholder"}
+    summary = client.get("/api/access/summary").json()
+    assert summary["summary"]["quality"] == "placeholder"
+
+
+def test_sii_not_computable_in_the_api(tmp_path: Path) -> None:
+    region = web_region()
+    region = region.with_layers(indicators=region.indicators[~region.indicators["indicator"]
+                                .isin(["income_mean_eur", "low_income_households_pct"])])
+    client = TestClient(web_app(tmp_path / "r", region))
+    doc = client.get("/api/indicators/healthy_life_expectancy_years/inequality",
+                     params={"level": "wijk"}).json()
+    assert doc["series"] == []
+    assert doc["not_computable"]["key"] == "monitor.no_ranking"
+    assert doc["not_computable"]["reason"].startswith("not computable: no income")
