@@ -53,17 +53,22 @@ def test_demo_utrecht_without_shared_data_says_so_and_exits_2(tmp_path: Path) ->
 
 def test_scenario_outside_the_region_outline_is_refused() -> None:
     region = tiny_region()
-    x0, y0, x1, y1 = region.areas.total_bounds
-    inside = Scenario.model_validate({"name": "in", "interventions": [{
-        "name": "Park", "kind": "add_green", "green_kind": "park", "public": True,
-        "geometry": shapely.to_wkt(shapely.box(x0 + 10, y0 + 10, x0 + 60, y0 + 60))}]})
-    outside = Scenario.model_validate({"name": "out", "interventions": [{
-        "name": "Far park", "kind": "add_green", "green_kind": "park", "public": True,
-        "geometry": shapely.to_wkt(shapely.box(x1 + 500, y0, x1 + 600, y0 + 100))}]})
+    x0, y0, x1, _ = region.areas.total_bounds
+    # the region's outline is its west half; its bounding box (areas) still covers the east
+    areas = region.areas.copy()
+    west = shapely.box(x0, y0, (x0 + x1) / 2, y0 + 500)
+    areas.loc[areas["level"] == "region", "geometry"] = west
+    region = region.with_layers(areas=areas)
+
+    def park(name: str, x: float) -> Scenario:
+        return Scenario.model_validate({"name": name, "interventions": [{
+            "name": name, "kind": "add_green", "green_kind": "park", "public": True,
+            "geometry": shapely.to_wkt(shapely.box(x, y0 + 10, x + 50, y0 + 60))}]})
+
     planner = Planner(region)
-    planner.run(inside, np.random.default_rng(1))
-    with pytest.raises(InputError, match="'Far park'.*outside the region"):
-        planner.run(outside, np.random.default_rng(1))
+    planner.run(park("West park", x0 + 10), np.random.default_rng(1))
+    with pytest.raises(InputError, match=r"'East park'.*outside the region 'Tiny test region'"):
+        planner.run(park("East park", x1 - 100), np.random.default_rng(1))
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +117,7 @@ def test_utrecht_scenarios_lie_on_open_or_paved_land(built: tuple[Path, Region],
 def test_synthetic_example_is_refused_on_the_real_region(built: tuple[Path, Region]) -> None:
     _, region = built
     scenario = load_scenario(SCENARIOS / "park_worst_off_wijk.yaml")
-    with pytest.raises(InputError, match="outside the region 'Gemeente Utrecht"):
+    with pytest.raises(InputError, match=r"outside the region 'Gemeente Utrecht"):
         Planner(region).run(scenario, np.random.default_rng(1))
 
 
