@@ -100,3 +100,5 @@ def test_cli_writes_quality_and_not_computable(region: Region, tmp_path: Path) -
     assert ineq["not_computable"].iloc[0].startswith("not computable")
     layer = gpd.read_file(out / "monitor.gpkg", layer="ranking")
     assert layer.loc[layer["area_code"] == PLACEHOLDER, "quality"].tolist() == ["placeholder"]
+    assert layer.loc[layer["area_code"] == PLACEHOLDER, "geometry_quality"].tolist() == [
+        "placeholder"]

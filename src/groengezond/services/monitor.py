@@ -39,7 +39,7 @@ from groengezond.indicators.inequality import (
 from groengezond.indicators.registry import Indicator, Registry, load_registry
 from groengezond.indicators.trends import ARROWS, fit_trends, quartile_positions, trend_colour
 from groengezond.region.model import Region
-from groengezond.region.quality import NotComputable
+from groengezond.region.quality import NotComputable, area_geometry_quality
 from groengezond.region.quality import worst as worst_status
 from groengezond.region.store import atomic_file
 from groengezond.services.figure_quality import (
@@ -600,8 +600,10 @@ def write_gpkg(layers: Mapping[str, PublishedTable], areas: gpd.GeoDataFrame,
                path: Path) -> Path:
     """Write published tables as layers of one GeoPackage, joined to the area polygons.
 
-    Tables with an ``area_code`` column get the area's geometry (EPSG:28992); others are
-    written as attribute tables. Suppressed values are empty (NULL) with ``suppressed`` set.
+    Tables with an ``area_code`` column get the area's geometry (EPSG:28992) and its
+    ``geometry_quality`` (real / derived / placeholder: a placeholder polygon is its parent's);
+    others are written as attribute tables. Suppressed values are empty (NULL) with
+    ``suppressed`` set.
 
     Raises
     ------
@@ -612,6 +614,8 @@ def write_gpkg(layers: Mapping[str, PublishedTable], areas: gpd.GeoDataFrame,
         if not isinstance(table, PublishedTable):
             raise TypeError("write_gpkg publishes only PublishedTable layers (from disclose())")
     geoms = areas.set_index("code").geometry
+    geometry_quality = pd.Series(area_geometry_quality(areas).to_numpy(),
+                                 index=areas["code"].to_numpy())
     with atomic_file(Path(path)) as tmp:
         for name, table in layers.items():
             frame = table.frame
@@ -619,6 +623,7 @@ def write_gpkg(layers: Mapping[str, PublishedTable], areas: gpd.GeoDataFrame,
                 if frame[col].dtype == object:
                     frame[col] = frame[col].astype(str).where(frame[col].notna(), None)
             if "area_code" in frame.columns:
+                frame = frame.assign(geometry_quality=frame["area_code"].map(geometry_quality))
                 out = gpd.GeoDataFrame(frame, geometry=frame["area_code"].map(geoms).to_numpy(),
                                        crs=areas.crs)
                 out.to_file(tmp, layer=name, driver="GPKG")
