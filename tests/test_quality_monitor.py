@@ -102,3 +102,24 @@ def test_cli_writes_quality_and_not_computable(region: Region, tmp_path: Path) -
     assert layer.loc[layer["area_code"] == PLACEHOLDER, "quality"].tolist() == ["placeholder"]
     assert layer.loc[layer["area_code"] == PLACEHOLDER, "geometry_quality"].tolist() == [
         "placeholder"]
+
+
+def test_engine_figure_without_its_layer_says_not_computable(region: Region) -> None:
+    assert region.landcover is None  # the Monitor test region has no land-cover raster
+    buurten = region.areas_at("buurt")["code"]
+    extra = pd.DataFrame({"area_code": buurten, "indicator": "rule_3_30_300_canopy_pct",
+                          "year": 2022, "value": float("nan"), "lower": float("nan"),
+                          "upper": float("nan"), "source": "groengezond access engine"})
+    rep = run_monitor(region, MonitorQuery(indicator=HLE, level="buurt", n_sims=200),
+                      extra=extra)
+    values = rep.values.frame
+    canopy = values[values["indicator"] == "rule_3_30_300_canopy_pct"]
+    assert len(canopy) and canopy["value"].isna().all()
+    assert set(canopy["quality"]) == {"missing"}
+    # the test region has neither addresses nor land cover: both are named
+    assert set(canopy["not_computable_key"]) == {"addresses.missing"}
+    assert canopy["not_computable"].str.startswith("not computable: the region has no "
+                                                   "addresses or landcover layer").all()
+    table = values[values["indicator"] == "canopy_pct"]  # read from a table: kept as it is
+    kept = table[table["value"].notna()]
+    assert len(kept) and (kept["not_computable"] == "").all()

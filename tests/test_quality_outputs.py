@@ -53,6 +53,10 @@ def test_access_without_trees_or_land_cover_is_not_computable_not_zero() -> None
                                               "layer")
     assert rows["all of 3-30-300"].startswith("not computable")
     assert rows["residents within 300 m (network)"].endswith("%")
+    areas = result.areas  # empty per area too, never 0 %
+    assert areas["meets_30_canopy"].isna().all() and areas["meets_3_trees"].isna().all()
+    assert areas["within_300m_network"].notna().all()
+    assert result.addresses["meets_3_30_300"].isna().all()
 
 
 @pytest.fixture(scope="module")

@@ -209,6 +209,9 @@ def compute_access(region: Region, options: AccessOptions | None = None,
     areas_out["quality"] = area_quality.to_numpy()
     addr_out["quality"] = address_quality
     not_computable = access_not_computable(region, int(entries.n_greens))
+    for frame in (areas_out, addr_out):  # empty, never 0 % (e.g. canopy without land cover)
+        for col in sorted(set(not_computable) & set(frame.columns)):
+            frame[col] = np.nan
     top = per_area[per_area["level"] == "region"]
     summary = {
         "addresses": len(addresses),

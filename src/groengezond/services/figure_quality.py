@@ -155,7 +155,8 @@ ACCESS_MEASURES: dict[str, tuple[str, ...]] = {
               "supply_m2_per_inhabitant", "green_m2_per_inhabitant_500m",
               "meets_green_norm_500m"),
     "trees": ("meets_3_trees", "meets_3_30_300", "trees_within_radius"),
-    "landcover": ("meets_30_canopy", "meets_3_30_300", "canopy_share"),
+    "landcover": ("meets_30_canopy", "meets_3_30_300", "canopy_share", "meets_30_canopy_area",
+                  "buurt_canopy_share"),
 }
 """Access measures that cannot be computed without a layer (by layer)."""
 
@@ -210,4 +211,43 @@ def access_not_computable(region: Region, n_green: int) -> dict[str, NotComputab
             if measure not in out:
                 out[measure] = NotComputable(key=f"access.{layer}_missing", reason=why,
                                              missing=[layer])
+    return out
+
+
+def mark_not_computable(values: pd.DataFrame, region: Region, registry: Registry
+                        ) -> pd.DataFrame:
+    """Blank and explain the values whose indicator needs a layer the region lacks.
+
+    A row is not computable when a layer its indicator rests on (:func:`layers_of`) has the
+    status *missing* and the row has no value: the access engine leaves such measures empty
+    (e.g. the canopy part of 3-30-300 without a land-cover raster, never 0 %), and this says
+    why. Values that exist (read from a table, or from access results computed elsewhere)
+    keep their value.
+
+    Returns
+    -------
+    DataFrame
+        ``values`` with ``quality`` ``missing`` on those rows, and the columns
+        ``not_computable`` ("not computable: ...", empty where computable) and
+        ``not_computable_key``.
+    """
+    out = values.copy()
+    out["not_computable"] = ""
+    out["not_computable_key"] = ""
+    if len(out) == 0:
+        return out
+    records = region_quality(region)
+    for ind in out["indicator"].astype(str).unique():
+        absent = [name for name in layers_of(ind, registry)
+                  if name in records and records[name].status == "missing"]
+        if not absent:
+            continue
+        rows = (out["indicator"] == ind) & out["value"].isna()
+        if not rows.any():
+            continue
+        reason = (f"{NOT_COMPUTABLE}: the region has no {' or '.join(absent)} layer "
+                  f"({records[absent[0]].reason})")
+        out.loc[rows, "quality"] = "missing"
+        out.loc[rows, "not_computable"] = reason
+        out.loc[rows, "not_computable_key"] = f"{absent[0]}.missing"
     return out

@@ -45,6 +45,7 @@ from groengezond.region.store import atomic_file
 from groengezond.services.figure_quality import (
     default_indicator,
     figure_quality,
+    mark_not_computable,
     not_computable_row,
     worst_per_group,
 )
@@ -271,6 +272,7 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     values = computed.table
     values["name"] = values["area_code"].map(region.areas.set_index("code")["name"])
     values["quality"] = figure_quality(values, region, reg)
+    values = mark_not_computable(values, region, reg)
     values["publishable"] = _publishable(values, reg)
     pub = values[values["publishable"]]
     values["quartile"] = quartile_positions(pub, ["indicator", "level", "year"]).reindex(
@@ -501,7 +503,7 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     rank = rank.sort_values(["rank", "area_code"], na_position="last", kind="stable")
     keep = ["rank", "area_code", "name", "indicator", "level", "year", "value", "lower",
             "upper", "quartile", "position", "direction", "arrow", "colour", "change",
-            "persons", "derivation", "source", "quality"]
+            "persons", "derivation", "source", "quality", "not_computable"]
     ranking = disclose(rank[keep], name="ranking", registry=reg,
                        value_columns=["rank", "value", "lower", "upper", "quartile", "change"],
                        text_columns=["position", "direction", "arrow", "colour"])
