@@ -112,3 +112,25 @@ def test_sii_not_computable_in_the_api(tmp_path: Path) -> None:
     assert doc["series"] == []
     assert doc["not_computable"]["key"] == "monitor.no_ranking"
     assert doc["not_computable"]["reason"].startswith("not computable: no income")
+
+
+def test_access_cli_prints_the_flag_and_why(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from groengezond.cli.app import app
+    from groengezond.region.quality import assess_layers
+    from groengezond.region.store import write_region
+
+    region = tiny_region()
+    addresses = region.addresses.assign(placement="lattice")
+    region = region.with_layers(addresses=addresses, landcover=None)
+    region = region.with_layers(meta=region.meta.model_copy(
+        update={"quality": assess_layers(region)}))
+    folder = write_region(region, tmp_path / "r")
+    result = CliRunner().invoke(app, ["access", str(folder), "--out", str(tmp_path / "out")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "% [placeholder]" in text
+    assert "not computable: the region has no land-cover raster" in text
+    assert "quality: placeholder" in text and "regular lattice" in text

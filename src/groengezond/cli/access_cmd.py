@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from groengezond.cli.common import console, progress_bar, report_errors
@@ -32,7 +33,7 @@ def access_command(
     table.add_column("value", justify="right")
     table.add_column("note")
     for measure, value, note in summary_rows(result):
-        table.add_row(measure, value, note)
+        table.add_row(measure, escape(value), note)  # "[placeholder]" is text, not markup
     console.print(table)
     if result.summary.get("quality", "real") not in ("real", "derived"):
         records = region_quality(data)
