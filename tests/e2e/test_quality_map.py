@@ -47,6 +47,7 @@ def test_placeholder_buurt_is_hatched_with_a_legend_entry(page: PageWatch,
     wait_js(pg, "document.querySelector('#legend-placeholder') !== null")
     legend = pg.locator("#legend").inner_text()
     assert "Grens is een plaatsvervanger (1)" in legend
+    assert "Let op: 1 van de 24 cijfers rusten op plaatsvervangende gegevens" in legend
     hatched = wait_js(pg, "window.__gg.map.queryRenderedFeatures(undefined, "
                           "{layers: ['areas-placeholder']}).map(f => f.properties.code)")
     assert set(hatched) == {PLACEHOLDER}

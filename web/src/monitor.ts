@@ -218,6 +218,8 @@ export class MonitorView {
         return row;
       })(),
     );
+    const flagged = values.values.filter((v) => v.quality === "placeholder").length;
+    if (flagged > 0) legend.append(h("p", { class: "quality-mark", id: "legend-quality" }, t("placeholderValues", { n: flagged, of: values.values.length })));
     (legend.querySelector(".legend-bar") as HTMLElement).style.background = gradientCss();
   }
 

@@ -43,6 +43,7 @@ export const en: Record<Key, string> = {
   placeholderArea: "Boundary is a placeholder ({n})",
   placeholderAreaNote: "This area has no boundary of its own in the source files: it carries the boundary of the area above it. Spatial figures are not real.",
   placeholderValue: "Note: this figure rests on placeholder data (no boundary of its own, or addresses on a lattice), not on real data.",
+  placeholderValues: "Note: {n} of the {of} figures rest on placeholder data (no boundary of their own, addresses on a lattice or an incomplete layer), not on real data.",
   notComputable: "Not computable: {reason}",
   ncNoRanking: "the region has no income or deprivation indicator to rank areas by",
   ncTooFewAreas: "too few areas with a published value",

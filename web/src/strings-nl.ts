@@ -43,6 +43,7 @@ export const nl = {
   placeholderArea: "Grens is een plaatsvervanger ({n})",
   placeholderAreaNote: "Dit gebied heeft geen eigen grens in de bronbestanden: het draagt de grens van het gebied erboven. Ruimtelijke cijfers zijn niet echt.",
   placeholderValue: "Let op: dit cijfer rust op plaatsvervangende gegevens (geen eigen grens, of adressen op een raster), niet op echte.",
+  placeholderValues: "Let op: {n} van de {of} cijfers rusten op plaatsvervangende gegevens (geen eigen grens, adressen op een raster of een onvolledige laag), niet op echte.",
   notComputable: "Niet te berekenen: {reason}",
   ncNoRanking: "de regio heeft geen inkomens- of achterstandsindicator om gebieden op te rangschikken",
   ncTooFewAreas: "te weinig gebieden met een gepubliceerde waarde",
