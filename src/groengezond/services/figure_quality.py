@@ -107,7 +107,9 @@ def figure_quality(rows: pd.DataFrame, region: Region, registry: Registry, *,
 
 def worst_per_group(rows: pd.DataFrame, keys: list[str], column: str = "quality") -> pd.Series:
     """The worst ``column`` status per group of ``keys`` (a Series indexed by the keys)."""
-    return rows.groupby(keys)[column].agg(lambda s: worst(s.astype(str).tolist()))
+    rank = rows[column].astype(str).map(ORDER)
+    by_rank = {v: k for k, v in ORDER.items()}
+    return rank.groupby([rows[k] for k in keys]).max().map(by_rank)
 
 
 def default_indicator(available: Iterable[str], registry: Registry) -> str:
