@@ -40,6 +40,7 @@ from groengezond.api.problems import ReadableRoute
 from groengezond.errors import InputError
 from groengezond.indicators.registry import Indicator, Registry, load_registry
 from groengezond.services import monitor as monitor_service
+from groengezond.services.figure_quality import inequality_or_reason
 
 router = APIRouter(prefix="/api/indicators", tags=["monitor"], route_class=ReadableRoute)
 
@@ -232,8 +233,8 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str) -> dict[str, 
             change = "widening" if wider else "narrowing"
     not_computable = None
     if rows.empty and years:
-        why = monitor_service.inequality_or_reason(rows, data.tables.values, ind, level,
-                                                   years[-1], data.registry).iloc[0]
+        why = inequality_or_reason(rows, data.tables.values, ind, level, years[-1],
+                                   data.registry, monitor_service.MIN_AREAS).iloc[0]
         not_computable = {"key": why["not_computable_key"], "reason": why["not_computable"]}
     sii = rows[["year", "sii"]].dropna()
     slope = None

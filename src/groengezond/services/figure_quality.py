@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from groengezond.errors import InputError
-from groengezond.indicators.registry import Registry
+from groengezond.indicators.disclosure import PublishedTable, disclose
+from groengezond.indicators.registry import Indicator, Registry
 from groengezond.region.model import Region
 from groengezond.region.quality import (
     ORDER,
@@ -253,3 +254,62 @@ def mark_not_computable(values: pd.DataFrame, region: Region, registry: Registry
         out.loc[rows, "not_computable"] = reason
         out.loc[rows, "not_computable_key"] = f"{absent[0]}.missing"
     return out
+
+
+def group_quality(table: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Quality of each row of ``table``: the worst of the values it is computed from."""
+    if len(table) == 0 or len(values) == 0:
+        return pd.Series(["real"] * len(table), index=table.index, dtype=object)
+    by_group = worst_per_group(values, keys)
+    index = pd.MultiIndex.from_frame(table[keys])
+    return pd.Series(by_group.reindex(index).fillna("real").to_numpy(), index=table.index,
+                     dtype=object)
+
+
+def _persons(values: pd.DataFrame, ind: Indicator, level: str, year: int) -> float:
+    rows = values[(values["indicator"] == ind.id) & (values["level"] == level)
+                  & (values["year"] == year)]
+    return float(rows["persons"].sum())
+
+
+def inequality_or_reason(ineq: pd.DataFrame, values: pd.DataFrame, ind: Indicator,
+                         level: str, year: int, reg: Registry, min_areas: int = 3
+                         ) -> pd.DataFrame:
+    """The inequality rows, or one row saying why the SII is not computable (never blank).
+
+    ``values`` are the Monitor's values (``persons`` per area), ``min_areas`` the fewest areas
+    an SII is computed over.
+    """
+    if len(ineq):
+        return ineq.assign(not_computable="", not_computable_key="")
+    have_rank = any((values["indicator"] == r).any() for r in reg.ranking_preference)
+    if not have_rank:
+        why = NotComputable(key="monitor.no_ranking", missing=list(reg.ranking_preference),
+                            reason="no income or deprivation indicator in the region to rank "
+                                   "areas by (needs one of "
+                                   f"{', '.join(reg.ranking_preference)})")
+    else:
+        why = NotComputable(key="monitor.too_few_areas", missing=[ind.id],
+                            reason=f"fewer than {min_areas} publishable {level} areas with "
+                                   "both a value and a ranking score")
+    row = not_computable_row(why, indicator=ind.id, level=level, year=year,
+                             persons=_persons(values, ind, level, year))
+    return pd.DataFrame([row], columns=[*ineq.columns, "not_computable", "not_computable_key"])
+
+
+def gap_reason(values: pd.DataFrame, ind: Indicator, level: str, year: int,
+                reg: Registry) -> PublishedTable:
+    """A gap table of one row saying why the best-worst gap is not computable."""
+    why = NotComputable(key="monitor.too_few_areas", missing=[ind.id],
+                        reason=f"fewer than two publishable {level} areas with a value and a "
+                               "reliable interval")
+    frame = pd.DataFrame([not_computable_row(why, indicator=ind.id, level=level, year=year,
+                                             persons=_persons(values, ind, level, year))],
+                         columns=["indicator", "level", "year", "best_code", "best_name",
+                                  "worst_code", "worst_name", "best_value", "worst_value",
+                                  "gap", "gap_lower", "gap_upper", "se", "significant",
+                                  "persons", "quality", "not_computable",
+                                  "not_computable_key"])
+    return disclose(frame, name="gap", registry=reg, text_columns=["significant"],
+                    value_columns=["best_value", "worst_value", "gap", "gap_lower",
+                                   "gap_upper", "se"])

@@ -39,15 +39,16 @@ from groengezond.indicators.inequality import (
 from groengezond.indicators.registry import Indicator, Registry, load_registry
 from groengezond.indicators.trends import ARROWS, fit_trends, quartile_positions, trend_colour
 from groengezond.region.model import Region
-from groengezond.region.quality import NotComputable, area_geometry_quality
+from groengezond.region.quality import area_geometry_quality
 from groengezond.region.quality import worst as worst_status
 from groengezond.region.store import atomic_file
 from groengezond.services.figure_quality import (
     default_indicator,
     figure_quality,
+    gap_reason,
+    group_quality,
+    inequality_or_reason,
     mark_not_computable,
-    not_computable_row,
-    worst_per_group,
 )
 
 Level = Literal["buurt", "wijk", "gemeente", "region"]
@@ -285,21 +286,11 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     key = ["indicator", "level", "area_code"]
     trends["persons"] = values.groupby(key)["persons"].min().reindex(
         pd.MultiIndex.from_frame(trends[key])).to_numpy()
-    inequality["quality"] = _group_quality(inequality, values[values["publishable"]],
-                                           ["indicator", "level", "year"])
-    trends["quality"] = _group_quality(trends, values, key)
+    inequality["quality"] = group_quality(inequality, values[values["publishable"]],
+                                          ["indicator", "level", "year"])
+    trends["quality"] = group_quality(trends, values, key)
     concentration = green_concentration(region, values, address_access)
     return MonitorTables(values, inequality, trends, concentration, tuple(notes))
-
-
-def _group_quality(table: pd.DataFrame, values: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Quality of each row of ``table``: the worst of the values it is computed from."""
-    if len(table) == 0 or len(values) == 0:
-        return pd.Series(["real"] * len(table), index=table.index, dtype=object)
-    by_group = worst_per_group(values, keys)
-    index = pd.MultiIndex.from_frame(table[keys])
-    return pd.Series(by_group.reindex(index).fillna("real").to_numpy(), index=table.index,
-                     dtype=object)
 
 
 def _resolve_area(values: pd.DataFrame, key: str) -> str:
@@ -511,9 +502,9 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     gap, gap_trend = gap_tables(values, ind, q.level, year, reg, notes)
     ineq = tables.inequality[(tables.inequality["indicator"] == ind.id)
                              & (tables.inequality["level"] == q.level)]
-    ineq = inequality_or_reason(ineq, values, ind, q.level, year, reg)
+    ineq = inequality_or_reason(ineq, values, ind, q.level, year, reg, MIN_AREAS)
     if gap.frame.empty:
-        gap = _gap_reason(values, ind, q.level, year, reg)
+        gap = gap_reason(values, ind, q.level, year, reg)
     comparison = _comparison(values, ind.id, year, q.compare, reg) if q.compare else None
     sources = tuple(f"{s.name} ({s.licence}): {s.attribution}" for s in region.meta.sources)
     return MonitorReport(
@@ -523,50 +514,6 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
         comparison=comparison, values=published["values"], trends=published["trends"],
         concentration=published["concentration"], notes=tuple(notes),
         synthetic=region.meta.synthetic, sources=sources)
-
-
-def _persons(values: pd.DataFrame, ind: Indicator, level: str, year: int) -> float:
-    rows = values[(values["indicator"] == ind.id) & (values["level"] == level)
-                  & (values["year"] == year)]
-    return float(rows["persons"].sum())
-
-
-def inequality_or_reason(ineq: pd.DataFrame, values: pd.DataFrame, ind: Indicator,
-                          level: str, year: int, reg: Registry) -> pd.DataFrame:
-    """The inequality rows, or one row saying why the SII is not computable (never blank)."""
-    if len(ineq):
-        return ineq.assign(not_computable="", not_computable_key="")
-    have_rank = any((values["indicator"] == r).any() for r in reg.ranking_preference)
-    if not have_rank:
-        why = NotComputable(key="monitor.no_ranking", missing=list(reg.ranking_preference),
-                            reason="no income or deprivation indicator in the region to rank "
-                                   "areas by (needs one of "
-                                   f"{', '.join(reg.ranking_preference)})")
-    else:
-        why = NotComputable(key="monitor.too_few_areas", missing=[ind.id],
-                            reason=f"fewer than {MIN_AREAS} publishable {level} areas with "
-                                   "both a value and a ranking score")
-    row = not_computable_row(why, indicator=ind.id, level=level, year=year,
-                             persons=_persons(values, ind, level, year))
-    return pd.DataFrame([row], columns=[*ineq.columns, "not_computable", "not_computable_key"])
-
-
-def _gap_reason(values: pd.DataFrame, ind: Indicator, level: str, year: int,
-                reg: Registry) -> PublishedTable:
-    """A gap table of one row saying why the best-worst gap is not computable."""
-    why = NotComputable(key="monitor.too_few_areas", missing=[ind.id],
-                        reason=f"fewer than two publishable {level} areas with a value and a "
-                               "reliable interval")
-    frame = pd.DataFrame([not_computable_row(why, indicator=ind.id, level=level, year=year,
-                                             persons=_persons(values, ind, level, year))],
-                         columns=["indicator", "level", "year", "best_code", "best_name",
-                                  "worst_code", "worst_name", "best_value", "worst_value",
-                                  "gap", "gap_lower", "gap_upper", "se", "significant",
-                                  "persons", "quality", "not_computable",
-                                  "not_computable_key"])
-    return disclose(frame, name="gap", registry=reg, text_columns=["significant"],
-                    value_columns=["best_value", "worst_value", "gap", "gap_lower",
-                                   "gap_upper", "se"])
 
 
 def _position(quartile: pd.Series, sign: int) -> pd.Series:
