@@ -113,7 +113,7 @@ LAYER_NAMES: tuple[str, ...] = ("areas", "indicators", "addresses", "buildings",
 """Layers that carry a quality record (``network`` covers nodes and edges)."""
 
 PLURAL: dict[str, str] = {"buurt": "buurten", "wijk": "wijken", "gemeente": "gemeenten",
-                          "region": "regions"}
+                          "region": "regio's"}
 """Dutch plural of each area level, for messages."""
 
 GEOMETRY_QUALITY = "geometry_quality"
