@@ -134,3 +134,14 @@ def test_access_cli_prints_the_flag_and_why(tmp_path: Path) -> None:
     assert "% [placeholder]" in text
     assert "not computable: the region has no land-cover raster" in text
     assert "quality: placeholder" in text and "regular lattice" in text
+
+
+def test_access_without_a_green_layer_is_not_computable() -> None:
+    region = tiny_region()
+    result = compute_access(region.with_layers(green=region.green.iloc[0:0]))
+    missing = result.summary["not_computable"]
+    assert missing["within_300m_network"]["key"] == "access.green_missing"
+    assert result.areas["within_300m_network"].isna().all()
+    rows = {m: v for m, v, _ in summary_rows(result)}
+    assert rows["residents within 300 m (network)"] == ("not computable: the region has no "
+                                                         "green spaces layer")

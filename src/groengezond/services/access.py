@@ -208,7 +208,7 @@ def compute_access(region: Region, options: AccessOptions | None = None,
     address_quality, area_quality = access_quality(region, areas_out["code"])
     areas_out["quality"] = area_quality.to_numpy()
     addr_out["quality"] = address_quality
-    not_computable = access_not_computable(region, int(entries.n_greens))
+    not_computable = access_not_computable(region)
     for frame in (areas_out, addr_out):  # empty, never 0 % (e.g. canopy without land cover)
         for col in sorted(set(not_computable) & set(frame.columns)):
             frame[col] = np.nan

@@ -184,15 +184,13 @@ def access_quality(region: Region, codes: pd.Series) -> tuple[QualityStatus, pd.
     return layers, per_area.astype(object)
 
 
-def access_not_computable(region: Region, n_green: int) -> dict[str, NotComputable]:
+def access_not_computable(region: Region) -> dict[str, NotComputable]:
     """Access measures that cannot be computed for ``region``, with the reason.
 
-    Parameters
-    ----------
-    region : Region
-        The region.
-    n_green : int
-        Green spaces that count (after the size and public filters).
+    A measure is not computable when a layer it needs is absent (no green spaces, trees or
+    land-cover raster at all). Green spaces that exist but do not count (too small, not
+    public) are a real answer (no such green within reach: an infinite distance, 0 % within
+    300 m), not a missing one.
 
     Returns
     -------
@@ -201,9 +199,8 @@ def access_not_computable(region: Region, n_green: int) -> dict[str, NotComputab
         computable: ..." instead of 0 or a blank).
     """
     missing: dict[str, str] = {}
-    if n_green == 0:
-        missing["green"] = ("no green space in the region counts (none, or none public and "
-                            "large enough)")
+    if len(region.green) == 0:
+        missing["green"] = "the region has no green spaces layer"
     if len(region.trees) == 0:
         missing["trees"] = "the region has no trees layer"
     if region.landcover is None:
