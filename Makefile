@@ -7,7 +7,8 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 BENCH_INHABITANTS ?= 1500000
 
-.PHONY: demo test lint typecheck pytest bench install clean web e2e
+.PHONY: demo test lint typecheck pytest bench install clean web e2e \
+        demo-utrecht demo-utrecht-build check-shared-data
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,27 @@ e2e: $(VENV)/.installed-test $(WEB_DIST) /usr/bin/chromium
 ## demo: install, generate the synthetic demo region if missing, compute its baseline, serve
 demo: $(VENV)/.installed $(WEB_DIST)
 	$(VENV)/bin/groengezond demo
+
+# The real Gemeente Utrecht from the open data in ../shared/data (see its SOURCES.md); the
+# paths are those of examples/utrecht-sources.yaml. GROENGEZOND and UTRECHT_DEPS let a test run
+# the build with another interpreter without installing anything.
+SHARED_DATA  ?= ../shared/data
+UTRECHT_DIR  ?= data/utrecht
+GROENGEZOND  ?= $(VENV)/bin/groengezond
+UTRECHT_DEPS ?= $(VENV)/.installed
+
+check-shared-data:
+	@if [ ! -d "$(SHARED_DATA)" ]; then \
+		echo "demo-utrecht: $(SHARED_DATA) not found: the real Utrecht data (SOURCES.md items 1-15) must lie next to the repository, as ../shared/data" >&2; \
+		exit 2; fi
+
+## demo-utrecht-build: build the real Gemeente Utrecht region into data/utrecht
+demo-utrecht-build: check-shared-data $(UTRECHT_DEPS)
+	$(GROENGEZOND) build --config examples/utrecht-sources.yaml --out $(UTRECHT_DIR)
+
+## demo-utrecht: build the real Gemeente Utrecht region from ../shared/data and serve it
+demo-utrecht: demo-utrecht-build $(WEB_DIST)
+	$(GROENGEZOND) serve $(UTRECHT_DIR)
 
 ## test: lint (ruff), type-check the core (mypy --strict) and run the whole test suite
 test: lint typecheck pytest

@@ -46,7 +46,7 @@ def test_areas_and_inhabitants(utrecht: tuple[Path, Region]) -> None:
     wijken = set(region.areas_at("wijk")["code"])
     assert set(buurten["parent"]) <= wijken and buurten["parent"].notna().all()
     assert int(buurten["inhabitants"].sum()) == 367_715
-    assert (buurten["geometry_source"] == "placeholder:wijk").all()
+    assert (buurten["geometry_source"] == "boundary").all()  # item 13: real buurt polygons
     assert areas.loc["WK034406", "name"] == "Wijk 06 Binnenstad"
 
 
@@ -71,7 +71,7 @@ def test_layers_sources_and_notes(utrecht: tuple[Path, Region]) -> None:
     licences = {s.licence for s in region.meta.sources}
     assert "CC BY 4.0" in licences and "ODbL 1.0" in licences
     notes = " ".join(region.meta.notes)
-    assert "placeholder" in notes and "lattice" in notes and "367,947" in notes
+    assert "lattice" in notes and "367,947" in notes
     assert region.meta.synthetic is False
 
 

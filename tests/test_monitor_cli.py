@@ -39,7 +39,8 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def test_default_shows_ranking_gap_and_trend(region_dir: Path) -> None:
-    code, out = _run(str(region_dir), "--sims", "1000")
+    code, out = _run(str(region_dir), "--indicator", "healthy_life_expectancy_years",
+                     "--sims", "1000")
     assert code == 0, out
     assert "Healthy life expectancy" in out and "SYNTHETIC" in out
     assert "Ranking" in out and "Wijk 1.2" in out

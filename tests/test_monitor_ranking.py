@@ -92,7 +92,7 @@ def test_no_ranking_reads_not_computable(region: Region, tmp_path: Path) -> None
     reason = ineq.loc[ineq["year"] == rep.year, "not_computable"].iloc[0]
     assert reason.startswith("not computable: no deprivation ranking (ses_woa_score or ")
     assert isinstance(rep.deprivation, NotComputable)
-    assert rep.deprivation.key == "inequality.no_ranking"
+    assert rep.deprivation.key == "monitor.no_ranking"
     assert set(rep.ranking.frame["deprivation_ranking"]) == {reason}
     choice = choose_ranking(compute_monitor(none, n_sims=SIMS).values, load_registry(),
                             "wijk", 2020)

@@ -33,10 +33,20 @@ def region():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def report(region):  # type: ignore[no-untyped-def]
-    return run_monitor(region, MonitorQuery(n_sims=SIMS, compare=("Wijk 1.1", "WK900202")))
+    return run_monitor(region, MonitorQuery(indicator="healthy_life_expectancy_years",
+                                            n_sims=SIMS, compare=("Wijk 1.1", "WK900202")))
 
 
-def test_defaults_healthy_life_expectancy_latest_year_wijk(report) -> None:  # type: ignore[no-untyped-def]
+def test_default_indicator_is_the_first_in_the_registry_that_the_region_has(region) -> None:  # type: ignore[no-untyped-def]
+    assert run_monitor(region, MonitorQuery(n_sims=100)).indicator.id == \
+        "perceived_health_good_pct"
+    only = region.with_layers(indicators=region.indicators[
+        region.indicators["indicator"].isin(["healthy_life_expectancy_years", "inhabitants"])])
+    assert run_monitor(only, MonitorQuery(n_sims=100)).indicator.id == \
+        "healthy_life_expectancy_years"
+
+
+def test_latest_year_wijk(report) -> None:  # type: ignore[no-untyped-def]
     assert report.indicator.id == "healthy_life_expectancy_years"
     assert (report.level, report.year, report.years) == ("wijk", 2022, (2012, 2016, 2020, 2022))
     assert report.synthetic
@@ -199,7 +209,8 @@ def test_end_to_end_synthetic_region() -> None:
     access = access_service.compute_access(region)
     extra, address_access = access_inputs(access.areas, access.addresses,
                                           max(region.meta.years))
-    rep = run_monitor(region, MonitorQuery(n_sims=2_000), extra=extra,
+    rep = run_monitor(region, MonitorQuery(indicator="healthy_life_expectancy_years",
+                                           n_sims=2_000), extra=extra,
                       address_access=address_access)
     assert rep.indicator.id == "healthy_life_expectancy_years"
     assert rep.years == (2012, 2016, 2020, 2022) and rep.year == 2022

@@ -32,7 +32,11 @@ export interface AreaValue {
   suppression_reason: string;
   quartile: number | null;
   rank: number | null;
+  /** real / derived / placeholder: the worst of the area's polygon and the indicator's inputs. */
+  quality?: Quality;
 }
+
+export type Quality = "real" | "derived" | "placeholder" | "missing";
 
 export interface ValuesDoc {
   indicator: IndicatorInfo;
@@ -65,6 +69,7 @@ export interface SeriesPoint {
   suppression_reason: string;
   rank: number | null;
   of: number | null;
+  quality?: Quality;
 }
 
 export interface AreaDoc {
@@ -108,6 +113,8 @@ export interface InequalityDoc {
   series: InequalityRow[];
   best_worst: BestWorstRow[];
   best_worst_change: string;
+  /** Why no SII can be computed (key for the UI, reason in English), or null. */
+  not_computable?: { key: string; reason: string } | null;
 }
 
 export interface AreaRow {
@@ -116,6 +123,7 @@ export interface AreaRow {
   level: string;
   parent: string | null;
   inhabitants: number;
+  geometry_quality?: Quality;
 }
 
 export class ApiError extends Error {

@@ -32,3 +32,16 @@ export function hatchImage(size = 8): ImageData {
   }
   return new ImageData(data, size, size);
 }
+
+/** A sparse cross-hatch over a transparent ground for placeholder boundaries: the area's
+ * colour stays visible underneath (as ImageData for map.addImage). */
+export function placeholderHatchImage(size = 10): ImageData {
+  const data = new Uint8ClampedArray(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const on = (x - y + size) % size < 1 || (x + y) % size < 1;
+      data.set(on ? [20, 20, 20, 230] : [0, 0, 0, 0], (y * size + x) * 4);
+    }
+  }
+  return new ImageData(data, size, size);
+}

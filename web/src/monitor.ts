@@ -4,7 +4,7 @@
 import type maplibregl from "maplibre-gl";
 import { api, type AreaDoc, type IndicatorInfo, type InequalityDoc, type ValuesDoc } from "./api";
 import { lineChart } from "./chart";
-import { gradientCss, hatchImage, NO_DATA, rampExpression, SUPPRESSED } from "./colour";
+import { gradientCss, hatchImage, NO_DATA, placeholderHatchImage, rampExpression, SUPPRESSED } from "./colour";
 import { fmt, lang, nameOf, onLangChange, t } from "./i18n";
 import { h } from "./dom";
 
@@ -33,6 +33,8 @@ export class MonitorView {
   private root: HTMLElement | null = null;
   private layersAdded = false;
   private requestId = 0;
+  private placeholders = 0;
+  private placeholderCodes = new Set<string>();
 
   constructor(private readonly map: maplibregl.Map, private readonly panel: HTMLElement, private readonly onReady: (v: ValuesDoc) => void = () => {}) {
     onLangChange(() => { if (this.root?.isConnected) void this.rebuild(); });
@@ -55,7 +57,7 @@ export class MonitorView {
   }
 
   private setVisible(on: boolean): void {
-    for (const id of ["areas-fill", "areas-suppressed", "areas-line", "areas-selected"]) {
+    for (const id of ["areas-fill", "areas-suppressed", "areas-placeholder", "areas-line", "areas-selected"]) {
       if (this.map.getLayer(id)) this.map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
     }
   }
@@ -67,6 +69,9 @@ export class MonitorView {
     this.map.addSource("areas", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     this.map.addLayer({ id: "areas-fill", type: "fill", source: "areas", paint: { "fill-color": NO_DATA, "fill-opacity": 0.85 } });
     this.map.addLayer({ id: "areas-suppressed", type: "fill", source: "areas", filter: ["==", ["get", "suppressed"], true], paint: { "fill-pattern": "hatch", "fill-opacity": 0.9 } });
+    // Areas whose polygon is a placeholder (their parent's): cross-hatched over their colour.
+    this.map.addImage("placeholder-hatch", placeholderHatchImage());
+    this.map.addLayer({ id: "areas-placeholder", type: "fill", source: "areas", filter: ["==", ["get", "geometry_quality"], "placeholder"], paint: { "fill-pattern": "placeholder-hatch", "fill-opacity": 0.9 } });
     this.map.addLayer({ id: "areas-line", type: "line", source: "areas", paint: { "line-color": "#ffffff", "line-width": 0.8 } });
     this.map.addLayer({ id: "areas-selected", type: "line", source: "areas", filter: ["==", ["get", "code"], ""], paint: { "line-color": "#111111", "line-width": 3 } });
     this.map.on("click", "areas-fill", (e) => {
@@ -156,9 +161,11 @@ export class MonitorView {
       type: "FeatureCollection",
       features: shapes.features.map((f) => {
         const v = byCode.get(String(f.id));
-        return { ...f, properties: { ...f.properties, value: v?.value ?? null, suppressed: v?.suppressed ?? false } };
+        return { ...f, properties: { ...f.properties, value: v?.value ?? null, suppressed: v?.suppressed ?? false, quality: v?.quality ?? "real" } };
       }),
     };
+    this.placeholders = shapes.features.filter((f) => f.properties?.geometry_quality === "placeholder").length;
+    this.placeholderCodes = new Set(shapes.features.filter((f) => f.properties?.geometry_quality === "placeholder").map((f) => String(f.id)));
     (this.map.getSource("areas") as maplibregl.GeoJSONSource).setData(data);
     const min = values.min ?? 0, max = values.max ?? 1;
     this.map.setPaintProperty("areas-fill", "fill-color", [
@@ -205,9 +212,14 @@ export class MonitorView {
         const sup = h("span", { class: "swatch suppressed" });
         const none = h("span", { class: "swatch nodata" });
         row.append(sup, h("span", {}, `${t("suppressed")} (${values.n_suppressed})`), none, h("span", {}, t("noData")));
+        if (this.placeholders > 0) {
+          row.append(h("span", { class: "swatch placeholder", id: "legend-placeholder" }), h("span", {}, t("placeholderArea", { n: this.placeholders })));
+        }
         return row;
       })(),
     );
+    const flagged = values.values.filter((v) => v.quality === "placeholder").length;
+    if (flagged > 0) legend.append(h("p", { class: "quality-mark", id: "legend-quality" }, t("placeholderValues", { n: flagged, of: values.values.length })));
     (legend.querySelector(".legend-bar") as HTMLElement).style.background = gradientCss();
   }
 
@@ -250,6 +262,8 @@ export class MonitorView {
     close.addEventListener("click", () => { this.selected = null; this.hideArea(); });
     head.append(close);
     panel.append(head);
+    if (this.placeholderCodes.has(doc.area.code)) panel.append(h("p", { class: "quality-mark", id: "placeholder-note" }, t("placeholderAreaNote")));
+    else if (now?.quality === "placeholder") panel.append(h("p", { class: "quality-mark", id: "placeholder-note" }, t("placeholderValue")));
     if (!now || now.suppressed) {
       panel.append(h("p", { class: "value suppressed-text" }, now ? t("suppressedWhy", { reason: now.suppression_reason }) : t("noData")));
     } else {
@@ -276,6 +290,7 @@ export class MonitorView {
       panel.replaceChildren(h("h3", {}, t("gapTitle")), h("p", {}, t("noGap")));
       return;
     }
+
     const d = digits(ind);
     panel.replaceChildren(h("h3", {}, t("gapTitle")));
     const row = doc.series.find((r) => r.year === this.year) ?? doc.series.at(-1);
@@ -291,8 +306,13 @@ export class MonitorView {
       add(t("bestWorst", { level: t(this.level as "buurt").toLowerCase() }),
         `${bw.best_name} ${fmt(bw.best_value, d)} – ${bw.worst_name} ${fmt(bw.worst_value, d)} = ${fmt(bw.gap, d)} (${fmt(bw.gap_lower, d)} – ${fmt(bw.gap_upper, d)})`);
     }
+    if (doc.not_computable) {
+      // No SII: say why, in the UI's words for the engine's key (never a blank or 0).
+      const why = doc.not_computable.key === "monitor.no_ranking" ? t("ncNoRanking") : t("ncTooFewAreas");
+      panel.append(h("p", { class: "not-computable", id: "sii-not-computable" }, `${t("sii")}: ${t("notComputable", { reason: why })}`));
+    }
     if (!dl.childElementCount) {
-      panel.append(h("p", {}, t("noGap")));
+      if (!doc.not_computable) panel.append(h("p", {}, t("noGap")));
       return;
     }
     panel.append(dl);

@@ -13,6 +13,11 @@ figures are served, flagged: ``network_degraded`` is true in every document and 
 - ``/api/access/summary``: the region-wide figures, in the CLI's words, with the options used.
 - ``/api/access/areas?level=``: the main measures per area (shares 0-1, distances in m).
 - ``/api/access/areas/{code}``: the same for one area.
+
+Every area row carries ``quality`` (real / derived / placeholder; lattice addresses or a
+placeholder polygon make it a placeholder), and the summary ``quality`` and
+``not_computable`` (measure -> key and reason), so no figure is presented as real when its
+inputs are not.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from groengezond.api.problems import ReadableRoute
 from groengezond.indicators.disclosure import disclose
 from groengezond.services import access as access_service
 from groengezond.services.baseline import BASELINE_DIR
+from groengezond.services.figure_quality import access_quality
 
 router = APIRouter(prefix="/api/access", tags=["green access"], route_class=ReadableRoute)
 
@@ -85,7 +91,9 @@ def access_data(ctx: WebContext) -> AccessData:
         frame = pd.DataFrame(result.areas.drop(columns="geometry", errors="ignore"))
         if "network_degraded" not in frame.columns:  # baselines written before the flag
             frame["network_degraded"] = bool(result.summary.get("network_degraded", False))
-        keep = ["code", "name", "level", "residents", "network_degraded",
+        if "quality" not in frame.columns:  # baselines written before quality flags
+            frame["quality"] = access_quality(ctx.region, frame["code"])[1].to_numpy()
+        keep = ["code", "name", "level", "residents", "network_degraded", "quality",
                 *[c for c in MEASURES if c in frame.columns]]
         table = frame[keep].copy()
         table["indicator"] = DISCLOSURE_INDICATOR
@@ -96,6 +104,8 @@ def access_data(ctx: WebContext) -> AccessData:
         published = disclose(table, name="access_areas", value_columns=values).frame
         published = published.drop(columns=["indicator", "residents"], errors="ignore")
         summary = {k: v for k, v in result.summary.items() if k != "options"}
+        summary.setdefault("quality", access_quality(ctx.region, frame["code"].iloc[:0])[0])
+        summary.setdefault("not_computable", {})
         return AccessData(published, summary, access_service.summary_rows(result), origin)
 
     return ctx.once("access", build)

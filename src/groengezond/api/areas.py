@@ -4,6 +4,9 @@
 - ``/api/areas/{code}``: one area, its ancestors, its children, its bounding box (lon/lat).
 - ``/api/areas.geojson?level=&simplify=``: the polygons of one level for the map, in EPSG:4326,
   simplified by ``simplify`` metres (cached per level and tolerance, gzip-compressed).
+
+Every area carries ``geometry_quality``: ``real`` (its own polygon), ``derived`` (the union of
+its children's) or ``placeholder`` (its parent's polygon, drawn hatched by the web map).
 """
 
 from __future__ import annotations
@@ -24,17 +27,18 @@ router = APIRouter(prefix="/api", tags=["areas"], route_class=ReadableRoute)
 
 Level = Literal["buurt", "wijk", "gemeente", "region"]
 Ctx = Annotated[WebContext, Depends(get_context)]
-AREA_COLUMNS = ("code", "name", "level", "parent", "inhabitants")
+AREA_COLUMNS = ("code", "name", "level", "parent", "inhabitants", "geometry_quality")
 
 
 class Area(BaseModel):
-    """An area without its geometry."""
+    """An area without its geometry; ``geometry_quality``: real, derived or placeholder."""
 
     code: str
     name: str
     level: str
     parent: str | None
     inhabitants: int
+    geometry_quality: Literal["real", "derived", "placeholder"] = "real"
 
 
 class AreaList(BaseModel):
@@ -59,7 +63,7 @@ def area_rows(ctx: WebContext) -> dict[str, dict[str, Any]]:
     """Every area as a JSON-ready dict, by code (cached)."""
 
     def build() -> dict[str, dict[str, Any]]:
-        rows = records(ctx.region.areas, AREA_COLUMNS)
+        rows = records(ctx.areas(), AREA_COLUMNS)
         return {str(r["code"]): r for r in rows}
 
     return ctx.once("area_rows", build)

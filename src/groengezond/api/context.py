@@ -24,6 +24,7 @@ from groengezond.api.geojson import GEOJSON, FeatureStore, Payload
 from groengezond.api.mvt import TileLayer
 from groengezond.errors import InputError
 from groengezond.region.model import Region
+from groengezond.region.quality import GEOMETRY_QUALITY, area_geometry_quality
 from groengezond.region.schema import LEVELS
 
 T = TypeVar("T")
@@ -46,9 +47,12 @@ class Collection:
 
 
 COLLECTIONS: dict[str, Collection] = {c.id: c for c in (
-    Collection("areas", "areas", "code", ("code", "name", "level", "parent", "inhabitants"),
+    Collection("areas", "areas", "code", ("code", "name", "level", "parent", "inhabitants",
+                                          GEOMETRY_QUALITY),
                "Gebieden", "Areas",
-               "Buurten, wijken, gemeenten and the region (CBS-style codes), with inhabitants."),
+               "Buurten, wijken, gemeenten and the region (CBS-style codes), with inhabitants; "
+               "geometry_quality says whether the polygon is the area's own (real), the union "
+               "of its children (derived) or its parent's (placeholder)."),
     Collection("green", "green", "green_id", ("green_id", "kind", "public", "area_ha"),
                "Groengebieden", "Green spaces",
                "Parks, forest, nature, grass, sports fields and allotments; 'public' marks "
@@ -147,13 +151,26 @@ class WebContext:
 
     # ------------------------------------------------------------------ features
 
+    def areas(self) -> gpd.GeoDataFrame:
+        """The region's areas, always with ``geometry_quality`` (derived for old regions)."""
+
+        def build() -> gpd.GeoDataFrame:
+            areas = self.region.areas
+            return areas.assign(**{GEOMETRY_QUALITY: area_geometry_quality(areas)})
+
+        return self.once("areas", build)
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        """A layer of the region as published (areas with their geometry quality)."""
+        frame: gpd.GeoDataFrame = self.areas() if name == "areas" else self.region.layer(name)
+        return frame
+
     def features(self, collection: str) -> FeatureStore:
         """The :class:`FeatureStore` of a collection (EPSG:4326, unsimplified)."""
         c = COLLECTIONS[collection]
 
         def build() -> FeatureStore:
-            return FeatureStore.build(c.id, self.region.layer(c.layer), c.id_column,
-                                      c.properties)
+            return FeatureStore.build(c.id, self.layer(c.layer), c.id_column, c.properties)
 
         return self.once(f"features:{collection}", build)
 
@@ -161,7 +178,8 @@ class WebContext:
         return Payload.of(self.features(collection).collection(), GEOJSON)
 
     def _areas_payload(self, level: str, simplify_m: int) -> Payload:
-        areas = self.region.areas_at(level)
+        areas = self.areas()
+        areas = areas[areas["level"] == level]
         store = FeatureStore.build(f"areas-{level}", areas, "code",
                                    COLLECTIONS["areas"].properties, simplify_m=simplify_m)
         return Payload.of(store.collection(), GEOJSON)

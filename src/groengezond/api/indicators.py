@@ -12,7 +12,12 @@ suppressed value is ``null`` with ``suppressed: true`` and the reason.
 - ``/api/indicators/{id}/areas/{code}``: one area over the years, its trend and its rank.
 - ``/api/indicators/{id}/inequality?level=``: SII and RII with intervals, the gap between the
   most and least deprived fifth, the gap between the best and worst area, each per year, and
-  the trend of the gap.
+  the trend of the gap; when no SII can be computed, ``not_computable`` gives the key and the
+  reason ("not computable: ...").
+
+Every value, series point and gap row carries ``quality`` (real / derived / placeholder): the
+worst of the area's geometry and the layers the indicator rests on
+(:mod:`groengezond.services.figure_quality`).
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ API_SIMS = 10_000
 10,000 keeps the start-up of the server short and the interval ends stable to about 1 %)."""
 
 VALUE_FIELDS = ("area_code", "name", "value", "lower", "upper", "suppressed",
-                "suppression_reason", "quartile", "persons")
+                "suppression_reason", "quartile", "persons", "quality")
 TREND_FIELDS = ("n_years", "first_year", "last_year", "slope_per_year", "slope_lower",
                 "slope_upper", "change", "significant", "direction", "arrow", "colour",
                 "suppressed", "suppression_reason")
@@ -62,10 +67,11 @@ INEQUALITY_FIELDS = ("year", "ranking", "ranking_year", "ranking_note", "not_com
                      "n_areas", "mean", "sii", "sii_lower",
                      "sii_upper", "rii", "rii_lower", "rii_upper", "quintile_most_deprived",
                      "quintile_least_deprived", "gap", "gap_lower", "gap_upper", "ratio",
-                     "ratio_lower", "ratio_upper", "suppressed", "suppression_reason")
+                     "ratio_lower", "ratio_upper", "suppressed", "suppression_reason",
+                     "quality")
 GAP_FIELDS = ("year", "best_code", "best_name", "worst_code", "worst_name", "best_value",
               "worst_value", "gap", "gap_lower", "gap_upper", "significant", "suppressed",
-              "suppression_reason")
+              "suppression_reason", "quality")
 
 
 log = logging.getLogger(__name__)
@@ -173,7 +179,8 @@ def _list_payload(data: MonitorData) -> Payload:
         out.append({**describe(ind), "years": _years(data, ind),
                     "levels": [lv for lv in ("buurt", "wijk", "gemeente", "region")
                                if (mine["level"] == lv).any()]})
-    doc = {"indicators": out, "default": monitor_service.DEFAULT_INDICATOR,
+    # The default is the first indicator in registry order that the region has (issue 12).
+    doc = {"indicators": out, "default": out[0]["id"] if out else None,
            "sources": data.registry.sources}
     return Payload.of(json_bytes(doc), JSON)
 
@@ -207,7 +214,7 @@ def _area_doc(data: MonitorData, ind: Indicator, area: dict[str, Any]) -> dict[s
     return {
         "indicator": describe(ind), "area": area,
         "series": records(series, ("year", "value", "lower", "upper", "suppressed",
-                                   "suppression_reason", "quartile", "rank", "of")),
+                                   "suppression_reason", "quartile", "rank", "of", "quality")),
         "trend": records(trend, TREND_FIELDS)[0] if len(trend) else None,
         "rank": records(latest, ("year", "rank", "of"))[0] if len(latest) else None,
     }
@@ -264,12 +271,21 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str,
         reason = choice.reason
     elif not len(latest):
         reason = f"not computable: fewer than {MIN_AREAS} {level} areas"
+    not_computable: dict[str, str] | None = None
+    if reason is not None:
+        key = ""
+        if len(latest) and "not_computable_key" in latest.columns \
+                and pd.notna(latest["not_computable_key"].iloc[0]):
+            key = str(latest["not_computable_key"].iloc[0])
+        if not key:
+            key = choice.key if isinstance(choice, NotComputable) else "monitor.too_few_areas"
+        not_computable = {"key": key, "reason": reason}
     return {
         "indicator": describe(ind), "level": level,
         "ranking": choice.indicator if isinstance(choice, RankingChoice) else None,
         "ranking_year": choice.year if isinstance(choice, RankingChoice) else None,
         "ranking_requested": rank_by or None,
-        "not_computable": reason,
+        "not_computable": not_computable,
         "series": records(rows, INEQUALITY_FIELDS),
         "best_worst": gap_rows, "best_worst_trend": gap_trend, "best_worst_change": change,
         "sii_change_per_year": slope,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from groengezond.cli.common import console, progress_bar, report_errors
+from groengezond.region.quality import region_quality
 from groengezond.region.store import read_region
 from groengezond.services.access import AccessOptions, compute_access, summary_rows, write_access
 
@@ -41,11 +43,18 @@ def access_command(
     table.add_column("value", justify="right")
     table.add_column("note")
     for measure, value, note in summary_rows(result):
-        table.add_row(measure, value, note)
+        table.add_row(measure, escape(value), note)  # "[placeholder]" is text, not markup
     console.print(table)
     if result.summary.get("network_degraded"):
         console.print("[yellow]warning:[/] the walking network is degraded ("
                       + "; ".join(result.summary["network_degraded_reasons"])
                       + "): every network figure is flagged (column network_degraded)",
                       highlight=False, soft_wrap=True)
+    if result.summary.get("quality", "real") not in ("real", "derived"):
+        records = region_quality(data)
+        why = "; ".join(f"{name}: {records[name].reason}" for name in
+                        ("addresses", "green", "network")
+                        if name in records and not records[name].usable)
+        console.print(f"[yellow]quality: {result.summary['quality']}[/] — these figures rest "
+                      f"on stand-in data, not real ones ({why})", highlight=False)
     console.print(f"wrote {addresses_file} and {areas_file}", highlight=False, soft_wrap=True)

@@ -64,6 +64,11 @@ def info(
     for s in summary["sources"]:
         sources.add_row(s["name"], s["licence"], s["attribution"])
     console.print(sources)
+    quality = Table("layer", "quality", "reason", title="Quality")
+    for name, record in summary["quality"].items():
+        quality.add_row(name, record["status"], record["reason"])
+    console.print(quality)
+    console.print(summary["placeholder_areas_line"], highlight=False)
     for warning in summary["warnings"]:
         console.print(f"[yellow]warning:[/] {warning}")
 
@@ -83,11 +88,16 @@ def validate(region: RegionArg) -> None:
     """Check a region; print every problem (file, row, field, fix) and exit 2 if any.
 
     Warnings (e.g. a walking network that does not reach the homes) are printed with their
-    figures; they do not make the region invalid.
+    figures, and a valid region whose layers are not all real (derived, placeholder or
+    missing) gets one warning per such layer, with the reason from its quality record; they
+    do not make the region invalid.
     """
-    from groengezond.region.checks import network_warnings
+    from groengezond.region.checks import network_warnings, quality_warnings
+    from groengezond.region.quality import region_quality
 
-    warnings = network_warnings(read_region(region))
+    checked = read_region(region)
+    warnings = [str(w) for w in network_warnings(checked)]
+    warnings += quality_warnings(region_quality(checked))
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     console.print(f"[green]valid:[/] {region}"

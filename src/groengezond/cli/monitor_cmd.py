@@ -59,7 +59,8 @@ def survey_rows(url: str) -> pd.DataFrame:
 def monitor_command(
     region: Annotated[Path, typer.Argument(help="Folder of a region (region.json + GeoParquet).")],
     indicator: Annotated[str | None, typer.Option(
-        help="Indicator id (default healthy_life_expectancy_years).")] = None,
+        help="Indicator id (default: the first indicator of the registry that the region "
+             "has).")] = None,
     level: Annotated[str, typer.Option(help="Level: buurt, wijk, gemeente or region.")] = "wijk",
     year: Annotated[int | None, typer.Option(help="Year (default: the latest).")] = None,
     out: Annotated[Path | None, typer.Option(
@@ -180,16 +181,24 @@ def render(report: MonitorReport) -> None:
     console.print(f"[bold]{ind.name_en}[/] ({ind.name_nl}) — {ind.unit}; per {report.level}, "
                   f"{report.year}; {good}{flag}")
     rows = report.ranking.display_frame(decimals={"rank": 0, "quartile": 0})
+    flagged = "quality" in rows.columns and bool((rows["quality"] != "real").any())
     table = Table("#", "area", "name", f"value (95% CI) [{ind.unit}]", "position",
-                  f"trend {report.years[0]}–{report.years[-1]}", title="Ranking")
+                  f"trend {report.years[0]}–{report.years[-1]}",
+                  *(["quality"] if flagged else []), title="Ranking")
     for _, r in rows.iterrows():
         colour = COLOURS.get(str(r["colour"]), "grey50")
         arrow = str(r["arrow"]) if r["arrow"] not in ("", None) else "·"
         change = f" {r['change']}" if r["change"] not in ("", SUPPRESSED_MARK) else ""
+        quality = [str(r["quality"])] if flagged else []
         table.add_row(str(r["rank"]), str(r["area_code"]), str(r["name"]),
                       _interval(str(r["value"]), str(r["lower"]), str(r["upper"])),
-                      str(r["position"]), f"[{colour}]{arrow}{change}[/]")
+                      str(r["position"]), f"[{colour}]{arrow}{change}[/]", *quality)
     console.print(table)
+    if flagged:
+        console.print("quality: 'derived' = computed from real inputs by a documented rule "
+                      "(e.g. a wijk drawn as the union of its buurten); 'placeholder' = rests on "
+                      "stand-in data (a buurt carrying its wijk's polygon, lattice addresses, a "
+                      "truncated layer): not a real figure. See 'groengezond info'.")
     if report.ranking.n_suppressed:
         console.print(f"'{SUPPRESSED_MARK}' = suppressed: fewer than 10 persons "
                       "(CBS rule of thumb).")
@@ -208,8 +217,9 @@ def render(report: MonitorReport) -> None:
 
 def _render_gap(report: MonitorReport) -> None:
     gap = report.gap.display_frame(decimals=1)
-    if gap.empty:
-        console.print("No gap: fewer than two publishable areas.")
+    if gap.empty or _reason(gap.iloc[0]):
+        console.print(f"Gap between the best and worst {report.level}: "
+                      f"{_reason(gap.iloc[0]) if len(gap) else 'not computable'}.")
         return
     last = gap[gap["year"] == report.year]
     first = gap.iloc[-1] if last.empty else last.iloc[0]
@@ -236,12 +246,19 @@ def _render_gap(report: MonitorReport) -> None:
                       f"(95% CI {t['slope_lower']}–{t['slope_upper']})")
 
 
+def _reason(row: pd.Series) -> str:
+    """The row's "not computable: ..." text, or "" for a computed row."""
+    text = row.get("not_computable", "")
+    return "" if text is None or str(text) in ("", "nan") else str(text)
+
+
 def _render_inequality(report: MonitorReport) -> None:
     ineq = report.inequality.display_frame(decimals=2)
     now = ineq[ineq["year"] == report.year]
-    if now.empty:
-        console.print(f"SII/RII at {report.level} level: not computable (no row for "
-                      f"{report.year}).")
+    if now.empty or _reason(now.iloc[0]):
+        why = _reason(now.iloc[0]) if len(now) else \
+            "not computable: needs ≥ 3 areas and a ranking by income or deprivation"
+        console.print(f"SII at {report.level} level: {why}.")
         return
     r = now.iloc[0]
     if str(r.get("not_computable", "") or ""):

@@ -113,7 +113,7 @@ def choose_ranking(values: pd.DataFrame, reg: Registry, level: str, year: int,
             return RankingChoice(rid, near, f"ranked by {rid} of {near}, the year nearest to "
                                             f"{year} with values at {level} level")
     return NotComputable(
-        key="inequality.no_ranking",
+        key="monitor.no_ranking",
         reason=f"not computable: no deprivation ranking ({' or '.join(candidates)} has no "
                f"values at {level} level)",
         missing=list(candidates))
@@ -125,20 +125,24 @@ def _nearest_year(available: list[int], year: int) -> int:
 
 INEQUALITY_COLUMNS = [
     "indicator", "level", "year", "ranking", "ranking_year", "ranking_note", "not_computable",
-    "n_areas", "persons", "mean", "sii", "sii_lower", "sii_upper", "rii", "rii_lower",
-    "rii_upper", "quintile_most_deprived", "quintile_least_deprived", "gap", "gap_lower",
-    "gap_upper", "ratio", "ratio_lower", "ratio_upper", "sims"]
+    "not_computable_key", "n_areas", "persons", "mean", "sii", "sii_lower", "sii_upper", "rii",
+    "rii_lower", "rii_upper", "quintile_most_deprived", "quintile_least_deprived", "gap",
+    "gap_lower", "gap_upper", "ratio", "ratio_lower", "ratio_upper", "sims"]
 """Columns of the inequality table: ``ranking``/``ranking_year`` name the deprivation ranking;
-``not_computable`` holds the reason where the SII cannot be computed (else empty)."""
+``not_computable`` holds the reason where the SII cannot be computed (else empty), and
+``not_computable_key`` its message key for the UI."""
 
 
 def not_computable_row(ind: str, level: str, year: int, persons: float,
-                        reason: str, choice: RankingChoice | None) -> dict[str, object]:
+                        reason: str, choice: RankingChoice | None,
+                        key: str = "monitor.not_computable") -> dict[str, object]:
+    """One inequality row saying why the SII is not computable (``reason``, ``key``)."""
     row: dict[str, object] = dict.fromkeys(INEQUALITY_COLUMNS, np.nan)
     row.update(indicator=ind, level=level, year=int(year), persons=persons,
                ranking=choice.indicator if choice else "",
                ranking_year=choice.year if choice else np.nan,
                ranking_note=choice.note if choice else "", not_computable=reason,
+               not_computable_key=key,
                n_areas=0, sims=0)
     return row
 
@@ -192,7 +196,7 @@ def inequality_table(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int
         choice = choose_ranking(values, reg, str(level), int(year), rank_by, have)
         if isinstance(choice, NotComputable):
             rows.append(not_computable_row(str(ind), str(level), int(year), persons,
-                                            choice.reason, None))
+                                            choice.reason, None, choice.key))
             continue
         if ind == choice.indicator:
             continue
@@ -209,7 +213,8 @@ def inequality_table(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int
             rows.append(not_computable_row(
                 str(ind), str(level), int(year), persons,
                 f"not computable: only {int(m.sum())} {level} areas have both a value and a "
-                f"{choice.indicator} score (needs {MIN_AREAS})", choice))
+                f"{choice.indicator} score (needs {MIN_AREAS})", choice,
+                "monitor.too_few_areas"))
             continue
         args = (grp["value"].to_numpy()[m], grp["se"].to_numpy()[m],
                 grp["persons"].to_numpy()[m], dep.to_numpy(dtype=float)[m])
@@ -218,7 +223,8 @@ def inequality_table(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int
         rows.append({
             "indicator": ind, "level": level, "year": int(year), "ranking": choice.indicator,
             "ranking_year": choice.year, "ranking_note": choice.note, "not_computable": "",
-            "n_areas": s.n_areas, "persons": min(s.persons, q.persons_most, q.persons_least),
+            "not_computable_key": "", "n_areas": s.n_areas,
+            "persons": min(s.persons, q.persons_most, q.persons_least),
             "mean": s.mean, "sii": s.sii, "sii_lower": s.sii_lower, "sii_upper": s.sii_upper,
             "rii": s.rii, "rii_lower": s.rii_lower, "rii_upper": s.rii_upper,
             "quintile_most_deprived": q.most, "quintile_least_deprived": q.least,

@@ -18,6 +18,9 @@ snapping distances, residents with no route to green; :mod:`groengezond.network_
 and returns *warnings*: problems that do not make the region invalid, but make its network
 distances unfit to publish (``groengezond validate`` prints them and still exits 0).
 
+:func:`quality_warnings` is not a rule: it words the non-real layer quality records of a valid
+region as warnings (``validate`` prints them; they never make a region invalid).
+
 Each rule reports at most :data:`MAX_ROWS_PER_RULE` rows by name and counts the rest, so that a
 file with a million bad rows still gives a readable message.
 """
@@ -33,6 +36,7 @@ from pandas.api import types as ptypes
 
 from groengezond.errors import Problem
 from groengezond.region.model import Landcover, Region, RegionMeta
+from groengezond.region.quality import ORDER, LayerQuality
 from groengezond.region.schema import CRS, LAYER_BY_NAME, LEVELS, Column, Layer
 
 MAX_ROWS_PER_RULE = 20
@@ -354,3 +358,22 @@ def network_warnings(region: Region) -> list[Problem]:
                     "give a complete walking network (an OSM .osm.pbf extract of the region, "
                     "see docs/sources.md); until then 'groengezond access' refuses network "
                     "distances unless --allow-degraded-network")]
+
+
+def quality_warnings(quality: Mapping[str, LayerQuality]) -> list[str]:
+    """One warning per layer whose quality record is not *real*, worst first, with the reason.
+
+    Parameters
+    ----------
+    quality : mapping of str to LayerQuality
+        Records per layer (``RegionMeta.quality`` or
+        :func:`groengezond.region.quality.region_quality`).
+
+    Returns
+    -------
+    list of str
+        ``"<layer> is <status>: <reason>"``; empty when every layer is real.
+    """
+    items = sorted(((name, q) for name, q in quality.items() if q.status != "real"),
+                   key=lambda item: (-ORDER[item[1].status], item[0]))
+    return [f"{name} is {q.status}: {q.reason}".rstrip(": ") for name, q in items]

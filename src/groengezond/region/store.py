@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from groengezond.errors import InputError, Problem
 from groengezond.region import checks
 from groengezond.region.model import Landcover, Region, RegionMeta, empty_layer
+from groengezond.region.quality import GEOMETRY_QUALITY, area_geometry_quality
 from groengezond.region.schema import CRS, LANDCOVER_FILE, LAYERS, META_FILE, REQUIRED_LAYERS
 
 
@@ -264,6 +265,8 @@ def metadata_rows(meta: RegionMeta) -> pd.DataFrame:
         ("sources_json", json.dumps([s.model_dump() for s in meta.sources], ensure_ascii=False)),
         ("notes", "\n".join(meta.notes)),
         ("landcover_classes_json", json.dumps(meta.landcover_classes)),
+        ("quality_json", json.dumps({k: q.model_dump() for k, q in meta.quality.items()},
+                                    ensure_ascii=False)),
     ]
     return pd.DataFrame(rows, columns=["key", "value"])
 
@@ -273,8 +276,10 @@ def export_gpkg(region: Region, path: Path) -> Path:
 
     Every non-empty spatial layer becomes a vector layer of the same name, ``indicators`` an
     attribute table, ``region_metadata`` a key/value table carrying ``synthetic`` and the
-    attribution of every source, and the land-cover raster a raster table ``landcover``. The
-    file is written under a temporary name and renamed when complete.
+    attribution of every source and the layers' quality records (``quality_json``), and the
+    land-cover raster a raster table ``landcover``. The ``areas`` layer always has the column
+    ``geometry_quality`` (real / derived / placeholder), so a GIS user sees which polygons are
+    placeholders. The file is written under a temporary name and renamed when complete.
 
     Parameters
     ----------
@@ -298,6 +303,8 @@ def export_gpkg(region: Region, path: Path) -> Path:
             frame = region.layer(layer.name)
             if len(frame) == 0:
                 continue
+            if layer.name == "areas":
+                frame = frame.assign(**{GEOMETRY_QUALITY: area_geometry_quality(frame)})
             if layer.is_spatial:
                 pyogrio.write_dataframe(gpd.GeoDataFrame(frame), tmp, layer=layer.name,
                                         driver="GPKG", promote_to_multi=False)

@@ -3,6 +3,12 @@
 :func:`compute_access` takes a :class:`~groengezond.region.model.Region` (it reads nothing
 itself) and returns an :class:`AccessResult`; :func:`write_access` writes its two GeoParquet
 files atomically (``access_addresses.parquet``, ``access_areas.parquet``).
+
+Every row carries ``quality`` (real / derived / placeholder): the worst of the addresses',
+green spaces' and network's quality records, and per area also its geometry
+(:func:`~groengezond.services.figure_quality.access_quality`); lattice addresses make every
+figure a placeholder. Measures whose layer is missing are listed in
+``summary["not_computable"]`` with the reason, and printed as "not computable: ...".
 """
 
 from __future__ import annotations
@@ -46,6 +52,11 @@ from groengezond.network_quality import NetworkQuality, measure_network
 from groengezond.region.model import Region
 from groengezond.region.schema import CRS
 from groengezond.region.store import atomic_file
+from groengezond.services.figure_quality import (
+    NOT_COMPUTABLE,
+    access_not_computable,
+    access_quality,
+)
 
 ADDRESSES_FILE = "access_addresses.parquet"
 AREAS_FILE = "access_areas.parquet"
@@ -225,6 +236,13 @@ def compute_access(region: Region, options: AccessOptions | None = None,
         },
         geometry=points, crs=CRS,
     )
+    address_quality, area_quality = access_quality(region, areas_out["code"])
+    areas_out["quality"] = area_quality.to_numpy()
+    addr_out["quality"] = address_quality
+    not_computable = access_not_computable(region)
+    for frame in (areas_out, addr_out):  # empty, never 0 % (e.g. canopy without land cover)
+        for col in sorted(set(not_computable) & set(frame.columns)):
+            frame[col] = np.nan
     top = per_area[per_area["level"] == "region"]
     summary = {
         "addresses": len(addresses),
@@ -236,6 +254,8 @@ def compute_access(region: Region, options: AccessOptions | None = None,
         "network_degraded": degraded,
         "network_degraded_reasons": quality.degraded_reasons(),
         "network_quality": quality.figures(),
+        "quality": address_quality,
+        "not_computable": {k: v.model_dump() for k, v in not_computable.items()},
     }
     if len(top):
         row = top.iloc[0]
@@ -243,7 +263,7 @@ def compute_access(region: Region, options: AccessOptions | None = None,
                     "meets_30_canopy", "meets_300_green", "meets_3_30_300",
                     "green_network_m", "green_euclidean_m", "supply_m2_per_inhabitant",
                     "green_m2_per_inhabitant_500m", "meets_green_norm_500m"):
-            summary[key] = float(row[key])
+            summary[key] = np.nan if key in not_computable else float(row[key])
     say("done", 1.0)
     return AccessResult(addr_out, areas_out, summary, opts)
 
@@ -252,12 +272,23 @@ def summary_rows(result: AccessResult) -> list[tuple[str, str, str]]:
     """(measure, value, note) rows for a summary table."""
     s = result.summary
     o = result.options
+    missing: dict[str, dict[str, Any]] = s.get("not_computable", {})
+    flag = "" if s.get("quality", "real") in ("real", "derived") else f" [{s['quality']}]"
 
     def pct(key: str) -> str:
-        return "-" if key not in s or np.isnan(s[key]) else f"{100 * s[key]:.1f} %"
+        if key in missing:
+            return f"{NOT_COMPUTABLE}: {missing[key]['reason']}"
+        return "-" if key not in s or np.isnan(s[key]) else f"{100 * s[key]:.1f} %{flag}"
 
     def metres(key: str) -> str:
-        return "-" if key not in s or not np.isfinite(s[key]) else f"{s[key]:,.0f} m"
+        if key in missing:
+            return f"{NOT_COMPUTABLE}: {missing[key]['reason']}"
+        return "-" if key not in s or not np.isfinite(s[key]) else f"{s[key]:,.0f} m{flag}"
+
+    def m2(key: str) -> str:
+        if key in missing:
+            return f"{NOT_COMPUTABLE}: {missing[key]['reason']}"
+        return "-" if key not in s or not np.isfinite(s[key]) else f"{s[key]:,.1f} m²{flag}"
 
     degraded = bool(s.get("network_degraded", False))
 
@@ -283,13 +314,9 @@ def summary_rows(result: AccessResult) -> list[tuple[str, str, str]]:
         ("30 % canopy in the buurt", pct("meets_30_canopy"), ""),
         ("300 m to public green", pct("meets_300_green"), net("")),
         ("all of 3-30-300", pct("meets_3_30_300"), net("")),
-        ("green per inhabitant (2SFCA)",
-         "-" if "supply_m2_per_inhabitant" not in s
-         else f"{s['supply_m2_per_inhabitant']:,.1f} m²",
+        ("green per inhabitant (2SFCA)", m2("supply_m2_per_inhabitant"),
          net(f"{o.supply_radius_m:g} m, {o.supply_decay}")),
-        ("green per inhabitant within 500 m",
-         "-" if "green_m2_per_inhabitant_500m" not in s
-         else f"{s['green_m2_per_inhabitant_500m']:,.1f} m²",
+        ("green per inhabitant within 500 m", m2("green_m2_per_inhabitant_500m"),
          net("region mean = counted green / residents (2SFCA conserves supply)")),
         (f"residents with ≥ {o.green_norm_m2:g} m² within 500 m", pct("meets_green_norm_500m"),
          net("InVEST norm, to be checked")),

@@ -31,7 +31,7 @@ from groengezond.landcover_build import (
 )
 from groengezond.network_quality import region_network_quality
 from groengezond.region.model import Landcover, Region, RegionMeta, Source, empty_layer
-from groengezond.region.quality import LayerQuality
+from groengezond.region.quality import LayerQuality, assess_layers, merge_records
 from groengezond.region.schema import LAYER_BY_NAME
 from groengezond.region.store import atomic_dir, read_region, write_region
 from groengezond.sources import bag, bag3d, cbs, osm, pdok, population, rivm
@@ -323,12 +323,31 @@ def build_region(config: BuildConfig, progress: Progress | None = None
                    "gemeenten": chosen, "primary_year": primary.year,
                    "region_code": config.region.code},
         quality=quality, **extra_meta)
-    region = Region(meta=meta, areas=areas, indicators=indicators, **layers)
+    region = _with_quality(Region(meta=meta, areas=areas, indicators=indicators, **layers),
+                           config)
     if config.network is not None:
         _step(progress, "measuring the walking network", 0.85)
         network_quality(region, report, config.network.path.name)
     report.counts = region.counts()
     return region, report
+
+
+def _with_quality(region: Region, config: BuildConfig) -> Region:
+    """Fill ``meta.quality``: records already set win, then the config's, then the defaults.
+
+    Build steps that know more about a layer (network components, land cover) set its record
+    with :func:`groengezond.region.quality.set_layer_quality` before or after this; the
+    defaults come from :func:`groengezond.region.quality.assess_layers`. A ``quality`` given
+    in the config for an input (e.g. a truncated export) is kept, with the reason.
+    """
+    stated: dict[str, LayerQuality] = {}
+    for name in ("green", "trees", "network", "buildings"):
+        item = getattr(config, name)
+        if item is not None and item.quality is not None:
+            stated[name] = item.quality
+    defaults = assess_layers(region)
+    records = merge_records(region.meta.quality, merge_records(stated, defaults))
+    return region.with_layers(meta=region.meta.model_copy(update={"quality": records}))
 
 
 def network_quality(region: Region, report: BuildReport, source: str) -> None:

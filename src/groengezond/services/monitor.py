@@ -41,11 +41,21 @@ from groengezond.indicators.inequality import DEFAULT_SIMS, Difference
 from groengezond.indicators.registry import Indicator, Registry, load_registry
 from groengezond.indicators.trends import ARROWS, fit_trends, quartile_positions, trend_colour
 from groengezond.region.model import Region
-from groengezond.region.quality import NotComputable
+from groengezond.region.quality import NotComputable, area_geometry_quality
+from groengezond.region.quality import worst as worst_status
 from groengezond.region.store import atomic_file
+from groengezond.services.figure_quality import (
+    default_indicator,
+    figure_quality,
+    gap_reason,
+    group_quality,
+    mark_not_computable,
+)
 
 Level = Literal["buurt", "wijk", "gemeente", "region"]
 DEFAULT_INDICATOR = "healthy_life_expectancy_years"
+"""Kept for old callers; the Monitor's default is the first registry indicator the region has
+(:func:`~groengezond.services.figure_quality.default_indicator`)."""
 
 
 class MonitorQuery(BaseModel):
@@ -54,7 +64,7 @@ class MonitorQuery(BaseModel):
     Attributes
     ----------
     indicator : str or None
-        Indicator id; None takes healthy life expectancy.
+        Indicator id; None takes the first indicator in registry order that the region has.
     level : {"buurt", "wijk", "gemeente", "region"}
         Level of the ranking.
     year : int or None
@@ -211,6 +221,8 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     notes = list(computed.notes)
     values = computed.table
     values["name"] = values["area_code"].map(region.areas.set_index("code")["name"])
+    values["quality"] = figure_quality(values, region, reg)
+    values = mark_not_computable(values, region, reg)
     values["publishable"] = _publishable(values, reg)
     pub = values[values["publishable"]]
     values["quartile"] = quartile_positions(pub, ["indicator", "level", "year"]).reindex(
@@ -223,6 +235,10 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     key = ["indicator", "level", "area_code"]
     trends["persons"] = values.groupby(key)["persons"].min().reindex(
         pd.MultiIndex.from_frame(trends[key])).to_numpy()
+    inequality["quality"] = group_quality(inequality, values[values["publishable"]],
+                                          ["indicator", "level", "year"])
+    inequality.loc[_not_computed(inequality), "quality"] = "missing"
+    trends["quality"] = group_quality(trends, values, key)
     concentration = green_concentration(region, values, address_access)
     return MonitorTables(values, inequality, trends, concentration, tuple(notes))
 
@@ -326,11 +342,13 @@ def gap_tables(values: pd.DataFrame, ind: Indicator, level: str, year: int,
                          "gap": d.difference, "gap_lower": d.lower, "gap_upper": d.upper,
                          "se": (d.upper - d.lower) / (2 * 1.96),
                          "significant": _significance(d),
-                         "persons": min(rb["persons"], rw["persons"])})
+                         "persons": min(rb["persons"], rw["persons"]),
+                         "quality": worst_status([str(rb.get("quality", "real")),
+                                                  str(rw.get("quality", "real"))])})
     gap = pd.DataFrame(rows, columns=["indicator", "level", "year", "best_code", "best_name",
                                       "worst_code", "worst_name", "best_value", "worst_value",
                                       "gap", "gap_lower", "gap_upper", "se", "significant",
-                                      "persons"])
+                                      "persons", "quality"])
     trend = fit_trends(gap.rename(columns={"gap": "value"}), ["indicator", "level"])
     trend["colour"] = trend_colour(trend["direction"], np.full(len(trend), -1))
     trend["arrow"] = trend["direction"].map(ARROWS)
@@ -397,10 +415,11 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     """
     q = query or MonitorQuery()
     reg = registry or load_registry()
-    ind = reg.get(q.indicator or DEFAULT_INDICATOR)
     tables = compute_monitor(region, reg, n_sims=q.n_sims, seed=q.seed, extra=extra,
                              address_access=address_access, rank_by=q.rank_by)
     values = tables.values
+    ind = reg.get(q.indicator or default_indicator(
+        values.loc[values["value"].notna(), "indicator"].astype(str), reg))
     mine = values[(values["indicator"] == ind.id) & values["value"].notna()]
     if mine.empty:
         have = sorted(values["indicator"].unique())
@@ -430,8 +449,8 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     rank = rank.sort_values(["rank", "area_code"], na_position="last", kind="stable")
     keep = ["rank", "area_code", "name", "indicator", "level", "year", "value", "lower",
             "upper", "quartile", "position", "direction", "arrow", "colour", "change",
-            "persons", "derivation", "source", "deprivation_ranking",
-            "deprivation_ranking_year"]
+            "persons", "derivation", "source", "quality", "not_computable",
+            "deprivation_ranking", "deprivation_ranking_year"]
     ranking = disclose(rank[keep], name="ranking", registry=reg,
                        value_columns=["rank", "value", "lower", "upper", "quartile", "change"],
                        text_columns=["position", "direction", "arrow", "colour"])
@@ -441,18 +460,23 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
                              & (tables.inequality["level"] == q.level)]
     if not (ineq["year"] == year).any():
         if chosen is None:
-            reason = missing
+            reason, key = missing, "monitor.no_ranking"
         elif chosen.indicator == ind.id:
             reason = (f"not computable: {ind.id} is the deprivation ranking itself (choose "
                       "another with --rank-by)")
+            key = "monitor.ranking_is_indicator"
         else:
             n = int(rank["publishable"].sum())
             reason = (f"not computable: {n} {q.level} areas with a published value "
                       f"(needs {MIN_AREAS})")
+            key = "monitor.too_few_areas"
         row = not_computable_row(ind.id, q.level, year, float(rank["persons"].sum()),
-                                  reason, chosen)
+                                  reason, chosen, key)
         ineq = pd.concat([ineq, pd.DataFrame([row], columns=INEQUALITY_COLUMNS)],
                          ignore_index=True).sort_values("year", kind="stable")
+        ineq.loc[_not_computed(ineq), "quality"] = "missing"
+    if gap.frame.empty:
+        gap = gap_reason(values, ind, q.level, year, reg)
     comparison = _comparison(values, ind.id, year, q.compare, reg) if q.compare else None
     sources = tuple(f"{s.name} ({s.licence}): {s.attribution}" for s in region.meta.sources)
     return MonitorReport(
@@ -462,6 +486,11 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
         comparison=comparison, values=published["values"], trends=published["trends"],
         concentration=published["concentration"], notes=tuple(notes),
         synthetic=region.meta.synthetic, sources=sources, deprivation=deprivation)
+
+
+def _not_computed(table: pd.DataFrame) -> pd.Series:
+    """Rows of an inequality table that say why the SII is not computable."""
+    return table["not_computable"].fillna("").astype(str) != ""
 
 
 def _position(quartile: pd.Series, sign: int) -> pd.Series:
@@ -497,8 +526,10 @@ def write_gpkg(layers: Mapping[str, PublishedTable], areas: gpd.GeoDataFrame,
                path: Path) -> Path:
     """Write published tables as layers of one GeoPackage, joined to the area polygons.
 
-    Tables with an ``area_code`` column get the area's geometry (EPSG:28992); others are
-    written as attribute tables. Suppressed values are empty (NULL) with ``suppressed`` set.
+    Tables with an ``area_code`` column get the area's geometry (EPSG:28992) and its
+    ``geometry_quality`` (real / derived / placeholder: a placeholder polygon is its parent's);
+    others are written as attribute tables. Suppressed values are empty (NULL) with
+    ``suppressed`` set.
 
     Raises
     ------
@@ -509,6 +540,8 @@ def write_gpkg(layers: Mapping[str, PublishedTable], areas: gpd.GeoDataFrame,
         if not isinstance(table, PublishedTable):
             raise TypeError("write_gpkg publishes only PublishedTable layers (from disclose())")
     geoms = areas.set_index("code").geometry
+    geometry_quality = pd.Series(area_geometry_quality(areas).to_numpy(),
+                                 index=areas["code"].to_numpy())
     with atomic_file(Path(path)) as tmp:
         for name, table in layers.items():
             frame = table.frame
@@ -516,6 +549,7 @@ def write_gpkg(layers: Mapping[str, PublishedTable], areas: gpd.GeoDataFrame,
                 if frame[col].dtype == object:
                     frame[col] = frame[col].astype(str).where(frame[col].notna(), None)
             if "area_code" in frame.columns:
+                frame = frame.assign(geometry_quality=frame["area_code"].map(geometry_quality))
                 out = gpd.GeoDataFrame(frame, geometry=frame["area_code"].map(geoms).to_numpy(),
                                        crs=areas.crs)
                 out.to_file(tmp, layer=name, driver="GPKG")

@@ -283,6 +283,7 @@ class Planner:
         if n_draws < MIN_DRAWS:
             raise InputError.single("request", scenario.name, "draws", f"{n_draws}",
                                     f"use at least {MIN_DRAWS} draws")
+        _check_inside(self.region, scenario)
         costs = resolve_costs(scenario, buildings=self.region.buildings)
         money = apply_overrides(self.valuation or load_valuation(), scenario.valuation)
         delta = apply_scenario(self.region, scenario)
@@ -449,6 +450,41 @@ def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
             "sii_change": r.equity.sii_change,
             "gap": r.equity.verdict})
     return pd.DataFrame(rows)
+
+
+OUTSIDE_TOLERANCE_M = 1.0
+"""An intervention may stick out of the region's outline by this much (m)."""
+
+
+def _check_inside(region: Region, scenario: Scenario) -> None:
+    """Refuse interventions that lie (partly) outside the region's outline, not just its box.
+
+    The scenario code checks the bounding box; a region such as gemeente Utrecht has land in
+    its box that is not in the gemeente, so this checks the outline itself (issue 12).
+    """
+    import shapely
+
+    from groengezond.errors import Problem
+    from groengezond.scenario.model import parse_geometry
+
+    top = region.areas_at("region")
+    outline = shapely.union_all(np.asarray((top if len(top) else region.areas).geometry.array,
+                                           dtype=object))
+    zone = shapely.buffer(outline, OUTSIDE_TOLERANCE_M)
+    problems = []
+    for i, item in enumerate(scenario.interventions):
+        try:
+            geom = parse_geometry(item.geometry)
+        except Exception:  # check_geometries reports unreadable geometry with its reason
+            continue
+        if not geom.is_empty and not shapely.covered_by(geom, zone):
+            problems.append(Problem(
+                "scenario", f"intervention {i + 1} '{item.name}'", "geometry",
+                f"lies (partly) outside the region '{region.meta.name}'",
+                "draw it inside the region's areas (RD New coordinates), or run the scenario "
+                "on the region it was made for"))
+    if problems:
+        raise InputError(problems)
 
 
 DEFAULT_REGION: dict[str, Any] = {"generator": {"inhabitants": 150_000, "seed": 42}}

@@ -8,6 +8,7 @@ import numpy as np
 from pyproj import Transformer
 
 from groengezond.region.model import Region
+from groengezond.region.quality import PLURAL, area_geometry_quality, region_quality
 
 
 def describe_region(region: Region) -> dict[str, Any]:
@@ -22,7 +23,10 @@ def describe_region(region: Region) -> dict[str, Any]:
     -------
     dict
         JSON-ready summary. ``bounds_rd`` is (minx, miny, maxx, maxy) in EPSG:28992 (m),
-        ``bounds_wgs84`` the same in EPSG:4326 (degrees, lon/lat order).
+        ``bounds_wgs84`` the same in EPSG:4326 (degrees, lon/lat order). ``quality`` holds the
+        record of every layer (status, reason, key, figures), ``placeholder_areas`` the number
+        of areas per level whose geometry is a placeholder (their parent's polygon), and
+        ``placeholder_areas_line`` the same in one sentence.
     """
     meta = region.meta
     minx, miny, maxx, maxy = (float(v) for v in np.asarray(region.areas.total_bounds))
@@ -43,8 +47,28 @@ def describe_region(region: Region) -> dict[str, Any]:
         "generator": meta.generator,
         "bounds_rd": [minx, miny, maxx, maxy],
         "bounds_wgs84": [lon0, lat0, lon1, lat1],
+        "quality": {name: q.model_dump() for name, q in region_quality(region).items()},
+        "placeholder_areas": (placeholders := placeholder_areas(region)),
+        "placeholder_areas_line": placeholder_line(placeholders),
         "warnings": region_warnings(region),
     }
+
+
+def placeholder_areas(region: Region) -> dict[str, int]:
+    """Number of areas per level (buurt, wijk, gemeente) whose geometry is a placeholder."""
+    status = area_geometry_quality(region.areas)
+    level = region.areas["level"].astype(str)
+    return {lvl: int(((level == lvl) & (status == "placeholder")).sum())
+            for lvl in ("buurt", "wijk", "gemeente")}
+
+
+def placeholder_line(counts: dict[str, int]) -> str:
+    """``info``'s line on placeholder geometry, e.g. 'Placeholder polygons: 111 buurten, ...'."""
+    if not any(counts.values()):
+        return "Placeholder polygons: none (every area has its own or a derived polygon)."
+    parts = ", ".join(f"{n} {PLURAL[lvl]}" for lvl, n in counts.items())
+    return (f"Placeholder polygons: {parts} carry their parent's polygon "
+            "(geometry_quality = placeholder).")
 
 
 def region_warnings(region: Region) -> list[str]:

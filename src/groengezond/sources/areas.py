@@ -16,6 +16,11 @@ An area still without polygon then takes its parent's polygon as a *placeholder*
 ``geometry_source``), which keeps the hierarchy and the indicator joins intact but is not a real
 boundary; the region's notes say which areas carry one. This is how a build with wijk polygons
 only (e.g. the 2016 wijk map) handles buurten.
+
+The column ``geometry_quality`` says the same in the shared vocabulary of
+:mod:`groengezond.region.quality`: *real* (own polygon), *derived* (union of children) or
+*placeholder* (the parent's polygon). It travels with each area into every output (GeoPackage,
+GeoJSON, OGC features, vector tiles, the web map and ``info``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import geopandas as gpd
 import pandas as pd
 
 from groengezond.errors import InputError, Problem
+from groengezond.region.quality import GEOMETRY_QUALITY, geometry_quality_of
 from groengezond.region.schema import CRS
 from groengezond.sources._io import gemeente_of, listing, union_all
 from groengezond.sources.cbs import INDICATOR_COLUMNS, KwbTable
@@ -44,7 +50,8 @@ class AreasResult:
     ----------
     areas : GeoDataFrame
         ``code, name, level, parent, inhabitants`` (int ≥ 0), ``inhabitants_known`` (False
-        where CBS published '.', stored as 0), ``geometry_source`` and ``geometry`` (RD New).
+        where CBS published '.', stored as 0), ``geometry_source``, ``geometry_quality``
+        (real / derived / placeholder) and ``geometry`` (RD New).
     indicators : DataFrame
         KWB values of every table for the areas (long form).
     notes : list of str
@@ -172,6 +179,8 @@ def assemble_areas(tables: Sequence[KwbTable], boundaries: Sequence[Boundaries],
         frame[["code", "name", "level", "parent", "inhabitants", "inhabitants_known",
                "geometry_source", "geometry"]].reset_index(drop=True),
         geometry="geometry", crs=CRS)
+    areas.insert(len(areas.columns) - 1, GEOMETRY_QUALITY,
+                 areas["geometry_source"].map(geometry_quality_of).astype(object))
     areas["parent"] = areas["parent"].astype(object).where(areas["parent"].notna(), None)
     values = pd.concat(indicators, ignore_index=True)[INDICATOR_COLUMNS]
     return AreasResult(areas, values, notes, warnings)

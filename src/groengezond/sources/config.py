@@ -48,7 +48,9 @@ for the KWB table (then ``cbs:`` may be left out)::
     missing_buurt_polygons: placeholder   # or omit: leave the buurt level out
 
 Every input may carry ``name``, ``licence`` and ``attribution`` to replace the default source
-entry written into ``region.json``.
+entry written into ``region.json``, and ``quality`` (``{status, reason}``) to record a known
+limitation of the file in the layer's quality record (e.g. an export truncated at 4,000
+features is ``placeholder``).
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ from pydantic import (
 
 from groengezond.errors import InputError, Problem
 from groengezond.region.model import Source
+from groengezond.region.quality import LayerQuality
 from groengezond.sources.areas import REGION_CODE
 from groengezond.sources.tables import TableSpec
 
@@ -79,6 +82,7 @@ class _Input(BaseModel):
     name: str | None = None
     licence: str | None = None
     attribution: str | None = None
+    quality: LayerQuality | None = None
 
     def source(self, name: str, licence: str, attribution: str) -> Source:
         """The source entry of this input: the config's texts where given, else the defaults."""

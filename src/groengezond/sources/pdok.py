@@ -4,7 +4,10 @@ Reads the CBS *Wijk- en buurtkaart* as PDOK publishes it (GeoPackage download
 ``wijkenbuurten_<year>_v<n>.gpkg`` with layers ``gemeenten``, ``wijken``, ``buurten``; OGC API
 Features ``cbs/wijken-en-buurten-<year>`` as GeoJSON; the older ``cbs_gebiedsindelingen`` with
 ``statcode``/``statnaam``), and derived files with renamed columns (``wijkcode``,
-``wijknaam``). Each layer's level is recognised from its columns. Geometry is repaired where
+``wijknaam``, ``BU_CODE``). Each layer's level is recognised from its columns. A gemeente's own
+buurt file with 4-digit municipal codes (Gemeente Utrecht's open data: ``KODE``, ``WIJKKODE``,
+``NAAM``) is read when the build covers exactly that one gemeente: the CBS code is
+``"BU" + <4 digits of the gemeente> + KODE`` (``BU0344`` + ``0111``). Geometry is repaired where
 invalid (``make_valid``) and reprojected to RD New; features of one code split in land and
 water parts (PDOK's ``water`` = JA/NEE) or repeated are merged into one area with a warning.
 """
@@ -40,6 +43,9 @@ LEVEL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  ("gemeentenaam", "gm_naam", "gemeente_naam")),
 }
 """Code and name columns per level, in order of preference."""
+
+MUNICIPAL_COLUMNS = ("kode", "wijkkode")
+"""A gemeente's own buurt file: 4-digit buurt code and 2-digit wijk code within the gemeente."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,30 @@ def _detect(columns: list[str]) -> tuple[str, str, str | None] | None:
             return level, code, name
     if "statcode" in lower:
         return "stat", lower["statcode"], lower.get("statnaam")
+    if all(c in lower for c in MUNICIPAL_COLUMNS):
+        return "municipal", lower["kode"], lower.get("naam")
     return None
+
+
+def _municipal_codes(frame: pd.DataFrame, code_col: str, where: list[str],
+                     gemeenten: list[str] | None, findings: Findings) -> pd.Series:
+    """CBS buurt codes from a gemeente's own 4-digit buurt codes (``KODE``, ``WIJKKODE``)."""
+    if not gemeenten or len(gemeenten) != 1:
+        findings.error("", code_col, "holds a gemeente's own 4-digit buurt codes, which name no "
+                       "gemeente", "build exactly one gemeente (gemeenten: [GM0344]) or give a "
+                       "file with CBS codes (BU_CODE)")
+        findings.raise_if_errors()
+        raise AssertionError("unreachable")
+    kode = frame[code_col].astype("string").str.strip().fillna("")
+    kode = kode.where(~kode.str.fullmatch(r"\d{1,4}"), kode.str.zfill(4))
+    wijk = frame[next(c for c in frame.columns if str(c).lower() == "wijkkode")]
+    wijk = wijk.astype("string").str.strip().fillna("").str.zfill(2)
+    for i in np.flatnonzero((kode.str.fullmatch(r"\d{4}").fillna(False)
+                             & (kode.str[:2] != wijk)).to_numpy()):
+        findings.error(where[int(i)], "WIJKKODE", f"{wijk.iloc[int(i)]!r} does not match the "
+                       f"first two digits of KODE {kode.iloc[int(i)]!r}",
+                       "correct the wijk or buurt code")
+    return "BU" + gemeenten[0][2:] + kode
 
 
 def read_boundaries(path: Path, *, layers: list[str] | None = None, year: int | None = None,
@@ -155,10 +184,14 @@ def _read_layer(path: Path, layer: str, findings: Findings, gemeenten: list[str]
                            "give buurtcode, wijkcode, gemeentecode or statcode")
         return None
     level, code_col, name_col = detected
-    codes = frame[code_col].astype("string").str.strip().fillna("")
+    where = [f"layer {layer} feature {i}" for i in range(len(frame))]
+    if level == "municipal":
+        codes = _municipal_codes(frame, code_col, where, gemeenten, findings)
+        level = "buurt"
+    else:
+        codes = frame[code_col].astype("string").str.strip().fillna("")
     if level == "gemeente":
         codes = codes.where(codes.str.startswith("GM"), "GM" + codes.str.zfill(4))
-    where = [f"layer {layer} feature {i}" for i in range(len(frame))]
     levels = []
     for i, code in enumerate(codes):
         parts = code_parts(code)

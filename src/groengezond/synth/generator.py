@@ -19,6 +19,7 @@ import shapely
 import groengezond
 from groengezond.errors import InputError
 from groengezond.region.model import Region, RegionMeta, Source
+from groengezond.region.quality import assess_layers
 from groengezond.region.schema import CRS
 from groengezond.synth.areas import Areas, make_areas
 from groengezond.synth.barriers import Barrier, make_barriers
@@ -182,6 +183,9 @@ def generate_region(inhabitants: int = 150_000, seed: int = 42, *,
         barriers=_barriers_frame(barriers),
         landcover=landcover,
     )
+    # Quality records: every layer is real within the synthetic world (region/quality.py).
+    region = region.with_layers(meta=region.meta.model_copy(
+        update={"quality": assess_layers(region)}))
     report(11)
     return region
 
@@ -214,6 +218,7 @@ def _areas_frame(a: Areas) -> gpd.GeoDataFrame:
             "inhabitants": a.inhabitants.astype(np.int64),
             "typology": a.typology,
             "area_ha": np.round(shapely.area(a.geometry) / 1e4, 4),
+            "geometry_quality": "real",  # each area's own generated polygon
         },
         geometry=gpd.GeoSeries(a.geometry, crs=CRS), crs=CRS,
     )

@@ -1,0 +1,62 @@
+"""End to end: placeholder boundaries are cross-hatched, in the legend, and said in the panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from groengezond.api.static import WEB_DIST
+from groengezond.api.testing import free_port, start_server, stop_server, web_region
+from groengezond.region.store import write_region
+
+from .conftest import SCREENSHOTS, PageWatch, wait_js
+
+pytestmark = pytest.mark.slow
+
+PLACEHOLDER = "BU90010203"
+
+
+@pytest.fixture(scope="module")
+def flagged_server(tmp_path_factory: pytest.TempPathFactory, server_db: Path) -> Iterator[str]:
+    """A server over the web test region in which one buurt's boundary is a placeholder."""
+    if not (WEB_DIST / "index.html").exists():
+        pytest.skip("front end not built: run 'make web' (npm ci && npm run build in web/)")
+    region = web_region()
+    areas = region.areas.copy()
+    areas["geometry_source"] = "boundary"
+    areas.loc[areas["code"] == PLACEHOLDER, "geometry_source"] = "placeholder:wijk"
+    areas["geometry_quality"] = areas["geometry_source"].map(
+        {"boundary": "real", "placeholder:wijk": "placeholder"})
+    folder = write_region(region.with_layers(areas=areas),
+                          tmp_path_factory.mktemp("e2e-quality") / "region")
+    port = free_port()
+    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}"})
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+def test_placeholder_buurt_is_hatched_with_a_legend_entry(page: PageWatch,
+                                                          flagged_server: str) -> None:
+    pg: Any = page.page
+    pg.goto(f"{flagged_server}/#monitor")
+    wait_js(pg, "window.__gg && window.__gg.monitorReady === true")
+    wait_js(pg, "window.__gg.map.loaded()")
+    wait_js(pg, "document.querySelector('#legend-placeholder') !== null")
+    legend = pg.locator("#legend").inner_text()
+    assert "Grens is een plaatsvervanger (1)" in legend
+    assert "Let op: 1 van de 24 cijfers rusten op plaatsvervangende gegevens" in legend
+    hatched = wait_js(pg, "window.__gg.map.queryRenderedFeatures(undefined, "
+                          "{layers: ['areas-placeholder']}).map(f => f.properties.code)")
+    assert set(hatched) == {PLACEHOLDER}
+    pg.locator("#map").screenshot(path=str(SCREENSHOTS / "monitor-placeholder.png"))
+    pg.select_option("#area-select", PLACEHOLDER)
+    pg.wait_for_selector("#placeholder-note")
+    assert "geen eigen grens" in pg.locator("#placeholder-note").inner_text()
+    pg.click("#lang")  # English: the legend entry is worded too
+    wait_js(pg, "document.querySelector('#legend')?.textContent"
+                ".includes('Boundary is a placeholder (1)')")
+    pg.click("#lang")
+    assert page.errors == []
