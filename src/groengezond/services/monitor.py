@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from groengezond.errors import InputError
+from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, age_groups_of, select_age_group
 from groengezond.indicators.compute import area_values
 from groengezond.indicators.concentration import ACCESS_INDICATOR, green_concentration
 from groengezond.indicators.disclosure import PublishedTable, disclose
@@ -65,6 +66,9 @@ class MonitorQuery(BaseModel):
         Seed of the simulations.
     compare : tuple of str
         Optional pair of area codes or names to compare side by side.
+    age_group : str
+        Age group of age-specific values (``"18+"``, ``"65+"``); values that are not
+        age-specific are used whatever it is.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -75,6 +79,7 @@ class MonitorQuery(BaseModel):
     n_sims: int = Field(DEFAULT_SIMS, ge=100, le=1_000_000)
     seed: int = 42
     compare: tuple[str, str] | None = None
+    age_group: str = Field(DEFAULT_AGE_GROUP, min_length=1, max_length=20)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class MonitorTables:
     trends: pd.DataFrame
     concentration: pd.DataFrame
     notes: tuple[str, ...]
+    age_group: str = DEFAULT_AGE_GROUP
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,8 @@ class MonitorReport:
     notes: tuple[str, ...]
     synthetic: bool
     sources: tuple[str, ...]
+    age_group: str | None = None
+    """Age group of the indicator's values (None when they are not age-specific)."""
 
 
 def _publishable(table: pd.DataFrame, reg: Registry) -> np.ndarray:
@@ -230,7 +238,8 @@ def access_inputs(areas: pd.DataFrame, addresses: pd.DataFrame | None, year: int
 
 def compute_monitor(region: Region, registry: Registry | None = None, *,
                     n_sims: int = DEFAULT_SIMS, seed: int = 42, extra: pd.DataFrame | None = None,
-                    address_access: pd.DataFrame | None = None) -> MonitorTables:
+                    address_access: pd.DataFrame | None = None,
+                    age_group: str = DEFAULT_AGE_GROUP) -> MonitorTables:
     """Compute all indicators at all levels, inequality, trends and concentration.
 
     Parameters
@@ -248,6 +257,10 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     address_access : DataFrame, optional
         ``address_id`` and ``green_within_300m`` (bool) per address, for the address-level
         concentration of poor access among low-income residents.
+    age_group : str
+        Age group of age-specific values (:func:`~groengezond.indicators.age_groups.
+        select_age_group`); the others are left out, so each area, indicator and year has
+        one value.
 
     Returns
     -------
@@ -256,8 +269,15 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
         :func:`~groengezond.indicators.disclosure.disclose` before publishing.
     """
     reg = registry or load_registry()
+    groups = age_groups_of(region.indicators)
+    region = region.with_layers(indicators=select_age_group(region.indicators, age_group))
     computed = area_values(region, reg, extra)
     notes = list(computed.notes)
+    others = [g for g in groups if g != age_group]
+    if groups:
+        notes.append(f"Age-specific values are those of age group {age_group}"
+                     + (f"; the region also has {', '.join(others)} (choose with the age "
+                        "group option)." if others else "."))
     values = computed.table
     values["name"] = values["area_code"].map(region.areas.set_index("code")["name"])
     values["publishable"] = _publishable(values, reg)
@@ -273,7 +293,7 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     trends["persons"] = values.groupby(key)["persons"].min().reindex(
         pd.MultiIndex.from_frame(trends[key])).to_numpy()
     concentration = green_concentration(region, values, address_access)
-    return MonitorTables(values, inequality, trends, concentration, tuple(notes))
+    return MonitorTables(values, inequality, trends, concentration, tuple(notes), age_group)
 
 
 def _resolve_area(values: pd.DataFrame, key: str) -> str:
@@ -448,14 +468,20 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     reg = registry or load_registry()
     ind = reg.get(q.indicator or DEFAULT_INDICATOR)
     tables = compute_monitor(region, reg, n_sims=q.n_sims, seed=q.seed, extra=extra,
-                             address_access=address_access)
+                             address_access=address_access, age_group=q.age_group)
     values = tables.values
     mine = values[(values["indicator"] == ind.id) & values["value"].notna()]
+    ages = age_groups_of(region.indicators, ind.id)
     if mine.empty:
         have = sorted(values["indicator"].unique())
+        if ages and q.age_group not in ages:
+            raise InputError.single("--age-group", "", "age_group",
+                                    f"{ind.id} has no values for age group {q.age_group!r}",
+                                    f"choose one of: {', '.join(ages)}")
         raise InputError.single("indicators.parquet", "", "indicator",
                                 f"the region has no values of {ind.id!r}",
                                 f"choose one of: {', '.join(have) or '(none)'}")
+    age_group = q.age_group if q.age_group in ages else None
     years = tuple(sorted(int(y) for y in mine["year"].unique()))
     year = q.year if q.year is not None else years[-1]
     if year not in years:
@@ -471,9 +497,10 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     for col in ("direction", "arrow", "colour", "change"):
         rank[col] = rank["area_code"].map(t[col])
     rank["position"] = _position(rank["quartile"], ind.sign)
+    rank["age_group"] = age_group or ""
     rank = rank.sort_values(["rank", "area_code"], na_position="last", kind="stable")
-    keep = ["rank", "area_code", "name", "indicator", "level", "year", "value", "lower",
-            "upper", "quartile", "position", "direction", "arrow", "colour", "change",
+    keep = ["rank", "area_code", "name", "indicator", "age_group", "level", "year", "value",
+            "lower", "upper", "quartile", "position", "direction", "arrow", "colour", "change",
             "persons", "derivation", "source"]
     ranking = disclose(rank[keep], name="ranking", registry=reg,
                        value_columns=["rank", "value", "lower", "upper", "quartile", "change"],
@@ -490,7 +517,7 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
         inequality=disclose(ineq, name="inequality", registry=reg, value_columns=INEQ_COLS),
         comparison=comparison, values=published["values"], trends=published["trends"],
         concentration=published["concentration"], notes=tuple(notes),
-        synthetic=region.meta.synthetic, sources=sources)
+        synthetic=region.meta.synthetic, sources=sources, age_group=age_group)
 
 
 def _position(quartile: pd.Series, sign: int) -> pd.Series:

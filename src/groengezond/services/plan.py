@@ -26,6 +26,7 @@ from groengezond.health.valuation import (
     load_valuation,
     per_hectare_benefits,
 )
+from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, select_age_group
 from groengezond.region.model import Region
 from groengezond.scenario.activity import activity_change
 from groengezond.scenario.apply import ScenarioDelta, apply_scenario
@@ -110,9 +111,10 @@ class Planner:
             ad = res
         self.adults: FloatArray = np.bincount(idx[ok], weights=ad[ok],
                                               minlength=len(self.codes)).astype(np.float64)
-        self.gap = GapInputs.from_indicators(region.indicators, self.codes)
+        adult_values = select_age_group(region.indicators, DEFAULT_AGE_GROUP)
+        self.gap = GapInputs.from_indicators(adult_values, self.codes)
         self.baselines, self.baseline_notes = (
-            local_baselines(region.indicators, self.codes, self.adults, registry)
+            local_baselines(adult_values, self.codes, self.adults, registry)
             if local_baseline else ({}, []))
         self.income = self.gap.income
         self.decile = (addr["income_decile"].to_numpy(dtype=np.int64)
