@@ -1,0 +1,351 @@
+"""RIVM 50090NED 'Gezondheid per wijk en buurt': the reader in every published form.
+
+Tiny fixtures (``tests/data/sources/make_rivm_50090.py``) in the three forms StatLine publishes
+the table, hypothesis tests on padding, missing cells, encodings, separators and flipped units,
+and the real national files of ``../shared/data`` (skipped where that folder is absent).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from groengezond.errors import InputError
+from groengezond.indicators.age_groups import select_age_group
+from groengezond.sources._io import Findings
+from groengezond.sources.rivm_50090 import COLUMNS, read_rivm_50090, read_rivm_50090_rows
+from groengezond.sources.rivm_50090_read import _openpyxl_rows, read_xlsx_columns
+
+DATA = Path(__file__).resolve().parent / "data" / "sources"
+XLSX = DATA / "rivm_50090NED_sample.xlsx"
+CSV = DATA / "rivm_50090NED_sample_latin1.csv"
+JSON = DATA / "rivm_50090NED_typeddataset.json"
+HEALTH = Path(__file__).resolve().parents[2] / "shared" / "data" / "health"
+NATIONAL = {(2012, "18+"): "2012_18plus", (2016, "18+"): "2016_18plus",
+            (2020, "18+"): "2020_18plus", (2020, "65+"): "2020_65plus"}
+HEADER = "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,ErvarenGezondheidGoedZeerGoed_4"
+
+
+def value(frame: pd.DataFrame, code: str, indicator: str, year: int, age: str) -> float:
+    rows = frame[(frame["area_code"] == code) & (frame["indicator"] == indicator)
+                 & (frame["year"] == year) & (frame["age_group"] == age)]
+    assert len(rows) == 1, (code, indicator, year, age, len(rows))
+    return float(rows["value"].iloc[0])
+
+
+def write(tmp: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.mark.parametrize("path", [XLSX, CSV, JSON], ids=["xlsx", "csv-latin1", "odata"])
+def test_every_form_gives_the_same_values(path: Path) -> None:
+    table = read_rivm_50090(path)
+    frame = table.indicators
+    assert list(frame.columns) == COLUMNS
+    assert value(frame, "GM9990", "perceived_health_good_pct", 2016, "18+") == 78.3
+    assert value(frame, "BU99900101", "perceived_health_good_pct", 2020, "18+") == 69.9
+    assert value(frame, "BU99900101", "perceived_health_good_pct", 2020, "65+") == 58.4
+    # small percents among larger ones stay percents (0.8 %, not 80 %)
+    assert value(frame, "BU99900101", "underweight_pct", 2020, "18+") == 0.8
+    assert value(frame, "GM9990", "difficulty_making_ends_meet_pct", 2020, "18+") == 26.0
+    # the age group is a column, never part of the id
+    assert set(frame["age_group"]) == {"18+", "65+"}
+    assert not frame["indicator"].str.contains("65").any()
+    assert set(frame["year"]) == {2016, 2020}
+    # codes are stripped of their padding; the land row is not an area of a region
+    assert set(frame["area_code"]) == {"GM9990", "WK999001", "BU99900101", "BU99900102",
+                                       "BU99900103", "GM1900"}
+    warnings = " ".join(str(w) for w in table.warnings)
+    assert "Onbekend_99" in warnings and "map to no indicator" in warnings
+    assert "NL01" in warnings
+    # 2016 has no physical-activity values: that indicator-year is left out, with a warning
+    pa = frame[frame["indicator"] == "physical_activity_guideline_pct"]
+    assert set(pa["year"]) == {2020}
+    assert "physical_activity_guideline_pct 2016 18+" in warnings
+
+
+@pytest.mark.parametrize("path", [XLSX, CSV, JSON], ids=["xlsx", "csv-latin1", "odata"])
+def test_suppressed_cells_stay_missing_never_zero(path: Path) -> None:
+    frame = read_rivm_50090(path).indicators
+    suppressed = frame[frame["area_code"] == "BU99900103"]
+    assert len(suppressed) and suppressed["value"].isna().all()
+    assert (frame["value"].dropna() > 0).all()
+    assert math.isnan(value(frame, "BU99900101", "underweight_pct", 2020, "65+"))
+
+
+def test_odata_margins_become_the_interval() -> None:
+    frame = read_rivm_50090(JSON).indicators
+    row = frame[(frame["area_code"] == "BU99900101") & (frame["year"] == 2020)
+                & (frame["age_group"] == "18+")
+                & (frame["indicator"] == "overweight_pct")].iloc[0]
+    assert (row["lower"], row["value"], row["upper"]) == (40.8, 45.3, 49.8)
+    assert row["standard_error"] == pytest.approx((49.8 - 40.8) / (2 * 1.959964))
+    no_margin = frame[frame["year"] == 2016]
+    assert no_margin["lower"].isna().all() and no_margin["standard_error"].isna().all()
+
+
+def test_odata_rows_in_memory() -> None:
+    rows = json.loads(JSON.read_text("utf-8"))["value"]
+    table = read_rivm_50090_rows(rows, region_codes={"GM9990", "BU99900101"})
+    assert set(table.indicators["area_code"]) == {"GM9990", "BU99900101"}
+    assert "outside the region" in " ".join(str(w) for w in table.warnings)
+
+
+def test_fast_xlsx_path_equals_openpyxl() -> None:
+    fast = read_xlsx_columns(XLSX, Findings(XLSX.name))
+    rows, numbers = _openpyxl_rows(XLSX, Findings(XLSX.name))
+    assert fast.header == [str(h) for h in rows[0]]
+    assert fast.labels == [f"row {n}" for n in numbers[1:]]
+    for i, name in enumerate(fast.header):
+        for got, want in zip(fast.cells[name], (r[i] for r in rows[1:]), strict=True):
+            assert got == want or (want is not None and str(got) == str(want)), (name, got)
+
+
+def test_region_rows_decide_the_scale(tmp_path: Path) -> None:
+    """Issue 15: fifty rows of 1.7 outside the region must not make its fractions percents."""
+    lines = [HEADER]
+    lines += [f"{i},20300,MW00000,BU0001{i:04d},2020JJ00,1.7" for i in range(50)]
+    lines += ["90,20300,MW00000,BU03440101,2020JJ00,0.39",
+              "91,20300,MW00000,BU03440102,2020JJ00,0.42"]
+    path = write(tmp_path, "mixed_outside.csv", "\n".join(lines) + "\n")
+    table = read_rivm_50090(path, region_codes={"BU03440101", "BU03440102"})
+    frame = table.indicators
+    assert sorted(frame["value"].round(6)) == [39.0, 42.0]
+    assert "50 rows describe areas outside the region" in " ".join(str(w)
+                                                                   for w in table.warnings)
+    with pytest.raises(InputError, match="mixes fractions"):
+        read_rivm_50090(path)
+
+
+def test_mixed_scale_in_region_is_refused_naming_rows(tmp_path: Path) -> None:
+    lines = [HEADER, "1,20300,MW00000,BU03440101,2020JJ00,78.3",
+             "2,20300,MW00000,BU03440102,2020JJ00,0.771",
+             "3,20300,MW00000,BU03440103,2020JJ00,80.8"]
+    path = write(tmp_path, "flipped.csv", "\n".join(lines) + "\n")
+    with pytest.raises(InputError) as err:
+        read_rivm_50090(path)
+    problem = err.value.problems[0]
+    assert problem.file == "flipped.csv" and problem.field == "ErvarenGezondheidGoedZeerGoed_4"
+    assert "line 3 (BU03440102)" in problem.location
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ("1,20300,MW00000,BU03440101,2020MM01,78.3", "is not a year period"),
+    ("1,20300,MW00000,WK03441,2020JJ00,78.3", "is not an area code"),
+    ("1,20300,MW00000,BU03440101,2020JJ00,abc", "is not a number"),
+    ("1,20300,MW00000,BU03440101,2020JJ00,178.3", "is not a percentage"),
+    ("1,20300,MW00000,BU03440101,2020JJ00,-3", "is not a percentage"),
+])
+def test_bad_cells_are_named(tmp_path: Path, cells: str, message: str) -> None:
+    path = write(tmp_path, "bad.csv", f"{HEADER}\n{cells}\n")
+    with pytest.raises(InputError, match=message) as err:
+        read_rivm_50090(path)
+    assert all(p.file == "bad.csv" and p.fix for p in err.value.problems)
+
+
+def test_repeated_rows_and_missing_keys(tmp_path: Path) -> None:
+    row = "1,20300,MW00000,BU03440101,2020JJ00,78.3"
+    with pytest.raises(InputError, match="repeats the value row"):
+        read_rivm_50090(write(tmp_path, "dup.csv", f"{HEADER}\n{row}\n{row}\n"))
+    no_period = "ID,Leeftijd,WijkenEnBuurten,Overgewicht_9\n1,20300,GM0344,38.7\n"
+    with pytest.raises(InputError, match="Perioden"):
+        read_rivm_50090(write(tmp_path, "gezondheid.csv", no_period))
+    table = read_rivm_50090(write(tmp_path, "gezondheid_2016.csv", no_period))
+    assert table.indicators["year"].tolist() == [2016]
+    no_age = "WijkenEnBuurten,Perioden,Overgewicht_9\nGM0344,2020JJ00,38.7\n"
+    with pytest.raises(InputError, match="Leeftijd"):
+        read_rivm_50090(write(tmp_path, "no_age.csv", no_age))
+    frame = read_rivm_50090(write(tmp_path, "no_age.csv", no_age), age_group="65+").indicators
+    assert frame["age_group"].tolist() == ["65+"]
+
+
+def test_unknown_age_codes_are_named(tmp_path: Path) -> None:
+    text = f"{HEADER}\n1,20300,MW00000,GM0344,2020JJ00,80.8\n2,99999,MW00000,GM0344,2020JJ00,1\n"
+    table = read_rivm_50090(write(tmp_path, "ages.csv", text))
+    assert len(table.indicators) == 1
+    assert "unknown age group codes 99999" in " ".join(str(w) for w in table.warnings)
+
+
+def test_select_age_group_gives_one_value_per_key() -> None:
+    frame = read_rivm_50090(XLSX).indicators
+    extra = pd.DataFrame({"area_code": ["GM9990", "GM9990"], "indicator":
+                          ["inhabitants", "perceived_health_good_pct"], "year": [2020, 2020],
+                          "value": [3605.0, 1.0], "lower": np.nan, "upper": np.nan,
+                          "source": "x", "age_group": [None, None]})
+    both = pd.concat([frame, extra], ignore_index=True)
+    for age, expected in (("18+", 80.8), ("65+", 62.1)):
+        chosen = select_age_group(both, age)
+        assert not chosen.duplicated(["area_code", "indicator", "year"]).any()
+        got = chosen[(chosen["area_code"] == "GM9990") & (chosen["year"] == 2020)
+                     & (chosen["indicator"] == "perceived_health_good_pct")]
+        assert got["value"].tolist() == [expected]
+        assert (chosen["indicator"] == "inhabitants").sum() == 1
+
+
+# --------------------------------------------------------------------------- hypothesis
+
+MEASURES = ("ErvarenGezondheidGoedZeerGoed_4", "Ondergewicht_7", "Overgewicht_9")
+IDS = ("perceived_health_good_pct", "underweight_pct", "overweight_pct")
+FUZZ = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> dict[str, Any]:
+    n = draw(st.integers(2, 8))
+    codes = [f"BU0344{i:04d}" for i in range(n)]
+    rows = []
+    for code in codes:
+        health = draw(st.integers(500, 950)) / 10
+        under = draw(st.one_of(st.none(), st.integers(2, 30).map(lambda v: v / 10)))
+        over = draw(st.one_of(st.none(), st.integers(150, 700).map(lambda v: v / 10)))
+        rows.append({"code": code, "pad": draw(st.booleans()), "values": [health, under, over],
+                     "missing": draw(st.sampled_from([".", ""]))})
+    flipped = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return {"rows": rows, "flipped": flipped,
+            "form": draw(st.sampled_from(["csv", "csv-latin1", "xlsx", "json"]))}
+
+
+def render(spec: dict[str, Any], folder: Path) -> Path:
+    """Write the drawn table in its form: padded codes, '.'/empty cells, flipped rows."""
+    header = ["ID", "Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", "Gemeentenaam_1",
+              *MEASURES]
+    body: list[list[Any]] = []
+    for i, (row, flip) in enumerate(zip(spec["rows"], spec["flipped"], strict=True)):
+        code = row["code"].ljust(10) if row["pad"] else row["code"]
+        cells = [None if v is None else (round(v / 100, 4) if flip else v)
+                 for v in row["values"]]
+        body.append([i, 20300, "MW00000", code, "2020JJ00", "Súdwest-Fryslân", *cells])
+    form = spec["form"]
+    if form == "json":
+        path = folder / "t.json"
+        path.write_text(json.dumps({"value": [dict(zip(header, r, strict=True))
+                                              for r in body]}), "utf-8")
+        return path
+    if form == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(header)
+        for r in body:
+            sheet.append([f"{c:8}" if isinstance(c, float) else c for c in r])
+        path = folder / "t.xlsx"
+        book.save(path)
+        return path
+    latin = form == "csv-latin1"
+    sep = ";" if latin else ","
+
+    def cell(c: Any, missing: str) -> str:
+        if c is None:
+            return missing
+        text = str(c)
+        return text.replace(".", ",") if latin and isinstance(c, float) else text
+
+    lines = [sep.join(header)] + [sep.join(cell(c, row["missing"]) for c in r)
+                                  for r, row in zip(body, spec["rows"], strict=True)]
+    path = folder / "t.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1252" if latin else "utf-8"))
+    return path
+
+
+@FUZZ
+@given(tables())
+def test_reader_gives_an_input_error_or_the_right_values(spec: dict[str, Any]) -> None:
+    """Padding, '.'/empty cells, Latin-1 and ';', flipped rows: never a silent wrong scale."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = render(spec, Path(tmp))
+        flipped = spec["flipped"]
+        try:
+            frame = read_rivm_50090(path).indicators
+        except InputError as exc:
+            # only a table that mixes percent and fraction rows may be refused ...
+            assert any(flipped) and not all(flipped), exc
+            assert all(p.file == path.name and p.fix for p in exc.problems)
+            assert any("mixes fractions" in p.problem for p in exc.problems)
+            return
+        for row in spec["rows"]:
+            for indicator, expected in zip(IDS, row["values"], strict=True):
+                got = frame[(frame["area_code"] == row["code"])
+                            & (frame["indicator"] == indicator)]["value"]
+                if expected is None:
+                    assert got.isna().all()
+                else:
+                    # ... and every value read is the right one, in percent
+                    assert len(got) == 1 and got.iloc[0] == pytest.approx(expected, abs=1e-6)
+        assert frame["age_group"].eq("18+").all() and frame["year"].eq(2020).all()
+
+
+# --------------------------------------------------------------------------- real data
+
+SKIP = f"shared real data not found at {HEALTH} (CI clones the repository next to shared/)"
+
+
+@pytest.fixture(scope="module")
+def utrecht() -> pd.DataFrame:
+    frames = []
+    for name in NATIONAL.values():
+        path = HEALTH / f"RIVM_50090NED_gezondheid_wijk_buurt_{name}.xlsx"
+        frames.append(read_rivm_50090(path).indicators)
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[frame["area_code"].str.slice(2, 6) == "0344"].reset_index(drop=True)
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not HEALTH.exists(), reason=SKIP)
+def test_real_perceived_health_of_utrecht(utrecht: pd.DataFrame) -> None:
+    for year, expected in ((2012, 78.3), (2016, 77.0), (2020, 80.8)):
+        assert value(utrecht, "GM0344", "perceived_health_good_pct", year, "18+") == expected
+    wijken = utrecht[(utrecht["indicator"] == "perceived_health_good_pct")
+                     & (utrecht["year"] == 2020) & (utrecht["age_group"] == "18+")
+                     & utrecht["area_code"].str.startswith("WK")]
+    assert len(wijken) == 10
+    assert wijken.sort_values("value")["area_code"].iloc[0] == "WK034403"
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not HEALTH.exists(), reason=SKIP)
+def test_real_years_age_groups_and_suppressed_buurten(utrecht: pd.DataFrame) -> None:
+    groups = set(map(tuple, utrecht[["year", "age_group"]].drop_duplicates().to_numpy()))
+    assert groups == set(NATIONAL)
+    suppressed = {(2012, "18+"): ["0911", "0931", "0933", "0934", "0952", "0953"],
+                  (2016, "18+"): ["0911", "0934", "0952"], (2020, "18+"): ["0911", "0952"],
+                  (2020, "65+"): ["0533", "0821", "0911", "0934", "0952", "0953"]}
+    health = utrecht[utrecht["indicator"] == "perceived_health_good_pct"]
+    for (year, age), buurten in suppressed.items():
+        rows = health[(health["year"] == year) & (health["age_group"] == age)
+                      & health["area_code"].str.startswith("BU")]
+        assert len(rows) == 111
+        missing = sorted(rows.loc[rows["value"].isna(), "area_code"].str[6:])
+        assert missing == buurten, (year, age)
+    ends = utrecht[(utrecht["indicator"] == "difficulty_making_ends_meet_pct")
+                   & (utrecht["age_group"] == "18+")]
+    assert set(ends["year"]) == {2012, 2016, 2020} and ends["value"].max() < 100
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not HEALTH.exists(), reason=SKIP)
+def test_real_derived_csv_matches_the_xlsx(utrecht: pd.DataFrame) -> None:
+    derived = HEALTH / "DERIVED_RIVM_50090NED_gemeente_utrecht_GM_WK_BU_2012_2016_2020.csv"
+    table = read_rivm_50090(derived)
+    assert "source_file" in " ".join(str(w) for w in table.warnings)
+    merged = table.indicators.merge(utrecht, on=["area_code", "indicator", "year",
+                                                 "age_group"], suffixes=("", "_xlsx"))
+    assert len(merged) == len(utrecht)
+    same = np.isclose(merged["value"], merged["value_xlsx"], equal_nan=True)
+    assert same.all()
