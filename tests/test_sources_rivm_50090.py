@@ -349,3 +349,79 @@ def test_real_derived_csv_matches_the_xlsx(utrecht: pd.DataFrame) -> None:
     assert len(merged) == len(utrecht)
     same = np.isclose(merged["value"], merged["value_xlsx"], equal_nan=True)
     assert same.all()
+
+
+# --------------------------------------------------------------------------- age group
+
+
+def _two_groups() -> Any:
+    from groengezond.indicators.testing import monitor_region
+
+    region = monitor_region(years=(2016, 2020))
+    ind = region.indicators
+    health = ind[ind["indicator"] == "perceived_health_good_pct"]
+    older = health.assign(age_group="65+", value=health["value"] - 20.0,
+                          lower=health["lower"] - 20.0, upper=health["upper"] - 20.0)
+    adults = health.assign(age_group="18+")
+    rest = ind[ind["indicator"] != "perceived_health_good_pct"].assign(age_group=None)
+    return region.with_layers(indicators=pd.concat([rest, adults, older], ignore_index=True))
+
+
+def test_age_group_survives_the_store_and_is_optional(tmp_path: Path) -> None:
+    from groengezond.region.store import read_region, write_region
+
+    region = _two_groups()
+    back = read_region(write_region(region, tmp_path / "r"))
+    counts = back.indicators["age_group"].value_counts(dropna=False)
+    assert counts["65+"] == counts["18+"] > 0 and back.indicators["age_group"].isna().any()
+    legacy = region.with_layers(indicators=region.indicators.drop(columns="age_group"))
+    assert "age_group" not in read_region(write_region(legacy, tmp_path / "old")).indicators
+
+
+def test_monitor_uses_one_age_group_and_names_it(tmp_path: Path) -> None:
+    from groengezond.services.monitor import MonitorQuery, run_monitor, write_csv
+
+    region = _two_groups()
+    reports = {age: run_monitor(region, MonitorQuery(indicator="perceived_health_good_pct",
+                                                     level="buurt", n_sims=200,
+                                                     age_group=age))
+               for age in ("18+", "65+")}
+    adults, older = (reports[a].ranking.frame.set_index("area_code") for a in ("18+", "65+"))
+    shown = adults["value"].notna() & older["value"].notna()
+    assert shown.any()
+    assert np.allclose(adults.loc[shown, "value"] - older.loc[shown, "value"], 20.0)
+    assert reports["65+"].age_group == "65+" and set(older["age_group"]) == {"65+"}
+    assert any("65+" in n for n in reports["18+"].notes)
+    write_csv(reports["65+"].ranking, tmp_path / "ranking.csv")
+    assert "age_group" in (tmp_path / "ranking.csv").read_text("utf-8").splitlines()[0]
+    with pytest.raises(InputError, match="age group"):
+        run_monitor(region, MonitorQuery(indicator="perceived_health_good_pct",
+                                         age_group="0-17", n_sims=200))
+    inhabitants = run_monitor(region, MonitorQuery(indicator="inhabitants", n_sims=200,
+                                                   age_group="65+"))
+    assert inhabitants.age_group is None
+
+
+def test_cli_and_api_take_the_age_group(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from groengezond.api.testing import web_app
+    from groengezond.cli.app import app
+
+    region = _two_groups()
+    client = TestClient(web_app(tmp_path / "web", region))
+    url = "/api/indicators/perceived_health_good_pct/values"
+    bodies = {age: client.get(url, params={"level": "wijk", "age_group": age}).json()
+              for age in ("18+", "65+")}
+    assert bodies["65+"]["age_group"] == "65+"
+    adults = {v["area_code"]: v["value"] for v in bodies["18+"]["values"]}
+    older = {v["area_code"]: v["value"] for v in bodies["65+"]["values"]}
+    assert all(adults[c] > older[c] for c in older if older[c] is not None)
+    result = CliRunner().invoke(app, ["monitor", str(tmp_path / "web"), "--indicator",
+                                      "perceived_health_good_pct", "--age-group", "65+",
+                                      "--sims", "200", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "age group 65+" in " ".join(result.output.split())
+    ranking = pd.read_csv(tmp_path / "out" / "ranking.csv")
+    assert set(ranking["age_group"]) == {"65+"}
