@@ -425,3 +425,58 @@ def test_cli_and_api_take_the_age_group(tmp_path: Path) -> None:
     assert "age group 65+" in " ".join(result.output.split())
     ranking = pd.read_csv(tmp_path / "out" / "ranking.csv")
     assert set(ranking["age_group"]) == {"65+"}
+
+
+# --------------------------------------------------------------------------- OData / fetch
+
+FETCHED = DATA / "fetch"
+
+
+def _recorded(request: Any) -> Any:
+    import httpx
+
+    if request.url.host != "dataderden.cbs.nl":
+        return httpx.Response(404, text="not recorded")
+    if request.url.path.endswith("/DataProperties"):
+        name = "rivm_50090NED_dataproperties.json"
+    else:
+        skip = "skiptoken" in request.url.query.decode()
+        name = f"rivm_50090NED_page{2 if skip else 1}.json"
+    return httpx.Response(200, content=(FETCHED / name).read_bytes(),
+                          headers={"Content-Type": "application/json"})
+
+
+def test_fetch_health_follows_pages_and_keeps_units(tmp_path: Path) -> None:
+    import httpx
+
+    from groengezond.sources._http import HttpClient
+    from groengezond.sources.fetch import fetch_health
+
+    with HttpClient(transport=httpx.MockTransport(_recorded), sleep=lambda s: None) as http:
+        doc = fetch_health(http, ["GM9990"])
+    assert len(doc["value"]) == 15 and len(doc["DataProperties"]) == 10
+    path = tmp_path / "rivm_50090NED.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    frame = read_rivm_50090(path).indicators
+    assert value(frame, "WK999001", "perceived_health_good_pct", 2020, "65+") == 63.0
+    # a measure published in another unit than % is refused, naming it
+    for prop in doc["DataProperties"]:
+        if prop["Key"] == "Overgewicht_9":
+            prop["Unit"] = "aantal"
+    path.write_text(json.dumps(doc), "utf-8")
+    with pytest.raises(InputError, match="'aantal', not in %"):
+        read_rivm_50090(path)
+
+
+def test_fetch_health_offline_says_so(tmp_path: Path) -> None:
+    import httpx
+
+    from groengezond.sources._http import HttpClient, OfflineError
+    from groengezond.sources.fetch import fetch_health
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("Name or service not known", request=request)
+
+    with HttpClient(transport=httpx.MockTransport(down), sleep=lambda s: None) as http, \
+            pytest.raises(OfflineError, match="offline"):
+        fetch_health(http, ["GM9990"])

@@ -1,4 +1,4 @@
-"""``groengezond fetch``: download CBS, PDOK and 3DBAG data for gemeenten (online only)."""
+"""``groengezond fetch``: download CBS, PDOK, RIVM and 3DBAG data for gemeenten (online only)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def fetch_command(
                                       "sources.yaml to (replaced atomically).")],
     buildings: Annotated[bool, typer.Option("--buildings/--no-buildings",
                                             help="Also download 3DBAG buildings.")] = True,
+    health: Annotated[bool, typer.Option("--health/--no-health",
+                                         help="Also download the RIVM health estimates per "
+                                              "wijk and buurt (50090NED).")] = True,
     cache_dir: Annotated[Path, typer.Option("--cache-dir", help="Cache of downloaded "
                                             "responses.")] = DEFAULT_CACHE,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached responses.")]
@@ -32,7 +35,7 @@ def fetch_command(
     with HttpClient(cache_dir=cache_dir, refresh=refresh) as client, \
             progress_bar(f"Fetching {', '.join(gemeente)} {year}") as progress:
         result = fetch_sources(list(gemeente), year, out, client, buildings=buildings,
-                               progress=progress)
+                               health=health, progress=progress)
     for name, n in result.counts.items():
         console.print(f"{name}: {n:,}")
     console.print(f"Wrote {out} ({client.requests} requests, {client.cache_hits} from cache). "

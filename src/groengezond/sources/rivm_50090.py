@@ -112,11 +112,13 @@ def read_rivm_50090(path: Path, *, region_codes: Collection[str] | None = None,
 
 def read_rivm_50090_rows(rows: list[dict[str, Any]], *, file: str = TABLE,
                          region_codes: Collection[str] | None = None,
-                         source: str | None = None) -> HealthTable:
-    """Read OData ``TypedDataSet`` rows of 50090NED already in memory (from ``fetch``)."""
+                         source: str | None = None,
+                         properties: list[dict[str, Any]] | None = None) -> HealthTable:
+    """Read OData ``TypedDataSet`` rows of 50090NED already in memory (from ``fetch``);
+    ``properties`` are the table's ``DataProperties`` (their units are checked)."""
     findings = Findings(file)
-    return parse_50090(rows_to_columns(rows, findings), findings, region_codes=region_codes,
-                       source=source or f"{SOURCE}, OData")
+    return parse_50090(rows_to_columns(rows, findings, properties), findings,
+                       region_codes=region_codes, source=source or f"{SOURCE}, OData")
 
 
 def _level(code: str) -> str:
@@ -189,6 +191,11 @@ def parse_50090(raw: RawColumns, findings: Findings, *,
             measures[key] = str(stems[stem]["id"])
         else:
             unmapped.append(key)
+    for key in measures:
+        unit = raw.units.get(key)
+        if unit is not None and unit != "%":
+            findings.error("DataProperties", key, f"is published in {unit!r}, not in %",
+                           "map this measure to an indicator of that unit, or leave it out")
     if unmapped:
         findings.warn("header", listing(unmapped), "columns map to no indicator",
                       "left out (add their stem to statline_health.yaml to import them)")

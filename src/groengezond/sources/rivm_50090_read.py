@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +42,16 @@ class RawColumns:
         ``"row 3"`` of an OData ``value`` list, 0-based).
     decimal_comma : bool
         Whether text numbers may use a decimal comma (``;``-separated CSV).
+    units : dict of str to str
+        Published unit per measure column, where the file says it (the ``DataProperties``
+        of an OData download: ``Unit`` of each ``Topic``).
     """
 
     header: list[str]
     cells: dict[str, list[Cell]]
     labels: list[str]
     decimal_comma: bool = False
+    units: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -240,8 +244,20 @@ def read_csv_columns(path: Path, findings: Findings) -> RawColumns:
     return _columns(rows, labels, findings, decimal_comma=table.delimiter == ";")
 
 
-def rows_to_columns(rows: list[dict[str, Any]], findings: Findings) -> RawColumns:
-    """OData ``TypedDataSet`` rows (dicts) as columns; row labels are 0-based positions."""
+def topic_units(properties: Any) -> dict[str, str]:
+    """``Key -> Unit`` of the measures (``Topic``) in OData ``DataProperties`` rows."""
+    if not isinstance(properties, list):
+        return {}
+    return {str(p["Key"]): str(p.get("Unit") or "").strip() for p in properties
+            if isinstance(p, dict) and p.get("Type") == "Topic" and p.get("Key")}
+
+
+def rows_to_columns(rows: list[dict[str, Any]], findings: Findings,
+                    properties: Any = None) -> RawColumns:
+    """OData ``TypedDataSet`` rows (dicts) as columns; row labels are 0-based positions.
+
+    ``properties`` are the table's ``DataProperties`` rows, whose units are kept.
+    """
     keys: list[str] = list(dict.fromkeys(k for r in rows for k in r))
     cells: dict[str, list[Cell]] = {}
     for key in keys:
@@ -251,11 +267,16 @@ def rows_to_columns(rows: list[dict[str, Any]], findings: Findings) -> RawColumn
             column.append(value if (isinstance(value, str | int | float) and
                           not isinstance(value, bool)) or value is None else str(value))
         cells[key] = column
-    return RawColumns(keys, cells, [f"row {i}" for i in range(len(rows))])
+    return RawColumns(keys, cells, [f"row {i}" for i in range(len(rows))],
+                      units=topic_units(properties))
 
 
 def read_json_columns(path: Path, findings: Findings) -> RawColumns:
-    """Read an OData v3 ``TypedDataSet`` JSON file (``{"value": [...]}`` or a list of rows)."""
+    """Read an OData v3 ``TypedDataSet`` JSON file (``{"value": [...]}`` or a list of rows).
+
+    A ``DataProperties`` list next to ``value`` (as ``groengezond fetch`` writes it) gives the
+    published unit of each measure.
+    """
     doc = read_json(path, findings)
     rows = doc.get("value") if isinstance(doc, dict) else doc
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows) or not rows:
@@ -263,7 +284,8 @@ def read_json_columns(path: Path, findings: Findings) -> RawColumns:
                        "give the JSON of an OData v3 TypedDataSet ({\"value\": [...]})")
         findings.raise_if_errors()
     assert isinstance(rows, list)
-    return rows_to_columns(rows, findings)
+    properties = doc.get("DataProperties") if isinstance(doc, dict) else None
+    return rows_to_columns(rows, findings, properties)
 
 
 def read_columns(path: Path, findings: Findings) -> RawColumns:

@@ -12,7 +12,12 @@ Files written next to this script:
 
 - ``rivm_50090NED_sample.xlsx`` (openpyxl, one sheet, as the StatLine download);
 - ``rivm_50090NED_sample_latin1.csv`` (``;``-separated, Windows-1252/Latin-1, decimal comma);
-- ``rivm_50090NED_typeddataset.json`` (OData v3 TypedDataSet, with MOG0095/MBG0095 margins).
+- ``rivm_50090NED_typeddataset.json`` (OData v3 TypedDataSet, with MOG0095/MBG0095 margins);
+- ``fetch/rivm_50090NED_page1.json``, ``fetch/rivm_50090NED_page2.json`` and
+  ``fetch/rivm_50090NED_dataproperties.json``: the responses of the OData service
+  (``dataderden.cbs.nl/ODataApi/odata/50090NED``) to ``groengezond fetch`` for GM9990, two
+  pages joined by ``odata.nextLink``, and the table's DataProperties (dimensions and topics
+  with their units) in the shape CBS publishes them.
 """
 
 from __future__ import annotations
@@ -132,7 +137,61 @@ def write_json(path: Path) -> None:
     path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
+TITLES = {"ErvarenGezondheidGoedZeerGoed_4": "Ervaren gezondheid goed/zeer goed",
+          "Ondergewicht_7": "Ondergewicht", "Overgewicht_9": "Overgewicht",
+          "VoldoetAanBeweegrichtlijn_5": "Voldoet aan beweegrichtlijn",
+          "MoeiteMetRondkomen_38": "Moeite met rondkomen", "Onbekend_99": "Onbekend"}
+
+
+def write_fetch(folder: Path) -> None:
+    """Recorded OData responses for GM9990 (two TypedDataSet pages and DataProperties)."""
+    base = "https://dataderden.cbs.nl/ODataApi/OData/50090NED"
+    records = []
+    for (year, age), by_area in VALUES.items():
+        for code, name, kind in AREAS:
+            if not code.startswith(("GM9990", "WK9990", "BU9990")):
+                continue
+            record: dict[str, object] = {
+                "ID": len(records), "Leeftijd": str(age), "Marges": "MW00000",
+                "WijkenEnBuurten": code.ljust(10), "Perioden": f"{year}JJ00",
+                "Gemeentenaam_1": name.ljust(40), "SoortRegio_2": kind.ljust(10),
+                "Codering_3": code.ljust(20)}
+            for key, value in zip(HEADER[8:], by_area[code], strict=True):
+                record[key] = value
+            records.append(record)
+    half = len(records) // 2
+    query = "$filter=startswith(WijkenEnBuurten,'GM9990')&$format=json"
+    pages = [{"odata.metadata": f"{base}/$metadata#Cbs.OData.WebAPI.TypedDataSet",
+              "value": records[:half],
+              "odata.nextLink": f"{base.replace('OData', 'odata')}/TypedDataSet?{query}"
+                                f"&$skiptoken=Guid'{half:04d}'"},
+             {"odata.metadata": f"{base}/$metadata#Cbs.OData.WebAPI.TypedDataSet",
+              "value": records[half:]}]
+    for i, page in enumerate(pages, start=1):
+        (folder / f"rivm_50090NED_page{i}.json").write_text(
+            json.dumps(page, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    dims = [("Cbs.OData.Dimension", "Dimension", "Leeftijd", "Leeftijd"),
+            ("Cbs.OData.Dimension", "Dimension", "Marges", "Marges"),
+            ("Cbs.OData.GeoDimension", "GeoDimension", "WijkenEnBuurten", "Wijken en buurten"),
+            ("Cbs.OData.TimeDimension", "TimeDimension", "Perioden", "Perioden")]
+    props: list[dict[str, object]] = [
+        {"odata.type": t, "ID": i, "Position": i, "ParentID": None, "Type": kind, "Key": key,
+         "Title": title, "Description": "", "Kind": None, "MapYear": None,
+         "ReleasePolicy": False} for i, (t, kind, key, title) in enumerate(dims)]
+    for key in HEADER[8:]:
+        props.append({"odata.type": "Cbs.OData.Topic", "ID": len(props),
+                      "Position": len(props) - len(dims), "ParentID": None, "Type": "Topic",
+                      "Key": key, "Title": TITLES[key], "Description": "",
+                      "Datatype": "Double", "Unit": "%", "Decimals": 1,
+                      "Default": "Impossible"})
+    doc = {"odata.metadata": f"{base}/$metadata#Cbs.OData.WebAPI.DataProperties",
+           "value": props}
+    (folder / "rivm_50090NED_dataproperties.json").write_text(
+        json.dumps(doc, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
 if __name__ == "__main__":
     write_xlsx(HERE / "rivm_50090NED_sample.xlsx")
     write_csv(HERE / "rivm_50090NED_sample_latin1.csv")
     write_json(HERE / "rivm_50090NED_typeddataset.json")
+    write_fetch(HERE / "fetch")
