@@ -5,7 +5,9 @@ Result ``build_utrecht``: :func:`groengezond.services.build.build_to_folder` wit
 Gezondheidsmonitor health, OSM green, trees and cycleways, residents on a lattice), including
 the atomic write and the full validation of the region read back. Median of at least 3 runs
 after one warm-up; peak memory from tracemalloc in a separate run. Also the importers alone:
-``read_kwb_2023``, ``read_osm_green``, ``read_osm_trees``, ``read_osm_network``.
+``read_kwb_2023``, ``read_osm_green``, ``read_osm_trees``, ``read_osm_network``, and
+``read_rivm_50090_nl``: the four national RIVM 50090NED xlsx files (17,341 rows each, every
+area of the Netherlands, no region filter), target 10 s.
 
 Skipped with a message (exit 0, nothing written) when ../shared/data is absent.
 
@@ -26,10 +28,27 @@ from groengezond.region.store import read_region
 from groengezond.services.build import build_to_folder
 from groengezond.sources.cbs import read_kwb
 from groengezond.sources.osm import read_green, read_network, read_trees
+from groengezond.sources.rivm_50090 import read_rivm_50090
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 CONFIG = REPO / "examples" / "utrecht-sources.yaml"
+
+
+RIVM_50090_TARGET_S = 10.0
+"""Issue 12: reading the four national 50090NED files takes at most 10 s."""
+
+
+def add_rivm_50090(report: Report, runs: int) -> None:
+    """Time ``read_rivm_50090_nl``: the four national 50090NED xlsx files, all rows kept."""
+    files = sorted((SHARED / "health").glob("RIVM_50090NED_gezondheid_wijk_buurt_*.xlsx"))
+
+    def read_all() -> None:
+        for path in files:
+            read_rivm_50090(path)
+
+    report.add("read_rivm_50090_nl", **time_runs(read_all, runs=runs), files=len(files),
+               target_s=RIVM_50090_TARGET_S)
 
 
 def main(argv: list[str] | None = None) -> Path | None:
@@ -67,6 +86,7 @@ def main(argv: list[str] | None = None) -> Path | None:
             ("read_osm_network", lambda: read_network(SHARED / "network" /
                                                       "osm_fietspaden_utrecht_stad.geojson"))):
         report.add(name, **time_runs(fn, runs=runs))
+    add_rivm_50090(report, runs)
     path = report.write()
     for row in report.results:
         print(f"{row['name']}: median {row['median_s']:.3f} s over {row['runs']} runs"

@@ -57,8 +57,8 @@ class RawColumns:
         return len(self.labels)
 
 
-_ROW = re.compile(r'<row r="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
-_CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_CELL = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|><v>([^<]*)</v></c>|>(.*?)</c>)',
+                   re.S)
 _OPEN_CELL = re.compile(r"<c[\s>/]")
 _VALUE = re.compile(r"<v>([^<]*)</v>")
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>", re.S)
@@ -108,7 +108,11 @@ def _shared_strings(book: zipfile.ZipFile) -> list[str]:
 
 
 def _fast_xlsx(path: Path) -> tuple[list[list[Cell]], list[int]] | None:
-    """Rows of the first sheet of a plain xlsx (None when the sheet is not plain)."""
+    """Rows of the first sheet of a plain xlsx (None when the sheet is not plain).
+
+    One pass of :data:`_CELL` over the sheet XML; the usual cells (``<c r="B2"><v>..</v></c>``
+    and shared strings ``t="s"``) take the short branches. Empty rows are skipped.
+    """
     with zipfile.ZipFile(path) as book:
         sheet_name = _first_sheet(book)
         if sheet_name is None:
@@ -119,47 +123,44 @@ def _fast_xlsx(path: Path) -> tuple[list[list[Cell]], list[int]] | None:
         return None
     start = xml.find("<sheetData")
     data = xml[start:] if start >= 0 else xml
-    row_matches = _ROW.findall(data)
-    if sum(len(_OPEN_CELL.findall(body)) for _, body in row_matches) != \
-            len(_OPEN_CELL.findall(data)):
+    matches = _CELL.findall(data)
+    if len(matches) != len(_OPEN_CELL.findall(data)):
         return None
-    index: dict[str, int] = {}
-    rows: list[list[Cell]] = []
-    numbers: list[int] = []
-    for number, body in row_matches:
-        cells = _CELL.findall(body)
-        if len(cells) != body.count("<c "):
-            return None
-        row: dict[int, Cell] = {}
-        for letters, attrs, inner in cells:
-            col = index.get(letters)
-            if col is None:
-                col = index[letters] = _col_index(letters)
-            value: Cell
-            if not attrs or 't="' not in attrs:
-                if not inner:
-                    continue
-                value = inner[3:-4] if inner.startswith("<v>") and inner.endswith("</v>") \
-                    else _value(inner)
-            elif 't="s"' in attrs:
-                if not inner:
-                    continue
-                raw = inner[3:-4] if inner.startswith("<v>") and inner.endswith("</v>") \
-                    else _value(inner)
-                if raw is None or not raw.isdigit() or int(raw) >= len(strings):
-                    return None
-                value = strings[int(raw)]
+    by_row: list[dict[str, Cell]] = []
+    numbers: list[str] = []
+    last = ""
+    row: dict[str, Cell] = {}
+    try:
+        for letters, number, attrs, v, other in matches:
+            if number != last:
+                row = {}
+                by_row.append(row)
+                numbers.append(number)
+                last = number
+            if not other:
+                if attrs == ' t="s"':
+                    row[letters] = strings[int(v)]
+                elif not attrs or 't="' not in attrs or 't="n"' in attrs:
+                    if v:
+                        row[letters] = v
+                elif 't="s"' in attrs:
+                    row[letters] = strings[int(v)]
+                elif v:
+                    row[letters] = html.unescape(v)
             elif 't="inlineStr"' in attrs:
-                value = html.unescape("".join(_TEXT.findall(inner or "")))
+                row[letters] = html.unescape("".join(_TEXT.findall(other)))
             else:
-                value = _value(inner) if inner else None
-                if value is None:
-                    continue
-            row[col] = value
-        if row:
-            rows.append([row.get(c) for c in range(max(row) + 1)])
-            numbers.append(int(number))
-    return rows, numbers
+                found = _value(other)
+                if found is not None:
+                    row[letters] = strings[int(found)] if 't="s"' in attrs else found
+    except (ValueError, IndexError):
+        return None
+    used = sorted({k for d in by_row for k in d}, key=_col_index)
+    width = _col_index(used[-1]) + 1 if used else 0
+    named = {_col_index(k): k for k in used}
+    keys = [named.get(i, "") for i in range(width)]
+    rows = [[d.get(k) for k in keys] for d in by_row if d]
+    return rows, [int(n) for n, d in zip(numbers, by_row, strict=True) if d]
 
 
 def _openpyxl_rows(path: Path, findings: Findings) -> tuple[list[list[Cell]], list[int]]:
