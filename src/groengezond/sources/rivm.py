@@ -10,7 +10,9 @@ Two readers:
 
 Estimates keep their uncertainty: the 95% interval becomes ``lower``/``upper`` and the standard
 error is kept in the extra column ``standard_error`` (same unit as the value). Measures are
-mapped to indicator ids by ``statline_health.yaml``.
+mapped to indicator ids by ``statline_health.yaml``; the age group of a StatLine table
+(``Leeftijd``/``Persoonskenmerken``) becomes the ``age_group`` column (``"18+"``, ``"65+"``),
+never part of the id. RIVM 50090NED has its own reader, :mod:`groengezond.sources.rivm_50090`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ Z95 = 1.959964
 """Two-sided 95% normal quantile: interval = estimate ± Z95 · standard error."""
 
 HEALTH_COLUMNS = [*INDICATOR_COLUMNS, "standard_error"]
+STATLINE_COLUMNS = [*INDICATOR_COLUMNS, "age_group", "standard_error"]
 
 AREA_KEYS = ("WijkenEnBuurten", "RegioS", "Codering_3")
 AGE_KEYS = ("Leeftijd", "Persoonskenmerken")
@@ -68,15 +71,6 @@ class HealthTable:
     indicators: pd.DataFrame
     source: str
     warnings: tuple[Problem, ...]
-
-
-def age_indicator(base: str, suffix: str) -> str:
-    """Insert an age suffix before the unit suffix: ('x_pct', '_65_plus') -> 'x_65_plus_pct'."""
-    if not suffix:
-        return base
-    if base.endswith("_pct"):
-        return base[:-4] + suffix + "_pct"
-    return base + suffix
 
 
 def read_small_area(path: Path, *, indicator: str, year: int, source: str | None = None,
@@ -226,8 +220,9 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
     Returns
     -------
     HealthTable
-        One row per area, indicator (with age group) and year; ``lower``/``upper`` from the
-        ``Marges`` rows MOG0095/MBG0095 where the table has them.
+        One row per area, indicator, year and age group (column ``age_group``; adults ``18+``
+        when the table has no age dimension); ``lower``/``upper`` from the ``Marges`` rows
+        MOG0095/MBG0095 where the table has them.
     """
     path = require_file(Path(path), "health table")
     mapping = mapping or load_health_mapping()
@@ -262,9 +257,9 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
         findings.error("header", "", "no known health measure column",
                        f"give one of {listing(mapping['measures'])} (with its _n suffix)")
         findings.raise_if_errors()
-    ages: dict[str, str] = {str(k): str(v) for k, v in mapping["age_groups"].items()}
+    ages: dict[str, str] = {str(k): str(v) for k, v in mapping["age_group_labels"].items()}
     margins: dict[str, str] = {str(k): str(v) for k, v in mapping["margins"].items()}
-    cells: dict[tuple[str, str, int], dict[str, float]] = {}
+    cells: dict[tuple[str, str, int, str], dict[str, float]] = {}
     skipped: dict[str, set[str]] = {"age": set(), "margin": set()}
     for i, row in enumerate(rows):
         where = f"line {row['__line']}" if "__line" in row else f"row {i}"
@@ -300,7 +295,7 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
                 findings.error(f"{where} ({code})", key, f"{raw!r} is not a number",
                                "give a number, '.' or leave the cell empty")
                 continue
-            slot = cells.setdefault((code, age_indicator(indicator, ages[age]), row_year), {})
+            slot = cells.setdefault((code, indicator, row_year, ages[age]), {})
             if margins[margin] in slot:
                 findings.error(f"{where} ({code})", key, f"repeats the {margin} value of "
                                "this area, age group and year", "keep one row per combination")
@@ -314,11 +309,11 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
     return _health_frame(cells, source or f"{path.name}", findings)
 
 
-def _health_frame(cells: dict[tuple[str, str, int], dict[str, float]], label: str,
+def _health_frame(cells: dict[tuple[str, str, int, str], dict[str, float]], label: str,
                   findings: Findings) -> HealthTable:
     records = []
     broken = []
-    for (code, indicator, year), slot in cells.items():
+    for (code, indicator, year, age), slot in cells.items():
         value = slot.get("value", math.nan)
         low, high = slot.get("lower", math.nan), slot.get("upper", math.nan)
         if not (math.isnan(value) or math.isnan(low) or math.isnan(high)) and \
@@ -326,11 +321,11 @@ def _health_frame(cells: dict[tuple[str, str, int], dict[str, float]], label: st
             broken.append(code)
             low = high = math.nan
         se = (high - low) / (2 * Z95) if not (math.isnan(low) or math.isnan(high)) else math.nan
-        records.append((code, indicator, year, value, low, high, label, se))
+        records.append((code, indicator, year, value, low, high, label, age, se))
     if broken:
         findings.warn(listing(sorted(set(broken))), "Marges",
                       "the 95% interval does not hold the estimate",
                       "interval left out for those values")
-    frame = pd.DataFrame(records, columns=HEALTH_COLUMNS)
+    frame = pd.DataFrame(records, columns=STATLINE_COLUMNS)
     frame["year"] = frame["year"].astype("int64")
     return HealthTable(frame, label, tuple(findings.warnings))
