@@ -480,3 +480,24 @@ def test_fetch_health_offline_says_so(tmp_path: Path) -> None:
     with HttpClient(transport=httpx.MockTransport(down), sleep=lambda s: None) as http, \
             pytest.raises(OfflineError, match="offline"):
         fetch_health(http, ["GM9990"])
+
+
+@FUZZ
+@given(source=st.sampled_from([XLSX, CSV, JSON]), cut=st.floats(0.0, 1.0),
+       flips=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(0, 255)), max_size=4))
+def test_damaged_files_give_an_input_error_never_a_crash(source: Path, cut: float,
+                                                         flips: list[tuple[float, int]]) -> None:
+    """Cut-off and corrupted files: a result or an InputError naming the file, nothing else."""
+    data = bytearray(source.read_bytes())
+    for where, byte in flips:
+        data[int(where * (len(data) - 1))] = byte
+    data = data[:max(1, int(cut * len(data)))] if cut < 1.0 else data
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / source.name
+        path.write_bytes(bytes(data))
+        try:
+            table = read_rivm_50090(path)
+        except InputError as exc:
+            assert all(p.file and p.problem and p.fix for p in exc.problems)
+            return
+        assert list(table.indicators.columns) == COLUMNS

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,16 +174,20 @@ def _openpyxl_rows(path: Path, findings: Findings) -> tuple[list[list[Cell]], li
                        "save the StatLine download again as .xlsx or .csv")
         findings.raise_if_errors()
         raise AssertionError("unreachable") from exc
+    rows: list[list[Cell]] = []
+    numbers: list[int] = []
     try:
         sheet = book.worksheets[0]
-        rows: list[list[Cell]] = []
-        numbers: list[int] = []
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             if row is None or all(c is None for c in row):
                 continue
             rows.append([c if isinstance(c, str | int | float) or c is None else str(c)
                          for c in row])
             numbers.append(number)
+    except Exception as exc:  # a damaged sheet: zlib, XML and zip errors of many types
+        findings.error("", "", f"its first sheet cannot be read ({type(exc).__name__})",
+                       "save the StatLine download again as .xlsx or .csv")
+        findings.raise_if_errors()
     finally:
         book.close()
     return rows, numbers
@@ -206,7 +211,8 @@ def read_xlsx_columns(path: Path, findings: Findings) -> RawColumns:
     """
     try:
         fast = _fast_xlsx(path)
-    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, UnicodeDecodeError, ValueError, KeyError, EOFError,
+            OSError, NotImplementedError):
         fast = None
     rows, numbers = fast if fast is not None else _openpyxl_rows(path, findings)
     return _columns(rows, [f"row {n}" for n in numbers], findings)
