@@ -501,3 +501,16 @@ def test_damaged_files_give_an_input_error_never_a_crash(source: Path, cut: floa
             assert all(p.file and p.problem and p.fix for p in exc.problems)
             return
         assert list(table.indicators.columns) == COLUMNS
+
+
+def test_checks_validate_age_group_only_where_present() -> None:
+    from groengezond.region.checks import check_columns
+    from groengezond.region.schema import LAYER_BY_NAME
+
+    layer = LAYER_BY_NAME["indicators"]
+    frame = read_rivm_50090(XLSX).indicators
+    assert check_columns(frame, layer) == []
+    assert check_columns(frame.drop(columns="age_group"), layer) == []
+    wrong = frame.assign(age_group=18)
+    problems = check_columns(wrong, layer)
+    assert [p.field for p in problems] == ["age_group"] and "expected str" in problems[0].problem
