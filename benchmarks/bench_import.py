@@ -9,6 +9,12 @@ after one warm-up; peak memory from tracemalloc in a separate run. Also the impo
 ``read_rivm_50090_nl``: the four national RIVM 50090NED xlsx files (17,341 rows each, every
 area of the Netherlands, no region filter), target 10 s.
 
+Result ``landcover_utrecht`` (target 5 s): the land cover of gemeente Utrecht as the build makes
+it (:func:`groengezond.services.build.build_landcover`): reading the cycleways (paved) and the
+NDVI table, rasterising green, tree crowns, paved ways and the BAG panden at 10 m over the
+gemeente, and calibrating the NDVI; the green, tree and BAG layers are read beforehand, as the
+build has them.
+
 Skipped with a message (exit 0, nothing written) when ../shared/data is absent.
 
 Run: ``.venv/bin/python benchmarks/bench_import.py [--runs R]``
@@ -24,9 +30,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import Report, peak_mem_mb, time_runs
+from groengezond.region.model import Region
 from groengezond.region.store import read_region
-from groengezond.services.build import build_to_folder
+from groengezond.services.build import build_landcover, build_to_folder
+from groengezond.sources.bag import read_panden
 from groengezond.sources.cbs import read_kwb
+from groengezond.sources.config import load_config
 from groengezond.sources.osm import read_green, read_network, read_trees
 from groengezond.sources.rivm_50090 import read_rivm_50090
 
@@ -86,6 +95,7 @@ def main(argv: list[str] | None = None) -> Path | None:
             ("read_osm_network", lambda: read_network(SHARED / "network" /
                                                       "osm_fietspaden_utrecht_stad.geojson"))):
         report.add(name, **time_runs(fn, runs=runs))
+    report.add("landcover_utrecht", **bench_landcover(region, runs), target_s=5.0)
     add_rivm_50090(report, runs)
     path = report.write()
     for row in report.results:
@@ -93,6 +103,16 @@ def main(argv: list[str] | None = None) -> Path | None:
               + (f", peak {row['peak_mem_mb']} MB" if "peak_mem_mb" in row else ""))
     print(f"wrote {path}")
     return path
+
+
+def bench_landcover(region: Region, runs: int) -> dict[str, float | int]:
+    """Timing of :func:`build_landcover` for the built Utrecht region (see module docstring)."""
+    config = load_config(CONFIG)
+    assert config.bag is not None and config.bag.panden is not None
+    panden = read_panden(config.bag.panden.path).frame
+    layers = {"green": region.green, "trees": region.trees}
+    return time_runs(lambda: build_landcover(config, region.areas, layers, panden, []),
+                     runs=runs)
 
 
 if __name__ == "__main__":

@@ -71,12 +71,14 @@ def test_build_writes_a_valid_region(tmp_path: Path) -> None:
 def test_missing_layers_are_reported_with_consequences(tmp_path: Path) -> None:
     path = config(tmp_path, health=[], buildings=None, green=None, trees=None, network=None)
     report = build_to_folder(path, tmp_path / "r")
-    assert set(report.missing) == {"health", "buildings", "green", "trees", "network"}
+    assert set(report.missing) == {"health", "buildings", "green", "trees", "network",
+                                   "landcover"}
     assert "3-30-300" in report.missing["trees"]
     region = read_region(tmp_path / "r")
     assert all(a.startswith("lattice") is False for a in region.addresses.columns)
     assert set(region.addresses["placement"]) == {"lattice"}
     assert any("lattice" in n for n in region.meta.notes)
+    assert region.meta.quality["addresses"].status == "placeholder"
 
 
 def test_failed_build_leaves_nothing_behind(tmp_path: Path) -> None:

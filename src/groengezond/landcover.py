@@ -36,7 +36,7 @@ import numpy.typing as npt
 import scipy.fft as sp_fft
 from scipy.signal import fftconvolve
 
-from groengezond.region.model import Landcover
+from groengezond.region.model import Landcover, RegionMeta
 from groengezond.region.schema import GREEN_CLASSES, LANDCOVER_CLASSES
 
 FloatRaster = npt.NDArray[np.float32]
@@ -268,4 +268,28 @@ def sample(raster: FloatRaster, landcover: Landcover, xy: npt.ArrayLike) -> Floa
     ok = (r >= 0) & (r < h) & (c >= 0) & (c < w)
     out = np.full(len(pts), np.nan, dtype=np.float32)
     out[ok] = raster[r[ok], c[ok]]
+    return out
+
+
+def region_ndvi_by_class(meta: RegionMeta | None) -> dict[str, float]:
+    """The NDVI per class of a region: calibrated values when its build made them.
+
+    A real region's build stores the calibrated table (:func:`groengezond.landcover_build.
+    calibrate_ndvi`) in ``region.json`` as ``ndvi_by_class``; other regions (the synthetic one)
+    use :data:`NDVI_BY_CLASS`. Classes missing from the stored table keep the default.
+
+    Parameters
+    ----------
+    meta : RegionMeta or None
+        The region's metadata.
+
+    Returns
+    -------
+    dict of str to float
+        NDVI per class name.
+    """
+    out = dict(NDVI_BY_CLASS)
+    stored = getattr(meta, "ndvi_by_class", None) if meta is not None else None
+    if isinstance(stored, Mapping):
+        out.update({str(k): float(v) for k, v in stored.items()})
     return out

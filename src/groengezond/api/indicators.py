@@ -34,7 +34,15 @@ from groengezond.api.geojson import Payload, json_bytes, records
 from groengezond.api.problems import ReadableRoute
 from groengezond.errors import InputError
 from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP
+from groengezond.indicators.deprivation import (
+    MIN_AREAS,
+    RankingChoice,
+    choose_ranking,
+    inequality_table,
+)
+from groengezond.indicators.disclosure import disclose
 from groengezond.indicators.registry import Indicator, Registry, load_registry
+from groengezond.region.quality import NotComputable
 from groengezond.services import monitor as monitor_service
 
 router = APIRouter(prefix="/api/indicators", tags=["monitor"], route_class=ReadableRoute)
@@ -53,7 +61,8 @@ VALUE_FIELDS = ("area_code", "name", "value", "lower", "upper", "suppressed",
 TREND_FIELDS = ("n_years", "first_year", "last_year", "slope_per_year", "slope_lower",
                 "slope_upper", "change", "significant", "direction", "arrow", "colour",
                 "suppressed", "suppression_reason")
-INEQUALITY_FIELDS = ("year", "ranking", "ranking_year", "n_areas", "mean", "sii", "sii_lower",
+INEQUALITY_FIELDS = ("year", "ranking", "ranking_year", "ranking_note", "not_computable",
+                     "n_areas", "mean", "sii", "sii_lower",
                      "sii_upper", "rii", "rii_lower", "rii_upper", "quintile_most_deprived",
                      "quintile_least_deprived", "gap", "gap_lower", "gap_upper", "ratio",
                      "ratio_lower", "ratio_upper", "suppressed", "suppression_reason")
@@ -212,9 +221,27 @@ def _area_doc(data: MonitorData, ind: Indicator, area: dict[str, Any]) -> dict[s
     }
 
 
-def _inequality_doc(data: MonitorData, ind: Indicator, level: str) -> dict[str, Any]:
-    q = data.inequality
-    rows = q[(q["indicator"] == ind.id) & (q["level"] == level)].sort_values("year")
+def _inequality_rows(data: MonitorData, ind: Indicator, level: str, rank_by: str,
+                     notes: list[str]) -> pd.DataFrame:
+    """Published inequality rows of one indicator and level: the precomputed ones, or, for
+    another ranking (``rank_by``), computed for this indicator alone."""
+    if not rank_by:
+        q = data.inequality
+        return q[(q["indicator"] == ind.id) & (q["level"] == level)].sort_values("year")
+    v = data.tables.values
+    keep = (v["indicator"] == ind.id) | (v["indicator"] == rank_by)
+    table = inequality_table(v[keep & (v["level"] == level)], data.registry, API_SIMS, 42,
+                             notes, rank_by)
+    table = table[table["indicator"] == ind.id]
+    published = disclose(table, name="inequality", registry=data.registry,
+                         value_columns=monitor_service.INEQ_COLS)
+    return published.frame.sort_values("year")
+
+
+def _inequality_doc(data: MonitorData, ind: Indicator, level: str,
+                    rank_by: str = "") -> dict[str, Any]:
+    notes = list(data.tables.notes)
+    rows = _inequality_rows(data, ind, level, rank_by, notes)
     years = _years(data, ind)
     gap_rows: list[dict[str, Any]] = []
     gap_trend: dict[str, Any] | None = None
@@ -235,34 +262,47 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str) -> dict[str, 
     slope = None
     if len(sii) >= 2:
         slope = float(np.polyfit(sii["year"].to_numpy(float), sii["sii"].to_numpy(float), 1)[0])
+    latest = rows.tail(1)
+    choice = choose_ranking(data.tables.values, data.registry, level,
+                            years[-1] if years else 0, rank_by or None)
+    reason: str | None = None
+    if len(latest) and str(latest["not_computable"].iloc[0] or ""):
+        reason = str(latest["not_computable"].iloc[0])
+    elif isinstance(choice, NotComputable):
+        reason = choice.reason
+    elif not len(latest):
+        reason = f"not computable: fewer than {MIN_AREAS} {level} areas"
     return {
         "indicator": describe(ind), "level": level, "age_group": data.age_group,
-        "ranking": rows["ranking"].iloc[0] if len(rows) else None,
+        "ranking": choice.indicator if isinstance(choice, RankingChoice) else None,
+        "ranking_year": choice.year if isinstance(choice, RankingChoice) else None,
+        "ranking_requested": rank_by or None,
+        "not_computable": reason,
         "series": records(rows, INEQUALITY_FIELDS),
         "best_worst": gap_rows, "best_worst_trend": gap_trend, "best_worst_change": change,
         "sii_change_per_year": slope,
-        "notes": list(data.tables.notes),
+        "notes": notes,
     }
 
 
 def _build(data: MonitorData, kind: str, indicator_id: str, level: str, year: int,
-            code: str) -> Payload:
+            code: str, rank_by: str = "") -> Payload:
     ind = data.registry[indicator_id]
     if kind == "values":
         doc = _values_doc(data, ind, level, year)
     elif kind == "inequality":
-        doc = _inequality_doc(data, ind, level)
+        doc = _inequality_doc(data, ind, level, rank_by)
     else:
         doc = _area_doc(data, ind, {"code": code, "level": level, "name": _name(data, code)})
     return Payload.of(json_bytes(doc), JSON)
 
 
 def _cached(ctx: WebContext, kind: str, indicator_id: str, level: str, year: int,
-            code: str, age_group: str = DEFAULT_AGE_GROUP) -> Payload:
+            code: str, rank_by: str = "", age_group: str = DEFAULT_AGE_GROUP) -> Payload:
     """The JSON answer of one Monitor question, built once per context and age group."""
     build = ctx.memo(f"monitor-json:{age_group}", partial(_build, monitor_data(ctx, age_group)),
                      4096)
-    payload: Payload = build(kind, indicator_id, level, year, code)
+    payload: Payload = build(kind, indicator_id, level, year, code, rank_by)
     return payload
 
 
@@ -297,8 +337,8 @@ def indicator_values(
     data = monitor_data(ctx, age_group)
     ind = _indicator(data, indicator)
     y = _year(data, ind, year)
-    return _cached(ctx, "values", ind.id, level, y, "", age_group).response(request,
-                                                                              max_age=60)
+    return _cached(ctx, "values", ind.id, level, y, "", age_group=age_group).response(
+        request, max_age=60)
 
 
 @router.get("/{indicator}/areas/{code}", summary="One area: values over the years, trend, rank")
@@ -309,7 +349,7 @@ def area_indicator(indicator: str, code: str, request: Request, ctx: Ctx,
     ind = _indicator(data, indicator)
     area = find_area(ctx, code)
     return _cached(ctx, "area", ind.id, str(area["level"]), 0, code,
-                   age_group).response(request, max_age=60)
+                   age_group=age_group).response(request, max_age=60)
 
 
 @router.get("/{indicator}/inequality", summary="The health gap: SII, RII, best-worst, trend")
@@ -318,10 +358,20 @@ def inequality(
     request: Request,
     ctx: Ctx,
     level: Annotated[Level, Query(description="Level over which the gap is measured")] = "buurt",
+    rank_by: Annotated[str | None, Query(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Indicator that ranks areas from most to least deprived (default: the "
+                    "first of the registry's ranking preference the region has)")] = None,
     age_group: AgeGroup = DEFAULT_AGE_GROUP,
 ) -> Response:
-    """Inequality of ``indicator`` between the areas of ``level`` in every year."""
+    """Inequality of ``indicator`` between the areas of ``level`` in every year.
+
+    The answer names the deprivation ranking (``ranking``, ``ranking_year``) and the age group;
+    where the SII cannot be computed, ``not_computable`` says why.
+    """
     data = monitor_data(ctx, age_group)
     ind = _indicator(data, indicator)
-    return _cached(ctx, "inequality", ind.id, level, 0, "", age_group).response(request,
-                                                                                  max_age=60)
+    if rank_by is not None:
+        _indicator(data, data.registry.get(rank_by).id)
+    return _cached(ctx, "inequality", ind.id, level, 0, "", rank_by or "",
+                   age_group=age_group).response(request, max_age=60)

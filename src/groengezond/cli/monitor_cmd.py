@@ -71,6 +71,10 @@ def monitor_command(
         "--chart", help="Also write PNG and SVG charts (ranking, trends, map) to --out.")] = False,
     compare: Annotated[str | None, typer.Option(
         help="Two areas to compare, 'A,B' (codes or names).")] = None,
+    rank_by: Annotated[str | None, typer.Option(
+        "--rank-by", help="Indicator that ranks areas from most to least deprived for the "
+                          "SII/RII and quintile gap (default: the first of the registry's "
+                          "ranking preference the region has, e.g. ses_woa_score).")] = None,
     sims: Annotated[int, typer.Option(
         help="Simulations for the SII/RII intervals (PHE default 100,000).")] = 100_000,
     access: Annotated[Path | None, typer.Option(
@@ -101,7 +105,8 @@ def monitor_command(
         raise InputError.single("--sims", "", "sims", f"{sims} simulations are too few",
                                 "use at least 100 (default 100,000)")
     query = MonitorQuery(indicator=indicator, level=level,  # type: ignore[arg-type]
-                         year=year, n_sims=sims, compare=pair, age_group=age_group)
+                         year=year, n_sims=sims, compare=pair, rank_by=rank_by,
+                         age_group=age_group)
     with progress_bar("Monitor") as progress:
         progress("reading the region", 0.05)
         reg = read_region(region)
@@ -235,11 +240,17 @@ def _render_inequality(report: MonitorReport) -> None:
     ineq = report.inequality.display_frame(decimals=2)
     now = ineq[ineq["year"] == report.year]
     if now.empty:
-        console.print(f"No SII at {report.level} level (needs ≥ 3 areas and a ranking by income).")
+        console.print(f"SII/RII at {report.level} level: not computable (no row for "
+                      f"{report.year}).")
         return
     r = now.iloc[0]
+    if str(r.get("not_computable", "") or ""):
+        console.print(f"[bold]SII/RII[/] at {report.level} level: {r['not_computable']}")
+        return
+    nearest = " (nearest year)" if str(r.get("ranking_note", "") or "") else ""
     console.print(
-        f"[bold]SII[/] (most − least deprived, ranked by {r['ranking']} {r['ranking_year']}): "
+        f"[bold]SII[/] (most − least deprived, ranked by {r['ranking']} "
+        f"{int(float(r['ranking_year']))}{nearest}): "
         f"{_interval(str(r['sii']), str(r['sii_lower']), str(r['sii_upper']))}; "
         f"[bold]RII[/] {_interval(str(r['rii']), str(r['rii_lower']), str(r['rii_upper']))}; "
         f"quintile gap {_interval(str(r['gap']), str(r['gap_lower']), str(r['gap_upper']))}, "

@@ -19,17 +19,26 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from groengezond.errors import InputError, Problem
 
-Domain = Literal["health", "green", "social", "housing", "participation"]
+Domain = Literal["health", "green", "social", "housing", "participation", "environment",
+                 "amenities"]
 Direction = Literal["higher", "lower", "neutral"]
 Method = Literal["weighted_mean", "ratio_of_sums", "sum"]
 Rule = Literal["persons", "count", "magnitude", "none"]
 
 BASES: frozenset[str] = frozenset({"inhabitants", "land_area_m2"})
+
+NON_NEGATIVE_UNITS: tuple[str, ...] = (
+    "persons", "households", "dwellings", "inhabitants", "residents", "ha", "m²", "m2", "km",
+    "m", "eur", "years", "count", "decile", "per km²", "per inhabitant")
+"""Words of a unit that make a quantity non-negative by default (counts, areas, distances,
+amounts, durations); see :attr:`Indicator.bounds`."""
 """Weights that every region has: residents of the area and its land area (m², polygon area)."""
 
 REGISTRY_FILE = "registry.yaml"
@@ -131,13 +140,62 @@ class Indicator(BaseModel):
     has_interval: bool = False
     aggregate: Aggregation
     disclosure: Disclosure
+    valid_range: tuple[float | None, float | None] | None = None
     note: str = ""
 
     @model_validator(mode="after")
     def _years_ordered(self) -> Indicator:
         if self.years[0] > self.years[1]:
             raise ValueError(f"years {self.years} run backwards; give [first, last]")
+        if self.valid_range is not None:
+            lo, hi = self.valid_range
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"valid_range {list(self.valid_range)} runs backwards; give "
+                                 "[lowest, highest] (null for no bound)")
         return self
+
+    @property
+    def is_percent(self) -> bool:
+        """True when the unit is a percentage (``% of ...``): values lie in 0-100."""
+        unit = self.unit.strip().lower()
+        return unit.startswith("%") or unit.startswith("percent")
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The valid range of a value: ``valid_range`` or the default of the unit.
+
+        Default when the registry gives none: percentages [0, 100]; counts, areas, distances,
+        amounts and durations (:data:`NON_NEGATIVE_UNITS`, or a ``sum``) [0, unbounded);
+        anything else (scores, indices) unbounded. ``None`` means no bound.
+        """
+        if self.valid_range is not None:
+            return self.valid_range
+        if self.is_percent:
+            return (0.0, 100.0)
+        words = set(self.unit.lower().replace("(", " ").replace(")", " ").split())
+        unit = self.unit.lower()
+        if self.aggregate.method == "sum" or any(
+                (w in words) if " " not in w else (w in unit) for w in NON_NEGATIVE_UNITS):
+            return (0.0, None)
+        return (None, None)
+
+    def outside(self, values: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """Which values lie outside :attr:`bounds` (NaN is missing, never outside)."""
+        v = np.asarray(values, dtype=float)
+        lo, hi = self.bounds
+        out = np.zeros(v.shape, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if lo is not None:
+                out |= v < lo
+            if hi is not None:
+                out |= v > hi
+        return out
+
+    def range_text(self) -> str:
+        """The valid range in words, e.g. ``[0, 100]`` or ``[0, no upper bound]``."""
+        lo, hi = self.bounds
+        return (f"[{'no lower bound' if lo is None else f'{lo:g}'}, "
+                f"{'no upper bound' if hi is None else f'{hi:g}'}]")
 
     @property
     def sign(self) -> int:

@@ -29,24 +29,24 @@ from groengezond.errors import InputError
 from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, age_groups_of, select_age_group
 from groengezond.indicators.compute import area_values
 from groengezond.indicators.concentration import ACCESS_INDICATOR, green_concentration
-from groengezond.indicators.disclosure import PublishedTable, disclose
-from groengezond.indicators.inequality import (
-    DEFAULT_SIMS,
-    Difference,
-    quintile_gap,
-    slope_index,
-    standard_normals,
+from groengezond.indicators.deprivation import (
+    INEQUALITY_COLUMNS,
+    MIN_AREAS,
+    RankingChoice,
+    choose_ranking,
+    inequality_table,
+    not_computable_row,
 )
+from groengezond.indicators.disclosure import PublishedTable, disclose
+from groengezond.indicators.inequality import DEFAULT_SIMS, Difference
 from groengezond.indicators.registry import Indicator, Registry, load_registry
 from groengezond.indicators.trends import ARROWS, fit_trends, quartile_positions, trend_colour
 from groengezond.region.model import Region
+from groengezond.region.quality import NotComputable
 from groengezond.region.store import atomic_file
 
 Level = Literal["buurt", "wijk", "gemeente", "region"]
 DEFAULT_INDICATOR = "healthy_life_expectancy_years"
-INEQUALITY_LEVELS: tuple[Level, ...] = ("buurt", "wijk", "gemeente")
-MIN_AREAS = 3
-"""Fewest areas an SII is computed over."""
 
 
 class MonitorQuery(BaseModel):
@@ -66,6 +66,9 @@ class MonitorQuery(BaseModel):
         Seed of the simulations.
     compare : tuple of str
         Optional pair of area codes or names to compare side by side.
+    rank_by : str or None
+        Indicator that ranks areas from most to least deprived for the SII/RII and quintile
+        gap; None takes the first of the registry's ``ranking_preference`` the region has.
     age_group : str
         Age group of age-specific values (``"18+"``, ``"65+"``); values that are not
         age-specific are used whatever it is.
@@ -79,6 +82,7 @@ class MonitorQuery(BaseModel):
     n_sims: int = Field(DEFAULT_SIMS, ge=100, le=1_000_000)
     seed: int = 42
     compare: tuple[str, str] | None = None
+    rank_by: str | None = None
     age_group: str = Field(DEFAULT_AGE_GROUP, min_length=1, max_length=20)
 
 
@@ -113,6 +117,7 @@ class MonitorReport:
     notes: tuple[str, ...]
     synthetic: bool
     sources: tuple[str, ...]
+    deprivation: RankingChoice | NotComputable | None = None
     age_group: str | None = None
     """Age group of the indicator's values (None when they are not age-specific)."""
 
@@ -123,63 +128,6 @@ def _publishable(table: pd.DataFrame, reg: Registry) -> np.ndarray:
     threshold = table["indicator"].map({i: reg.min_persons_of(i) for i in reg.ids})
     ok = (rule == "none") | (table["persons"] >= threshold)
     return np.asarray(ok & table["value"].notna(), dtype=bool)
-
-
-def _ranking_scores(values: pd.DataFrame, reg: Registry,
-                    notes: list[str]) -> tuple[str, pd.DataFrame] | None:
-    """Deprivation score (higher = more deprived) per area and year from the first ranking
-    indicator of the registry's preference that the region has."""
-    for rid in reg.ranking_preference:
-        rows = values[(values["indicator"] == rid) & values["value"].notna()]
-        if len(rows):
-            sign = reg[rid].sign or 1
-            out = rows[["area_code", "level", "year"]].copy()
-            out["deprivation"] = -sign * rows["value"].to_numpy(dtype=float)
-            return rid, out
-    notes.append("No income or deprivation indicator in the region: no SII, RII or quintile "
-                 f"gap (needs one of {', '.join(reg.ranking_preference)}).")
-    return None
-
-
-def _nearest_year(available: list[int], year: int) -> int:
-    return min(available, key=lambda y: (abs(y - year), y))
-
-
-def _inequality(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int,
-                notes: list[str]) -> pd.DataFrame:
-    ranked = _ranking_scores(values, reg, notes)
-    columns = ["indicator", "level", "year", "ranking", "ranking_year", "n_areas", "persons",
-               "mean", "sii", "sii_lower", "sii_upper", "rii", "rii_lower", "rii_upper",
-               "quintile_most_deprived", "quintile_least_deprived", "gap", "gap_lower",
-               "gap_upper", "ratio", "ratio_lower", "ratio_upper", "sims"]
-    if ranked is None:
-        return pd.DataFrame(columns=columns)
-    rid, scores = ranked
-    z = standard_normals(n_sims, np.random.default_rng(seed))
-    rows = []
-    usable = values[values["publishable"] & values["level"].isin(INEQUALITY_LEVELS)]
-    skip = {i.id: i.aggregate.method == "sum" or i.id == rid for i in reg.indicators}
-    usable = usable[~usable["indicator"].map(skip).astype(bool)]
-    score_years = {lv: sorted(g["year"].unique()) for lv, g in scores.groupby("level")}
-    for (ind, level, year), grp in usable.groupby(["indicator", "level", "year"], sort=True):
-        if level not in score_years or len(grp) < MIN_AREAS:
-            continue
-        ryear = _nearest_year(score_years[level], int(year))
-        sc = scores[(scores["level"] == level) & (scores["year"] == ryear)]
-        dep = grp["area_code"].map(sc.set_index("area_code")["deprivation"])
-        m = dep.notna().to_numpy()
-        if m.sum() < MIN_AREAS:
-            continue
-        args = (grp["value"].to_numpy()[m], grp["se"].to_numpy()[m],
-                grp["persons"].to_numpy()[m], dep.to_numpy(dtype=float)[m])
-        s = slope_index(*args, n_sims=n_sims, normals=z)
-        q = quintile_gap(*args)
-        rows.append((ind, level, int(year), rid, ryear, s.n_areas,
-                     min(s.persons, q.persons_most, q.persons_least), s.mean, s.sii,
-                     s.sii_lower, s.sii_upper, s.rii, s.rii_lower, s.rii_upper, q.most, q.least,
-                     q.gap, q.gap_lower, q.gap_upper, q.ratio, q.ratio_lower, q.ratio_upper,
-                     s.sims))
-    return pd.DataFrame(rows, columns=columns)
 
 
 ACCESS_COLUMNS: dict[str, tuple[str, float]] = {
@@ -239,6 +187,7 @@ def access_inputs(areas: pd.DataFrame, addresses: pd.DataFrame | None, year: int
 def compute_monitor(region: Region, registry: Registry | None = None, *,
                     n_sims: int = DEFAULT_SIMS, seed: int = 42, extra: pd.DataFrame | None = None,
                     address_access: pd.DataFrame | None = None,
+                    rank_by: str | None = None,
                     age_group: str = DEFAULT_AGE_GROUP) -> MonitorTables:
     """Compute all indicators at all levels, inequality, trends and concentration.
 
@@ -257,6 +206,8 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     address_access : DataFrame, optional
         ``address_id`` and ``green_within_300m`` (bool) per address, for the address-level
         concentration of poor access among low-income residents.
+    rank_by : str, optional
+        Deprivation ranking of the SII/RII (see :func:`choose_ranking`).
     age_group : str
         Age group of age-specific values (:func:`~groengezond.indicators.age_groups.
         select_age_group`); the others are left out, so each area, indicator and year has
@@ -284,7 +235,7 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     pub = values[values["publishable"]]
     values["quartile"] = quartile_positions(pub, ["indicator", "level", "year"]).reindex(
         values.index)
-    inequality = _inequality(values, reg, n_sims, seed, notes)
+    inequality = inequality_table(values, reg, n_sims, seed, notes, rank_by)
     trends = fit_trends(values[values["publishable"]], ["indicator", "level", "area_code"])
     sign = trends["indicator"].map({i.id: i.sign for i in reg.indicators})
     trends["colour"] = trend_colour(trends["direction"], sign)
@@ -468,7 +419,8 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     reg = registry or load_registry()
     ind = reg.get(q.indicator or DEFAULT_INDICATOR)
     tables = compute_monitor(region, reg, n_sims=q.n_sims, seed=q.seed, extra=extra,
-                             address_access=address_access, age_group=q.age_group)
+                             address_access=address_access, rank_by=q.rank_by,
+                             age_group=q.age_group)
     values = tables.values
     mine = values[(values["indicator"] == ind.id) & values["value"].notna()]
     ages = age_groups_of(region.indicators, ind.id)
@@ -498,10 +450,16 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
         rank[col] = rank["area_code"].map(t[col])
     rank["position"] = _position(rank["quartile"], ind.sign)
     rank["age_group"] = age_group or ""
+    deprivation = choose_ranking(values, reg, q.level, year, q.rank_by)
+    chosen = deprivation if isinstance(deprivation, RankingChoice) else None
+    missing = deprivation.reason if isinstance(deprivation, NotComputable) else ""
+    rank["deprivation_ranking"] = chosen.indicator if chosen else missing
+    rank["deprivation_ranking_year"] = chosen.year if chosen else np.nan
     rank = rank.sort_values(["rank", "area_code"], na_position="last", kind="stable")
     keep = ["rank", "area_code", "name", "indicator", "age_group", "level", "year", "value",
             "lower", "upper", "quartile", "position", "direction", "arrow", "colour", "change",
-            "persons", "derivation", "source"]
+            "persons", "derivation", "source", "deprivation_ranking",
+            "deprivation_ranking_year"]
     ranking = disclose(rank[keep], name="ranking", registry=reg,
                        value_columns=["rank", "value", "lower", "upper", "quartile", "change"],
                        text_columns=["position", "direction", "arrow", "colour"])
@@ -509,6 +467,20 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     gap, gap_trend = gap_tables(values, ind, q.level, year, reg, notes)
     ineq = tables.inequality[(tables.inequality["indicator"] == ind.id)
                              & (tables.inequality["level"] == q.level)]
+    if not (ineq["year"] == year).any():
+        if chosen is None:
+            reason = missing
+        elif chosen.indicator == ind.id:
+            reason = (f"not computable: {ind.id} is the deprivation ranking itself (choose "
+                      "another with --rank-by)")
+        else:
+            n = int(rank["publishable"].sum())
+            reason = (f"not computable: {n} {q.level} areas with a published value "
+                      f"(needs {MIN_AREAS})")
+        row = not_computable_row(ind.id, q.level, year, float(rank["persons"].sum()),
+                                  reason, chosen)
+        ineq = pd.concat([ineq, pd.DataFrame([row], columns=INEQUALITY_COLUMNS)],
+                         ignore_index=True).sort_values("year", kind="stable")
     comparison = _comparison(values, ind.id, year, q.compare, reg) if q.compare else None
     sources = tuple(f"{s.name} ({s.licence}): {s.attribution}" for s in region.meta.sources)
     return MonitorReport(
@@ -517,7 +489,8 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
         inequality=disclose(ineq, name="inequality", registry=reg, value_columns=INEQ_COLS),
         comparison=comparison, values=published["values"], trends=published["trends"],
         concentration=published["concentration"], notes=tuple(notes),
-        synthetic=region.meta.synthetic, sources=sources, age_group=age_group)
+        synthetic=region.meta.synthetic, sources=sources, deprivation=deprivation,
+        age_group=age_group)
 
 
 def _position(quartile: pd.Series, sign: int) -> pd.Series:

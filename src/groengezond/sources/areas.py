@@ -191,7 +191,7 @@ def _complete_parents(base: pd.DataFrame, warnings: list[str], table: KwbTable) 
                 "inhabitants": kids["inhabitants"].sum(min_count=1)}])], ignore_index=True)
             added.append(code)
     if added:
-        warnings.append(f"KWB {table.year}: {len(added)} parent areas have no row of their own "
+        warnings.append(f"{table.source}: {len(added)} parent areas have no row of their own "
                         f"and were added, named by code, with the sum of their children's "
                         f"inhabitants: {listing(added)}")
     return base

@@ -155,7 +155,7 @@ def read_kwb(path: Path, year: int | None = None, *, names: Path | None = None,
     findings = Findings(path.name)
     if path.suffix.lower() == ".json":
         return _read_odata(path, year, names, mapping, findings)
-    table = _read_xlsx(path, findings) if path.suffix.lower() in (".xlsx", ".xlsm") \
+    table = read_xlsx(path, findings) if path.suffix.lower() in (".xlsx", ".xlsm") \
         else read_delimited(path, findings)
     year = year or year_from_name(path)
     if year is None:
@@ -166,7 +166,18 @@ def read_kwb(path: Path, year: int | None = None, *, names: Path | None = None,
     return _read_release(table, year, mapping, findings, path.name)
 
 
-def _read_xlsx(path: Path, findings: Findings) -> Delimited:
+def read_xlsx(path: Path, findings: Findings, sheet: str | None = None) -> Delimited:
+    """Read one sheet of a workbook as strings (the first row is the header).
+
+    Parameters
+    ----------
+    path : Path
+        ``.xlsx``/``.xlsm`` file.
+    findings : Findings
+        Collects the problems.
+    sheet : str, optional
+        Sheet to read; default the first whose name starts with ``kwb``, else the first.
+    """
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=None)
     except ImportError as exc:
@@ -179,7 +190,12 @@ def _read_xlsx(path: Path, findings: Findings) -> Delimited:
                        "save the workbook again or export the sheet as CSV")
         findings.raise_if_errors()
         raise AssertionError("unreachable") from exc
-    name = next((s for s in sheets if str(s).lower().startswith("kwb")), next(iter(sheets)))
+    if sheet is not None and sheet not in sheets:
+        findings.error("", "sheet", f"sheet {sheet!r} is not in the workbook",
+                       f"use one of {listing(str(s) for s in sheets)}")
+        findings.raise_if_errors()
+    name = sheet if sheet is not None else next(
+        (s for s in sheets if str(s).lower().startswith("kwb")), next(iter(sheets)))
     frame = sheets[name].fillna("")
     if frame.empty:
         findings.error(f"sheet {name}", "", "is empty", "give the KWB sheet")
@@ -208,6 +224,13 @@ def _read_release(table: Delimited, year: int, mapping: KwbMapping, findings: Fi
     if absent:
         findings.warn("header", listing(absent), "mapped columns are not in this release",
                       "the indicators they map to are left out for this year")
+    roles = {code_col, "gwb_code_10", "gwb_code_8", "gwb_code", "regio", "gm_naam", "recs",
+             "ind_wbi", ""}
+    unread = [h for h in header if h not in columns and h not in roles]
+    if unread:
+        findings.warn("header", listing(unread), f"{len(unread)} columns are not mapped to an "
+                      "indicator (cbs_kwb.yaml) and were not read",
+                      "map them in a `tables:` entry of the build config to read them")
     decimal_comma = table.delimiter != ","
     records: list[dict[str, Any]] = []
     values: dict[str, list[float]] = {v[0]: [] for v in present.values()}
@@ -363,7 +386,7 @@ def _read_odata(path: Path, year: int | None, names: Path | None, mapping: KwbMa
     wide = pd.DataFrame(values, index=[r["code"] for r in records], dtype=float)
     areas = pd.DataFrame(records, columns=["code", "name", "level", "parent", "line"])
     label = f"CBS KWB {year} ({table or 'OData'}, {path.name})"
-    return _finish(areas, wide, year, label, mapping, findings)
+    return _finish(areas, wide, year, label, mapping, findings, place="row")
 
 
 def _region_titles(path: Path, findings: Findings) -> dict[str, str]:
@@ -375,7 +398,7 @@ def _region_titles(path: Path, findings: Findings) -> dict[str, str]:
 
 
 def _finish(areas: pd.DataFrame, wide: pd.DataFrame, year: int, source: str,
-            mapping: KwbMapping, findings: Findings) -> KwbTable:
+            mapping: KwbMapping, findings: Findings, place: str = "line") -> KwbTable:
     if len(areas) == 0:
         findings.error("", "", "holds no gemeente, wijk or buurt rows",
                        "give a KWB table with GM/WK/BU rows")
@@ -386,6 +409,7 @@ def _finish(areas: pd.DataFrame, wide: pd.DataFrame, year: int, source: str,
                       f"{int(sentinel.to_numpy().sum())} values are CBS codes for 'secret' "
                       "(-99995, -99997)", "stored as missing")
         wide = wide.mask(sentinel)
+    _check_ranges(areas, wide, findings, place)
     for name, (num, den) in mapping.derived.items():
         if num in wide and den in wide:
             denominator = wide[den].where(wide[den] > 0)
@@ -406,3 +430,23 @@ def _finish(areas: pd.DataFrame, wide: pd.DataFrame, year: int, source: str,
         if "inhabitants" in wide else np.nan
     return KwbTable(year, source, areas, long[INDICATOR_COLUMNS].reset_index(drop=True),
                     tuple(findings.warnings))
+
+
+def _check_ranges(areas: pd.DataFrame, wide: pd.DataFrame, findings: Findings,
+                  place: str) -> None:
+    """Every published value of a registry indicator must lie in its valid range."""
+    from groengezond.indicators.registry import load_registry
+
+    reg = load_registry()
+    where = [f"{place} {ln} ({code})"
+             for ln, code in zip(areas["line"], areas["code"], strict=True)]
+    for column in wide.columns:
+        if column not in reg:
+            continue
+        ind = reg[column]
+        for i in np.flatnonzero(ind.outside(wide[column].to_numpy(dtype=float))):
+            findings.error(where[i], column,
+                           f"{wide[column].iloc[i]:g} is outside the valid range "
+                           f"{ind.range_text()} of {ind.id} ({ind.unit})",
+                           "correct the value, or leave the cell empty / '.' for missing")
+    findings.raise_if_errors()

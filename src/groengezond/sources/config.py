@@ -20,7 +20,33 @@ Example (paths are relative to ``base_dir``, which is relative to the config fil
     trees: {path: ...}
     network: {path: ...}
     buildings: {path: ..., lod: "1.2"}
+    bag:                             # BAG panden and/or verblijfsobjecten (addresses)
+      panden: {path: ...}
+      verblijfsobjecten: {path: ...}
+    landcover:                       # rasterised with green, trees, buildings and BAG panden
+      water: [{path: ...}]
+      paved: [{path: ..., width_m: 4}]
+      buildings: [{path: ...}]       # e.g. OSM buildings, on top of 3DBAG and BAG panden
+      default_class: paved           # cells no layer covers
+      ndvi: {path: ..., column: _NDVImean, code_column: gemeentecode, method: shift}
     population: {method: auto}
+
+Any CBS-shaped table (``tables:``, see :mod:`groengezond.sources.tables`) maps its columns to
+registry indicators; with ``defines_areas: true`` and an inhabitants column it can stand in
+for the KWB table (then ``cbs:`` may be left out)::
+
+    tables:
+      - path: ../shared/data/cbs_kwb/kwb2020_buurten_provincie_utrecht_leefbaarometer.csv
+        year: 2020
+        code_column: buurt_code
+        name_column: regio
+        inhabitants_column: aantal_inwoners
+        defines_areas: true
+        ignore: ["", gm_naam]
+        columns:
+          leefbarometer_score: leefbaarometer_score
+          social_economische_score_gemiddeld: {id: ses_woa_score, missing_values: [0]}
+    missing_buurt_polygons: placeholder   # or omit: leave the buurt level out
 
 Every input may carry ``name``, ``licence`` and ``attribution`` to replace the default source
 entry written into ``region.json``.
@@ -32,11 +58,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from groengezond.errors import InputError, Problem
 from groengezond.region.model import Source
 from groengezond.sources.areas import REGION_CODE
+from groengezond.sources.tables import TableSpec
 
 
 class _Input(BaseModel):
@@ -58,6 +92,10 @@ class CbsInput(_Input):
 
     year: int | None = None
     names: Path | None = None
+
+
+class TableInput(_Input, TableSpec):
+    """A CBS-shaped table read through its column mapping (see :class:`TableSpec`)."""
 
 
 class BoundaryInput(_Input):
@@ -89,17 +127,72 @@ class BuildingsInput(_Input):
     lod: Literal["1.2", "1.3", "2.2"] = "1.2"
 
 
-class PopulationInput(BaseModel):
-    """How residents are placed: ``auto`` uses points if given, else buildings, else a lattice."""
+class BagInput(BaseModel):
+    """BAG panden (footprints) and verblijfsobjecten (address points); either may be absent."""
 
     model_config = ConfigDict(extra="forbid")
 
-    method: Literal["auto", "points", "buildings", "lattice"] = "auto"
+    panden: _Input | None = None
+    verblijfsobjecten: _Input | None = None
+
+
+class ClassInput(_Input):
+    """A vector layer of one land-cover class; ``width_m`` (m) for lines without a width;
+    ``where`` (column -> values) keeps only matching features (default: the OSM tags of the
+    class, for OSM extracts and exports)."""
+
+    width_m: float = Field(4.0, gt=0)
+    where: dict[str, list[str]] | None = None
+
+
+class NdviInput(_Input):
+    """Observed mean NDVI per area (gemeente) to calibrate the per-class NDVI to."""
+
+    column: str = "_NDVImean"
+    code_column: str = "gemeentecode"
+    method: Literal["shift", "gain"] = "shift"
+
+
+LandcoverClass = Literal["building", "paved", "low_green", "trees", "water", "agriculture",
+                         "bare"]
+
+
+class LandcoverInput(BaseModel):
+    """Inputs of the land-cover raster besides green, trees, buildings and BAG panden."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    water: list[ClassInput] = Field(default_factory=list)
+    paved: list[ClassInput] = Field(default_factory=list)
+    bare: list[ClassInput] = Field(default_factory=list)
+    buildings: list[ClassInput] = Field(default_factory=list)
+    default_class: LandcoverClass = "paved"
+    ndvi: NdviInput | None = None
+
+    @field_validator("water", "paved", "bare", "buildings", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    def class_inputs(self) -> list[tuple[str, ClassInput]]:
+        """(class, input) of every class layer."""
+        return [*(("water", i) for i in self.water), *(("paved", i) for i in self.paved),
+                *(("bare", i) for i in self.bare), *(("building", i) for i in self.buildings)]
+
+
+class PopulationInput(BaseModel):
+    """How residents are placed: ``auto`` uses points if given, else BAG per buurt (addresses,
+    else residential panden), else buildings, else a lattice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["auto", "points", "bag", "buildings", "lattice"] = "auto"
     path: Path | None = None
     column: str | None = None
     spacing_m: float = Field(50.0, gt=0)
     residents_per_point: int = Field(10, ge=1)
     min_volume_m3: float = Field(60.0, ge=0)
+    max_residents_per_dwelling: float = Field(5.0, gt=0)
 
 
 class RegionInput(BaseModel):
@@ -121,18 +214,22 @@ class BuildConfig(BaseModel):
     gemeenten: list[str] = Field(default_factory=list)
     primary_year: int | None = None
     region: RegionInput = Field(default_factory=RegionInput)
-    cbs: list[CbsInput]
+    cbs: list[CbsInput] = Field(default_factory=list)
+    tables: list[TableInput] = Field(default_factory=list)
     boundaries: list[BoundaryInput]
+    missing_buurt_polygons: Literal["placeholder", "omit"] = "placeholder"
     health: list[HealthInput] = Field(default_factory=list)
     green: OsmInput | None = None
     trees: OsmInput | None = None
     network: OsmInput | None = None
     buildings: BuildingsInput | None = None
+    bag: BagInput | None = None
+    landcover: LandcoverInput | None = None
     population: PopulationInput = Field(default_factory=PopulationInput)
     clip_buffer_m: float = Field(1000.0, ge=0)
     config_path: Path | None = None
 
-    @field_validator("cbs", "boundaries", "health", mode="before")
+    @field_validator("cbs", "tables", "boundaries", "health", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, dict) else value
@@ -145,6 +242,18 @@ class BuildConfig(BaseModel):
                 raise ValueError(f"{code!r} is not a gemeente code like GM0344")
         return value
 
+    @model_validator(mode="after")
+    def _has_areas(self) -> BuildConfig:
+        if not self.cbs and not any(t.defines_areas for t in self.tables):
+            raise ValueError("no table defines the areas: give a KWB table under `cbs:`, or a "
+                             "`tables:` entry with `defines_areas: true` and an "
+                             "inhabitants_column")
+        for table in self.tables:
+            if table.defines_areas and table.inhabitants_column is None:
+                raise ValueError(f"tables entry {table.path}: `defines_areas` needs "
+                                 "`inhabitants_column`")
+        return self
+
 
 def _resolve(config: BuildConfig, base: Path) -> BuildConfig:
     root = (base / config.base_dir).resolve()
@@ -154,8 +263,13 @@ def _resolve(config: BuildConfig, base: Path) -> BuildConfig:
             return None
         return path if path.is_absolute() else root / path
 
-    for item in [*config.cbs, *config.boundaries, *config.health, config.green, config.trees,
-                 config.network, config.buildings]:
+    extra: list[_Input | None] = []
+    if config.bag is not None:
+        extra += [config.bag.panden, config.bag.verblijfsobjecten]
+    if config.landcover is not None:
+        extra += [i for _, i in config.landcover.class_inputs()] + [config.landcover.ndvi]
+    for item in [*config.cbs, *config.tables, *config.boundaries, *config.health, config.green,
+                 config.trees, config.network, config.buildings, *extra]:
         if item is not None:
             item.path = fix(item.path) or item.path
     for cbs in config.cbs:

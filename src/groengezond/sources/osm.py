@@ -92,7 +92,30 @@ TREE_ROW_SPACING_M = 8.0
 """Distance (m) between the trees placed along a mapped tree row."""
 
 DEFAULT_CROWN_DIAMETER_M = 6.0
-"""Crown diameter (m) of a tree without ``diameter_crown``: a typical Dutch street tree."""
+"""Crown diameter (m) of a tree without ``diameter_crown``, genus or leaf type: a typical Dutch
+street tree."""
+
+MAX_CROWN_DIAMETER_M = 40.0
+"""Largest plausible crown diameter (m); larger ``diameter_crown`` values are typing errors (cm,
+or the stem's circumference). The widest Dutch trees (old plane trees, oaks) reach about 30 m."""
+
+CROWN_DIAMETER_BY_GENUS_M: dict[str, float] = {
+    "populus": 12.0, "platanus": 12.0, "quercus": 10.0, "fagus": 10.0, "fraxinus": 10.0,
+    "ulmus": 10.0, "salix": 10.0, "aesculus": 10.0, "tilia": 8.0, "acer": 8.0,
+    "robinia": 8.0, "gleditsia": 8.0, "alnus": 6.0, "betula": 6.0, "carpinus": 6.0,
+    "pinus": 6.0, "prunus": 5.0, "malus": 5.0, "pyrus": 5.0, "sorbus": 5.0, "picea": 5.0,
+    "crataegus": 4.0, "taxus": 3.0,
+}
+"""Crown diameter (m) of a tree without ``diameter_crown``, by genus (``genus`` tag, or the first
+word of ``species``). Assumption: the typical crown of a mature urban tree of the genus, in the
+range of the crown radii measured on urban trees of 40-60 cm stem diameter by Pretzsch et al.
+(2015, *Urban Forestry & Urban Greening* 14: 466-479: plane, lime, maple, horse chestnut,
+robinia) and following the Dutch size classes of nurseries and municipalities (large trees
+of the "1e grootte" such as poplar and plane 10-12 m, "2e grootte" 6-8 m, "3e grootte" 3-5 m)."""
+
+CROWN_DIAMETER_BY_LEAF_TYPE_M: dict[str, float] = {"broadleaved": 6.0, "needleleaved": 5.0}
+"""Crown diameter (m) by OSM ``leaf_type`` when the genus is not known (assumption, as above:
+conifers planted in Dutch towns are mostly narrow)."""
 
 ARTIFICIAL_CLOSE_SHARE = 0.25
 """A ring whose closing segment is longer than this share of its length was an open way."""
@@ -104,7 +127,8 @@ COORD_SCALE = 1e7
 """OSM stores coordinates to 1e-7 degree; vertices are matched at that precision."""
 
 TAG_KEYS = ("leisure", "landuse", "amenity", "natural", "landcover", "access", "garden:type",
-            "name", "highway", "foot", "area", "diameter_crown", "height", "species", "genus")
+            "name", "highway", "foot", "area", "diameter_crown", "height", "species", "genus",
+            "leaf_type")
 
 
 @dataclass(frozen=True)
@@ -339,8 +363,10 @@ def read_trees(path: Path, *, source: str | None = None,
     Returns
     -------
     OsmLayer
-        ``tree_id, crown_diameter_m`` (m), ``crown_source`` (``diameter_crown`` or
-        ``default``), ``height_m`` (m, NaN when not tagged), ``species``, ``from_row``
+        ``tree_id, crown_diameter_m`` (m), ``crown_source`` (``diameter_crown``, else the
+        default by ``genus`` (:data:`CROWN_DIAMETER_BY_GENUS_M`), by ``leaf_type``
+        (:data:`CROWN_DIAMETER_BY_LEAF_TYPE_M`) or the overall ``default``), ``height_m``
+        (m, NaN when not tagged), ``species``, ``from_row``
         (placed along a tree row), ``osm_id`` and point geometry in RD New.
     """
     findings = Findings(Path(path).name)
@@ -375,17 +401,37 @@ def read_trees(path: Path, *, source: str | None = None,
     if crown_bad or height_bad:
         findings.warn("", "diameter_crown/height", f"{crown_bad + height_bad} tag values are not "
                       "numbers in metres", "treated as not tagged")
-    known = ~np.isnan(crown) & (crown > 0)
+    implausible = crown > MAX_CROWN_DIAMETER_M
+    if implausible.any():
+        findings.warn(_ids(picked, implausible), "diameter_crown",
+                      f"{int(implausible.sum())} crown diameters exceed "
+                      f"{MAX_CROWN_DIAMETER_M:g} m", "treated as not tagged")
+    known = ~np.isnan(crown) & (crown > 0) & ~implausible
+    default, basis = _crown_defaults(picked)
     out = gpd.GeoDataFrame({
         "tree_id": np.arange(len(picked), dtype="int64"),
-        "crown_diameter_m": np.where(known, crown, DEFAULT_CROWN_DIAMETER_M),
-        "crown_source": np.where(known, "diameter_crown", "default"),
+        "crown_diameter_m": np.where(known, crown, default),
+        "crown_source": np.where(known, "diameter_crown", basis),
         "height_m": height,
         "species": picked["species"].to_numpy(),
         "from_row": index >= len(points),
         "osm_id": picked["osm_id"].to_numpy()},
         geometry=shapely.points(np.concatenate(xs), np.concatenate(ys)), crs=CRS)
     return OsmLayer(out, source or Path(path).name, tuple(findings.warnings))
+
+
+def _crown_defaults(trees: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Default crown diameter (m) per tree and its basis (``genus``, ``leaf_type``, ``default``)."""
+    genus = trees["genus"].astype("string").str.strip().str.lower()
+    from_species = trees["species"].astype("string").str.strip().str.split().str[0].str.lower()
+    genus = genus.fillna(from_species)
+    by_genus = genus.map(CROWN_DIAMETER_BY_GENUS_M).to_numpy(dtype=float, na_value=np.nan)
+    leaf = trees["leaf_type"].astype("string").str.strip().str.lower()
+    by_leaf = leaf.map(CROWN_DIAMETER_BY_LEAF_TYPE_M).to_numpy(dtype=float, na_value=np.nan)
+    has_genus, has_leaf = np.isfinite(by_genus), np.isfinite(by_leaf)
+    value = np.where(has_genus, by_genus, np.where(has_leaf, by_leaf, DEFAULT_CROWN_DIAMETER_M))
+    basis = np.where(has_genus, "genus", np.where(has_leaf, "leaf_type", "default"))
+    return value, basis
 
 
 def _numbers(values: pd.Series) -> tuple[np.ndarray, int]:

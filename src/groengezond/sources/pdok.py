@@ -187,11 +187,11 @@ def _read_layer(path: Path, layer: str, findings: Findings, gemeenten: list[str]
                                       if "water" in frame.columns else "")},
                            geometry=frame.geometry.to_numpy(), crs=frame.crs)
     out = to_rd(out, findings, assume="EPSG:4326" if path.suffix.lower() != ".gpkg" else None)
-    out["geometry"] = repair_polygons(out.geometry.array, findings,
-                                      [f"{layer}:{c}" for c in out["code"]])
     if gemeenten:
         keep = out["code"].map(gemeente_of).isin(gemeenten).to_numpy()
-        out = out[keep]
+        out = out[keep].copy()
+    out["geometry"] = repair_polygons(out.geometry.array, findings,
+                                      [f"{layer}:{c}" for c in out["code"]])
     return out
 
 
