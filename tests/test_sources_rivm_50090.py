@@ -514,3 +514,22 @@ def test_checks_validate_age_group_only_where_present() -> None:
     wrong = frame.assign(age_group=18)
     problems = check_columns(wrong, layer)
     assert [p.field for p in problems] == ["age_group"] and "expected str" in problems[0].problem
+
+
+def test_small_area_scale_is_decided_from_the_region_rows(tmp_path: Path) -> None:
+    """Issue 15 for the small-area reader: 1.7 elsewhere must not shrink the region 100x."""
+    from groengezond.sources.rivm import read_small_area
+
+    lines = ["bu_code\tp\tse.p"] + [f"BU0001{i:04d}\t1.7\t0.1" for i in range(50)]
+    lines += ["BU03440101\t0.39\t0.02", "BU03440102\t0.42\t0.03"]
+    path = write(tmp_path, "overweight.tsv", "\n".join(lines) + "\n")
+    region = {"BU03440101", "BU03440102"}
+    table = read_small_area(path, indicator="overweight_pct", year=2012, region_codes=region)
+    rows = table.indicators.set_index("area_code")
+    assert set(rows.index) == region
+    assert rows.loc["BU03440101", "value"] == pytest.approx(39.0)
+    assert rows.loc["BU03440102", "standard_error"] == pytest.approx(3.0)
+    assert "50 rows describe areas outside the region" in " ".join(map(str, table.warnings))
+    with pytest.raises(InputError, match="mixes fractions") as err:
+        read_small_area(path, indicator="overweight_pct", year=2012)
+    assert "BU03440101" in err.value.problems[0].location

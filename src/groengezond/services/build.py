@@ -139,7 +139,8 @@ def _read_health(item: HealthInput, codes: set[str]) -> rivm.HealthTable:
                                     "a small_area table needs `indicator` and `year`",
                                     "give e.g. indicator: overweight_pct, year: 2012")
         return rivm.read_small_area(item.path, indicator=item.indicator, year=item.year,
-                                    source=item.name, proportion=item.proportion)
+                                    source=item.name, proportion=item.proportion,
+                                    region_codes=codes)
     return rivm.read_statline_health(item.path, year=item.year, source=item.name)
 
 

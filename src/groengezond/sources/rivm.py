@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -40,6 +41,7 @@ from groengezond.sources._io import (
     require_file,
 )
 from groengezond.sources.cbs import INDICATOR_COLUMNS, read_odata_rows, year_from_name
+from groengezond.sources.scale import percent_factor
 
 Z95 = 1.959964
 """Two-sided 95% normal quantile: interval = estimate ± Z95 · standard error."""
@@ -74,7 +76,8 @@ class HealthTable:
 
 
 def read_small_area(path: Path, *, indicator: str, year: int, source: str | None = None,
-                    proportion: bool | None = None) -> HealthTable:
+                    proportion: bool | None = None,
+                    region_codes: Collection[str] | None = None) -> HealthTable:
     """Read one estimate per area with its standard error.
 
     Parameters
@@ -90,8 +93,13 @@ def read_small_area(path: Path, *, indicator: str, year: int, source: str | None
     source : str, optional
         Source text stored with each value.
     proportion : bool, optional
-        Whether the estimates are proportions (0-1, multiplied by 100). Detected when not
-        given: proportions if no estimate exceeds 1.
+        Whether the estimates are proportions (0-1, multiplied by 100). Decided when not
+        given from the rows inside the region (:func:`~groengezond.sources.scale.
+        percent_factor`): proportions if none of them exceeds 1; rows that mix both scales are
+        refused, naming them.
+    region_codes : collection of str, optional
+        Area codes of the region: only their rows decide the scale and are kept (the others
+        are counted in a warning). All rows when absent.
 
     Returns
     -------
@@ -143,17 +151,29 @@ def read_small_area(path: Path, *, indicator: str, year: int, source: str | None
     findings.raise_if_errors()
     value = np.asarray(values, dtype=float)
     se = np.asarray(ses, dtype=float)
-    if proportion is None:
-        proportion = bool(np.nanmax(value, initial=0.0) <= 1.0)
-        if proportion:
-            findings.warn("", table.header[value_i], "all estimates are at most 1",
-                          "read as proportions and multiplied by 100 (percent)")
-    if proportion:
-        value, se = value * 100.0, se * 100.0
-    if np.nanmax(value, initial=0.0) > 100.0:
-        findings.error("", table.header[value_i], "estimates exceed 100%",
+    inside = np.ones(len(codes), dtype=bool)
+    if region_codes is not None:
+        wanted = set(region_codes)
+        inside = np.array([c in wanted for c in codes], dtype=bool)
+    labels = [f"line {line} ({code})" for line, code in zip(table.lines, codes, strict=True)]
+    factor = percent_factor(value, file=path.name, column=table.header[value_i], rows=labels,
+                            inside=inside, proportion=proportion)
+    if factor != 1.0 and proportion is None:
+        findings.warn("", table.header[value_i], "the estimates of the region's areas are at "
+                      "most 1", "read as proportions and multiplied by 100 (percent)")
+    value, se = value * factor, se * factor
+    over = inside & (np.nan_to_num(value) > 100.0)
+    for i in np.flatnonzero(over)[:20]:
+        findings.error(labels[i], table.header[value_i], f"{value[i]:g}% exceeds 100%",
                        "give percentages (0-100) or proportions (0-1)")
-        findings.raise_if_errors()
+    findings.raise_if_errors()
+    if not inside.all():
+        findings.warn("", table.header[code_i], f"{int((~inside).sum()):,} rows describe areas "
+                      "outside the region", "left out; the scale was decided from the "
+                      "region's rows only")
+        keep = np.flatnonzero(inside)
+        codes = [codes[i] for i in keep]
+        value, se = value[keep], se[keep]
     if se_i is None:
         findings.warn("header", "se.p", "no standard error column",
                       "values stored without interval")
