@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -200,7 +201,7 @@ def test_select_age_group_gives_one_value_per_key() -> None:
 
 MEASURES = ("ErvarenGezondheidGoedZeerGoed_4", "Ondergewicht_7", "Overgewicht_9")
 IDS = ("perceived_health_good_pct", "underweight_pct", "overweight_pct")
-FUZZ = settings(max_examples=40, deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("GG_FUZZ_EXAMPLES", "40")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -216,7 +217,9 @@ def tables(draw: st.DrawFn) -> dict[str, Any]:
         rows.append({"code": code, "pad": draw(st.booleans()), "values": [health, under, over],
                      "missing": draw(st.sampled_from([".", ""]))})
     flipped = draw(st.lists(st.booleans(), min_size=n, max_size=n))
-    return {"rows": rows, "flipped": flipped,
+    # one cell of a percent row written as a fraction (perceived health or overweight)
+    cell = draw(st.one_of(st.none(), st.tuples(st.integers(0, n - 1), st.sampled_from([0, 2]))))
+    return {"rows": rows, "flipped": flipped, "cell": cell,
             "form": draw(st.sampled_from(["csv", "csv-latin1", "xlsx", "json"]))}
 
 
@@ -227,8 +230,9 @@ def render(spec: dict[str, Any], folder: Path) -> Path:
     body: list[list[Any]] = []
     for i, (row, flip) in enumerate(zip(spec["rows"], spec["flipped"], strict=True)):
         code = row["code"].ljust(10) if row["pad"] else row["code"]
-        cells = [None if v is None else (round(v / 100, 4) if flip else v)
-                 for v in row["values"]]
+        cells = [None if v is None else (round(v / 100, 4) if flip or (i, j) == spec["cell"]
+                                         else v)
+                 for j, v in enumerate(row["values"])]
         body.append([i, 20300, "MW00000", code, "2020JJ00", "Súdwest-Fryslân", *cells])
     form = spec["form"]
     if form == "json":
@@ -267,17 +271,18 @@ def render(spec: dict[str, Any], folder: Path) -> Path:
 @FUZZ
 @given(tables())
 def test_reader_gives_an_input_error_or_the_right_values(spec: dict[str, Any]) -> None:
-    """Padding, '.'/empty cells, Latin-1 and ';', flipped rows: never a silent wrong scale."""
+    """Padding, '.'/empty cells, Latin-1 and ';', flipped rows and cells: never a silent
+    wrong scale."""
     with tempfile.TemporaryDirectory() as tmp:
         path = render(spec, Path(tmp))
         flipped = spec["flipped"]
         try:
             frame = read_rivm_50090(path).indicators
         except InputError as exc:
-            # only a table that mixes percent and fraction rows may be refused ...
-            assert any(flipped) and not all(flipped), exc
+            # only a table that mixes percents and fractions may be refused ...
+            assert (any(flipped) and not all(flipped)) or spec["cell"] is not None, exc
             assert all(p.file == path.name and p.fix for p in exc.problems)
-            assert any("mixes fractions" in p.problem for p in exc.problems)
+            assert any("fraction" in p.problem for p in exc.problems)
             return
         for row in spec["rows"]:
             for indicator, expected in zip(IDS, row["values"], strict=True):
@@ -533,3 +538,20 @@ def test_small_area_scale_is_decided_from_the_region_rows(tmp_path: Path) -> Non
     with pytest.raises(InputError, match="mixes fractions") as err:
         read_small_area(path, indicator="overweight_pct", year=2012)
     assert "BU03440101" in err.value.problems[0].location
+
+
+def test_one_fraction_among_percents_of_a_row_is_refused(tmp_path: Path) -> None:
+    header = "Leeftijd,WijkenEnBuurten,Perioden,ErvarenGezondheidGoedZeerGoed_4,Overgewicht_9,"
+    header += "Ondergewicht_7"
+    rows = ["20300,BU03440101,2020JJ00,78.3,41.2,0.9",
+            "20300,BU03440102,2020JJ00,80.1,0.387,1.6",  # overweight written as a fraction
+            "20300,BU03440103,2020JJ00,69.9,52.0,2.2"]
+    path = write(tmp_path, "cell.csv", "\n".join([header, *rows]) + "\n")
+    with pytest.raises(InputError, match="looks like a fraction") as err:
+        read_rivm_50090(path)
+    problem = err.value.problems[0]
+    assert problem.field == "Overgewicht_9" and "BU03440102" in problem.location
+    fixed = path.read_text("utf-8").replace("0.387", "38.7")
+    frame = read_rivm_50090(write(tmp_path, "cell.csv", fixed)).indicators
+    # underweight 0.9 % stays a small percent
+    assert value(frame, "BU03440101", "underweight_pct", 2020, "18+") == 0.9
