@@ -21,8 +21,10 @@ Rules (every one tested in ``tests/test_sources_rivm_50090.py``):
 - Columns that map to no indicator are named in a warning, never dropped silently.
 - The scale of each measure column (fraction 0-1 or percent 0-100) is decided from the rows
   inside the region (:func:`~groengezond.sources.scale.percent_factor`); values below 1 in a
-  row whose other measures are above 1 are small percents and do not decide. A column whose
-  deciding rows mix both scales is refused, naming the rows.
+  row whose other measures are above 1 are small percents and do not decide (unless one is
+  below a tenth of the column's smallest percent while 100 times it fits the column: a
+  fraction among percents, refused). A column whose deciding rows mix both scales is refused,
+  naming the rows.
 """
 
 from __future__ import annotations
