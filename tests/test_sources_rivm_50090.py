@@ -555,3 +555,18 @@ def test_one_fraction_among_percents_of_a_row_is_refused(tmp_path: Path) -> None
     frame = read_rivm_50090(write(tmp_path, "cell.csv", fixed)).indicators
     # underweight 0.9 % stays a small percent
     assert value(frame, "BU03440101", "underweight_pct", 2020, "18+") == 0.9
+
+
+def test_statline_reader_decides_the_scale_from_the_region_rows(tmp_path: Path) -> None:
+    from groengezond.sources.rivm import read_statline_health
+
+    head = "ID;Persoonskenmerken;Marges;RegioS;ErvarenGezondheidGoedZeerGoed_6\n"
+    fractions = head + "1;80200;MW00000;GM0344;0.598\n2;80200;MW00000;GM0307;0.696\n"
+    frame = read_statline_health(write(tmp_path, "f.csv", fractions), year=2020).indicators
+    assert sorted(frame["value"].round(6)) == [59.8, 69.6]
+    outside = fractions + "3;80200;MW00000;GM0001;1.7\n"
+    frame = read_statline_health(write(tmp_path, "o.csv", outside), year=2020,
+                                 region_codes={"GM0344", "GM0307"}).indicators
+    assert frame.set_index("area_code").loc["GM0344", "value"] == pytest.approx(59.8)
+    with pytest.raises(InputError, match="mixes fractions"):
+        read_statline_health(write(tmp_path, "o.csv", outside), year=2020)

@@ -141,7 +141,8 @@ def _read_health(item: HealthInput, codes: set[str]) -> rivm.HealthTable:
         return rivm.read_small_area(item.path, indicator=item.indicator, year=item.year,
                                     source=item.name, proportion=item.proportion,
                                     region_codes=codes)
-    return rivm.read_statline_health(item.path, year=item.year, source=item.name)
+    return rivm.read_statline_health(item.path, year=item.year, source=item.name,
+                                     region_codes=codes)
 
 
 def _clip(frame: gpd.GeoDataFrame, zone: Any, label: str, warnings: list[str]) -> gpd.GeoDataFrame:

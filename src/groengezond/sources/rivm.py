@@ -223,7 +223,8 @@ def _statline_rows(path: Path, findings: Findings) -> tuple[list[dict[str, Any]]
 
 
 def read_statline_health(path: Path, *, year: int | None = None, source: str | None = None,
-                         mapping: dict[str, Any] | None = None) -> HealthTable:
+                         mapping: dict[str, Any] | None = None,
+                         region_codes: Collection[str] | None = None) -> HealthTable:
     """Read a health table in StatLine shape (OData JSON or StatLine CSV export).
 
     Parameters
@@ -236,6 +237,9 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
         Source text stored with each value.
     mapping : dict, optional
         Parsed ``statline_health.yaml``; the packaged one by default.
+    region_codes : collection of str, optional
+        Area codes of the region: only their rows decide the scale (fraction or percent) of
+        each measure (:func:`~groengezond.sources.scale.percent_factor`). All rows when absent.
 
     Returns
     -------
@@ -326,7 +330,41 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
             findings.warn("", "Marges" if what == "margin" else str(age_key),
                           f"unknown {what} codes {listing(sorted(codes))}",
                           "their rows are left out (add them to statline_health.yaml)")
+    _to_percent(cells, measures, path.name, region_codes)
     return _health_frame(cells, source or f"{path.name}", findings)
+
+
+def _to_percent(cells: dict[tuple[str, str, int, str], dict[str, float]],
+                measures: dict[str, str], file: str,
+                region_codes: Collection[str] | None) -> None:
+    """Scale each measure to percent, deciding from the region's rows (in place).
+
+    A value below 1 of an area, year and age group whose other measures are above 1 is a
+    small percent and does not decide (as in :mod:`groengezond.sources.rivm_50090`).
+    """
+    keys = list(cells)
+    if not keys:
+        return
+    row_max: dict[tuple[str, int, str], float] = {}
+    for (code, _, year, age), slot in cells.items():
+        top = max((v for v in slot.values() if not math.isnan(v)), default=-math.inf)
+        row_max[(code, year, age)] = max(row_max.get((code, year, age), -math.inf), top)
+    column_of = {ind: key for key, ind in measures.items()}
+    for indicator in sorted(set(measures.values())):
+        mine = [k for k in keys if k[1] == indicator]
+        values = np.array([cells[k].get(m, math.nan) for k in mine
+                           for m in ("value", "lower", "upper")], dtype=float)
+        labels = [f"{k[0]} {k[2]} {k[3]}" for k in mine for _ in range(3)]
+        inside = np.array([region_codes is None or k[0] in region_codes for k in mine
+                           for _ in range(3)], dtype=bool)
+        percent_row = np.array([row_max[(k[0], k[2], k[3])] > 1.0 for k in mine
+                                for _ in range(3)], dtype=bool)
+        small = (values > 0.0) & (values < 1.0)
+        factor = percent_factor(values, file=file, column=column_of[indicator], rows=labels,
+                                inside=inside & ~(small & percent_row))
+        if factor != 1.0:
+            for k in mine:
+                cells[k] = {m: v * factor for m, v in cells[k].items()}
 
 
 def _health_frame(cells: dict[tuple[str, str, int, str], dict[str, float]], label: str,
