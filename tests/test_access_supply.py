@@ -20,8 +20,12 @@ from test_network import random_network
 
 
 def per_green_distances(net: WalkNetwork, snap: Snap, entries: Entries) -> np.ndarray:
-    """(greens × addresses) network distances (m), one nearest-green pass per green space."""
-    return np.stack([nearest_green(net, snap, entries.subset(entries.green == j)).dist_m
+    """(greens × addresses) street distances (m), one nearest-green pass per green space.
+
+    The 2SFCA runs on street distances (from the snapped point), without the doorstep walk.
+    """
+    return np.stack([nearest_green(net, snap, entries.subset(entries.green == j),
+                                   doorstep=False).dist_m
                      for j in range(entries.n_greens)]) if entries.n_greens else np.zeros(
         (0, len(snap)))
 

@@ -43,6 +43,18 @@ def test_access_reads_the_baseline(tmp_path: Path) -> None:
     compute_baseline(tmp_path / "region")
     body = TestClient(app).get("/api/access/summary").json()
     assert body["origin"] == "baseline"
+    assert body["network_degraded"] is True  # the baseline flags, it does not refuse
+
+
+def test_access_on_a_degraded_network_is_served_flagged(tiny: TestClient) -> None:
+    # the tiny region's homes lie 100-120 m from their streets (median snap > 50 m)
+    body = tiny.get("/api/access/summary").json()
+    assert body["network_degraded"] is True
+    assert body["summary"]["network_quality"]["snap_p50_m"] == pytest.approx(100.0)
+    assert any("FLAGGED" in row["note"] for row in body["rows"])
+    areas = tiny.get("/api/access/areas", params={"level": "gemeente"}).json()
+    assert areas["network_degraded"] is True
+    assert all(row["network_degraded"] is True for row in areas["areas"])
 
 
 @pytest.mark.parametrize(("url", "says"), [

@@ -56,7 +56,7 @@ def test_build_writes_a_valid_region(tmp_path: Path) -> None:
     assert licences["CBS Kerncijfers wijken en buurten 2023"] == "CC BY 4.0"
     if OSM:
         assert licences["OpenStreetMap"] == "ODbL 1.0"
-        assert len(region.green) == 4 and len(region.network_edges) == 7
+        assert len(region.green) == 4 and len(region.network_edges) == 5  # simplified
     assert region.counts()["areas_buurt"] == 4 and region.inhabitants == 3605
     assert len(region.buildings) == 2
     placed = region.addresses.groupby("buurt")["residents"].sum().to_dict()

@@ -52,6 +52,9 @@ def recorded(request: httpx.Request) -> httpx.Response:
         name = "rivm_50090NED_dataproperties.json"
     elif host == "api.3dbag.nl":
         name = "bag3d_page2.json" if "offset" in query else "bag3d_page1.json"
+    elif host == "overpass-api.de" and path == "/api/interpreter":
+        assert "[bbox:" in query["data"][0] and 'way["highway"]' in query["data"][0]
+        name = "overpass_testdorp.osm"
     if name is None:
         return httpx.Response(404, text="not recorded")
     return httpx.Response(200, content=(FIXTURES / name).read_bytes(),
@@ -69,7 +72,7 @@ def test_fetch_writes_files_that_build_a_valid_region(tmp_path: Path) -> None:
     with client(tmp_path) as http:
         result = fetch_sources(["GM9990"], 2023, out, http)
     assert result.counts == {"kwb_rows": 7, "gemeenten": 1, "wijken": 2, "buurten": 4,
-                             "buildings": 2, "health_rows": 15}
+                             "buildings": 2, "health_rows": 15, "osm_ways": 13}
     table = read_kwb(out / "cbs_kwb_2023.json", names=out / "cbs_kwb_2023_regions.json")
     assert table.year == 2023 and len(table.areas) == 7
     assert table.areas.set_index("code").loc["WK999002", "name"] == "Wijk 02 Oost"
@@ -83,6 +86,29 @@ def test_fetch_writes_files_that_build_a_valid_region(tmp_path: Path) -> None:
     build_to_folder(out / "sources.yaml", tmp_path / "region")
     region = read_region(tmp_path / "region")
     assert region.counts()["areas_buurt"] == 4 and len(region.buildings) == 2
+    # OSM from the Overpass API: the walking network, green and trees
+    assert len(region.network_edges) > 0 and len(region.green) > 0 and len(region.trees) > 0
+    assert "network" in region.meta.quality
+
+
+def test_overpass_runtime_error_and_offline_are_clear(tmp_path: Path) -> None:
+    from groengezond.sources.fetch import fetch_osm
+
+    def stopped(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text='<?xml version="1.0"?><osm version="0.6">'
+                              "<remark> runtime error: Query timed out in \"query\" at line 3 "
+                              "after 601 seconds. </remark></osm>")
+
+    with client(tmp_path, stopped) as http, pytest.raises(FetchError, match="timed out"):
+        fetch_osm(http, (5.0, 52.0, 5.1, 52.1))
+    assert not list((tmp_path / "cache").rglob("*.body"))  # an error is not cached
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("Name or service not known", request=request)
+
+    with client(tmp_path, down) as http, pytest.raises(OfflineError, match="offline") as err:
+        fetch_osm(http, (5.0, 52.0, 5.1, 52.1))
+    assert "overpass-api.de" in str(err.value)
 
 
 def test_second_fetch_is_served_from_the_cache(tmp_path: Path) -> None:

@@ -193,3 +193,22 @@ def test_baseline_error_names_rate_and_field() -> None:
         parse_baseline_rates(yaml.safe_dump(raw))
     problem = err.value.problems[0]
     assert problem.location == "rates 'mortality_all_ages'" and problem.field == "value"
+
+
+def test_erf_age_band_must_be_its_baselines() -> None:
+    raw = raw_registry()
+    erf_entry(raw, "green_depression")["age"] = {"min_years": 18, "max_years": None}
+    with pytest.raises(InputError) as err:
+        parse_erf_registry(yaml.safe_dump(raw))
+    msg = str(err.value)
+    assert "green_depression" in msg and "age" in msg and "18+" in msg and "18-64" in msg
+
+
+def test_depression_applies_to_ages_18_64() -> None:
+    reg = load_erf_registry()
+    rates = load_baseline_rates()
+    for erf_id in ("green_depression", "green_depression_share", "green_anxiety_share"):
+        erf = reg[erf_id]
+        assert (erf.age.min_years, erf.age.max_years) == (18, 64)
+        base = rates[erf.baseline_rate].age
+        assert (base.min_years, base.max_years) == (18, 64)

@@ -23,6 +23,7 @@ from groengezond.health.impact import (
     rr_for_change,
     simulate_erf,
     simulate_impact,
+    split_triangular_quantile,
     triangular_quantile,
 )
 from groengezond.health.totals import sum_declared, total_by_outcome
@@ -101,6 +102,23 @@ def test_triangular_quantile() -> None:
     assert triangular_quantile(1.0, 1, 2, 4) == pytest.approx(4)
     assert triangular_quantile(1 / 3, 1, 2, 4) == pytest.approx(2)  # F(mode) = 1/3
     assert triangular_quantile(0.7, 3, 3, 3) == 3  # degenerate
+
+
+def test_baseline_draws_have_their_median_at_the_central_value() -> None:
+    # the depression range (4 %, 5 %, 9 %): a plain triangular puts the median at 5.84 %
+    assert triangular_quantile(0.5, 0.04, 0.05, 0.09) == pytest.approx(0.0584, abs=1e-4)
+    assert split_triangular_quantile(0.5, 0.04, 0.05, 0.09) == pytest.approx(0.05)
+    assert split_triangular_quantile(0.0, 0.04, 0.05, 0.09) == pytest.approx(0.04)
+    assert split_triangular_quantile(1.0, 0.04, 0.05, 0.09) == pytest.approx(0.09)
+    # by hand: u = 1/8 -> 0.04 + 0.01 * sqrt(1/4) = 0.045; u = 7/8 -> 0.09 - 0.04 / 2 = 0.07
+    assert split_triangular_quantile(0.125, 0.04, 0.05, 0.09) == pytest.approx(0.045)
+    assert split_triangular_quantile(0.875, 0.04, 0.05, 0.09) == pytest.approx(0.07)
+    # in the Monte Carlo: cases / (PF * population) is the baseline drawn
+    imp = simulate_erf("green_depression", [0.05], [10_000.0],
+                       rng=np.random.default_rng(5), n_draws=20_000)
+    assert imp.fraction is not None
+    drawn = imp.draws[:, 0] / (imp.fraction[:, 0] * 10_000.0)
+    assert float(np.median(drawn)) == pytest.approx(0.05, rel=0.01)
 
 
 # --------------------------------------------------------------------------- Monte Carlo

@@ -5,13 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from scipy.signal import fftconvolve
 
 from groengezond.access.entries import green_entries
 from groengezond.access.nearest import nearest_green
 from groengezond.cooling import run_cooling
-from groengezond.landcover import RADII_M, green_share, sample
+from groengezond.errors import InputError
+from groengezond.landcover import RADII_M, disc_kernel, green_share, sample
 from groengezond.region.model import Landcover, Region
-from groengezond.scenario.apply import apply_scenario
+from groengezond.scenario.apply import (
+    PLANTABLE,
+    CellChange,
+    apply_scenario,
+    cells_in,
+    crown_growth,
+)
 from groengezond.scenario.exposures import ExposureBaseline, scenario_exposures
 from groengezond.scenario.model import Scenario, scenario_from_data
 from groengezond.scenario.testing import footbridge_across_river, park_in, ranked_by_income
@@ -33,6 +41,25 @@ def _after_classes(region: Region, change: object) -> np.ndarray:
     classes = region.landcover.classes.copy()
     classes[change.rows, change.cols] = change.new  # type: ignore[attr-defined]
     return classes
+
+
+def _full_focal(region: Region, classes: np.ndarray, crowns: CellChange,
+                base: ExposureBaseline, key: str, radius: float) -> np.ndarray:
+    """Focal mean of the per-class value with tree crowns as shares, by a full convolution."""
+    assert region.landcover is not None
+    lut = base.luts[key]
+    vals = lut[classes]
+    ok = ~np.isnan(vals)
+    vals = np.where(ok, vals, 0.0)
+    assert crowns.share is not None or len(crowns) == 0
+    if len(crowns):
+        assert crowns.share is not None
+        np.add.at(vals, (crowns.rows, crowns.cols),
+                  crowns.share * (lut[crowns.new] - lut[crowns.old]))
+    kernel = disc_kernel(radius, region.landcover.cell_size_m).astype(np.float64)
+    num = fftconvolve(vals, kernel, mode="same")
+    den = np.round(fftconvolve(ok.astype(np.float64), kernel, mode="same"))
+    return np.asarray(num[base.rows, base.cols] / den[base.rows, base.cols])
 
 
 def test_empty_scenario_changes_nothing(base: ExposureBaseline, region: Region) -> None:
@@ -63,11 +90,12 @@ def test_park_exposures_equal_full_recomputation(base: ExposureBaseline, region:
     ex = scenario_exposures(base, delta)
     assert region.landcover is not None
     after = Landcover(_after_classes(region, delta.cells), region.landcover.transform)
-    shares = green_share(after, RADII_M, region.meta.landcover_classes)
     for r in RADII_M:
         key = f"green_share_{int(r)}m"
-        full = sample(shares.share[r], after, base.xy)
+        full = _full_focal(region, after.classes, delta.tree_cells, base, key, r)
         np.testing.assert_allclose(base.focal[key] + ex.delta[key], full, atol=1e-5)
+    full = _full_focal(region, after.classes, delta.tree_cells, base, "ndvi_500m", 500.0)
+    np.testing.assert_allclose(base.focal["ndvi_500m"] + ex.delta["ndvi_500m"], full, atol=1e-5)
     assert ex.delta["green_share_300m"].max() > 0
     # access: equal to a full pass with the park's entries added
     green = region.green[region.green["public"] & (region.green["area_ha"] >= 1.0)]
@@ -132,3 +160,55 @@ def test_dwellings_and_removal(base: ExposureBaseline, region: Region) -> None:
     ex = scenario_exposures(base, delta)
     assert (ex.green_network_m_after >= ex.green_network_m_before - 1e-9).all()
     assert len(ex.new_green_network_m) == len(delta.new_addresses)
+
+
+def _codes(region: Region) -> dict[str, int]:
+    return {name: int(code) for code, name in region.meta.landcover_classes.items()}
+
+
+def test_trees_stand_on_streets_and_green_never_on_buildings(region: Region) -> None:
+    assert region.landcover is not None
+    # a built-up square in the worst-off buurt: many of its cells are buildings
+    spot = park_in(region, ranked_by_income(region)[0], 3.0).centroid.buffer(300)
+    sc = scenario_from_data({"name": "t", "interventions": [
+        {"kind": "plant_trees", "name": "Bomen", "count": 200, "geometry": spot.wkt}]})
+    delta = apply_scenario(region, sc)
+    codes = _codes(region)
+    lc = region.landcover
+    xy = np.c_[delta.new_trees.geometry.x, delta.new_trees.geometry.y]
+    r = np.floor((xy[:, 1] - lc.transform.f) / lc.transform.e).astype(int)
+    c = np.floor((xy[:, 0] - lc.transform.c) / lc.transform.a).astype(int)
+    under = lc.classes[r, c]
+    assert len(delta.new_trees) == 200
+    rr, cc = cells_in(spot, lc)
+    assert (lc.classes[rr, cc] == codes["building"]).sum() > 50  # there were buildings to avoid
+    assert set(under.tolist()) <= {codes[n] for n in PLANTABLE}
+    # the crown of a 6 m tree covers 28.3 m² of a 100 m² cell: that share, not the whole cell
+    assert delta.tree_cells.share is not None
+    single = np.pi * 3.0 ** 2 / 100.0
+    assert np.isclose(delta.tree_cells.share.min(), single)
+    assert np.isclose(delta.tree_cells.share.sum(), 200 * single)
+    assert (delta.tree_cells.new == codes["trees"]).all()
+    assert len(delta.cells) == 0
+
+
+def test_a_tree_on_a_building_is_refused(region: Region) -> None:
+    assert region.landcover is not None
+    codes = _codes(region)
+    lc = region.landcover
+    r, c = (int(v[0]) for v in np.nonzero(lc.classes == codes["building"]))
+    x = lc.transform.c + (c + 0.5) * lc.transform.a
+    y = lc.transform.f + (r + 0.5) * lc.transform.e
+    sc = scenario_from_data({"name": "t", "interventions": [
+        {"kind": "plant_trees", "name": "Boom", "geometry": f"POINT ({x} {y})"}]})
+    with pytest.raises(InputError) as err:
+        apply_scenario(region, sc)
+    assert "Boom" in str(err.value) and "building" in str(err.value)
+
+
+def test_crowns_grow_from_planting_to_mature_size() -> None:
+    g = crown_growth(30, 2.0, 6.0, 20)
+    # year 10 of 20: diameter 2 + 4 * 0.5 = 4 m, area (4/6)² of the mature crown
+    assert np.isclose(g[9], (4.0 / 6.0) ** 2)
+    assert np.isclose(g[0], ((2.0 + 4.0 / 20) / 6.0) ** 2)
+    assert (g[19:] == 1.0).all() and (np.diff(g) >= 0).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import shapely
 
 from groengezond.errors import InputError
 from groengezond.region.model import Region
+from groengezond.scenario.impacts import GapInputs, equity, latest_indicator
 from groengezond.scenario.model import Scenario, scenario_from_data
 from groengezond.scenario.testing import footbridge_across_river, park_in, ranked_by_income
 from groengezond.services.plan import Planner, compare
@@ -57,13 +59,23 @@ def test_park_beside_worst_off_narrows_and_best_off_widens(planner: Planner,
     assert worst.equity.verdict == "narrows", worst.equity.statement
     assert best.equity.verdict == "widens", best.equity.statement
     assert "narrows" in worst.equity.statement and "widens" in best.equity.statement
-    # the interval over the ERF draws: the sign is certain (the ERF's interval excludes 1)
+    # by default the Monitor's headline indicator, named in words, never "certain"
+    from groengezond.services.monitor import DEFAULT_INDICATOR
     for r, sign in ((worst, -1), (best, 1)):
-        iv = r.equity.abs_sii_change
-        assert iv is not None and r.equity.verdict_certain
-        assert iv.lower <= iv.median <= iv.upper and np.sign(iv.median) == sign
-        assert iv.lower < iv.upper
-        assert "excludes zero" in r.equity.statement
+        eq = r.equity
+        assert eq.indicator == DEFAULT_INDICATOR == "healthy_life_expectancy_years"
+        assert eq.indicator_name_nl == "Gezonde levensverwachting bij geboorte"
+        assert eq.indicator_name_en in eq.statement and DEFAULT_INDICATOR not in eq.statement
+        assert not re.search(r"\b(certain|zeker)\b", eq.statement)
+        iv = eq.abs_sii_change
+        assert iv is not None and iv.lower <= iv.median <= iv.upper and iv.lower < iv.upper
+        assert np.sign(iv.median) == sign
+        # beside the SII's own interval, and as a share of the gap
+        own = eq.sii_before_interval
+        assert own is not None and own.lower < eq.sii_before < own.upper
+        assert eq.sii_change_pct_of_gap == pytest.approx(
+            100 * eq.sii_change / abs(eq.sii_before))
+        assert abs(eq.sii_change) < own.upper - own.lower
     # green access: the park by the worst-off buurt also narrows the access gap
     assert worst.equity.access is not None and best.equity.access is not None
     assert worst.equity.access.sii_change != 0.0
@@ -238,9 +250,11 @@ def test_local_baseline_weights_the_worst_off_buurt(planner: Planner, region: Re
     assert any("depression_anxiety_risk_pct" in n for n in local.notes)
     assert not any("depression_anxiety_risk_pct" in n for n in national.notes)
     i = list(planner.codes).index(worst)
-    risk = planner.gap.value
+    risk, _, _ = latest_indicator(region.indicators, "depression_anxiety_risk_pct",
+                                  planner.codes)
     ok = np.isfinite(risk)
-    mean = (risk[ok] * planner.adults[ok]).sum() / planner.adults[ok].sum()
+    band = planner.age_groups["age_18_64"]  # the prevalence's ages
+    mean = (risk[ok] * band[ok]).sum() / band[ok].sum()
     ratio = (local.buurten[i].depression_cases_prevented.median
              / national.buurten[i].depression_cases_prevented.median)
     # cases scale with the baseline (nearly: the OR -> RR conversion depends on it too)
@@ -311,3 +325,246 @@ def test_new_homes_lower_green_per_inhabitant(planner: Planner, region: Region) 
     # unchanged without a scenario
     e0 = planner.run(Scenario(name="nothing"), np.random.default_rng(1)).exposures
     assert e0.green_m2_per_inhabitant_after == e0.green_m2_per_inhabitant_before > 0
+
+
+def test_depression_counts_ages_18_64_only() -> None:
+    from groengezond.health.baseline import AgeRange
+    from groengezond.scenario.impacts import health_impacts, population_in_band
+
+    young, working, old = np.array([100.0, 50.0]), np.array([600.0, 300.0]), np.array(
+        [300.0, 650.0])
+    groups = {"age_0_17": young, "age_18_64": working, "age_65_plus": old}
+    res, adults = young + working + old, working + old
+    band = population_in_band(AgeRange(min_years=18, max_years=64), groups, res, adults)
+    np.testing.assert_array_equal(band, working)
+    np.testing.assert_array_equal(
+        population_in_band(AgeRange(min_years=18), groups, res, adults), adults)
+    np.testing.assert_array_equal(
+        population_in_band(AgeRange(min_years=0), groups, res, adults), res)
+    delta = {"ndvi_500m": np.array([0.02, 0.02])}
+    run = [health_impacts(delta, res, adults, ("a", "b"), rng=np.random.default_rng(1),
+                          n_draws=1000, age_groups=g)
+           for g in (groups, {**groups, "age_65_plus": 3 * old})]
+    dep = [r.impacts["green_depression"].draws for r in run]
+    np.testing.assert_allclose(dep[0], dep[1])  # more elderly: no more depression cases
+    # cases per person aged 18-64 are the same in both buurten (same change, same baseline)
+    per = dep[0] / working
+    np.testing.assert_allclose(per[:, 0], per[:, 1])
+    deaths = [r.impacts["green_mortality"].draws.sum(axis=1) for r in run]
+    assert (deaths[1] > deaths[0]).all()  # mortality still counts all adults
+
+
+def test_without_land_cover_the_pathways_are_not_computable(region: Region) -> None:
+    from groengezond.region.quality import LayerQuality
+
+    meta = region.meta.model_copy(update={"quality": {
+        "addresses": LayerQuality(status="placeholder", reason="addresses from the grid",
+                                  key="addresses.placeholder")}})
+    bare = region.with_layers(landcover=None, meta=meta)
+    result = Planner(bare).run(_park(bare, ranked_by_income(bare)[0]),
+                               np.random.default_rng(1))
+    by_id = {p.erf_id: p for p in result.pathways}
+    for erf in ("green_mortality", "green_depression", "heat_mortality"):
+        assert by_id[erf].total is None
+        nc = by_id[erf].not_computable
+        assert nc is not None and nc.key == "landcover.missing" and "land cover" in nc.reason
+    assert result.money.total is None and result.money.not_computable is not None
+    assert all(t.total is None for t in result.totals)
+    e = result.exposures
+    assert e.d_ndvi_500m is None and e.d_canopy_300m_pp is None and e.d_t_air_c is None
+    assert e.within_300m_after > e.within_300m_before  # access needs no land cover
+    assert result.costs is None or result.costs.benefit_cost_ratio is None
+    assert result.equity.verdict == "unknown" and "not computable" in result.equity.statement
+    assert all(b.deaths_prevented is None and b.value_eur_per_year is None
+               for b in result.buurten)
+    layers = {q.layer: q for q in result.quality}
+    assert layers["landcover"].status == "missing"
+    assert layers["addresses"].status == "placeholder"
+    assert "pathways" in layers["addresses"].figures
+    table = compare([result])
+    assert table.iloc[1]["deaths_prevented"] == "not computable"
+
+
+def test_gap_change_is_a_relative_change_of_the_indicator(planner: Planner,
+                                                          region: Region) -> None:
+    """Depression-risk gap: y' = y (1 - PF), checked by hand for the point change."""
+    result = planner.run(_park(region, ranked_by_income(region)[0]), np.random.default_rng(2))
+    del result
+    sc = _park(region, ranked_by_income(region)[0])
+    from groengezond.scenario.apply import apply_scenario
+    from groengezond.scenario.exposures import buurt_means, scenario_exposures
+    from groengezond.scenario.impacts import health_impacts
+
+    ex = scenario_exposures(planner.baseline, apply_scenario(region, sc))
+    per = {k: buurt_means(planner.baseline, v) for k, v in ex.delta.items()}
+    codes = tuple(str(c) for c in planner.codes)
+    health = health_impacts(per, planner.residents, planner.adults, codes,
+                            rng=np.random.default_rng(3), n_draws=1000,
+                            age_groups=planner.age_groups)
+    gap = GapInputs.from_indicators(region.indicators, planner.codes,
+                                    "depression_anxiety_risk_pct")
+    eq = equity(gap, planner.residents, health.impacts, [], rng=np.random.default_rng(4))
+    assert eq.indicator_name_en == "High risk of anxiety disorder or depression"
+    pf = health.impacts["green_depression"].fraction
+    assert pf is not None
+    ok = np.isfinite(gap.value) & np.isfinite(gap.income) & (planner.residents > 0)
+    from groengezond.indicators.inequality import gap_weights
+    w = gap_weights(planner.residents[ok], -gap.income[ok])
+    y = gap.value[ok]
+    after = y * (1 - np.median(pf, axis=0)[ok])
+    assert eq.sii_after == pytest.approx(float(w.sii @ after), rel=1e-9)
+    assert eq.sii_change == pytest.approx(float(w.sii @ (after - y)), rel=1e-9)
+    assert eq.verdict == "narrows"
+
+
+def test_mortality_baseline_is_standardised_by_age_per_buurt(planner: Planner) -> None:
+    from groengezond.health.baseline import load_baseline_rates
+
+    rates = load_baseline_rates()
+    base = planner.baselines["green_mortality"]
+    young, old = planner.age_groups["age_18_64"], planner.age_groups["age_65_plus"]
+    m1, m2 = rates["mortality_18_64"], rates["mortality_65_plus"]
+    ok = (young + old) > 0
+    # by hand: expected deaths per adult at the reference age-specific rates
+    expected = (m1.value * young + m2.value * old)[ok] / (young + old)[ok]
+    np.testing.assert_allclose(base.value[ok], expected)
+    np.testing.assert_allclose(base.low[ok], ((m1.low * young + m2.low * old) / (young + old))[ok])
+    # older buurten carry a higher baseline
+    share_old = old[ok] / (young + old)[ok]
+    assert np.corrcoef(share_old, base.value[ok])[0, 1] > 0.99
+    assert base.value[ok].max() > 1.2 * base.value[ok].min()
+    heat = planner.baselines["heat_mortality"]
+    kids = planner.age_groups["age_0_17"]
+    everyone = kids + young + old
+    ok = everyone > 0
+    expected = ((rates["mortality_0_17"].value * kids + m1.value * young + m2.value * old)
+                / np.where(ok, everyone, 1))[ok]
+    np.testing.assert_allclose(heat.value[ok], expected)
+    assert any("standardised indirectly by age" in n for n in planner.baseline_notes)
+
+
+def test_by_age_rates_must_make_up_the_band() -> None:
+    import yaml
+
+    from groengezond.health._loading import read_packaged
+    from groengezond.health.baseline import BASELINE_FILE, parse_baseline_rates
+
+    raw = yaml.safe_load(read_packaged("groengezond.health", BASELINE_FILE))
+    adults = next(r for r in raw["rates"] if r["id"] == "mortality_adults")
+    adults["by_age"] = ["mortality_65_plus"]
+    with pytest.raises(InputError) as err:
+        parse_baseline_rates(yaml.safe_dump(raw))
+    assert "mortality_adults" in str(err.value) and "by_age" in str(err.value)
+
+
+def test_weighted_median_by_hand() -> None:
+    from groengezond.services.plan import weighted_median
+
+    assert weighted_median(np.array([0.0, 10.0, 100.0]), np.array([1.0, 1.0, 1.0])) == 10.0
+    assert weighted_median(np.array([0.0, 10.0, 100.0]), np.array([3.0, 1.0, 1.0])) == 0.0
+    assert weighted_median(np.array([5.0, 1.0]), np.array([1.0, 3.0])) == 1.0
+    assert weighted_median(np.array([5.0]), np.array([0.0])) == 0.0
+
+
+def test_green_per_inhabitant_headline_is_the_median(planner: Planner, region: Region) -> None:
+    from groengezond.services.plan import weighted_median
+
+    result = planner.run(_park(region, ranked_by_income(region)[0]), np.random.default_rng(1))
+    e = result.exposures
+    per, res = planner.baseline.supply.per_capita, planner.baseline.residents
+    assert e.green_m2_per_inhabitant_median_before == weighted_median(per, res)
+    assert e.no_green_before == pytest.approx(float(res[per <= 0].sum() / res.sum()))
+    assert e.meets_green_norm_before == pytest.approx(float(res[per >= 60].sum() / res.sum()))
+    # the mean is total green over residents: far above the median in this region
+    assert e.green_m2_per_inhabitant_before > e.green_m2_per_inhabitant_median_before
+    assert e.green_m2_per_inhabitant_median_after >= e.green_m2_per_inhabitant_median_before
+    assert e.no_green_after <= e.no_green_before
+
+
+def test_who_straight_line_beside_the_network_share(planner: Planner, region: Region) -> None:
+    from groengezond.access.entries import green_entries, select_green
+    from groengezond.access.nearest import nearest_green
+    from groengezond.scenario.exposures import straight_distance
+
+    sc = _park(region, ranked_by_income(region)[0])
+    result = planner.run(sc, np.random.default_rng(1))
+    e = result.exposures
+    base = planner.baseline
+    res = base.residents
+    # the network share is the access engine's (with whatever doorstep walk it counts)
+    full = nearest_green(base.network, base.snap, green_entries(base.network, base.green))
+    assert e.within_300m_before == pytest.approx(float(res[full.dist_m <= 300].sum() / res.sum()))
+    # the straight-line share by its own definition, before and after (a full recomputation)
+    green = select_green(region.green)
+    d0, _ = straight_distance(base.xy, green)
+    assert e.within_300m_straight_before == pytest.approx(float(res[d0 <= 300].sum() / res.sum()))
+    park = shapely.from_wkt(sc.interventions[0].geometry)
+    d1 = np.minimum(d0, shapely.distance(shapely.points(base.xy), park))
+    assert e.within_300m_straight_after == pytest.approx(float(res[d1 <= 300].sum() / res.sum()))
+    assert e.within_300m_straight_after > e.within_300m_straight_before
+    # a straight line is never longer than a walk
+    assert e.within_300m_straight_before >= e.within_300m_before
+
+
+def test_growing_crowns_weigh_the_benefit_cost_ratio(planner: Planner, region: Region) -> None:
+    from groengezond.health.valuation import annuity_factor
+    from groengezond.scenario.apply import crown_growth
+
+    spot = park_in(region, ranked_by_income(region)[0], 5.0)
+    sc = scenario_from_data({"name": "bomen", "appraisal_years": 20, "interventions": [
+        {"kind": "plant_trees", "name": "Bomen", "count": 150, "geometry": spot.wkt,
+         "crown_diameter_m": 8.0, "planting_crown_diameter_m": 2.0, "years_to_mature": 10,
+         "cost": {"low_eur": 100_000, "high_eur": 100_000, "price_year": 2024,
+                  "source": "test", "assumption": True}}]})
+    result = planner.run(sc, np.random.default_rng(6))
+    g = result.canopy_growth
+    assert g is not None and g.trees == 150 and g.share_of_benefits_from_trees == 1.0
+    by_year = crown_growth(20, 2.0, 8.0, 10)
+    np.testing.assert_allclose(g.benefit_by_year, by_year)
+    assert by_year[0] == pytest.approx((2.6 / 8) ** 2) and by_year[9] == 1.0
+    disc = 1.0225 ** -np.arange(1, 21)
+    assert g.present_value_factor == pytest.approx(float((by_year * disc).sum() / disc.sum()))
+    assert result.costs is not None and result.costs.benefits_present_value_eur is not None
+    assert result.money.total is not None
+    pv = result.costs.benefits_present_value_eur.median
+    assert pv == pytest.approx(result.money.total.median * annuity_factor(0.0225, 20)
+                               * g.present_value_factor, rel=1e-6)
+    assert any("mature crowns" in n for n in result.notes)
+
+
+def test_planting_crown_cannot_exceed_mature_crown() -> None:
+    with pytest.raises(InputError) as err:
+        scenario_from_data({"name": "x", "interventions": [
+            {"kind": "plant_trees", "name": "B", "geometry": "POINT (0 0)",
+             "crown_diameter_m": 4.0, "planting_crown_diameter_m": 5.0}]})
+    assert "planting_crown_diameter_m" in str(err.value)
+
+
+def test_unknown_canopy_is_not_computable_never_zero(region: Region) -> None:
+    from groengezond.region.model import Landcover
+
+    assert region.landcover is not None
+    codes = {n: c for c, n in region.meta.landcover_classes.items()}
+    classes = region.landcover.classes.copy()
+    classes[classes == codes["trees"]] = codes["low_green"]  # a source without a tree class
+    from groengezond.region.quality import LayerQuality
+
+    meta = region.meta.model_copy(update={"synthetic": False, "quality": {
+        "landcover": LayerQuality(status="derived", reason="rasterised from OSM polygons")}})
+    real = region.with_layers(landcover=Landcover(classes, region.landcover.transform),
+                              meta=meta)
+    result = Planner(real).run(_park(real, ranked_by_income(real)[0]),
+                               np.random.default_rng(1))
+    assert result.exposures.d_canopy_300m_pp is None
+    nc = result.not_computable["exposures.d_canopy_300m_pp"]
+    assert nc.key == "canopy.missing" and "tree class" in nc.reason
+    assert all(b.d_canopy_300m_pp is None for b in result.buurten)
+    # the rest rests on the land cover that is there
+    assert result.exposures.d_ndvi_500m is not None and result.exposures.d_ndvi_500m > 0
+    assert result.money.total is not None and result.quality == []
+    # without its record, a real region's land cover counts as missing
+    bare = real.with_layers(meta=real.meta.model_copy(update={"quality": {}}))
+    unknown = Planner(bare).run(_park(bare, ranked_by_income(bare)[0]),
+                                np.random.default_rng(1))
+    assert unknown.exposures.d_ndvi_500m is None and unknown.money.total is None
+    assert "landcover" in {q.layer for q in unknown.quality}

@@ -20,8 +20,8 @@ set of sources with node distances :math:`d` is
 
 where :math:`L_e` is the edge's walking length; :mod:`groengezond.access` adds the sources
 that lie on the same edge. Addresses are snapped to the nearest edge with a shapely
-``STRtree`` (:meth:`WalkNetwork.snap`); the perpendicular distance is kept (``snap_m``) but
-not added to network distances.
+``STRtree`` (:meth:`WalkNetwork.snap`); the perpendicular distance is kept (``snap_m``, the
+doorstep walk), and :mod:`groengezond.access` adds it to nearest-green distances by default.
 
 A scenario never edits a network in place. :meth:`WalkNetwork.apply` takes a
 :class:`NetworkDelta` (new edges such as a footbridge, removed edge ids) and returns a new
@@ -112,7 +112,8 @@ class Snap:
     offset_m : numpy.ndarray of float
         Walking distance along the edge from its ``u`` end to the snapped point (m).
     snap_m : numpy.ndarray of float
-        Straight-line distance from the point to the edge (m); not part of network distances.
+        Straight-line distance from the point to the edge (m): the doorstep walk, added to
+        nearest-green distances by :func:`groengezond.access.nearest.nearest_green`.
     u, v : numpy.ndarray of int
         End nodes of each point's edge (internal node indices).
     n_nodes : int

@@ -173,6 +173,12 @@ def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str)
     assert "Voorkomen sterfgevallen" in results and "prijspeil 2024" in results
     assert NUMBER_WITH_INTERVAL.search(results), results
     assert "Bewoners binnen 300 m" in results and "Gezondheidskloof" in results
+    # the gap's indicator in Dutch, never its id, and no "zeker"; the WHO straight-line share
+    # and the median green per inhabitant beside the mean
+    assert "Gezonde levensverwachting bij geboorte" in results
+    assert "healthy_life_expectancy_years" not in results
+    assert not re.search(r"\b(zeker|certain)\b", results)
+    assert "hemelsbreed" in results and "(mediaan)" in results and "gemiddelde" in results
     pg.click("#save-scenario")
     # a second scenario: one more park, run and save
     draw_park(pg, dx0=-150)

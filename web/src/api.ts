@@ -190,24 +190,36 @@ export interface ScenarioResult {
     within_300m_before: number;
     within_300m_after: number;
     addresses_closer: number;
-    d_t_air_c: number;
+    d_t_air_c: number | null;
     new_residents: number;
     new_residents_within_300m: number;
+    within_300m_straight_before?: number | null;
+    within_300m_straight_after?: number | null;
     green_m2_per_inhabitant_before?: number;
     green_m2_per_inhabitant_after?: number;
+    green_m2_per_inhabitant_median_before?: number;
+    green_m2_per_inhabitant_median_after?: number;
     meets_green_norm_before?: number;
     meets_green_norm_after?: number;
+    no_green_before?: number;
+    no_green_after?: number;
   };
-  totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval }>;
-  pathways: Array<{ erf_id: string; label: string; label_nl?: string; outcome: string; unit: string; total: Interval; in_default_total: boolean }>;
-  money: { unit: string; price_years: number[]; total: Interval; notes: string[] };
+  totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval | null; not_computable?: NotComputable | null }>;
+  pathways: Array<{ erf_id: string; label: string; label_nl?: string; outcome: string; unit: string; total: Interval | null; in_default_total: boolean; not_computable?: NotComputable | null }>;
+  money: { unit: string; price_years: number[]; total: Interval | null; notes: string[]; not_computable?: NotComputable | null };
   equity: {
     verdict: Verdict;
     statement: string;
+    indicator: string;
+    indicator_name_nl?: string;
+    indicator_name_en?: string;
+    indicator_unit?: string;
     sii_before: number;
     sii_after: number;
+    sii_change: number;
+    sii_before_interval?: Interval | null;
     sii_change_interval?: Interval | null;
-    verdict_certain?: boolean;
+    sii_change_pct_of_gap?: number | null;
     access?: { verdict: Verdict; statement: string; sii_before: number; sii_after: number } | null;
   };
   costs?: {
@@ -221,7 +233,15 @@ export interface ScenarioResult {
     reason: string;
   } | null;
   per_hectare?: Array<{ id: string; label: string; label_nl?: string; area_ha: number; eur_per_year: number; price_year: number }>;
+  quality?: Array<{ layer: string; status: string; reason: string; key?: string | null; figures: string[] }>;
+  not_computable?: Record<string, NotComputable>;
   notes: string[];
+}
+
+export interface NotComputable {
+  key: string;
+  reason: string;
+  missing: string[];
 }
 
 export type Verdict = "narrows" | "widens" | "unchanged" | "unknown";

@@ -305,9 +305,15 @@ export class PlannerView {
     const gap = h("p", { class: `note gap-${r.equity.verdict}`, lang: "en" }, r.equity.statement);
     box.append(gap);
     const aside = r.pathways.filter((p) => !p.in_default_total);
-    for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${lang() === "nl" && p.label_nl ? p.label_nl : p.label} ${ivText(p.total, 2)} ${p.unit}`));
+    for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${lang() === "nl" && p.label_nl ? p.label_nl : p.label} ${p.total ? `${ivText(p.total, 2)} ${p.unit}` : ivText(null, 2, p.not_computable?.reason)}`));
     for (const b of r.per_hectare ?? []) box.append(h("p", { class: "note" }, `${t("perHectare", { label: lang() === "nl" && b.label_nl ? b.label_nl : b.label, ha: fmt(b.area_ha, 2) })}: € ${fmt(b.eur_per_year, 0)} ${t("perYearShort")}`));
     if (r.costs && !r.costs.benefit_cost_ratio) box.append(h("p", { class: "note", lang: "en" }, r.costs.reason));
+    for (const q of r.quality ?? []) {
+      box.append(h("p", { class: "note quality-flag" }, t("qualityFlag", {
+        layer: q.layer, status: t(q.status === "missing" ? "qualityMissing" : "qualityPlaceholder"),
+        reason: q.reason, figures: q.figures.join(", "),
+      })));
+    }
     for (const n of r.notes) box.append(h("p", { class: "note run-note", lang: "en" }, n));
     box.append(h("p", { class: "note" }, t("runInfo", { draws: fmt(r.n_draws, 0), seed: String(r.seed ?? "–") })));
     if (last.scenario) {

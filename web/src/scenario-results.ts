@@ -2,15 +2,28 @@
 // table, each [label, text]. Every number comes from the API, with its 95% interval.
 
 import type { Interval, ScenarioResult } from "./api";
-import { fmt, t } from "./i18n";
+import { fmt, lang, t } from "./i18n";
 
-/** "median (95% interval lower – upper)". */
-export function ivText(iv: Interval, digits: number): string {
+/** "median (95% interval lower – upper)"; "not computable: reason" when there is none. */
+export function ivText(iv: Interval | null, digits: number, reason?: string): string {
+  if (!iv) return t("notComputable", { reason: reason ?? "–" });
   return `${fmt(iv.median, digits)} (${t("interval", { lower: fmt(iv.lower, digits), upper: fmt(iv.upper, digits) })})`;
 }
 
-function total(r: ScenarioResult, outcome: string): Interval | null {
-  return r.totals.find((x) => x.outcome === outcome)?.total ?? null;
+/** The reason a figure of the result is not computable, if it is not. */
+function why(r: ScenarioResult, field: string): string | undefined {
+  return r.not_computable?.[field]?.reason;
+}
+
+/** The gap indicator in the user's language (never its raw id when the engine names it). */
+export function gapIndicatorName(r: ScenarioResult): string {
+  const eq = r.equity;
+  return (lang() === "nl" ? eq.indicator_name_nl : eq.indicator_name_en) || eq.indicator_name_nl || eq.indicator;
+}
+
+function total(r: ScenarioResult, outcome: string): { iv: Interval | null; reason?: string } | null {
+  const row = r.totals.find((x) => x.outcome === outcome);
+  return row ? { iv: row.total, reason: row.not_computable?.reason } : null;
 }
 
 function verdictText(v: ScenarioResult["equity"]["verdict"]): string {
@@ -25,10 +38,17 @@ function within300(r: ScenarioResult): string {
 
 function gapText(r: ScenarioResult): string {
   const eq = r.equity;
-  let text = `${verdictText(eq.verdict)} (SII ${fmt(eq.sii_before, 3)} → ${fmt(eq.sii_after, 3)})`;
+  const reason = why(r, "equity");
+  if (reason) return t("notComputable", { reason });
+  const unit = eq.indicator_unit ? ` ${eq.indicator_unit}` : "";
+  let text = `${gapIndicatorName(r)}: ${verdictText(eq.verdict)} (SII ${fmt(eq.sii_before, 3)} → ${fmt(eq.sii_after, 3)}${unit})`;
   const iv = eq.sii_change_interval;
+  const own = eq.sii_before_interval;
   if (iv && (eq.verdict === "narrows" || eq.verdict === "widens")) {
-    text += ` · ${t("gapChangeInterval", { lower: fmt(iv.lower, 4), upper: fmt(iv.upper, 4) })} · ${t(eq.verdict_certain ? "gapCertain" : "gapUncertain")}`;
+    text += ` · ${t("gapChangeInterval", {
+      change: fmt(eq.sii_change, 4), lower: fmt(iv.lower, 4), upper: fmt(iv.upper, 4),
+      pct: fmt(eq.sii_change_pct_of_gap ?? NaN, 3), own: own ? fmt((own.upper - own.lower) / 2, 2) : "–",
+    })}`;
   }
   return text;
 }
@@ -38,21 +58,31 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   const deaths = total(r, "all_cause_mortality");
   const dep = total(r, "depression");
-  rows.push([t("deathsPrevented"), deaths ? `${ivText(deaths, 2)} ${t("perYearShort")}` : "–"]);
-  rows.push([t("depressionPrevented"), dep ? `${ivText(dep, 1)} ${t("perYearShort")}` : "–"]);
-  rows.push([t("euros"), `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`]);
+  const unit = (x: { iv: Interval | null } | null, digits: number): string =>
+    x ? (x.iv ? `${ivText(x.iv, digits)} ${t("perYearShort")}` : ivText(null, digits, (x as { reason?: string }).reason)) : "–";
+  rows.push([t("deathsPrevented"), unit(deaths, 2)]);
+  rows.push([t("depressionPrevented"), unit(dep, 1)]);
+  rows.push([t("euros"), r.money.total
+    ? `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`
+    : ivText(null, 0, r.money.not_computable?.reason)]);
   const c = r.costs;
   if (c) {
     rows.push([t("costs"), `€ ${fmt(c.total_low_eur, 0)} – € ${fmt(c.total_high_eur, 0)}${c.any_assumption ? ` ${t("costsAssumed")}` : ""}`]);
     rows.push([t("bcr", { years: c.appraisal_years, rate: `${fmt(100 * c.discount_rate, 2)}%` }),
-      c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2) : t("bcrNone")]);
+      c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2)
+        : why(r, "costs.benefit_cost_ratio") ? ivText(null, 2, why(r, "costs.benefit_cost_ratio")) : t("bcrNone")]);
   }
   rows.push([t("within300"), within300(r)]);
   const e = r.exposures;
-  if (e.green_m2_per_inhabitant_before !== undefined && e.green_m2_per_inhabitant_after !== undefined) {
+  if (e.within_300m_straight_before != null && e.within_300m_straight_after != null) {
+    rows.push([t("within300Straight"), `${fmt(100 * e.within_300m_straight_before)}% → ${fmt(100 * e.within_300m_straight_after)}%`]);
+  }
+  if (e.green_m2_per_inhabitant_median_before !== undefined && e.green_m2_per_inhabitant_median_after !== undefined) {
     rows.push([t("greenPerInhabitant"), t("greenPerInhabitantText", {
-      before: fmt(e.green_m2_per_inhabitant_before, 1), after: fmt(e.green_m2_per_inhabitant_after, 1),
+      before: fmt(e.green_m2_per_inhabitant_median_before, 1), after: fmt(e.green_m2_per_inhabitant_median_after, 1),
       normBefore: fmt(100 * (e.meets_green_norm_before ?? 0), 1), normAfter: fmt(100 * (e.meets_green_norm_after ?? 0), 1),
+      noneBefore: fmt(100 * (e.no_green_before ?? 0), 1), noneAfter: fmt(100 * (e.no_green_after ?? 0), 1),
+      meanBefore: fmt(e.green_m2_per_inhabitant_before ?? 0, 1), meanAfter: fmt(e.green_m2_per_inhabitant_after ?? 0, 1),
     })]);
   }
   if (r.exposures.new_residents > 0) {

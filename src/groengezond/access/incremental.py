@@ -20,7 +20,8 @@ order), while searching only the part of the network the change can reach:
   forest below the removed edges; a full pass is fast enough and simpler to trust).
 
 Address snaps are kept across changes (:meth:`~groengezond.network.Snap.remap`): a home keeps
-its access street; only homes whose edge was removed are snapped again.
+its access street; only homes whose edge was removed are snapped again. The doorstep walk is
+added (or not) as in the state being updated (:attr:`NearestGreen.doorstep`).
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ def update_for_network(network: WalkNetwork, change: NetworkChange, snap: Snap,
         Equal to :func:`~groengezond.access.nearest.nearest_green` on the new inputs.
     """
     if not change.only_adds:
-        return nearest_green(network, snap, entries)
+        return nearest_green(network, snap, entries, doorstep=state.doorstep)
     n_old = len(state.node_dist_m)
     node_dist = np.concatenate([state.node_dist_m, np.full(network.n_nodes - n_old, np.inf)])
     node_green = np.concatenate([state.node_green,
@@ -288,7 +289,7 @@ def update_for_network(network: WalkNetwork, change: NetworkChange, snap: Snap,
                   np.concatenate(seed_label))
     finite = np.isfinite(sd)
     d, lab = bounded_improvement(network, node_dist, sn[finite], sd[finite], sl[finite])
-    base = NearestGreen(node_dist, node_green, state.dist_m, state.green)
+    base = NearestGreen(node_dist, node_green, state.dist_m, state.green, state.doorstep)
     return _merge(network, snap, entries, base, node_dist, node_green, d, lab,
                   np.concatenate([change.new_edges, entries.edge[on_added]]))
 
@@ -301,6 +302,6 @@ def _refresh(network: WalkNetwork, snap: Snap, entries: Entries, state: NearestG
     if len(affected):
         dd, gg = point_distance(network, node_dist, node_green, entries, snap.edge[affected],
                                 snap.offset_m[affected])
-        dist_m[affected] = dd
+        dist_m[affected] = dd + snap.snap_m[affected] if state.doorstep else dd
         green[affected] = gg
-    return NearestGreen(node_dist, node_green, dist_m, green)
+    return NearestGreen(node_dist, node_green, dist_m, green, state.doorstep)

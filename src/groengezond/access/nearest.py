@@ -15,8 +15,11 @@ The distance of an address snapped to edge :math:`e = (u, v)` at offset :math:`o
         \\min_{k \\in E(e)} \\max(0, s_k - o, o - t_k)\\Bigr)
 
 where :math:`d` are node distances, :math:`L_e` the edge length and :math:`E(e)` the entries
-:math:`[s_k, t_k]` on the same edge (a home on the street along a park is at distance 0 if it
-faces the park). Straight-line distances (the "circle" method) come from
+:math:`[s_k, t_k]` on the same edge (a home on the street along a park is at the distance of
+its doorstep walk if it faces the park). By default the *doorstep walk* :math:`w` (the
+straight line from the home to its snapped point on the street, :attr:`Snap.snap_m`) is added:
+the distance of an address is :math:`w + D`. Pass ``doorstep=False`` for street distances
+only. Straight-line distances (the "circle" method) come from
 :func:`~groengezond.access.entries.euclidean_nearest`.
 """
 
@@ -160,15 +163,20 @@ class NearestGreen:
     node_green : numpy.ndarray of int
         Green index (into :attr:`Entries.green_ids`) of that green space, -1 if none.
     dist_m : numpy.ndarray of float
-        Network distance of each snapped address (m).
+        Network distance of each snapped address (m), its doorstep walk included when
+        :attr:`doorstep` is set.
     green : numpy.ndarray of int
         Green index of each address's nearest green space, -1 if none.
+    doorstep : bool
+        Whether :attr:`dist_m` includes the walk from the home to the street
+        (:attr:`Snap.snap_m`); incremental updates keep the same choice.
     """
 
     node_dist_m: FloatArray
     node_green: IntArray
     dist_m: FloatArray
     green: IntArray
+    doorstep: bool = True
 
     def green_id(self, entries: Entries) -> IntArray:
         """``green_id`` of each address's nearest green space (-1 where none)."""
@@ -179,7 +187,7 @@ class NearestGreen:
 
 
 def nearest_green(network: WalkNetwork, snap: Snap, entries: Entries,
-                  limit_m: float = np.inf) -> NearestGreen:
+                  limit_m: float = np.inf, doorstep: bool = True) -> NearestGreen:
     """Nearest green space by walking-network distance for every node and address.
 
     Parameters
@@ -192,6 +200,8 @@ def nearest_green(network: WalkNetwork, snap: Snap, entries: Entries,
         Entries of the green spaces that count (:func:`~groengezond.access.entries.green_entries`).
     limit_m : float
         Stop searching beyond this network distance (m); farther places get ``inf``.
+    doorstep : bool
+        Add each address's walk to the street (:attr:`Snap.snap_m`, m) to its distance.
 
     Returns
     -------
@@ -202,8 +212,10 @@ def nearest_green(network: WalkNetwork, snap: Snap, entries: Entries,
                                          limit_m)
     d, g = point_distance(network, node_dist, node_green, entries, snap.edge, snap.offset_m,
                           (snap.u, snap.v))
+    if doorstep:
+        d = d + snap.snap_m
     if np.isfinite(limit_m):
         far = d > limit_m
         d[far] = np.inf
         g[far] = -1
-    return NearestGreen(node_dist, node_green, d, g)
+    return NearestGreen(node_dist, node_green, d, g, doorstep)

@@ -6,6 +6,10 @@ otherwise computed once with :func:`~groengezond.services.access.compute_access`
 pass disclosure control (:func:`~groengezond.indicators.disclosure.disclose`, the persons rule of
 ``green_within_300m_pct``): an area with too few residents is published as suppressed.
 
+On a walking network that fails the quality gate (:mod:`groengezond.network_quality`) the
+figures are served, flagged: ``network_degraded`` is true in every document and on every row
+(the CLI refuses them unless ``--allow-degraded-network``).
+
 - ``/api/access/summary``: the region-wide figures, in the CLI's words, with the options used.
 - ``/api/access/areas?level=``: the main measures per area (shares 0-1, distances in m).
 - ``/api/access/areas/{code}``: the same for one area.
@@ -74,10 +78,14 @@ def access_data(ctx: WebContext) -> AccessData:
         result = _from_baseline(ctx.region_dir / BASELINE_DIR)
         origin = "baseline"
         if result is None:
-            result = access_service.compute_access(ctx.region)
+            # served figures on a degraded network are flagged, not refused (the CLI refuses)
+            result = access_service.compute_access(
+                ctx.region, access_service.AccessOptions(allow_degraded_network=True))
             origin = "computed"
         frame = pd.DataFrame(result.areas.drop(columns="geometry", errors="ignore"))
-        keep = ["code", "name", "level", "residents",
+        if "network_degraded" not in frame.columns:  # baselines written before the flag
+            frame["network_degraded"] = bool(result.summary.get("network_degraded", False))
+        keep = ["code", "name", "level", "residents", "network_degraded",
                 *[c for c in MEASURES if c in frame.columns]]
         table = frame[keep].copy()
         table["indicator"] = DISCLOSURE_INDICATOR
@@ -103,7 +111,9 @@ def summary(request: Request, ctx: Ctx) -> Response:
 
     def doc() -> dict[str, Any]:
         data = access_data(ctx)
-        return {"origin": data.origin, "summary": data.summary,
+        return {"origin": data.origin,
+                "network_degraded": bool(data.summary.get("network_degraded", False)),
+                "summary": data.summary,
                 "rows": [{"measure": m, "value": v, "note": n} for m, v, n in data.rows]}
 
     return _payload(ctx, "summary", doc).response(request, max_age=60)
@@ -121,6 +131,7 @@ def areas(
         data = access_data(ctx)
         rows = data.areas[data.areas["level"] == level]
         return {"level": level, "origin": data.origin, "measures": list(MEASURES),
+                "network_degraded": bool(data.summary.get("network_degraded", False)),
                 "areas": records(rows, list(rows.columns))}
 
     return _payload(ctx, f"areas:{level}", doc).response(request, max_age=60)

@@ -80,9 +80,18 @@ def _print_counts(summary: dict[str, object]) -> None:
 @app.command()
 @report_errors
 def validate(region: RegionArg) -> None:
-    """Check a region; print every problem (file, row, field, fix) and exit 2 if any."""
-    read_region(region)
-    console.print(f"[green]valid:[/] {region}")
+    """Check a region; print every problem (file, row, field, fix) and exit 2 if any.
+
+    Warnings (e.g. a walking network that does not reach the homes) are printed with their
+    figures; they do not make the region invalid.
+    """
+    from groengezond.region.checks import network_warnings
+
+    warnings = network_warnings(read_region(region))
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    console.print(f"[green]valid:[/] {region}"
+                  + (f" ({len(warnings)} warnings)" if warnings else ""))
 
 
 @app.command()

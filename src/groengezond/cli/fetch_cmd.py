@@ -1,4 +1,5 @@
-"""``groengezond fetch``: download CBS, PDOK, RIVM and 3DBAG data for gemeenten (online only)."""
+"""``groengezond fetch``: download CBS, PDOK, RIVM, 3DBAG and OSM data for gemeenten (online
+only)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ def fetch_command(
                                       "sources.yaml to (replaced atomically).")],
     buildings: Annotated[bool, typer.Option("--buildings/--no-buildings",
                                             help="Also download 3DBAG buildings.")] = True,
+    osm: Annotated[bool, typer.Option("--osm/--no-osm", help="Also download OpenStreetMap "
+                                      "(walking network, green, trees) from the Overpass "
+                                      "API.")] = True,
     health: Annotated[bool, typer.Option("--health/--no-health",
                                          help="Also download the RIVM health estimates per "
                                               "wijk and buurt (50090NED).")] = True,
@@ -35,7 +39,7 @@ def fetch_command(
     with HttpClient(cache_dir=cache_dir, refresh=refresh) as client, \
             progress_bar(f"Fetching {', '.join(gemeente)} {year}") as progress:
         result = fetch_sources(list(gemeente), year, out, client, buildings=buildings,
-                               health=health, progress=progress)
+                               osm=osm, health=health, progress=progress)
     for name, n in result.counts.items():
         console.print(f"{name}: {n:,}")
     console.print(f"Wrote {out} ({client.requests} requests, {client.cache_hits} from cache). "

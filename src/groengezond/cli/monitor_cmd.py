@@ -154,12 +154,17 @@ def green_access(region: Region, folder: Path | None
     if len(region.network_edges) == 0 or len(region.addresses) == 0:
         return None, None, ("No walking network or addresses in the region: green access "
                             "indicators are not shown.")
-    from groengezond.services.access import compute_access
+    from groengezond.services.access import AccessOptions, compute_access
 
-    result = compute_access(region)
+    result = compute_access(region, AccessOptions(allow_degraded_network=True))
     extra, address_access = access_inputs(result.areas, result.addresses, year)
+    flag = ""
+    if result.summary.get("network_degraded"):
+        flag = (" FLAGGED: the walking network is degraded ("
+                + "; ".join(result.summary["network_degraded_reasons"])
+                + "); see 'groengezond validate'.")
     return extra, address_access, (f"Green access computed by the access engine (walking "
-                                   f"network, default options) for {year}.")
+                                   f"network, default options) for {year}.{flag}")
 
 
 # --------------------------------------------------------------------------- terminal

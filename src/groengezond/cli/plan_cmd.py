@@ -18,10 +18,17 @@ from groengezond.services.plan import Planner, base_region, region_identity
 from groengezond.services.plan import compare as compare_table
 
 
-def _iv(iv: IntervalOut, spec: str = ".3g", prefix: str = "") -> str:
+def _iv(iv: IntervalOut | None, spec: str = ".3g", prefix: str = "") -> str:
     """``median [lower, upper]`` of an interval, each formatted with ``spec``."""
+    if iv is None:
+        return "not computable"
     return (f"{prefix}{iv.median:{spec}} [{prefix}{iv.lower:{spec}}, "
             f"{prefix}{iv.upper:{spec}}]")
+
+
+def _num(value: float | None, spec: str, unit: str = "") -> str:
+    """A figure with its unit, or ``not computable``."""
+    return "not computable" if value is None else f"{value:{spec}}{unit}"
 
 
 def _print(result: ScenarioResult) -> None:
@@ -29,20 +36,29 @@ def _print(result: ScenarioResult) -> None:
     table = Table(title=f"Scenario '{result.scenario}' against the baseline")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    table.add_row("residents within 300 m of public green (network)",
+    table.add_row("residents within 300 m of public green (walking network, from the door)",
                   f"{100 * e.within_300m_before:.2f} % → {100 * e.within_300m_after:.2f} %")
+    if e.within_300m_straight_before is not None and e.within_300m_straight_after is not None:
+        table.add_row("WHO: residents within 300 m of public green (straight line)",
+                      f"{100 * e.within_300m_straight_before:.2f} % → "
+                      f"{100 * e.within_300m_straight_after:.2f} %")
     table.add_row("addresses closer to green", f"{e.addresses_closer:,}")
-    table.add_row("public green within 500 m per inhabitant (2SFCA)",
-                  f"{e.green_m2_per_inhabitant_before:,.1f} m² → "
-                  f"{e.green_m2_per_inhabitant_after:,.1f} m² (at least 60 m²: "
+    table.add_row("public green within 500 m per inhabitant: median (2SFCA)",
+                  f"{e.green_m2_per_inhabitant_median_before:,.1f} m² → "
+                  f"{e.green_m2_per_inhabitant_median_after:,.1f} m²")
+    table.add_row("  residents with at least 60 m² / with none",
                   f"{100 * e.meets_green_norm_before:.1f} % → "
-                  f"{100 * e.meets_green_norm_after:.1f} %)")
-    table.add_row("green share within 300 m", f"{e.d_green_share_300m_pp:+.3f} pp")
-    table.add_row("NDVI proxy within 500 m", f"{e.d_ndvi_500m:+.5f}")
-    table.add_row("tree canopy within 300 m", f"{e.d_canopy_300m_pp:+.3f} pp")
+                  f"{100 * e.meets_green_norm_after:.1f} % / "
+                  f"{100 * e.no_green_before:.1f} % → {100 * e.no_green_after:.1f} %")
+    table.add_row("  mean (total green over residents)",
+                  f"{e.green_m2_per_inhabitant_before:,.1f} m² → "
+                  f"{e.green_m2_per_inhabitant_after:,.1f} m²")
+    table.add_row("green share within 300 m", _num(e.d_green_share_300m_pp, "+.3f", " pp"))
+    table.add_row("NDVI proxy within 500 m", _num(e.d_ndvi_500m, "+.5f"))
+    table.add_row("tree canopy within 300 m", _num(e.d_canopy_300m_pp, "+.3f", " pp"))
     table.add_row("trees within 30 m of home", f"{e.d_trees_near:+.3f}")
     table.add_row("summer air temperature (mean; max cooling)",
-                  f"{e.d_t_air_c:+.4f} °C; {e.max_cooling_c:.3f} °C")
+                  f"{_num(e.d_t_air_c, '+.4f', ' °C')}; {_num(e.max_cooling_c, '.3f', ' °C')}")
     for p in result.pathways:
         tag = "" if p.in_default_total else " (not in total)"
         table.add_row(f"{p.label}{tag}", f"{_iv(p.total)} {p.unit}")
@@ -58,11 +74,17 @@ def _print(result: ScenarioResult) -> None:
         table.add_row("costs (one-off)" + (" [assumption]" if c.any_assumption else ""),
                       f"€{c.total_low_eur:,.0f} – €{c.total_high_eur:,.0f}")
         b = c.benefit_cost_ratio
+        nc = result.not_computable.get("costs.benefit_cost_ratio")
         table.add_row(f"benefit-cost ratio ({c.appraisal_years} years, {c.discount_rate:.2%})",
-                      f"{b.median:.2f} [{b.lower:.2f}, {b.upper:.2f}]" if b else "-")
+                      f"{b.median:.2f} [{b.lower:.2f}, {b.upper:.2f}]" if b else
+                      f"not computable: {nc.reason}" if nc else "-")
     eq = result.equity
-    sure = "" if eq.verdict_certain or eq.verdict in ("unchanged", "unknown") else " (uncertain)"
-    table.add_row("health gap", eq.verdict + sure)
+    iv = eq.sii_change_interval
+    table.add_row(f"health gap ({eq.indicator_name_en or eq.indicator}, SII)",
+                  f"{eq.verdict}; change {eq.sii_change:+.3g} [{iv.lower:+.3g}, {iv.upper:+.3g}]"
+                  if iv is not None else eq.verdict)
+    for q in result.quality:
+        table.add_row(f"[{q.status}] {q.layer}", q.reason)
     if eq.access is not None:
         table.add_row("green-access gap", eq.access.verdict)
     console.print(table)

@@ -15,15 +15,19 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from groengezond.errors import InputError, Problem
 from groengezond.health._loading import parse_yaml, read_packaged, validate_as
 
+FloatArray = npt.NDArray[np.float64]
 BASELINE_FILE = "baseline_rates.yaml"
 _FIX = "see docs/health.md (baseline rates) for the fields"
 
@@ -58,7 +62,8 @@ class BaselineRate(BaseModel):
     kind : {"rate", "prevalence"}
         ``rate``: events per person per year; ``prevalence``: share of persons (0-1).
     value, low, high : float
-        Central value and the range the Monte Carlo draws from (triangular), in ``unit``.
+        Central value and the range the Monte Carlo draws from (two-piece triangular with its
+        median at ``value``), in ``unit``.
     assumption : bool
         True when the figure is a stated assumption rather than a cited statistic.
     source : str
@@ -68,6 +73,9 @@ class BaselineRate(BaseModel):
     indicator : str or None
         Monitor indicator id whose per-area values scale the national figure per area
         (relative to the region's mean) when present.
+    by_age : list of str
+        Ids of the rates of the age groups that make up this band, for indirect
+        standardisation by age per area (empty: none).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -85,6 +93,7 @@ class BaselineRate(BaseModel):
     source: str = Field(min_length=1)
     replace_with: str = ""
     indicator: str | None = None
+    by_age: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> BaselineRate:
@@ -111,6 +120,23 @@ class BaselineRates(BaseModel):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"rate ids {dup} appear more than once")
+        by_id = {r.id: r for r in self.rates}
+        for rate in self.rates:
+            if not rate.by_age:
+                continue
+            parts = [by_id.get(i) for i in rate.by_age]
+            unknown = [i for i, p in zip(rate.by_age, parts, strict=True) if p is None]
+            if unknown:
+                raise ValueError(f"rate {rate.id!r}: by_age names unknown rates {unknown}")
+            bands = sorted(((p.age.min_years or 0, p.age.max_years) for p in parts
+                            if p is not None), key=lambda b: b[0])
+            lo, hi = rate.age.min_years or 0, rate.age.max_years
+            ends = [b[1] for b in bands[:-1]]
+            joined = all(e is not None and e + 1 == nxt[0]
+                         for e, nxt in zip(ends, bands[1:], strict=True))
+            if not (joined and bands[0][0] == lo and bands[-1][1] == hi):
+                raise ValueError(f"rate {rate.id!r}: the age bands of by_age {bands} do not "
+                                 f"make up its band {rate.age}")
         return self
 
     def __getitem__(self, rate_id: str) -> BaselineRate:
@@ -152,3 +178,101 @@ def parse_baseline_rates(text: str, file: str = BASELINE_FILE) -> BaselineRates:
 def load_baseline_rates() -> BaselineRates:
     """Return the baseline rates shipped with the package (validated once, immutable)."""
     return parse_baseline_rates(read_packaged("groengezond.health", BASELINE_FILE))
+
+
+@dataclass(frozen=True)
+class BaselineInput:
+    """Baseline rate per area with the range the Monte Carlo draws from.
+
+    Build it from a registry rate (:meth:`from_rate`, the same national figure for every area)
+    or from per-area values such as a Monitor indicator (:meth:`per_area`).
+    """
+
+    value: FloatArray
+    low: FloatArray
+    high: FloatArray
+    assumption: bool = False
+
+    @classmethod
+    def from_rate(cls, rate: BaselineRate, n_areas: int) -> BaselineInput:
+        """The same registry rate (with its range) for ``n_areas`` areas."""
+        full = np.full(n_areas, 1.0)
+        return cls(full * rate.value, full * rate.low, full * rate.high, rate.assumption)
+
+    @classmethod
+    def scaled_by_indicator(cls, rate: BaselineRate, indicator: npt.ArrayLike,
+                            weights: npt.ArrayLike) -> BaselineInput:
+        r"""The national ``rate`` scaled per area by a local indicator (indirect standardisation).
+
+        .. math:: b_i = b \cdot \frac{y_i}{\bar y}, \qquad
+                  \bar y = \frac{\sum_i w_i y_i}{\sum_i w_i}
+
+        with the same factor on the range. This keeps the region's mean at the national figure
+        and lets areas with more of the indicator (e.g. a higher share at high risk of anxiety
+        or depression, GGD Gezondheidsmonitor) carry a proportionally higher baseline. Areas
+        without the indicator keep the national figure.
+
+        Parameters
+        ----------
+        rate : BaselineRate
+            National figure with its range.
+        indicator : array_like
+            Indicator per area (its own unit; NaN where unknown).
+        weights : array_like
+            Persons per area (for the weighted mean).
+
+        Returns
+        -------
+        BaselineInput
+            Per-area values; flagged as an assumption (the scaling is one).
+        """
+        y = np.asarray(indicator, dtype=float)
+        w = np.asarray(weights, dtype=float)
+        ok = np.isfinite(y) & (w > 0) & (y >= 0)
+        mean = float((y[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else 0.0
+        factor = np.where(ok, y / mean, 1.0) if mean > 0 else np.ones(len(y))
+        top = 1.0 if rate.kind == "prevalence" else np.inf
+        return cls(np.minimum(rate.value * factor, top), np.minimum(rate.low * factor, top),
+                   np.minimum(rate.high * factor, top), True)
+
+    @classmethod
+    def by_age(cls, rates: list[BaselineRate], persons: list[npt.ArrayLike]) -> BaselineInput:
+        r"""A rate standardised indirectly by age per area.
+
+        .. math:: b_i = \frac{\sum_a m_a P_{ia}}{\sum_a P_{ia}}
+
+        the deaths expected per person in area :math:`i` at the reference (national)
+        age-specific rates :math:`m_a`, given its persons :math:`P_{ia}` per age group; the
+        same weights on the rates' lows and highs. An area without persons gets the mean of
+        the rates.
+
+        Parameters
+        ----------
+        rates : list of BaselineRate
+            One per age group (reference rates with their ranges).
+        persons : list of array_like
+            Persons per area in each age group (same order).
+
+        Returns
+        -------
+        BaselineInput
+            Per-area values, flagged as an assumption when any rate is one.
+        """
+        p = np.vstack([np.asarray(x, dtype=float) for x in persons])
+        tot = p.sum(axis=0)
+        share = np.where(tot > 0, p / np.where(tot > 0, tot, 1.0), 1.0 / len(rates))
+
+        def mix(values: list[float]) -> FloatArray:
+            return np.asarray(np.asarray(values, dtype=float) @ share, dtype=float)
+
+        return cls(mix([r.value for r in rates]), mix([r.low for r in rates]),
+                   mix([r.high for r in rates]), any(r.assumption for r in rates))
+
+    @classmethod
+    def per_area(cls, value: npt.ArrayLike, low: npt.ArrayLike | None = None,
+                 high: npt.ArrayLike | None = None, assumption: bool = False) -> BaselineInput:
+        """Per-area values (rate or prevalence); without a range they are held fixed."""
+        v = np.asarray(value, dtype=float)
+        lo = v if low is None else np.broadcast_to(np.asarray(low, float), v.shape)
+        hi = v if high is None else np.broadcast_to(np.asarray(high, float), v.shape)
+        return cls(v, np.asarray(lo, float), np.asarray(hi, float), assumption)

@@ -264,7 +264,8 @@ def check_registry(reg: ErfRegistry, rates: BaselineRates, file: str = ERF_FILE
     """Return every cross-field problem of a registry (empty when it is consistent).
 
     Checks: unique ids; ``lower <= estimate <= upper``; a DOI or URL; the baseline rate and
-    the rate-factor parameter exist; an OR refers to a prevalence; ``linear_capped`` has a cap
+    the rate-factor parameter exist; an OR refers to a prevalence; the ERF's age band is its
+    baseline's; ``linear_capped`` has a cap
     and a protective RR; overlaps and totals name known ERFs; no total sums two ERFs that are
     declared to overlap, or two alternatives for the same outcome and exposure.
     """
@@ -287,9 +288,17 @@ def check_registry(reg: ErfRegistry, rates: BaselineRates, file: str = ERF_FILE
         if erf.baseline_rate not in rates:
             bad(at, "baseline_rate", f"unknown baseline rate {erf.baseline_rate!r}",
                 f"use one of: {', '.join(rates.ids)}")
-        elif erf.effect_type == "OR" and rates[erf.baseline_rate].kind != "prevalence":
-            bad(at, "baseline_rate", "an odds ratio is converted at a baseline prevalence, "
-                f"but {erf.baseline_rate!r} is a rate", "refer to a prevalence")
+        else:
+            base = rates[erf.baseline_rate]
+            if erf.effect_type == "OR" and base.kind != "prevalence":
+                bad(at, "baseline_rate", "an odds ratio is converted at a baseline prevalence, "
+                    f"but {erf.baseline_rate!r} is a rate", "refer to a prevalence")
+            if (erf.age.min_years or 0, erf.age.max_years) != (base.age.min_years or 0,
+                                                               base.age.max_years):
+                bad(at, "age", f"age band {erf.age} differs from that of its baseline "
+                    f"{erf.baseline_rate!r} ({base.age})",
+                    "apply the ERF to the baseline's age band, or give a baseline rate for "
+                    "the ERF's ages (with its source)")
         if erf.rate_factor is not None and erf.rate_factor.parameter not in reg.parameters:
             bad(at, "rate_factor.parameter",
                 f"unknown parameter {erf.rate_factor.parameter!r}",

@@ -25,7 +25,9 @@ with :math:`x_0, x_1` the minutes per week before and after, :math:`m` the morta
 
 Uncertainty (Monte Carlo, ≥ 1,000 draws): :math:`\ln RR_0 \sim N(\ln \hat{RR}, SE)` with
 :math:`SE = (\ln \text{upper} - \ln \text{lower}) / 3.92`; the baseline rate (and a rate factor
-such as hot days per year) from a triangular distribution over its range. One uniform number
+such as hot days per year) from a two-piece triangular distribution over its range whose
+median and mode are the stated central value (:func:`split_triangular_quantile`; a plain
+triangular over (4 %, 5 %, 9 %) would put the median at 5.84 %). One uniform number
 per draw is shared by all areas for the baseline, because the uncertainty of a national figure
 is common to every area. Results are the median and the 2.5 and 97.5 percentiles per area and
 for the total (the percentiles of the per-draw sums, not the sum of percentiles).
@@ -48,7 +50,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from groengezond.errors import InputError, Problem
-from groengezond.health.baseline import BaselineRate, BaselineRates, load_baseline_rates
+from groengezond.health.baseline import BaselineInput as BaselineInput  # re-exported
+from groengezond.health.baseline import BaselineRates, load_baseline_rates
 from groengezond.health.erf import ErfRegistry, ExposureResponse, Parameter, load_erf_registry
 
 FloatArray = npt.NDArray[np.float64]
@@ -197,6 +200,36 @@ def triangular_quantile(u: npt.ArrayLike, low: npt.ArrayLike, mode: npt.ArrayLik
     return np.asarray(np.where(width > 0, out, c), dtype=float)
 
 
+def split_triangular_quantile(u: npt.ArrayLike, low: npt.ArrayLike, mode: npt.ArrayLike,
+                              high: npt.ArrayLike) -> FloatArray:
+    r"""Inverse CDF of the two-piece triangular distribution with its median at ``mode``.
+
+    Half of the mass lies on each side of ``mode``, each half a triangle that peaks at
+    ``mode`` and falls to zero at ``low`` (``high``):
+
+    .. math::
+
+        F^{-1}(u) = egin{cases}
+            a + (c - a)\sqrt{2u} & u < 1/2 \
+            b - (b - c)\sqrt{2(1 - u)} & u \ge 1/2
+        \end{cases}
+
+    so the median and the mode are the central value :math:`c` however skewed the range
+    :math:`[a, b]` (degenerate to ``mode`` when low == high).
+
+    Parameters
+    ----------
+    u : array_like
+        Uniform numbers in [0, 1].
+    low, mode, high : array_like
+        Bounds and central value (low ≤ mode ≤ high), broadcast against ``u``.
+    """
+    u_, a, c, b = (np.asarray(x, dtype=float) for x in (u, low, mode, high))
+    left = a + (c - a) * np.sqrt(2.0 * np.minimum(u_, 0.5))
+    right = b - (b - c) * np.sqrt(2.0 * (1.0 - np.maximum(u_, 0.5)))
+    return np.asarray(np.where(u_ < 0.5, left, right), dtype=float)
+
+
 def summarise(draws: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Median, 2.5 and 97.5 percentiles over the first axis (the draws).
 
@@ -282,12 +315,16 @@ class ImpactDraws:
         Cases (deaths) prevented per year; negative = added.
     baseline_assumed : bool
         True when the baseline rate was an assumption rather than a cited figure.
+    fraction : numpy.ndarray or None, shape (n_draws, n_areas)
+        The preventable fraction :math:`PF = 1 - RR` of each draw (the relative change of the
+        outcome's frequency; 0 where the exposure does not change); None when not kept.
     """
 
     erf: ExposureResponse
     area_codes: tuple[str, ...]
     draws: FloatArray
     baseline_assumed: bool = False
+    fraction: FloatArray | None = None
 
     @property
     def unit(self) -> str:
@@ -297,71 +334,6 @@ class ImpactDraws:
     def summary(self) -> ImpactSummary:
         """Median and 95% interval per area and for the total."""
         return summary_of(self.erf.id, self.unit, self.area_codes, self.draws)
-
-
-@dataclass(frozen=True)
-class BaselineInput:
-    """Baseline rate per area with the range the Monte Carlo draws from.
-
-    Build it from a registry rate (:meth:`from_rate`, the same national figure for every area)
-    or from per-area values such as a Monitor indicator (:meth:`per_area`).
-    """
-
-    value: FloatArray
-    low: FloatArray
-    high: FloatArray
-    assumption: bool = False
-
-    @classmethod
-    def from_rate(cls, rate: BaselineRate, n_areas: int) -> BaselineInput:
-        """The same registry rate (with its range) for ``n_areas`` areas."""
-        full = np.full(n_areas, 1.0)
-        return cls(full * rate.value, full * rate.low, full * rate.high, rate.assumption)
-
-    @classmethod
-    def scaled_by_indicator(cls, rate: BaselineRate, indicator: npt.ArrayLike,
-                            weights: npt.ArrayLike) -> BaselineInput:
-        r"""The national ``rate`` scaled per area by a local indicator (indirect standardisation).
-
-        .. math:: b_i = b \cdot \frac{y_i}{\bar y}, \qquad
-                  \bar y = \frac{\sum_i w_i y_i}{\sum_i w_i}
-
-        with the same factor on the range. This keeps the region's mean at the national figure
-        and lets areas with more of the indicator (e.g. a higher share at high risk of anxiety
-        or depression, GGD Gezondheidsmonitor) carry a proportionally higher baseline. Areas
-        without the indicator keep the national figure.
-
-        Parameters
-        ----------
-        rate : BaselineRate
-            National figure with its range.
-        indicator : array_like
-            Indicator per area (its own unit; NaN where unknown).
-        weights : array_like
-            Persons per area (for the weighted mean).
-
-        Returns
-        -------
-        BaselineInput
-            Per-area values; flagged as an assumption (the scaling is one).
-        """
-        y = np.asarray(indicator, dtype=float)
-        w = np.asarray(weights, dtype=float)
-        ok = np.isfinite(y) & (w > 0) & (y >= 0)
-        mean = float((y[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else 0.0
-        factor = np.where(ok, y / mean, 1.0) if mean > 0 else np.ones(len(y))
-        top = 1.0 if rate.kind == "prevalence" else np.inf
-        return cls(np.minimum(rate.value * factor, top), np.minimum(rate.low * factor, top),
-                   np.minimum(rate.high * factor, top), True)
-
-    @classmethod
-    def per_area(cls, value: npt.ArrayLike, low: npt.ArrayLike | None = None,
-                 high: npt.ArrayLike | None = None, assumption: bool = False) -> BaselineInput:
-        """Per-area values (rate or prevalence); without a range they are held fixed."""
-        v = np.asarray(value, dtype=float)
-        lo = v if low is None else np.broadcast_to(np.asarray(low, float), v.shape)
-        hi = v if high is None else np.broadcast_to(np.asarray(high, float), v.shape)
-        return cls(v, np.asarray(lo, float), np.asarray(hi, float), assumption)
 
 
 def factor_from_parameter(param: Parameter, per: float = 1.0) -> tuple[float, float, float]:
@@ -426,8 +398,9 @@ def simulate_impact(erf: ExposureResponse, delta: npt.ArrayLike, population: npt
         \text{cases}_{k,i} &= (1 - RR_k(\Delta_i)) \cdot b_{k,i} \cdot f_k \cdot P_i
 
     with :math:`RR_0` converted from an OR at :math:`p_0 = b_{k,i}` when the ERF is an odds
-    ratio, :math:`f_k` the rate factor (1 when none) and the WHO HEAT form for
-    ``linear_capped`` ERFs.
+    ratio, :math:`F^{-1}_{\triangle}` the two-piece triangular quantile with median at the
+    central value (:func:`split_triangular_quantile`), :math:`f_k` the rate factor (1 when
+    none) and the WHO HEAT form for ``linear_capped`` ERFs.
 
     Parameters
     ----------
@@ -472,26 +445,28 @@ def simulate_impact(erf: ExposureResponse, delta: npt.ArrayLike, population: npt
                                 f"{len(codes)} codes for {d.size} areas", "give one per area")
 
     if not d.any():  # no change in exposure: exactly no cases prevented
-        return ImpactDraws(erf, tuple(codes), np.zeros((n_draws, d.size)), baseline.assumption)
+        zero = np.zeros((n_draws, d.size))
+        return ImpactDraws(erf, tuple(codes), zero, baseline.assumption, zero.copy())
     log_effect = rng.normal(erf.log_estimate, erf.se_log, size=(n_draws, 1))
     u_base = rng.uniform(size=(n_draws, 1))
-    rate = triangular_quantile(u_base, baseline.low, baseline.value, baseline.high)
+    rate = split_triangular_quantile(u_base, baseline.low, baseline.value, baseline.high)
     if rate_factor is not None:
         fv, flo, fhi = rate_factor
-        factor = triangular_quantile(rng.uniform(size=(n_draws, 1)), flo, fv, fhi)
+        factor = split_triangular_quantile(rng.uniform(size=(n_draws, 1)), flo, fv, fhi)
     else:
         factor = np.ones((n_draws, 1))
     effect = np.exp(log_effect)
     rr0 = or_to_rr(effect, rate) if erf.effect_type == "OR" else effect
     if erf.form == "linear_capped":
         assert before is not None and erf.cap_risk_reduction is not None
-        cases = linear_capped_cases(rr0, before, before + d, erf.increment.value,
-                                    erf.cap_risk_reduction, rate * factor, pop)
+        pf = linear_capped_rr(rr0, before, erf.increment.value, erf.cap_risk_reduction) \
+            - linear_capped_rr(rr0, before + d, erf.increment.value, erf.cap_risk_reduction)
     else:
         pf = preventable_fraction(rr_for_change(rr0, d, erf.increment.value))
-        cases = preventable_cases(pf, rate * factor, pop)
+    cases = preventable_cases(pf, rate * factor, pop)
     draws = np.asarray(np.broadcast_to(cases, (n_draws, d.size)), dtype=float)
-    return ImpactDraws(erf, tuple(codes), draws, baseline.assumption)
+    fraction = np.asarray(np.broadcast_to(pf, (n_draws, d.size)), dtype=float)
+    return ImpactDraws(erf, tuple(codes), draws, baseline.assumption, fraction)
 
 
 def simulate_erf(erf_id: str, delta: npt.ArrayLike, population: npt.ArrayLike, *,

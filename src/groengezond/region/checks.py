@@ -13,6 +13,11 @@ found; :func:`groengezond.region.store.read_region` raises them as one ``InputEr
 - indicator rows refer to existing areas and their interval holds the value;
 - the land-cover raster covers the areas.
 
+:func:`network_warnings` measures the walking network against the homes (components,
+snapping distances, residents with no route to green; :mod:`groengezond.network_quality`)
+and returns *warnings*: problems that do not make the region invalid, but make its network
+distances unfit to publish (``groengezond validate`` prints them and still exits 0).
+
 Each rule reports at most :data:`MAX_ROWS_PER_RULE` rows by name and counts the rest, so that a
 file with a million bad rows still gives a readable message.
 """
@@ -27,7 +32,7 @@ import shapely
 from pandas.api import types as ptypes
 
 from groengezond.errors import Problem
-from groengezond.region.model import Landcover, RegionMeta
+from groengezond.region.model import Landcover, Region, RegionMeta
 from groengezond.region.schema import CRS, LAYER_BY_NAME, LEVELS, Column, Layer
 
 MAX_ROWS_PER_RULE = 20
@@ -314,3 +319,40 @@ def check_layers(frames: Mapping[str, pd.DataFrame], landcover: Landcover | None
     if column_ok.get("network_nodes") and column_ok.get("network_edges"):
         problems += check_network(frames["network_nodes"], frames["network_edges"])
     return problems
+
+
+NETWORK_NO_GREEN_WARN_SHARE = 0.05
+"""Above this share of residents with no network route to counted green, validate warns."""
+
+
+def network_warnings(region: Region) -> list[Problem]:
+    """Warnings on the walking network of ``region``, with the figures (empty when fine).
+
+    Warns when the network fails the access gate
+    (:meth:`~groengezond.network_quality.NetworkQuality.degraded_reasons`), when its largest
+    component holds less than 95 % of the nodes, or when more than
+    :data:`NETWORK_NO_GREEN_WARN_SHARE` of residents can reach no counted green over it.
+    """
+    from groengezond.network_quality import (
+        MIN_MAIN_COMPONENT_RESIDENTS_SHARE,
+        region_network_quality,
+    )
+
+    quality = region_network_quality(region)
+    if quality is None:
+        return []
+    layer = LAYER_BY_NAME["network_edges"].file
+    reasons = quality.degraded_reasons()
+    if not quality.main_component_nodes_share >= MIN_MAIN_COMPONENT_RESIDENTS_SHARE:
+        reasons.append(f"the largest component holds {100 * quality.main_component_nodes_share:.1f}"
+                       " % of the nodes")
+    if quality.no_green_residents_share > NETWORK_NO_GREEN_WARN_SHARE:
+        reasons.append(f"{100 * quality.no_green_residents_share:.1f} % of residents have no "
+                       "route to counted green")
+    if not reasons:
+        return []
+    return [Problem(layer, "", "network", "the walking network does not serve the homes: "
+                    + "; ".join(reasons) + f" ({quality.summary()})",
+                    "give a complete walking network (an OSM .osm.pbf extract of the region, "
+                    "see docs/sources.md); until then 'groengezond access' refuses network "
+                    "distances unless --allow-degraded-network")]

@@ -10,8 +10,10 @@ add_green      a new green space (access: entries on the network if public and l
                a forest)
 remove_green   green spaces whose centroid lies in the polygon go; the polygon's green cells
                become ``building`` or ``paved``
-plant_trees    new trees (points, or ``count`` on a regular grid in the polygon); the cell
-               under each tree becomes ``trees`` unless it is a building or water
+plant_trees    new trees at points, or ``count`` trees spread evenly over the polygon's street
+               and green cells (:data:`PLANTABLE`; never on buildings or water, a point there
+               is refused); each tree turns the share crown area / cell area of its cell into
+               ``trees`` (``tree_cells``, at the mature crown size)
 green_roofs    roof cells of the buildings (centroid in the polygon), ``roof_share`` of them,
                count as ``low_green`` for the cooling model only (not ground-level green)
 depave         ``paved`` cells in the polygon become ``low_green`` (or ``trees``)
@@ -19,11 +21,17 @@ add_connection a new walkable line whose ends join the network (:class:`NetworkD
 add_dwellings  new addresses with residents (points, or a grid over the polygon)
 ============== ===============================================================================
 
-When two interventions change the same cell, the later one wins.
+When two interventions change the same cell, the later one wins (a whole-cell change
+after trees removes their crown share from that cell).
+
+Crowns grow: :func:`crown_growth` gives the share of the mature crown area reached in each
+year after planting, from ``planting_crown_diameter_m`` to ``crown_diameter_m`` over
+``years_to_mature`` (default the appraisal period), linear in diameter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -33,6 +41,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from groengezond.errors import InputError, Problem
 from groengezond.network import NetworkDelta
 from groengezond.region.model import Landcover, Region
 from groengezond.region.schema import CRS, GREEN_CLASSES
@@ -49,16 +58,27 @@ from groengezond.scenario.model import (
 )
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+PLANTABLE: tuple[str, ...] = ("paved", "low_green", "agriculture", "bare")
+"""Land-cover classes a tree may be planted on: streets and squares (``paved``) and green or
+open ground. Never ``building``, ``water`` or ``nodata``; a cell already ``trees`` gains no
+canopy and is not chosen."""
 
 
 @dataclass(frozen=True)
 class CellChange:
-    """Changed land-cover cells: row, column, old and new class code."""
+    """Changed land-cover cells: row, column, old and new class code.
+
+    ``share`` (0-1 per cell), when given, is the part of each cell that changes from ``old``
+    to ``new`` (a tree crown covers part of a 10 m cell); None means whole cells.
+    """
 
     rows: IntArray
     cols: IntArray
     old: npt.NDArray[np.uint8]
     new: npt.NDArray[np.uint8]
+    share: FloatArray | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -91,6 +111,9 @@ class ScenarioDelta:
         New addresses (address_id, buurt, residents, income_decile, geometry).
     notes : list of str
         What was assumed or left out while applying.
+    tree_cells : CellChange
+        Cells partly covered by new tree crowns at their mature size (``share`` = crown area
+        over cell area, summed over the trees of a cell, at most 1); seen by every exposure.
     """
 
     new_green: gpd.GeoDataFrame
@@ -101,6 +124,7 @@ class ScenarioDelta:
     cooling_cells: CellChange
     new_addresses: gpd.GeoDataFrame
     notes: list[str] = field(default_factory=list)
+    tree_cells: CellChange = field(default_factory=lambda: _no_cells())
 
     @property
     def is_empty(self) -> bool:
@@ -108,7 +132,7 @@ class ScenarioDelta:
         return (len(self.new_green) == 0 and len(self.removed_green_ids) == 0
                 and len(self.new_trees) == 0 and len(self.network.add) == 0
                 and len(self.cells) == 0 and len(self.cooling_cells) == 0
-                and len(self.new_addresses) == 0)
+                and len(self.new_addresses) == 0 and len(self.tree_cells) == 0)
 
 
 def _codes(region: Region) -> dict[str, int]:
@@ -196,14 +220,19 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
     green_rows: list[dict[str, object]] = []
     removed: list[int] = []
     tree_xy: list[npt.NDArray[np.float64]] = []
-    tree_crown: list[float] = []
+    tree_crown: list[tuple[float, float, float]] = []  # mature, planting, years (nan: default)
+    crowns: dict[tuple[int, int], list[float]] = {}  # (row, col) -> [class under, share]
     lines: list[shapely.LineString] = []
     lengths: list[float] = []
     any_length = False
     addr: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], int]] = []
     next_green = int(region.green["green_id"].max()) + 1 if len(region.green) else 0
-    blocked = {codes.get("building", -1), codes.get("water", -1), codes.get("nodata", 0)}
     green_codes = {codes[n] for n in GREEN_CLASSES if n in codes}
+
+    def current(r: int, c: int) -> int:
+        """Class of a cell after the interventions so far (whole-cell changes)."""
+        assert lc is not None
+        return work.get((r, c), int(lc.classes[r, c]))
 
     def set_cells(target: dict[tuple[int, int], int], rows: IntArray, cols: IntArray,
                   code: int, only: set[int] | None = None, skip: set[int] | None = None) -> None:
@@ -218,6 +247,8 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
             if skip is not None and cur in skip:
                 continue
             target[(r, c)] = code
+            if target is work:  # a whole-cell change after trees replaces their crowns
+                crowns.pop((r, c), None)
 
     for item, geom in zip(scenario.interventions, geoms, strict=True):
         if isinstance(item, AddGreen):
@@ -242,13 +273,23 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
                 r, c = cells_in(geom, lc)
                 set_cells(work, r, c, codes[item.becomes], only=green_codes)
         elif isinstance(item, PlantTrees):
-            xy = (_points(geom) if geom.geom_type in ("Point", "MultiPoint")
-                  else grid_points(geom, int(item.count or 0)))
+            plantable = {codes[n] for n in PLANTABLE if n in codes}
+            xy = _tree_points(item, geom, lc, current, plantable,
+                              dict(region.meta.landcover_classes))
             tree_xy.append(xy)
-            tree_crown += [item.crown_diameter_m] * len(xy)
+            years = float("nan") if item.years_to_mature is None else float(item.years_to_mature)
+            tree_crown += [(item.crown_diameter_m, item.planting_crown_diameter_m, years)
+                           ] * len(xy)
             if lc is not None and len(xy):
+                crown_share = float(min(np.pi * (item.crown_diameter_m / 2.0) ** 2
+                                        / lc.cell_size_m ** 2, 1.0))
                 r, c = point_cells(xy, lc)
-                set_cells(work, r, c, codes["trees"], skip=blocked)
+                for rr, cc in zip(r.tolist(), c.tolist(), strict=True):
+                    cur = current(rr, cc)
+                    if cur not in plantable:
+                        continue
+                    entry = crowns.setdefault((rr, cc), [float(cur), 0.0])
+                    entry[1] = min(entry[1] + crown_share, 1.0)
         elif isinstance(item, GreenRoofs):
             if len(region.buildings) and lc is not None:
                 cent = shapely.centroid(np.asarray(region.buildings.geometry.array))
@@ -293,7 +334,95 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
         cooling_cells=_change(cool, lc),
         new_addresses=_addresses(region, addr),
         notes=notes,
+        tree_cells=_crown_change(crowns, codes.get("trees", 4)),
     )
+
+
+def _tree_points(item: PlantTrees, geom: BaseGeometry, lc: Landcover | None,
+                 current: Callable[[int, int], int], plantable: set[int],
+                 names: dict[int, str]) -> FloatArray:
+    """Where the trees of ``item`` stand (RD New, m).
+
+    Points are kept where given, but a point on a building, water or outside the raster is
+    refused. A polygon's ``count`` trees go to the centres of its plantable cells, spread
+    evenly in raster order (every n/count-th cell); more trees than cells share cells.
+    """
+    if geom.geom_type in ("Point", "MultiPoint"):
+        xy = _points(geom)
+        if lc is None:
+            return xy
+        r, c = point_cells(xy, lc)
+        under = [current(rr, cc) for rr, cc in zip(r.tolist(), c.tolist(), strict=True)]
+        n_rows, n_cols = lc.classes.shape
+        tr = lc.transform
+        outside = ((xy[:, 0] - tr.c) / tr.a >= n_cols) | ((xy[:, 0] - tr.c) < 0) \
+            | ((xy[:, 1] - tr.f) / tr.e >= n_rows) | ((xy[:, 1] - tr.f) / tr.e < 0)
+        bad = [i for i, code in enumerate(under) if code not in plantable or outside[i]]
+        if bad:
+            label = f"intervention '{item.name}'" if item.name else "plant_trees"
+            raise InputError([Problem(
+                "scenario", label, "geometry",
+                f"tree {i + 1} at ({xy[i, 0]:.1f}, {xy[i, 1]:.1f}) stands "
+                + ("outside the land-cover raster" if outside[i] else
+                   f"on a cell of class '{names.get(under[i], under[i])}'"),
+                "move it to a street, square or green cell (not a building, water or existing "
+                "canopy)") for i in bad[:10]])
+        return xy
+    count = int(item.count or 0)
+    if lc is None or count == 0:
+        return grid_points(geom, count)
+    r, c = cells_in(geom, lc)
+    ok = np.asarray([current(rr, cc) in plantable
+                     for rr, cc in zip(r.tolist(), c.tolist(), strict=True)], dtype=bool)
+    if not ok.any():
+        label = f"intervention '{item.name}'" if item.name else "plant_trees"
+        raise InputError.single("scenario", label, "geometry",
+                                "has no street or green cell to plant on (only buildings, "
+                                "water or existing trees)",
+                                "draw the polygon over streets, squares or green")
+    r, c = r[ok], c[ok]
+    pick = np.floor((np.arange(count) + 0.5) * len(r) / count).astype(np.int64)
+    tr = lc.transform
+    out: FloatArray = np.c_[tr.c + (c[pick] + 0.5) * tr.a,
+                            tr.f + (r[pick] + 0.5) * tr.e].astype(np.float64)
+    return out
+
+
+def _crown_change(crowns: dict[tuple[int, int], list[float]], trees_code: int) -> CellChange:
+    """The crown cover of new trees as a :class:`CellChange` with shares."""
+    if not crowns:
+        return _no_cells()
+    rc = np.asarray(list(crowns.keys()), dtype=np.int64)
+    vals = np.asarray(list(crowns.values()), dtype=np.float64)
+    return CellChange(rc[:, 0], rc[:, 1], vals[:, 0].astype(np.uint8),
+                      np.full(len(rc), trees_code, dtype=np.uint8), vals[:, 1])
+
+
+def crown_growth(years: int, planting_m: float, mature_m: float,
+                 years_to_mature: float) -> FloatArray:
+    r"""Share of the mature crown area reached in each year 1..``years`` after planting.
+
+    The crown diameter grows linearly from ``planting_m`` to ``mature_m`` in
+    ``years_to_mature`` years and then stays; the area grows with its square:
+
+    .. math:: g(t) = \left(rac{d_0 + (d_m - d_0)\min(t / T, 1)}{d_m}
+ight)^2
+
+    An assumption (a linear diameter growth of street trees); exposures and the yearly health
+    figures are at :math:`g = 1`, and the benefit-cost ratio weighs each year by :math:`g(t)`.
+
+    Parameters
+    ----------
+    years : int
+        Years of the appraisal.
+    planting_m, mature_m : float
+        Crown diameter at planting and when mature (m).
+    years_to_mature : float
+        Years to reach the mature diameter (> 0).
+    """
+    t = np.arange(1, years + 1, dtype=np.float64)
+    d = planting_m + (mature_m - planting_m) * np.minimum(t / max(years_to_mature, 1e-9), 1.0)
+    return np.asarray((d / mature_m) ** 2, dtype=np.float64)
 
 
 def _change(cells: dict[tuple[int, int], int], lc: Landcover | None) -> CellChange:
@@ -306,12 +435,37 @@ def _change(cells: dict[tuple[int, int], int], lc: Landcover | None) -> CellChan
     return CellChange(rc[keep, 0], rc[keep, 1], old[keep], new[keep])
 
 
-def _trees(region: Region, xy: list[npt.NDArray[np.float64]], crown: list[float]
-           ) -> gpd.GeoDataFrame:
+def canopy_growth(new_trees: gpd.GeoDataFrame, years: int) -> FloatArray:
+    """Share of the new trees' mature crown area reached in each year 1..``years``.
+
+    The mean of :func:`crown_growth` over the trees, weighted by their mature crown area; a
+    tree without ``years_to_mature`` grows over ``years`` (the appraisal period). All ones
+    when there are no new trees.
+    """
+    out = np.ones(years)
+    if len(new_trees) == 0:
+        return out
+    mature = new_trees["crown_diameter_m"].to_numpy(dtype=float)
+    planting = new_trees["planting_crown_diameter_m"].to_numpy(dtype=float)
+    ttm = new_trees["years_to_mature"].to_numpy(dtype=float)
+    ttm = np.where(np.isfinite(ttm), ttm, float(years))
+    keys, counts = np.unique(np.c_[mature, planting, ttm], axis=0, return_counts=True)
+    weight = counts * keys[:, 0] ** 2
+    total = np.zeros(years)
+    for (m, p, t), w in zip(keys.tolist(), weight.tolist(), strict=True):
+        total += w * crown_growth(years, p, m, t)
+    return np.asarray(total / weight.sum(), dtype=np.float64)
+
+
+def _trees(region: Region, xy: list[npt.NDArray[np.float64]],
+           crown: list[tuple[float, float, float]]) -> gpd.GeoDataFrame:
     pts = np.vstack(xy) if xy else np.zeros((0, 2))
     start = int(region.trees["tree_id"].max()) + 1 if len(region.trees) else 0
+    c = np.asarray(crown, dtype=float).reshape(-1, 3)
     return gpd.GeoDataFrame({"tree_id": np.arange(start, start + len(pts), dtype=np.int64),
-                             "crown_diameter_m": np.asarray(crown, dtype=float)},
+                             "crown_diameter_m": c[:, 0],
+                             "planting_crown_diameter_m": c[:, 1],
+                             "years_to_mature": c[:, 2]},
                             geometry=shapely.points(pts) if len(pts) else [], crs=CRS)
 
 

@@ -12,13 +12,22 @@ green, focal sums at every address, cooling); :func:`scenario_exposures` then ev
   :math:`e(x) = \\sum_y K_r(x-y) v(y) / \\sum_y K_r(x-y) m(y)` of a per-class value
   :math:`v` over valid cells :math:`m`. A change of classes changes only the numerator:
   :math:`\\Delta e(x) = (K_r * \\Delta v)(x) / \\sum_y K_r(x-y) m(y)`, convolved on tiles around
-  the changed cells. Equal to a full recomputation (nodata cells are never changed);
+  the changed cells. Equal to a full recomputation (nodata cells are never changed). A new
+  tree changes only the share crown area / cell area of its cell (:math:`\\Delta v` times
+  that share, at the mature crown size);
 - **trees within 30 m** of the home: new trees counted with a k-d tree of the addresses;
+- **straight-line distance to green** (the WHO indicator's definition: within 300 m in a
+  straight line of public green; :func:`straight_distance`): the nearest counted green space
+  by geometry distance (0 inside it); after a scenario the minimum with the new green spaces,
+  recomputed for the homes whose nearest green space was removed;
 - **summer air temperature** (:func:`groengezond.cooling.run_cooling`): the model is run on a
   window around the changed cells (margin :attr:`PlannerOptions.cooling_margin_m`) for the
   baseline and the scenario classes, and the difference is added to the full baseline run.
   Cells outside the window are taken as unchanged (the park-cooling kernel and air mixing
-  decay with distance; the margin bounds the error, see docs/planner.md).
+  decay with distance; the margin bounds the error, see docs/planner.md). The cooling model
+  knows whole cells only, so the crowns of new trees enter it as round(total crown area / cell
+  area) whole ``trees`` cells, those with the largest crown cover (:func:`canopy_as_cells`):
+  the canopy area is kept.
 """
 
 from __future__ import annotations
@@ -131,6 +140,8 @@ class ExposureBaseline:
     buurt_index: IntArray
     residents: FloatArray
     supply: SupplyBaseline
+    straight_m: FloatArray
+    straight_green: IntArray
 
     @classmethod
     def build(cls, region: Region, options: PlannerOptions | None = None) -> ExposureBaseline:
@@ -190,9 +201,10 @@ class ExposureBaseline:
         idx = codes.get_indexer(region.addresses["buurt"].to_numpy()).astype(np.int64)
         res = region.addresses["residents"].to_numpy(dtype=np.float64)
         supply = SupplyBaseline.build(network, snap, entries, res)
+        straight, which = straight_distance(xy, green)
         return cls(region, opts, network, snap, green, entries, near, xy, rows, cols, den,
                    focal, luts, counts.astype(np.float64), addr_tree, t_air, raster, codes, idx,
-                   res, supply)
+                   res, supply, straight, which)
 
 
 @dataclass(frozen=True)
@@ -212,6 +224,11 @@ class Exposures:
         Public green within 500 m per inhabitant (m², 2SFCA) of the existing addresses.
     green_m2_after : numpy.ndarray
         The same after the scenario: existing addresses, then the new ones.
+    tree_ndvi : numpy.ndarray
+        The part of ``delta["ndvi_500m"]`` that comes from new tree crowns (NDVI units).
+    straight_m_after : numpy.ndarray
+        Straight-line distance to the nearest counted green after the scenario (m; existing
+        addresses, then the new ones; inf = none).
     """
 
     green_network_m_before: FloatArray
@@ -220,6 +237,61 @@ class Exposures:
     new_green_network_m: FloatArray
     green_m2_before: FloatArray
     green_m2_after: FloatArray
+    tree_ndvi: FloatArray
+    straight_m_after: FloatArray
+
+
+def straight_distance(xy: FloatArray, green: gpd.GeoDataFrame
+                      ) -> tuple[FloatArray, IntArray]:
+    """Straight-line distance (m) from each point to the nearest green space, and its row.
+
+    Parameters
+    ----------
+    xy : numpy.ndarray, shape (n, 2)
+        Points (RD New, m).
+    green : GeoDataFrame
+        The counted green spaces (polygons); 0 m for a point inside one.
+
+    Returns
+    -------
+    numpy.ndarray, numpy.ndarray of int
+        Distance (inf and -1 when there is no green space) and the row in ``green``.
+    """
+    n = len(xy)
+    dist, which = np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+    if n == 0 or len(green) == 0:
+        return dist, which
+    geoms = np.asarray(green.geometry.array)
+    pts = shapely.points(xy)
+    idx_pt, idx_g = shapely.STRtree(geoms).query_nearest(pts, all_matches=False)
+    which[idx_pt] = idx_g
+    dist[idx_pt] = shapely.distance(pts[idx_pt], geoms[idx_g])
+    return dist, which
+
+
+def _straight_after(base: ExposureBaseline, delta: ScenarioDelta, new_xy: FloatArray
+                    ) -> FloatArray:
+    """Straight-line distance to counted green after ``delta`` (existing, then new homes)."""
+    out = base.straight_m.copy()
+    gone = np.isin(base.green["green_id"].to_numpy(), delta.removed_green_ids)
+    keep = base.green[~gone]
+    if gone.any():  # homes whose nearest green space went: against what is left
+        hit = np.flatnonzero(gone[np.maximum(base.straight_green, 0)]
+                             & (base.straight_green >= 0))
+        out[hit] = straight_distance(base.xy[hit], keep)[0]
+    new = select_green(delta.new_green, base.options.min_size_ha, base.options.public_only)
+    if len(new):
+        # only homes whose distance to the new green's bounding box is below their distance
+        # now can come closer (a lower bound of the distance to the polygon)
+        minx, miny, maxx, maxy = (float(b) for b in new.total_bounds)
+        dx = np.maximum(np.maximum(minx - base.xy[:, 0], base.xy[:, 0] - maxx), 0.0)
+        dy = np.maximum(np.maximum(miny - base.xy[:, 1], base.xy[:, 1] - maxy), 0.0)
+        cand = np.flatnonzero(np.hypot(dx, dy) < out)
+        out[cand] = np.minimum(out[cand], straight_distance(base.xy[cand], new)[0])
+    if len(new_xy):
+        allg = pd.concat([keep, new], ignore_index=True) if len(new) else keep
+        out = np.concatenate([out, straight_distance(new_xy, allg)[0]])
+    return out
 
 
 def _tiles(change: CellChange, tile: int) -> dict[tuple[int, int], npt.NDArray[np.intp]]:
@@ -240,6 +312,8 @@ def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatAr
     for name, radius in FOCAL.items():
         lut = np.nan_to_num(base.luts[name])
         dv = lut[change.new] - lut[change.old]
+        if change.share is not None:
+            dv = dv * change.share
         if not dv.any():
             continue
         kernel = disc_kernel(radius, lc.cell_size_m)
@@ -255,12 +329,25 @@ def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatAr
                                  & (base.cols >= max(c0, 0))
                                  & (base.cols < min(c0 + win.shape[1], w)))
             num[sel] += conv[base.rows[sel] - r0, base.cols[sel] - c0]
-        if not name.startswith("ndvi"):
-            num = np.round(num)
+        if not name.startswith("ndvi") and change.share is None:
+            num = np.round(num)  # whole cells: counts are integers
         else:
             num[np.abs(num) < 1e-9] = 0.0
         out[name] = np.nan_to_num(num / base.focal_den[name])
     return out
+
+
+def canopy_as_cells(change: CellChange) -> CellChange:
+    """Partial crown cover as whole cells for the cooling model (canopy area kept).
+
+    The round(sum of shares) cells with the largest share become wholly ``new``; the others
+    keep their class. Whole-cell changes (``share`` None) are returned as they are.
+    """
+    if change.share is None or len(change) == 0:
+        return change
+    n = int(np.round(float(change.share.sum())))
+    top = np.argsort(-change.share, kind="stable")[:n]
+    return CellChange(change.rows[top], change.cols[top], change.old[top], change.new[top])
 
 
 def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArray:
@@ -331,6 +418,9 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
     before = base.near.dist_m
     network, entries, state, snap = _access(base, delta)
     d = focal_delta(base, delta.cells)
+    crowns = focal_delta(base, delta.tree_cells)
+    for key, value in crowns.items():
+        d[key] = d[key] + value
     if len(delta.new_trees):
         txy = np.c_[delta.new_trees.geometry.x.to_numpy(), delta.new_trees.geometry.y.to_numpy()]
         hits = base.addr_tree.query_ball_point(txy, base.options.tree_radius_m)
@@ -339,7 +429,8 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
         d["trees_near"] = np.bincount(flat, minlength=n).astype(np.float64)
     else:
         d["trees_near"] = np.zeros(n)
-    d["t_air_c"] = cooling_delta(base, [delta.cells, delta.cooling_cells])
+    d["t_air_c"] = cooling_delta(base, [delta.cells, delta.cooling_cells,
+                                        canopy_as_cells(delta.tree_cells)])
     new_dist = np.zeros(0)
     nxy = np.zeros((0, 2))
     new_res = np.zeros(0)
@@ -350,6 +441,8 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
         s = network.snap(nxy)
         new_dist, _ = point_distance(network, state.node_dist_m, state.node_green, entries,
                                      s.edge, s.offset_m)
+        if state.doorstep:  # the same front-door-to-green distance as the existing homes
+            new_dist = new_dist + s.snap_m
     changes = [*delta.network.add, *shapely.points(nxy)]
     gone = np.flatnonzero(np.isin(entries.green_ids, delta.removed_green_ids))
     added = np.arange(base.entries.n_greens, entries.n_greens)
@@ -358,7 +451,8 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
                           np.concatenate([base.residents, new_res]), changes,
                           np.concatenate([gone[gone < base.entries.n_greens], added]))
     return Exposures(before, state.dist_m, d, np.asarray(new_dist, dtype=np.float64),
-                     base.supply.per_capita, supply)
+                     base.supply.per_capita, supply, crowns["ndvi_500m"],
+                     _straight_after(base, delta, nxy))
 
 
 def buurt_means(base: ExposureBaseline, values: FloatArray) -> FloatArray:

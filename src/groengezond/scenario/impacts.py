@@ -17,12 +17,15 @@ money is :func:`groengezond.health.valuation.value_impact` per pathway and
 :func:`~groengezond.health.valuation.total_value` over the same set.
 
 The gap: buurten are ranked by mean income (``income_mean_eur`` indicator; least deprived =
-highest income first) and the slope index of inequality (SII) and the best-worst quintile gap of
-``depression_anxiety_risk_pct`` are computed before and after, where after = before − 100 ×
-(median depression cases prevented) / adults. A smaller absolute SII means the scenario narrows
-the gap. Both measures are linear in the buurt values, so the change is also evaluated for every
-Monte Carlo draw (its 95% interval, :func:`equity`). Beside it, :func:`access_gap` gives the gap
-in green access (share within the Planner's distance), which needs no health model.
+highest income first) and the slope index of inequality (SII) and the best-worst quintile gap
+of the gap indicator — by default the Monitor's headline, healthy life expectancy — are
+computed before and after, where after = y·(1 + e·PF) per buurt: a relative change by the
+preventable fraction of the pathway that acts on it (:data:`GAP_MODELS`). A smaller absolute
+SII means the scenario narrows the gap. Both measures are linear in the buurt values, so the
+change is evaluated for every Monte Carlo draw, with the exposure's and the indicator's own
+uncertainty (:func:`equity`), and reported beside the SII's own interval. Beside it,
+:func:`access_gap` gives the gap in green access (share within the Planner's distance), which
+needs no health model.
 """
 
 from __future__ import annotations
@@ -33,9 +36,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from groengezond.health.baseline import load_baseline_rates
+from groengezond.errors import InputError
+from groengezond.health.baseline import AgeRange, load_baseline_rates
 from groengezond.health.erf import ErfRegistry, load_erf_registry
-from groengezond.health.impact import BaselineInput, ImpactDraws, simulate_erf
+from groengezond.health.impact import (
+    BaselineInput,
+    ImpactDraws,
+    simulate_erf,
+    split_triangular_quantile,
+)
 from groengezond.health.totals import TotalResult, total_by_outcome
 from groengezond.health.valuation import (
     ValuationSettings,
@@ -91,7 +100,8 @@ class HealthResult:
 
 
 def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArray,
-                    registry: ErfRegistry | None = None
+                    registry: ErfRegistry | None = None,
+                    age_groups: dict[str, FloatArray] | None = None
                     ) -> tuple[dict[str, BaselineInput], list[str]]:
     """Per-buurt baselines for the pathways whose baseline rate names a Monitor indicator.
 
@@ -102,38 +112,78 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
     codes : pandas.Index
         Buurt codes.
     weights : numpy.ndarray
-        Adults per buurt (weights of the region mean).
+        Adults per buurt (weights of the region mean when ``age_groups`` is not given; with
+        it, the persons in the rate's age band).
     registry : ErfRegistry, optional
         Default: the packaged one.
+    age_groups : dict of str to numpy.ndarray, optional
+        Persons per buurt in each of :data:`AGE_GROUPS`: a rate with ``by_age`` (mortality) is
+        standardised indirectly by age per buurt (:meth:`BaselineInput.by_age`).
 
     Returns
     -------
     dict of str to BaselineInput, list of str
-        Baselines by ERF id (:meth:`BaselineInput.scaled_by_indicator`) and notes saying which.
+        Baselines by ERF id (:meth:`BaselineInput.scaled_by_indicator`,
+        :meth:`BaselineInput.by_age`) and notes saying which.
     """
     reg = registry or load_erf_registry()
     rates = load_baseline_rates()
     out: dict[str, BaselineInput] = {}
     notes: list[str] = []
+    band_of = {(lo, hi): name for name, (lo, hi) in AGE_GROUPS.items()}
     for erf_id in PATHWAYS:
         rate = rates.get(reg.get(erf_id).baseline_rate)
+        if rate.by_age and age_groups and set(AGE_GROUPS) <= set(age_groups):
+            parts = [rates.get(i) for i in rate.by_age]
+            groups = [band_of.get((p.age.min_years or 0, p.age.max_years)) for p in parts]
+            if all(g is not None for g in groups):
+                out[erf_id] = BaselineInput.by_age(parts, [age_groups[str(g)] for g in groups])
+                notes.append(f"Baseline of {erf_id} ({rate.id}) standardised indirectly by age "
+                             f"per buurt: reference rates of {', '.join(rate.by_age)} weighted "
+                             "by the buurt's residents in each age group.")
+                continue
         if rate.indicator is None:
             continue
         values, _, year = latest_indicator(indicators, rate.indicator, codes)
         if year is None or not np.isfinite(values).any():
             continue
-        out[erf_id] = BaselineInput.scaled_by_indicator(rate, values, weights)
+        band = population_in_band(rate.age, age_groups, weights, weights)
+        out[erf_id] = BaselineInput.scaled_by_indicator(rate, values, band)
         notes.append(f"Baseline of {erf_id} ({rate.id}, {rate.value:g} nationally) scaled per "
                      f"buurt by {rate.indicator} ({year}) relative to the region's mean "
                      "(indirect standardisation; an assumption).")
     return out, notes
 
 
+AGE_GROUPS: dict[str, tuple[int, int | None]] = {
+    "age_0_17": (0, 17), "age_18_64": (18, 64), "age_65_plus": (65, None)}
+"""The age groups of a region's addresses (``addresses.parquet``) and their bands (years)."""
+
+
+def population_in_band(age: AgeRange, groups: dict[str, FloatArray] | None,
+                       residents: FloatArray, adults: FloatArray) -> FloatArray:
+    """Persons per buurt in an ERF's age band, from the address age groups.
+
+    The groups of :data:`AGE_GROUPS` that overlap the band are summed (18-64 is one group;
+    18+ is 18-64 and 65+; a band such as 20-74 takes 18-64 and 65+, the nearest the groups
+    allow). Without age groups: adults for a band from 18, all residents from 0.
+    """
+    lo, hi = age.min_years or 0, age.max_years
+    if not groups or not set(AGE_GROUPS) <= set(groups):
+        return adults if lo >= 18 else residents
+    out = np.zeros(len(residents))
+    for name, (a, b) in AGE_GROUPS.items():
+        if (hi is None or a <= hi) and (b is None or b >= lo):
+            out = out + groups[name]
+    return out
+
+
 def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: FloatArray,
                    codes: tuple[str, ...], *, rng: np.random.Generator, n_draws: int,
                    registry: ErfRegistry | None = None,
                    valuation: ValuationSettings | None = None,
-                   baselines: dict[str, BaselineInput] | None = None) -> HealthResult:
+                   baselines: dict[str, BaselineInput] | None = None,
+                   age_groups: dict[str, FloatArray] | None = None) -> HealthResult:
     """Cases prevented per year per buurt, totals and euros per year.
 
     Parameters
@@ -154,13 +204,18 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
         ERF registry and money values (default: the packaged ones).
     baselines : dict of str to BaselineInput, optional
         Per-buurt baselines by ERF id (:func:`local_baselines`); others use the national rate.
+    age_groups : dict of str to numpy.ndarray, optional
+        Persons per buurt in each of :data:`AGE_GROUPS`: each ERF applies to its own age band
+        (:func:`population_in_band`; depression to ages 18-64). The walking and cycling
+        volumes are spread over all adults, so those pathways use ``adults``.
     """
     reg = registry or load_erf_registry()
     money = valuation or load_valuation()
     impacts: dict[str, ImpactDraws] = {}
     for erf_id, exposure in PATHWAYS.items():
         erf = reg.get(erf_id)
-        pop = adults if (erf.age.min_years or 0) >= 18 else residents
+        pop = (adults if erf.form == "linear_capped"
+               else population_in_band(erf.age, age_groups, residents, adults))
         d = delta.get(exposure, np.zeros(len(codes)))
         # WHO HEAT form: extra minutes on top of none (see scenario.activity)
         before = np.zeros(len(codes)) if erf.form == "linear_capped" else None
@@ -220,20 +275,68 @@ def latest_indicator(indicators: pd.DataFrame, indicator: str, codes: pd.Index
 
 
 @dataclass(frozen=True)
+class GapModel:
+    """How a gap indicator changes with a pathway's preventable fraction.
+
+    The indicator after the scenario is :math:`y' = y (1 + e \\cdot PF)` per buurt, with
+    :math:`PF` the preventable fraction of ``erf`` (a relative change of the outcome's
+    frequency) and :math:`e` the registry parameter ``elasticity`` (or -1 when None: a
+    prevalence falls by the same share as the outcome).
+    """
+
+    erf: str
+    elasticity: str | None
+
+
+GAP_MODELS: dict[str, GapModel] = {
+    "healthy_life_expectancy_years": GapModel("green_mortality", "life_expectancy_entropy"),
+    "depression_anxiety_risk_pct": GapModel("green_depression", None),
+}
+"""Gap indicators the Planner can change, and how (see :class:`GapModel`)."""
+
+GAP_INDICATOR = "healthy_life_expectancy_years"
+"""The default gap indicator: the Monitor's headline (``services.monitor.DEFAULT_INDICATOR``)."""
+
+
+@dataclass(frozen=True)
 class GapInputs:
-    """The gap indicator per buurt (value, standard error, year) and mean income."""
+    """The gap indicator per buurt (value, standard error, year), its names and mean income."""
 
     value: FloatArray
     se: FloatArray
     year: int | None
     income: FloatArray
+    indicator: str = GAP_INDICATOR
+    name_nl: str = ""
+    name_en: str = ""
+    unit: str = ""
 
     @classmethod
-    def from_indicators(cls, indicators: pd.DataFrame, codes: pd.Index) -> GapInputs:
-        """Latest :data:`GAP_INDICATOR` and :data:`INCOME_INDICATOR` per buurt."""
-        value, se, year = latest_indicator(indicators, GAP_INDICATOR, codes)
+    def from_indicators(cls, indicators: pd.DataFrame, codes: pd.Index,
+                        indicator: str | None = None) -> GapInputs:
+        """Latest gap indicator and :data:`INCOME_INDICATOR` per buurt.
+
+        ``indicator`` (default :data:`GAP_INDICATOR`, else the first of :data:`GAP_MODELS`
+        the region has) must be one of :data:`GAP_MODELS`.
+        """
+        from groengezond.indicators.registry import load_registry
+
+        if indicator is not None and indicator not in GAP_MODELS:
+            raise InputError.single("planner", "", "gap_indicator",
+                                    f"unknown gap indicator {indicator!r}",
+                                    f"use one of: {', '.join(GAP_MODELS)}")
+        choice = indicator
+        if choice is None:
+            have = set(indicators["indicator"].unique()) if len(indicators) else set()
+            choice = next((i for i in (GAP_INDICATOR, *GAP_MODELS) if i in have),
+                          GAP_INDICATOR)
+        value, se, year = latest_indicator(indicators, choice, codes)
         income, _, _ = latest_indicator(indicators, INCOME_INDICATOR, codes)
-        return cls(value, se, year, income)
+        reg = load_registry()
+        ind = reg.get(choice) if choice in reg else None
+        return cls(value, se, year, income, choice,
+                   ind.name_nl if ind else choice, ind.name_en if ind else choice,
+                   ind.unit if ind else "")
 
 
 def _verdict(change: float, scale: float) -> Verdict:
@@ -275,77 +378,114 @@ def access_gap(within_before: FloatArray, within_after: FloatArray, income: Floa
     qb, qa = float(w.gap @ b), float(w.gap @ a)
     verdict = _verdict(abs(sa) - abs(sb), sb)
     name = f"residents_within_{distance_m:g}m_green_pct"
+    name_en = f"residents within {distance_m:g} m walking of public green"
+    name_nl = f"bewoners binnen {distance_m:g} m lopen van openbaar groen"
     word = verdict if verdict != "unchanged" else "does not change"
-    statement = (f"The scenario {word} the gap in green access ({name}) between buurten "
+    statement = (f"The scenario {word} the gap in green access ({name_en}) between buurten "
                  f"ranked by income: SII {sb:.3f} → {sa:.3f} percentage points; "
                  f"best-worst quintile gap {qb:.3f} → {qa:.3f}.")
-    return AccessGapOut(indicator=name, sii_before=sb, sii_after=sa, sii_change=sa - sb,
+    return AccessGapOut(indicator=name, indicator_name_nl=name_nl, indicator_name_en=name_en,
+                        sii_before=sb, sii_after=sa, sii_change=sa - sb,
                         quintile_gap_before=qb, quintile_gap_after=qa, verdict=verdict,
                         statement=statement)
 
 
-def equity(gap: GapInputs, residents: FloatArray, adults: FloatArray,
-           depression_draws: FloatArray, groups: list[IncomeGroupEffect],
-           access: AccessGapOut | None = None) -> EquityOut:
-    """Change of the health gap (SII and best-worst quintile) between buurten by income.
+def equity(gap: GapInputs, residents: FloatArray, impacts: dict[str, ImpactDraws],
+           groups: list[IncomeGroupEffect], access: AccessGapOut | None = None, *,
+           rng: np.random.Generator, registry: ErfRegistry | None = None) -> EquityOut:
+    r"""Change of the health gap (SII and best-worst quintile) between buurten by income.
 
-    The gap indicator after the scenario is, per buurt, the indicator before minus
-    100 × depression cases prevented / adults. SII and quintile gap are linear in the buurt
-    values (:func:`~groengezond.indicators.inequality.gap_weights`), so the change is evaluated
-    for every Monte Carlo draw of the cases prevented: its 95% interval carries the uncertainty
-    of the exposure-response function and the baseline rate.
+    Per Monte Carlo draw :math:`k` the indicator after the scenario is
+    :math:`y'_{k,i} = y_{k,i}(1 + e_k \, x_k PF_{k,i})` (:data:`GAP_MODELS`), where
+
+    - :math:`PF_{k,i}` is the preventable fraction of the pathway's draw (exposure-response
+      function and, for an odds ratio, baseline prevalence);
+    - :math:`x_k` the NDVI-proxy factor (registry parameter ``ndvi_proxy_change_factor``),
+      the uncertainty of the exposure change;
+    - :math:`y_{k,i} \sim N(y_i, SE_i)` the indicator's sampling uncertainty (its published
+      interval);
+    - :math:`e_k` the elasticity (Keyfitz's entropy for life expectancy; -1 for a prevalence).
+
+    SII and quintile gap are linear in the buurt values (:func:`gap_weights`), so their change
+    per draw is :math:`w \cdot (y'_k - y_k)`; the 95 % interval of those draws is reported
+    beside the SII's own 95 % interval (:math:`\pm 1.96 \sqrt{\sum w_i^2 SE_i^2}`) and as a
+    percentage of the gap.
 
     Parameters
     ----------
     gap : GapInputs
         Gap indicator and income per buurt.
-    residents, adults : numpy.ndarray
-        Persons per buurt.
-    depression_draws : numpy.ndarray, shape (n_draws, n_buurten)
-        Draws of depression cases prevented per buurt (cases).
+    residents : numpy.ndarray
+        Persons per buurt (weights of the ranking).
+    impacts : dict of str to ImpactDraws
+        Draws per pathway (with their preventable fractions).
     groups : list of IncomeGroupEffect
         Exposure changes by income group (reported as given).
     access : AccessGapOut, optional
         The green-access gap (:func:`access_gap`), reported beside the health gap.
+    rng : numpy.random.Generator
+        Source of the draws of the indicator, the NDVI-proxy factor and the elasticity.
+    registry : ErfRegistry, optional
+        Default: the packaged one.
     """
+    reg = registry or load_erf_registry()
+    model = GAP_MODELS[gap.indicator]
+    names = {"indicator": gap.indicator, "indicator_name_nl": gap.name_nl,
+             "indicator_name_en": gap.name_en, "indicator_unit": gap.unit,
+             "pathway": model.erf}
     value, year, income = gap.value, gap.year, gap.income
     ok = np.isfinite(value) & np.isfinite(income) & (residents > 0)
     if ok.sum() < 5:
         nan = float("nan")
-        return EquityOut(indicator=GAP_INDICATOR, year=year, deprivation=INCOME_INDICATOR,
+        return EquityOut(**names, year=year, deprivation=INCOME_INDICATOR,
                          sii_before=nan, sii_after=nan, sii_change=nan,
                          quintile_gap_before=nan, quintile_gap_after=nan,
                          quintile_gap_change=nan, verdict="unknown",
                          statement="Too few buurten with the indicator and income to rank.",
                          access=access, by_income_group=groups)
-    draws = np.atleast_2d(depression_draws)[:, ok]
-    ad = adults[ok]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        drop_draws = np.where(ad > 0, 100.0 * draws / np.where(ad > 0, ad, 1.0), 0.0)
-    drop = np.median(drop_draws, axis=0)
+    imp = impacts[model.erf]
+    pf_all = imp.fraction if imp.fraction is not None else np.zeros_like(imp.draws)
+    pf = np.atleast_2d(pf_all)[:, ok]
+    n_draws = pf.shape[0]
+    y, se = value[ok], np.nan_to_num(gap.se[ok])
     w = gap_weights(residents[ok], -income[ok])
-    y = value[ok]
+    if model.elasticity is None:
+        e_med, e_k = -1.0, np.full(n_draws, -1.0)
+    else:
+        par = reg.parameters[model.elasticity]
+        lo, hi = par.range
+        e_med = par.value
+        e_k = split_triangular_quantile(rng.uniform(size=n_draws), lo, par.value, hi)
+    xpar = reg.parameters.get("ndvi_proxy_change_factor")
+    x_k = (split_triangular_quantile(rng.uniform(size=n_draws), xpar.range[0], xpar.value,
+                                     xpar.range[1]) if xpar is not None else np.ones(n_draws))
+    y_k = y + rng.standard_normal((n_draws, len(y))) * se
+    change = (e_k * x_k)[:, None] * pf * y_k  # y' - y per draw and buurt
+    if not pf.any():
+        change = np.zeros_like(change)
     sb, qb = float(w.sii @ y), float(w.gap @ y)
-    sa, qa = float(w.sii @ (y - drop)), float(w.gap @ (y - drop))
-    sii_k = sb - drop_draws @ w.sii
-    gap_k = qb - drop_draws @ w.gap
-    abs_change = _draw_interval(np.abs(sii_k) - abs(sb))
+    d_point = e_med * np.median(pf, axis=0) * y
+    sa, qa = sb + float(w.sii @ d_point), qb + float(w.gap @ d_point)
+    sii_k, gap_k = change @ w.sii, change @ w.gap
+    abs_k = np.abs(sb + sii_k) - abs(sb)
+    half = 1.959963984540054 * float(np.sqrt((w.sii ** 2) @ (se ** 2)))
     verdict = _verdict(abs(sa) - abs(sb), sb)
-    certain = abs_change.upper < 0 or abs_change.lower > 0
     word = verdict if verdict != "unchanged" else "does not change"
-    sure = ("" if verdict == "unchanged" else
-            " (the 95% interval of the change excludes zero)" if certain else
-            " (but the 95% interval of the change includes zero)")
+    iv = _draw_interval(sii_k)
+    pct = 100.0 * (sa - sb) / abs(sb) if sb != 0 else float("nan")
+    unit = f" {gap.unit}" if gap.unit else ""
     statement = (
-        f"The scenario {word} the gap in {GAP_INDICATOR} between buurten ranked by income"
-        f"{sure}: SII {sb:.4f} → {sa:.4f} percentage points (change {sa - sb:+.4f}, 95% "
-        f"interval {float(np.percentile(sii_k - sb, 2.5)):+.4f} to "
-        f"{float(np.percentile(sii_k - sb, 97.5)):+.4f}); best-worst quintile gap "
-        f"{qb:.4f} → {qa:.4f}.")
-    return EquityOut(indicator=GAP_INDICATOR, year=year, deprivation=INCOME_INDICATOR,
+        f"The scenario {word} the gap in {gap.name_en} between buurten ranked by income: "
+        f"SII {sb:.4f} → {sa:.4f}{unit} (change {sa - sb:+.4g}, 95% interval "
+        f"{iv.lower:+.4g} to {iv.upper:+.4g}, with the uncertainty of the exposure-response "
+        f"function, the exposure and the indicator; {pct:+.3g} % of the gap). The SII itself "
+        f"has a 95% interval of ±{half:.3g}{unit}. Best-worst quintile gap {qb:.4f} → {qa:.4f}.")
+    return EquityOut(**names, year=year, deprivation=INCOME_INDICATOR,
                      sii_before=sb, sii_after=sa, sii_change=sa - sb,
-                     sii_change_interval=_draw_interval(sii_k - sb), abs_sii_change=abs_change,
+                     sii_before_interval=interval(sb, sb - half, sb + half),
+                     sii_change_interval=iv, abs_sii_change=_draw_interval(abs_k),
+                     sii_change_pct_of_gap=pct,
                      quintile_gap_before=qb, quintile_gap_after=qa, quintile_gap_change=qa - qb,
-                     quintile_gap_change_interval=_draw_interval(gap_k - qb),
-                     verdict=verdict, verdict_certain=bool(certain), statement=statement,
+                     quintile_gap_change_interval=_draw_interval(gap_k),
+                     verdict=verdict, statement=statement,
                      access=access, by_income_group=groups)

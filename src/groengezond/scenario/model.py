@@ -89,7 +89,24 @@ class PlantTrees(_Base):
 
     kind: Literal["plant_trees"] = "plant_trees"
     count: int | None = Field(None, ge=0)
-    crown_diameter_m: float = Field(6.0, gt=0, le=40)
+    crown_diameter_m: float = Field(
+        6.0, gt=0, le=40, description="Crown diameter of a mature tree (m); the exposures and "
+                                      "the yearly health figures are those at this size")
+    planting_crown_diameter_m: float = Field(
+        2.0, gt=0, le=40,
+        description="Crown diameter at planting (m); assumption: a nursery street tree of "
+                    "16-18 cm girth carries a crown of about 2 m")
+    years_to_mature: int | None = Field(
+        None, ge=1, le=100,
+        description="Years in which the crown grows from planting to mature size (linear in "
+                    "diameter); None = the scenario's appraisal period")
+
+    @model_validator(mode="after")
+    def _planting_not_above_mature(self) -> PlantTrees:
+        if self.planting_crown_diameter_m > self.crown_diameter_m:
+            raise ValueError(f"planting_crown_diameter_m {self.planting_crown_diameter_m:g} is "
+                             f"above the mature crown_diameter_m {self.crown_diameter_m:g}")
+        return self
 
 
 class GreenRoofs(_Base):

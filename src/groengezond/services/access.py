@@ -42,6 +42,7 @@ from groengezond.access.supply import (
 from groengezond.errors import InputError, Problem
 from groengezond.landcover import RADII_M, focal_mean, green_share, ndvi_proxy, sample
 from groengezond.network import WalkNetwork
+from groengezond.network_quality import NetworkQuality, measure_network
 from groengezond.region.model import Region
 from groengezond.region.schema import CRS
 from groengezond.region.store import atomic_file
@@ -68,6 +69,11 @@ class AccessOptions(BaseModel):
     green_norm_m2: float = Field(GREEN_NORM_M2_PER_INHABITANT, ge=0,
                                  description="Norm of green per inhabitant within 500 m (m²)")
     landcover_stats: bool = Field(True, description="Green share / NDVI around each address")
+    doorstep: bool = Field(True, description="Add the walk from the home to the street (the "
+                           "snap distance, m) to nearest-green network distances")
+    allow_degraded_network: bool = Field(
+        False, description="Publish network distances on a network that fails the quality gate "
+        "(groengezond.network_quality), flagged, instead of refusing them")
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,25 @@ class AccessResult:
     areas: gpd.GeoDataFrame
     summary: dict[str, Any] = field(default_factory=dict)
     options: AccessOptions = field(default_factory=AccessOptions)
+
+
+def network_gate(quality: NetworkQuality, allow: bool) -> None:
+    """Refuse network distances on a network that fails the gate, unless ``allow``.
+
+    Raises
+    ------
+    InputError
+        When :meth:`NetworkQuality.degraded_reasons` is not empty and ``allow`` is False:
+        the figures, and the fix (a complete network, or ``--allow-degraded-network``).
+    """
+    reasons = quality.degraded_reasons()
+    if reasons and not allow:
+        raise InputError([Problem(
+            "network_edges.parquet", "", "network",
+            "network distances are not published: " + "; ".join(reasons) + " ("
+            + quality.summary(green=False) + ")",
+            "give a complete walking network (an OSM .osm.pbf extract of the region, see "
+            "docs/sources.md), or run with --allow-degraded-network to publish them flagged")])
 
 
 def _check(region: Region) -> None:
@@ -113,7 +138,8 @@ def compute_access(region: Region, options: AccessOptions | None = None,
     Raises
     ------
     InputError
-        If the region has no network or no addresses.
+        If the region has no network or no addresses, or its network fails the quality gate
+        (:func:`network_gate`) and ``options.allow_degraded_network`` is not set.
     """
     opts = options or AccessOptions()
     say = progress or (lambda step, fraction: None)
@@ -124,13 +150,16 @@ def compute_access(region: Region, options: AccessOptions | None = None,
     points = np.asarray(addresses.geometry.array, dtype=object)
     say("snapping addresses", 0.1)
     snap = network.snap(points)
+    residents = addresses["residents"].to_numpy(dtype=np.float64)
+    network_gate(measure_network(network, snap, residents), opts.allow_degraded_network)
     green = select_green(region.green, opts.min_size_ha, opts.public_only)
     say("entry points", 0.25)
     entries = green_entries(network, green, buffer_m=opts.entry_buffer_m)
     say("nearest green", 0.3)
-    near = nearest_green(network, snap, entries)
+    near = nearest_green(network, snap, entries, doorstep=opts.doorstep)
+    quality = measure_network(network, snap, residents, near.dist_m)
+    degraded = quality.degraded
     eu_dist, eu_id = euclidean_nearest(points, green)
-    residents = addresses["residents"].to_numpy(dtype=np.float64)
     say("supply (2SFCA)", 0.4)
     supply = two_step_fca(catchments(network, snap, entries, opts.supply_radius_m), residents,
                           entries.green_area_ha * 1e4, opts.supply_decay, opts.green_norm_m2)
@@ -178,6 +207,7 @@ def compute_access(region: Region, options: AccessOptions | None = None,
                          medians=medians)
     per_area.insert(3, "canopy_share", canopy_by_area.reindex(per_area["code"]).to_numpy())
     per_area["meets_30_canopy_area"] = per_area["canopy_share"] >= 0.30
+    per_area["network_degraded"] = degraded
     area_geom = region.areas.set_index("code").geometry.reindex(per_area["code"])
     per_area.insert(1, "name", region.areas.set_index("code")["name"].reindex(
         per_area["code"]).to_numpy())
@@ -191,6 +221,7 @@ def compute_access(region: Region, options: AccessOptions | None = None,
             "green_euclidean_id": eu_id,
             **{c: values[c].to_numpy() for c in values.columns},
             "snap_m": snap.snap_m,
+            "network_degraded": np.full(len(addresses), degraded),
         },
         geometry=points, crs=CRS,
     )
@@ -202,6 +233,9 @@ def compute_access(region: Region, options: AccessOptions | None = None,
         "green_spaces_without_entry": int(entries.n_greens - len(np.unique(entries.green))),
         "entries": len(entries),
         "options": opts.model_dump(),
+        "network_degraded": degraded,
+        "network_degraded_reasons": quality.degraded_reasons(),
+        "network_quality": quality.figures(),
     }
     if len(top):
         row = top.iloc[0]
@@ -225,32 +259,58 @@ def summary_rows(result: AccessResult) -> list[tuple[str, str, str]]:
     def metres(key: str) -> str:
         return "-" if key not in s or not np.isfinite(s[key]) else f"{s[key]:,.0f} m"
 
-    return [
+    degraded = bool(s.get("network_degraded", False))
+
+    def net(note: str) -> str:
+        """Notes of figures made over the network carry the degraded-network flag."""
+        if not degraded:
+            return note
+        return (note + "; " if note else "") + "FLAGGED: degraded walking network"
+
+    rows = [
         ("addresses / residents", f"{s['addresses']:,} / {s['residents']:,.0f}", ""),
         ("green spaces counted", f"{s['green_spaces_counted']:,}",
          f"public, ≥ {o.min_size_ha:g} ha; {s['green_spaces_without_entry']} without entry"),
         (f"residents within {o.distance_m:g} m (network)", pct("within_300m_network"),
-         "WHO indicator, walking distance"),
+         net("WHO indicator, walking distance"
+             + (" from the front door" if o.doorstep else " from the street"))),
         (f"residents within {o.distance_m:g} m (straight line)", pct("within_300m_euclidean"),
          "circle method"),
-        ("median distance (network)", metres("green_network_m"), ""),
+        ("median distance (network)", metres("green_network_m"), net("")),
         ("median distance (straight line)", metres("green_euclidean_m"), ""),
         ("3 trees seen from home", pct("meets_3_trees"),
          f"within {o.tree_radius_m:g} m (assumption)"),
         ("30 % canopy in the buurt", pct("meets_30_canopy"), ""),
-        ("300 m to public green", pct("meets_300_green"), ""),
-        ("all of 3-30-300", pct("meets_3_30_300"), ""),
+        ("300 m to public green", pct("meets_300_green"), net("")),
+        ("all of 3-30-300", pct("meets_3_30_300"), net("")),
         ("green per inhabitant (2SFCA)",
          "-" if "supply_m2_per_inhabitant" not in s
          else f"{s['supply_m2_per_inhabitant']:,.1f} m²",
-         f"{o.supply_radius_m:g} m, {o.supply_decay}"),
+         net(f"{o.supply_radius_m:g} m, {o.supply_decay}")),
         ("green per inhabitant within 500 m",
          "-" if "green_m2_per_inhabitant_500m" not in s
          else f"{s['green_m2_per_inhabitant_500m']:,.1f} m²",
-         "region mean = counted green / residents (2SFCA conserves supply)"),
+         net("region mean = counted green / residents (2SFCA conserves supply)")),
         (f"residents with ≥ {o.green_norm_m2:g} m² within 500 m", pct("meets_green_norm_500m"),
-         "InVEST norm, to be checked"),
+         net("InVEST norm, to be checked")),
     ]
+    q = s.get("network_quality")
+    if q:
+        rows += [
+            ("walking network: residents in the main component",
+             "-" if np.isnan(q["main_component_residents_share"])
+             else f"{100 * q['main_component_residents_share']:.1f} %",
+             f"{q['components']:,.0f} components; "
+             f"{100 * q['main_component_nodes_share']:.1f} % of the nodes"),
+            ("walking network: walk from home to street",
+             "-" if np.isnan(q["snap_p50_m"]) else f"{q['snap_p50_m']:,.0f} m",
+             f"median; p90 {q['snap_p90_m']:,.0f} m, p99 {q['snap_p99_m']:,.0f} m, "
+             f"max {q['snap_max_m']:,.0f} m"),
+            ("residents with no route to green",
+             "-" if np.isnan(q["no_green_residents_share"])
+             else f"{100 * q['no_green_residents_share']:.1f} %", net("over the network")),
+        ]
+    return rows
 
 
 def write_access(result: AccessResult, out_dir: Path) -> tuple[Path, Path]:

@@ -29,6 +29,7 @@ from groengezond.landcover_build import (
     landcover_quality,
     rasterise_landcover,
 )
+from groengezond.network_quality import region_network_quality
 from groengezond.region.model import Landcover, Region, RegionMeta, Source, empty_layer
 from groengezond.region.quality import LayerQuality
 from groengezond.region.schema import LAYER_BY_NAME
@@ -282,9 +283,9 @@ def build_region(config: BuildConfig, progress: Progress | None = None
         nodes, edges = _network(config.network, zone, warnings, config.network.path.name)
         layers["network_nodes"], layers["network_edges"] = nodes, edges
         _add_source(sources, config.network.source(*DEFAULT_SOURCES["osm"]))
-        notes.append("The walking network holds the OSM ways pedestrians may use, split at "
-                     "shared nodes; ways crossing without a shared node (bridges, tunnels) are "
-                     "not connected.")
+        notes.append("The walking network holds the OSM ways pedestrians may use, noded at "
+                     "shared nodes and simplified through nodes of degree 2; ways crossing "
+                     "without a shared node (bridges, tunnels) are not connected.")
     buildings = empty_layer(LAYER_BY_NAME["buildings"])
     if config.buildings is None:
         report.missing["buildings"] = CONSEQUENCES["buildings"]
@@ -332,8 +333,34 @@ def build_region(config: BuildConfig, progress: Progress | None = None
                    "region_code": config.region.code},
         quality=quality, **extra_meta)
     region = Region(meta=meta, areas=areas, indicators=indicators, **layers)
+    if config.network is not None:
+        _step(progress, "measuring the walking network", 0.85)
+        network_quality(region, report, config.network.path.name)
     report.counts = region.counts()
     return region, report
+
+
+def network_quality(region: Region, report: BuildReport, source: str) -> None:
+    """Measure the walking network against the homes and keep it as the ``network`` record.
+
+    Sets ``region.meta.quality["network"]`` (:meth:`NetworkQuality.record`: ``real``, or
+    ``placeholder`` with key ``network.degraded`` and the figures) and adds the figures to
+    the report: as a warning when network distances are not fit to publish, else as a note.
+    """
+    measured = region_network_quality(region)
+    if measured is None:
+        return
+    region.meta.quality["network"] = measured.record(source)
+    text = f"walking network ({source}): {measured.summary()}"
+    reasons = measured.degraded_reasons()
+    if reasons:
+        text += ("; network distances are not fit to publish (" + "; ".join(reasons)
+                 + "): 'groengezond access' refuses them unless --allow-degraded-network")
+        report.warnings.append(text)
+        region.meta.notes.append(f"warning: {text}")
+    else:
+        report.notes.append(text)
+        region.meta.notes.append(text)
 
 
 def _read_table(item: TableInput, gemeenten: list[str] | None, report: BuildReport,

@@ -28,8 +28,10 @@ from groengezond.health.valuation import (
 )
 from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, select_age_group
 from groengezond.region.model import Region
+from groengezond.region.quality import NotComputable
 from groengezond.scenario.activity import activity_change
-from groengezond.scenario.apply import ScenarioDelta, apply_scenario
+from groengezond.scenario.apply import ScenarioDelta, apply_scenario, canopy_growth
+from groengezond.scenario.computable import not_computable, quality_flags
 from groengezond.scenario.costs import benefit_cost, resolve_costs
 from groengezond.scenario.exposures import (
     ExposureBaseline,
@@ -39,6 +41,7 @@ from groengezond.scenario.exposures import (
     scenario_exposures,
 )
 from groengezond.scenario.impacts import (
+    AGE_GROUPS,
     GapInputs,
     access_gap,
     equity,
@@ -50,6 +53,7 @@ from groengezond.scenario.model import Scenario, input_hash
 from groengezond.scenario.overrides import apply_overrides
 from groengezond.scenario.result import (
     BuurtEffect,
+    CanopyGrowthOut,
     ExposureSummary,
     HectareBenefitOut,
     IncomeGroupEffect,
@@ -63,6 +67,19 @@ def _weighted(values: np.ndarray, weights: np.ndarray) -> float:
     """Weighted mean (0 when the weights sum to 0)."""
     w = float(weights.sum())
     return float((np.asarray(values, dtype=np.float64) * weights).sum() / w) if w > 0 else 0.0
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted median: the smallest value whose cumulative weight reaches half the total
+    (0 when the weights sum to 0)."""
+    v = np.asarray(values, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    ok = np.isfinite(v) & (w > 0)
+    if not ok.any():
+        return 0.0
+    order = np.argsort(v[ok], kind="stable")
+    cum = np.cumsum(w[ok][order])
+    return float(v[ok][order][np.searchsorted(cum, 0.5 * cum[-1])])
 
 
 def region_identity(region: Region) -> dict[str, Any]:
@@ -90,7 +107,7 @@ class Planner:
     def __init__(self, region: Region, options: PlannerOptions | None = None,
                  registry: ErfRegistry | None = None,
                  valuation: ValuationSettings | None = None,
-                 local_baseline: bool = True) -> None:
+                 local_baseline: bool = True, gap_indicator: str | None = None) -> None:
         self.region = region
         self.baseline = ExposureBaseline.build(region, options)
         self.registry = registry
@@ -111,14 +128,21 @@ class Planner:
             ad = res
         self.adults: FloatArray = np.bincount(idx[ok], weights=ad[ok],
                                               minlength=len(self.codes)).astype(np.float64)
+        self.age_groups: dict[str, FloatArray] = {
+            g: np.bincount(idx[ok], weights=addr[g].to_numpy(dtype=np.float64)[ok],
+                           minlength=len(self.codes)).astype(np.float64)
+            for g in AGE_GROUPS if g in addr.columns}
         adult_values = select_age_group(region.indicators, DEFAULT_AGE_GROUP)
-        self.gap = GapInputs.from_indicators(adult_values, self.codes)
+        self.gap = GapInputs.from_indicators(adult_values, self.codes, gap_indicator)
         self.baselines, self.baseline_notes = (
-            local_baselines(adult_values, self.codes, self.adults, registry)
+            local_baselines(adult_values, self.codes, self.adults, registry,
+                            self.age_groups)
             if local_baseline else ({}, []))
         self.income = self.gap.income
         self.decile = (addr["income_decile"].to_numpy(dtype=np.int64)
                        if "income_decile" in addr.columns else None)
+        self.quality = quality_flags(region)
+        self.not_computable = not_computable(region)
 
     def _within(self, dist: np.ndarray) -> np.ndarray:
         near = (dist <= self.baseline.options.distance_m).astype(np.float64)
@@ -156,7 +180,13 @@ class Planner:
             meets_green_norm_before=_weighted(ex.green_m2_before >= GREEN_NORM_M2_PER_INHABITANT,
                                               res),
             meets_green_norm_after=_weighted(ex.green_m2_after >= GREEN_NORM_M2_PER_INHABITANT,
-                                             res_all))
+                                             res_all),
+            green_m2_per_inhabitant_median_before=weighted_median(ex.green_m2_before, res),
+            green_m2_per_inhabitant_median_after=weighted_median(ex.green_m2_after, res_all),
+            no_green_before=_weighted(ex.green_m2_before <= 0, res),
+            no_green_after=_weighted(ex.green_m2_after <= 0, res_all),
+            within_300m_straight_before=_weighted(self.baseline.straight_m <= lim, res),
+            within_300m_straight_after=_weighted(ex.straight_m_after <= lim, res_all))
 
     def _green_per_buurt(self, ex: Exposures, delta: ScenarioDelta
                          ) -> tuple[FloatArray, FloatArray]:
@@ -207,6 +237,27 @@ class Planner:
                                   source=b.value.source.strip())
                 for b in per_hectare_benefits(net, money)]
 
+    def _growth(self, delta: ScenarioDelta, ex: Exposures, years: int, rate: float
+                ) -> CanopyGrowthOut | None:
+        """Crown growth of the new trees and its weight on the benefits (None: no trees)."""
+        trees = delta.new_trees
+        if len(trees) == 0:
+            return None
+        res = self.baseline.residents
+        total = float(np.nansum(ex.delta["ndvi_500m"] * res))
+        part = float(np.nansum(ex.tree_ndvi * res))
+        share = float(np.clip(part / total, 0.0, 1.0)) if total > 0 else 0.0
+        ramp = 1.0 - share + share * canopy_growth(trees, years)
+        disc = (1.0 + rate) ** -np.arange(1, years + 1, dtype=np.float64)
+        ttm = trees["years_to_mature"].to_numpy(dtype=float)
+        return CanopyGrowthOut(
+            trees=len(trees),
+            planting_crown_diameter_m=float(trees["planting_crown_diameter_m"].mean()),
+            mature_crown_diameter_m=float(trees["crown_diameter_m"].mean()),
+            years_to_mature=float(np.mean(np.where(np.isfinite(ttm), ttm, years))),
+            share_of_benefits_from_trees=share, benefit_by_year=ramp.tolist(),
+            present_value_factor=float((ramp * disc).sum() / disc.sum()))
+
     def run(self, scenario: Scenario, rng: np.random.Generator, *, n_draws: int = MIN_DRAWS,
             seed: int | None = None) -> ScenarioResult:
         """Evaluate ``scenario`` against the baseline.
@@ -247,15 +298,16 @@ class Planner:
         codes = tuple(str(c) for c in self.codes)
         health = health_impacts(per_buurt, self.residents, self.adults, codes, rng=rng,
                                 n_draws=n_draws, registry=self.registry,
-                                valuation=money, baselines=self.baselines)
+                                valuation=money, baselines=self.baselines,
+                                age_groups=self.age_groups)
         summ = {k: v.summary() for k, v in health.impacts.items()}
         groups = self._groups(ex)
         wb, wa = self._within(ex.green_network_m_before), self._within(ex.green_network_m_after)
         gb, ga = self._green_per_buurt(ex, delta)
         gap_access = access_gap(wb, wa, self.income, self.residents,
                                 self.baseline.options.distance_m)
-        eq = equity(self.gap, self.residents, self.adults,
-                    health.impacts["green_depression"].draws, groups, gap_access)
+        eq = equity(self.gap, self.residents, health.impacts, groups, gap_access, rng=rng,
+                    registry=self.registry)
         vs = health.value.summary()
         buurten = []
         for i, code in enumerate(codes):
@@ -295,17 +347,72 @@ class Planner:
             "before the scenario to compare with; their access to green is reported under "
             "exposures (new_residents_within_300m).",
         ]
-        cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1),
-                                health.money.price_years,
-                                money.parameters["discount_rate"].value, rng=rng,
-                                settings=money)
-        return ScenarioResult(
+        rate = money.parameters["discount_rate"].value
+        growth = self._growth(delta, ex, scenario.appraisal_years, rate)
+        if growth is not None:
+            notes.append(
+                f"Trees: the yearly figures are those of the mature crowns "
+                f"({growth.mature_crown_diameter_m:g} m); crowns grow from "
+                f"{growth.planting_crown_diameter_m:g} m over {growth.years_to_mature:g} years, "
+                f"so the benefit-cost ratio counts {100 * growth.present_value_factor:.0f} % of "
+                "the present value of mature benefits from year 1.")
+        # the growing benefits as the constant yearly amount with the same present value
+        factor = growth.present_value_factor if growth is not None else 1.0
+        cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1) * factor,
+                                health.money.price_years, rate, rng=rng, settings=money)
+        result = ScenarioResult(
             per_hectare=self._per_hectare(delta, money),
             scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
             totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
-            notes=notes)
+            canopy_growth=growth, quality=self.quality, notes=notes)
+        return _without_unknowns(result, self.not_computable)
+
+
+def _without_unknowns(result: ScenarioResult, nc: dict[str, NotComputable]) -> ScenarioResult:
+    """``result`` with every figure in ``nc`` set to None and its reason attached."""
+    if not nc:
+        return result
+    gone = {k.split(".", 1)[1] for k in nc if k.startswith("pathways.")}
+    pathways = [p.model_copy(update={"total": None, "not_computable": nc[f"pathways.{p.erf_id}"]})
+                if p.erf_id in gone else p for p in result.pathways]
+    first = next(iter(nc.values()))
+    totals = [t.model_copy(update={"total": None, "not_computable": nc.get(
+        f"pathways.{next(e for e in t.summed if e in gone)}", first)})
+        if gone & set(t.summed) else t for t in result.totals]
+    money = result.money
+    if gone & set(money.summed):
+        money = money.model_copy(update={"total": None, "not_computable": nc.get("money", first)})
+    ex_fields = {k.split(".", 1)[1]: None for k in nc if k.startswith("exposures.")}
+    exposures = result.exposures.model_copy(update=ex_fields)
+    b_fields: dict[str, Any] = {k: None for k in ex_fields if k in BuurtEffect.model_fields}
+    if gone:
+        by_erf = {"green_mortality": "deaths_prevented",
+                  "green_depression": "depression_cases_prevented",
+                  "heat_mortality": "heat_deaths_prevented"}
+        b_fields.update({by_erf[e]: None for e in gone if e in by_erf})
+        if money.total is None:
+            b_fields["value_eur_per_year"] = None
+    buurten = [b.model_copy(update=b_fields) for b in result.buurten]
+    costs = result.costs
+    if costs is not None and "costs.benefit_cost_ratio" in nc:
+        why = nc["costs.benefit_cost_ratio"]
+        costs = costs.model_copy(update={"benefit_cost_ratio": None,
+                                         "benefits_present_value_eur": None,
+                                         "reason": f"not computable: {why.reason}"})
+    equity = result.equity
+    if "equity" in nc:
+        why = nc["equity"]
+        nan = float("nan")
+        equity = equity.model_copy(update={
+            "sii_after": nan, "sii_change": nan, "sii_change_interval": None,
+            "abs_sii_change": None, "quintile_gap_after": nan, "quintile_gap_change": nan,
+            "quintile_gap_change_interval": None, "verdict": "unknown",
+            "statement": f"The change of the health gap is not computable: {why.reason}."})
+    return result.model_copy(update={
+        "pathways": pathways, "totals": totals, "money": money, "exposures": exposures,
+        "buurten": buurten, "costs": costs, "equity": equity, "not_computable": dict(nc)})
 
 
 def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
@@ -316,6 +423,8 @@ def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     verdict.
     """
     def fmt(iv: Any) -> str:
+        if iv is None:
+            return "not computable"
         return f"{iv.median:.3g} [{iv.lower:.3g}, {iv.upper:.3g}]"
 
     rows: list[dict[str, Any]] = []

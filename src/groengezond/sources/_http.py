@@ -137,6 +137,12 @@ class HttpClient:
                 tmp.write_bytes(body)
         return body
 
+    def forget(self, url: str, params: Mapping[str, str] | None = None) -> None:
+        """Drop the cached response of ``url`` (e.g. an answer found to be an error)."""
+        cached = self._cache_file(url, params)
+        if cached is not None:
+            cached.unlink(missing_ok=True)
+
     def get_json(self, url: str, params: Mapping[str, str] | None = None) -> Any:
         """GET ``url`` and parse the body as JSON (FetchError when it is not JSON)."""
         body = self.get_bytes(url, params)

@@ -1,4 +1,4 @@
-"""Download CBS, PDOK and 3DBAG data for one or more gemeenten (online machines only).
+"""Download CBS, PDOK, 3DBAG and OSM data for one or more gemeenten (online machines only).
 
 For a year and a list of gemeenten, :func:`fetch_sources` writes into one folder:
 
@@ -13,6 +13,11 @@ For a year and a list of gemeenten, :func:`fetch_sources` writes into one folder
   2012, 2016, 2020; ages 18+ and 65+) of those gemeenten, wijken and buurten, as OData v3
   ``TypedDataSet`` rows with the table's ``DataProperties`` (units), from
   ``dataderden.cbs.nl/ODataApi/odata/50090NED``;
+- ``osm.osm``: OpenStreetMap in the gemeenten's bounding box (plus :data:`OSM_MARGIN_DEG`)
+  from the Overpass API (:func:`fetch_osm`), as OSM XML: every ``highway`` way (the walking
+  network), green areas (leisure, landuse, natural, landcover ways and relations,
+  cemeteries) and trees, with the nodes they use; ``groengezond build`` reads it for green,
+  trees and the network;
 - ``sources.yaml``: a build config for ``groengezond build`` using these files.
 
 The folder is written atomically. Responses are cached on disk, requests are retried with
@@ -43,6 +48,24 @@ RIVM_ODATA = "https://dataderden.cbs.nl/ODataApi/odata"
 HEALTH_TABLE = "50090NED"
 PDOK_OGC = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
 BAG3D_API = "https://api.3dbag.nl"
+OVERPASS_API = "https://overpass-api.de/api/interpreter"
+OSM_MARGIN_DEG = 0.01
+"""Margin (degrees, about 1 km) around the gemeenten's box in the OSM request: walks and
+green just over the border count for access."""
+OVERPASS_QUERY = """[out:xml][timeout:600][maxsize:2147483648][bbox:{s},{w},{n},{e}];
+(
+  way["highway"];
+  way["leisure"]; relation["leisure"]["type"="multipolygon"];
+  way["landuse"]; relation["landuse"]["type"="multipolygon"];
+  way["natural"]; relation["natural"]["type"="multipolygon"];
+  way["landcover"]; relation["landcover"]["type"="multipolygon"];
+  way["amenity"="grave_yard"];
+  node["natural"="tree"];
+);
+(._;>;);
+out body;"""
+"""Overpass QL: the ways, relations and nodes the OSM readers use, with their nodes
+(``out body`` lists nodes first, as pyosmium needs for node locations)."""
 PAGE_LIMIT = 1000
 """Features per page asked from the OGC APIs."""
 MAX_PAGES = 10_000
@@ -245,10 +268,50 @@ def _requantize(feature: dict[str, Any], source: dict[str, Any], target: dict[st
     return {**feature, "vertices": back.astype(np.int64).tolist()}
 
 
+def fetch_osm(client: HttpClient, bbox_wgs84: tuple[float, float, float, float]) -> bytes:
+    """OSM XML of the walking network, green and trees in a box, from the Overpass API.
+
+    Parameters
+    ----------
+    client : HttpClient
+        HTTP client (retries, cache, offline message).
+    bbox_wgs84 : (float, float, float, float)
+        (west, south, east, north) in degrees.
+
+    Returns
+    -------
+    bytes
+        An ``.osm`` (XML) document.
+
+    Raises
+    ------
+    FetchError
+        When Overpass answers with something that is not OSM XML, or with a runtime error
+        (e.g. a timeout on a large box).
+    """
+    w, s_, e, n = bbox_wgs84
+    query = OVERPASS_QUERY.format(s=f"{s_:.6f}", w=f"{w:.6f}", n=f"{n:.6f}", e=f"{e:.6f}")
+    params = {"data": query}
+    body = client.get_bytes(OVERPASS_API, params)
+    head = body[:2000].decode("utf-8", "replace")
+    if "<osm" not in head:
+        client.forget(OVERPASS_API, params)
+        raise FetchError(f"the Overpass API did not answer with OSM XML ({head[:200]!r}); try "
+                         "again later, or download a Geofabrik extract and clip it with "
+                         "'osmium extract'")
+    tail = body[-4000:].decode("utf-8", "replace")
+    if "<remark>" in tail and "error" in tail.split("<remark>", 1)[1].lower():
+        remark = tail.split("<remark>", 1)[1].split("</remark>", 1)[0].strip()
+        client.forget(OVERPASS_API, params)
+        raise FetchError(f"the Overpass API stopped: {remark}; try again later or fetch fewer "
+                         "gemeenten at once")
+    return body
+
+
 def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient, *,
-                  buildings: bool = True, health: bool = True,
+                  buildings: bool = True, health: bool = True, osm: bool = True,
                   progress: Progress | None = None) -> FetchResult:
-    """Download KWB, boundaries, RIVM health and 3DBAG buildings and write a build config.
+    """Download KWB, boundaries, RIVM health, OSM and 3DBAG buildings; write a build config.
 
     Parameters
     ----------
@@ -264,6 +327,8 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
         Also download 3DBAG buildings (many requests for a large gemeente).
     health : bool
         Also download the RIVM health estimates per wijk and buurt (50090NED).
+    osm : bool
+        Also download OpenStreetMap (walking network, green, trees) from the Overpass API.
     progress : callable, optional
         ``progress(step, fraction)``.
 
@@ -291,6 +356,12 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
         step("3DBAG buildings", 0.6)
         minx, miny, maxx, maxy = (float(v) for v in layers["gemeenten"].total_bounds)
         bag = fetch_buildings(client, (minx, miny, maxx, maxy))
+    osm_body: bytes | None = None
+    if osm:
+        step("OpenStreetMap (Overpass)", 0.8)
+        w, s_, e, n = (float(v) for v in layers["gemeenten"].to_crs("EPSG:4326").total_bounds)
+        osm_body = fetch_osm(client, (w - OSM_MARGIN_DEG, s_ - OSM_MARGIN_DEG,
+                                      e + OSM_MARGIN_DEG, n + OSM_MARGIN_DEG))
     step("writing", 0.9)
     with atomic_dir(Path(out)) as tmp:
         files = {"cbs": f"cbs_kwb_{year}.json", "names": f"cbs_kwb_{year}_regions.json",
@@ -317,8 +388,13 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
             config["health"] = [{"kind": "rivm_50090", "path": files["health"]}]
         if bag is not None:
             config["buildings"] = {"path": files["buildings"], "lod": "1.2"}
+        if osm_body is not None:
+            files["osm"] = "osm.osm"
+            (tmp / files["osm"]).write_bytes(osm_body)
+            for key in ("green", "trees", "network"):
+                config[key] = {"path": files["osm"]}
         (tmp / "sources.yaml").write_text(
-            "# Written by 'groengezond fetch'. Add green, trees and network files,\n"
+            "# Written by 'groengezond fetch'. Add other files as needed,\n"
             "# then: groengezond build --config sources.yaml --out REGION\n"
             + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
     result.files = files
@@ -326,6 +402,8 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
                      "buildings": len(bag[1]) if bag else 0}
     if rivm is not None:
         result.counts["health_rows"] = len(rivm["value"])
+    if osm_body is not None:
+        result.counts["osm_ways"] = osm_body.count(b"<way ")
     result.config = Path(out) / "sources.yaml"
     step("done", 1.0)
     return result

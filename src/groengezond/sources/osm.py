@@ -8,9 +8,8 @@ the three readers classify:
   per kind, :data:`GREEN_KINDS`) and area in hectares;
 - :func:`read_trees`: ``natural=tree`` points, and ``natural=tree_row`` lines sampled every
   :data:`TREE_ROW_SPACING_M` metres; crown diameter from ``diameter_crown`` or a default;
-- :func:`read_network`: the ways pedestrians may use (:func:`is_walkable`), split at every
-  shared node so that nodes sit at intersections and ends, with lengths in metres (RD New).
-  Ways that cross without a shared node (bridges, tunnels) are not connected, as in OSM.
+- :func:`read_network`: the walking network, read by :mod:`groengezond.sources.osm_network`
+  (walkable ways, nodes at shared OSM nodes, simplified), as an :class:`OsmLayer`.
 
 Some GeoJSON exporters write closed ways as polygons and close open ways by repeating the first
 point; for linear features (highways, tree rows) the ring is read back as the way it was, and the
@@ -20,7 +19,6 @@ ring (a warning counts them). Reading ``.osm.pbf`` needs pyosmium (``pip install
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,18 +74,6 @@ PRIVATE_ACCESS = frozenset({"private", "no", "customers", "members", "permit", "
                             "forestry", "delivery", "military", "restricted"})
 PUBLIC_GARDEN_TYPES = frozenset({"community", "botanical", "public"})
 
-WALKABLE_HIGHWAYS = frozenset({
-    "footway", "path", "pedestrian", "living_street", "residential", "service", "unclassified",
-    "tertiary", "tertiary_link", "secondary", "secondary_link", "primary", "primary_link",
-    "track", "steps", "cycleway", "bridleway", "corridor", "road", "platform", "elevator",
-    "crossing"})
-"""Highway types pedestrians may use unless tagged otherwise. Cycleways count: Dutch traffic
-law lets pedestrians use the cycle path where there is no footway (RVV 1990, art. 4); a
-separate footway is tagged ``foot=use_sidepath`` or ``foot=no`` on the cycleway."""
-
-NO_FOOT = frozenset({"no", "private", "use_sidepath", "discouraged"})
-YES_FOOT = frozenset({"yes", "designated", "permissive", "official"})
-
 TREE_ROW_SPACING_M = 8.0
 """Distance (m) between the trees placed along a mapped tree row."""
 
@@ -123,12 +109,9 @@ ARTIFICIAL_CLOSE_SHARE = 0.25
 NL_LONLAT = (2.5, 50.0, 7.6, 54.0)
 """Longitude/latitude box (degrees) around the Netherlands, for checking WGS84 input."""
 
-COORD_SCALE = 1e7
-"""OSM stores coordinates to 1e-7 degree; vertices are matched at that precision."""
-
 TAG_KEYS = ("leisure", "landuse", "amenity", "natural", "landcover", "access", "garden:type",
             "name", "highway", "foot", "area", "diameter_crown", "height", "species", "genus",
-            "leaf_type")
+            "leaf_type", "sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right")
 
 
 @dataclass(frozen=True)
@@ -443,48 +426,28 @@ def _numbers(values: pd.Series) -> tuple[np.ndarray, int]:
 
 
 def is_walkable(tags: dict[str, Any]) -> bool:
-    """Whether pedestrians may use a way, from its highway, foot and access tags."""
-    highway = str(tags.get("highway") or "")
-    foot = str(tags.get("foot") or "").lower()
-    access = str(tags.get("access") or "").lower()
-    if foot in YES_FOOT:
-        return bool(highway)
-    if foot in NO_FOOT or highway not in WALKABLE_HIGHWAYS:
-        return False
-    return access not in PRIVATE_ACCESS
+    """Whether pedestrians may use a way (:func:`groengezond.sources.osm_network.walk_rule`)."""
+    from groengezond.sources.osm_network import is_walkable as rule
+
+    return rule(tags)
 
 
 def read_network(path: Path, *, source: str | None = None) -> OsmLayer:
-    """The walkable network: nodes at intersections and way ends, edges with lengths in metres.
-
-    Parameters
-    ----------
-    path : Path
-        ``.osm.pbf`` or GeoJSON of OSM ways.
-    source : str, optional
-        Source text for the report.
+    """The walkable network, as :func:`groengezond.sources.osm_network.read_network` reads it.
 
     Returns
     -------
     OsmLayer
-        ``frame`` holds the edges: ``edge_id, u, v, length_m`` (m), ``highway``, ``name``,
-        ``osm_id`` and LineString geometry in RD New; the nodes are in
-        ``frame.attrs["nodes"]`` (``node_id`` and Point geometry). Use :func:`split_network`.
+        ``frame`` holds the edges (``edge_id, u, v, length_m`` (m), ``highway``, ``name``,
+        ``osm_id``, LineString geometry in RD New); the nodes are in ``frame.attrs["nodes"]``.
+        Use :func:`split_network`.
     """
-    findings = Findings(Path(path).name)
-    features = _usable(read_features(Path(path), findings), findings, "network")
-    tags = features[["highway", "foot", "access"]].to_dict("records")
-    walk = np.fromiter((is_walkable(t) for t in tags), dtype=bool, count=len(tags))
-    counted = ~walk & (features["highway"].notna().to_numpy() | ~_is_extract(Path(path)))
-    if counted.any():
-        findings.warn("", "highway/foot/access", f"{int(counted.sum())} features are not "
-                      "walkable (no highway tag, motorway, foot=no/use_sidepath, private)",
-                      "left out of the walking network")
-    ways = features[walk].reset_index(drop=True)
-    lines = _as_lines(ways, findings, "ways")
-    nodes, edges = _topology(lines, ways, findings)
-    edges.attrs["nodes"] = nodes
-    return OsmLayer(edges, source or Path(path).name, tuple(findings.warnings))
+    from groengezond.sources.osm_network import read_network as read
+
+    layer = read(path, source=source)
+    edges = layer.edges
+    edges.attrs["nodes"] = layer.nodes
+    return OsmLayer(edges, layer.source, layer.warnings)
 
 
 def split_network(layer: OsmLayer) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -492,70 +455,4 @@ def split_network(layer: OsmLayer) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     nodes: gpd.GeoDataFrame = layer.frame.attrs["nodes"]
     edges = gpd.GeoDataFrame(layer.frame, geometry="geometry", crs=CRS)
     edges.attrs = {}
-    return nodes, edges
-
-
-def _topology(lines: list[Any], ways: gpd.GeoDataFrame, findings: Findings
-              ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    coords, owner = [], []
-    for i, line in enumerate(lines):
-        if line is None or len(line.coords) < 2:
-            continue
-        xy = np.asarray(line.coords)[:, :2]
-        coords.append(xy)
-        owner.append(np.full(len(xy), i))
-    if not coords:
-        empty_nodes = gpd.GeoDataFrame({"node_id": np.array([], dtype="int64")},
-                                       geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
-        empty = gpd.GeoDataFrame({"edge_id": np.array([], dtype="int64"),
-                                  "u": np.array([], dtype="int64"),
-                                  "v": np.array([], dtype="int64"), "length_m": []},
-                                 geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
-        return empty_nodes, empty
-    xy = np.concatenate(coords)
-    line_of = np.concatenate(owner)
-    keys = np.round(xy * COORD_SCALE).astype(np.int64)
-    uniq, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
-    starts = np.flatnonzero(np.r_[True, line_of[1:] != line_of[:-1]])
-    ends = np.r_[starts[1:] - 1, len(xy) - 1]
-    is_node = counts[inverse] >= 2
-    is_node[starts] = True
-    is_node[ends] = True
-    tx, ty = Transformer.from_crs("EPSG:4326", CRS, always_xy=True).transform(
-        uniq[:, 0] / COORD_SCALE, uniq[:, 1] / COORD_SCALE)
-    rd = np.column_stack([tx, ty])
-    node_vertices = np.unique(inverse[is_node])
-    node_id = np.full(len(uniq), -1, dtype=np.int64)
-    node_id[node_vertices] = np.arange(len(node_vertices))
-    us, vs, geoms, way_index = [], [], [], []
-    for start, end in zip(starts, ends, strict=True):
-        cut = start + np.flatnonzero(is_node[start:end + 1])
-        for a, b in itertools.pairwise(cut):
-            vertex_ids = inverse[a:b + 1]
-            keep = np.r_[True, vertex_ids[1:] != vertex_ids[:-1]]
-            vertex_ids = vertex_ids[keep]
-            if len(vertex_ids) < 2:
-                continue
-            us.append(node_id[vertex_ids[0]])
-            vs.append(node_id[vertex_ids[-1]])
-            geoms.append(rd[vertex_ids])
-            way_index.append(line_of[start])
-    degenerate = int(sum(1 for s, e in zip(starts, ends, strict=True)
-                         if len(np.unique(inverse[s:e + 1])) < 2))
-    if degenerate:
-        findings.warn("", "geometry", f"{degenerate} ways have zero length", "left out")
-    lines_rd = shapely.linestrings(np.concatenate(geoms), indices=np.repeat(
-        np.arange(len(geoms)), [len(g) for g in geoms])) if geoms else []
-    widx = np.asarray(way_index, dtype=int)
-    edges = gpd.GeoDataFrame({
-        "edge_id": np.arange(len(geoms), dtype="int64"),
-        "u": np.asarray(us, dtype="int64"), "v": np.asarray(vs, dtype="int64"),
-        "length_m": shapely.length(lines_rd) if len(geoms) else np.array([], dtype=float),
-        "highway": ways["highway"].to_numpy()[widx] if len(widx) else [],
-        "name": ways["name"].to_numpy()[widx] if len(widx) else [],
-        "osm_id": ways["osm_id"].to_numpy()[widx] if len(widx) else []},
-        geometry=lines_rd, crs=CRS)
-    nodes = gpd.GeoDataFrame({"node_id": np.arange(len(node_vertices), dtype="int64")},
-                             geometry=shapely.points(rd[node_vertices]), crs=CRS)
     return nodes, edges

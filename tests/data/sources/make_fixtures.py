@@ -232,6 +232,16 @@ def pbf() -> None:
             version=1, timestamp="2024-01-01T00:00:00Z"))
 
 
+def overpass() -> None:
+    """The answer of the Overpass API for testdorp's box: testdorp.osm.pbf as OSM XML."""
+    import osmium
+
+    out = FETCH / "overpass_testdorp.osm"
+    with osmium.SimpleWriter(str(out), overwrite=True) as writer:
+        for obj in osmium.FileProcessor(str(HERE / "testdorp.osm.pbf")):
+            writer.add(obj)
+
+
 def cityjson() -> None:
     """3DBAG CityJSON 2.0 (two buildings), CityJSONSeq and two API pages."""
     scale, translate = [0.001, 0.001, 0.001], [X0, Y0, 0.0]
@@ -331,6 +341,7 @@ def main() -> None:
                pdok_items("buurten", ["BU99900202", "BU99900203"], []))
     gpkg()
     pbf()
+    overpass()
     cityjson()
 
 
