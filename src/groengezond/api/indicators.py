@@ -38,6 +38,7 @@ from groengezond.api.context import WebContext, get_context
 from groengezond.api.geojson import Payload, json_bytes, records
 from groengezond.api.problems import ReadableRoute
 from groengezond.errors import InputError
+from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP
 from groengezond.indicators.deprivation import (
     MIN_AREAS,
     RankingChoice,
@@ -53,6 +54,8 @@ router = APIRouter(prefix="/api/indicators", tags=["monitor"], route_class=Reada
 
 Level = Literal["buurt", "wijk", "gemeente", "region"]
 Ctx = Annotated[WebContext, Depends(get_context)]
+AgeGroup = Annotated[str, Query(alias="age_group", min_length=1, max_length=20,
+                                description="Age group of age-specific values (18+ or 65+)")]
 JSON = "application/json"
 API_SIMS = 10_000
 """Simulations behind the SII/RII intervals served by the API (the CLI default is 100,000;
@@ -87,10 +90,11 @@ class MonitorData:
     inequality: pd.DataFrame
     trends: pd.DataFrame
     rules: tuple[str, ...]
+    age_group: str = DEFAULT_AGE_GROUP
 
 
-def monitor_data(ctx: WebContext) -> MonitorData:
-    """Compute (once) and publish the Monitor's tables for the region being served."""
+def monitor_data(ctx: WebContext, age_group: str = DEFAULT_AGE_GROUP) -> MonitorData:
+    """Compute (once per age group) and publish the Monitor's tables for the region served."""
 
     def build() -> MonitorData:
         reg = load_registry()
@@ -100,14 +104,16 @@ def monitor_data(ctx: WebContext) -> MonitorData:
                 extra = ctx.extra_indicators()
             except Exception as exc:
                 log.warning("field lab results left out of the Monitor: %s", exc)
-        tables = monitor_service.compute_monitor(ctx.region, reg, n_sims=API_SIMS, extra=extra)
+        tables = monitor_service.compute_monitor(ctx.region, reg, n_sims=API_SIMS, extra=extra,
+                                                 age_group=age_group)
         published = monitor_service.publish_all(tables, reg)
         values = published["values"].frame
         values = values.sort_values(["indicator", "level", "year", "area_code"], kind="stable")
         return MonitorData(reg, tables, values, published["inequality"].frame,
-                           published["trends"].frame, published["values"].rules)
+                           published["trends"].frame, published["values"].rules, age_group)
 
-    return ctx.once("monitor", build)
+    key = "monitor" if age_group == DEFAULT_AGE_GROUP else f"monitor:{age_group}"
+    return ctx.once(key, build)
 
 
 def warm_up(ctx: WebContext) -> threading.Thread:
@@ -170,6 +176,7 @@ def describe(ind: Indicator) -> dict[str, Any]:
 
 
 def _list_payload(data: MonitorData) -> Payload:
+    ages = data.tables.age_group
     v = data.values
     out = []
     for ind in data.registry.indicators:
@@ -181,7 +188,7 @@ def _list_payload(data: MonitorData) -> Payload:
                                if (mine["level"] == lv).any()]})
     # The default is the first indicator in registry order that the region has (issue 12).
     doc = {"indicators": out, "default": out[0]["id"] if out else None,
-           "sources": data.registry.sources}
+           "age_group": ages, "sources": data.registry.sources}
     return Payload.of(json_bytes(doc), JSON)
 
 
@@ -192,7 +199,8 @@ def _values_doc(data: MonitorData, ind: Indicator, level: str, year: int) -> dic
     shown = rows["value"][~rows["suppressed"]].dropna()
     return {
         "indicator": describe(ind), "level": level, "year": year,
-        "n_areas": len(rows), "n_ranked": int(rows["rank"].notna().sum()),
+        "age_group": data.age_group, "n_areas": len(rows),
+        "n_ranked": int(rows["rank"].notna().sum()),
         "n_suppressed": int(rows["suppressed"].sum()),
         "min": float(shown.min()) if len(shown) else None,
         "max": float(shown.max()) if len(shown) else None,
@@ -212,7 +220,7 @@ def _area_doc(data: MonitorData, ind: Indicator, area: dict[str, Any]) -> dict[s
     trend = t[(t["indicator"] == ind.id) & (t["level"] == level) & (t["area_code"] == code)]
     latest = series[series["value"].notna()].tail(1)
     return {
-        "indicator": describe(ind), "area": area,
+        "indicator": describe(ind), "area": area, "age_group": data.age_group,
         "series": records(series, ("year", "value", "lower", "upper", "suppressed",
                                    "suppression_reason", "quartile", "rank", "of", "quality")),
         "trend": records(trend, TREND_FIELDS)[0] if len(trend) else None,
@@ -281,7 +289,7 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str,
             key = choice.key if isinstance(choice, NotComputable) else "monitor.too_few_areas"
         not_computable = {"key": key, "reason": reason}
     return {
-        "indicator": describe(ind), "level": level,
+        "indicator": describe(ind), "level": level, "age_group": data.age_group,
         "ranking": choice.indicator if isinstance(choice, RankingChoice) else None,
         "ranking_year": choice.year if isinstance(choice, RankingChoice) else None,
         "ranking_requested": rank_by or None,
@@ -306,9 +314,10 @@ def _build(data: MonitorData, kind: str, indicator_id: str, level: str, year: in
 
 
 def _cached(ctx: WebContext, kind: str, indicator_id: str, level: str, year: int,
-            code: str, rank_by: str = "") -> Payload:
-    """The JSON answer of one Monitor question, built once per context."""
-    build = ctx.memo("monitor-json", partial(_build, monitor_data(ctx)), 4096)
+            code: str, rank_by: str = "", age_group: str = DEFAULT_AGE_GROUP) -> Payload:
+    """The JSON answer of one Monitor question, built once per context and age group."""
+    build = ctx.memo(f"monitor-json:{age_group}", partial(_build, monitor_data(ctx, age_group)),
+                     4096)
     payload: Payload = build(kind, indicator_id, level, year, code, rank_by)
     return payload
 
@@ -319,9 +328,11 @@ def _name(data: MonitorData, code: str) -> str:
 
 
 @router.get("", summary="Indicators of the Monitor that the region has")
-def list_indicators(request: Request, ctx: Ctx) -> Response:
+def list_indicators(request: Request, ctx: Ctx,
+                    age_group: AgeGroup = DEFAULT_AGE_GROUP) -> Response:
     """Every indicator with values: names (nl, en), unit, good direction, years, levels."""
-    payload = ctx.once("indicator-list", lambda: _list_payload(monitor_data(ctx)))
+    payload = ctx.once(f"indicator-list:{age_group}",
+                       lambda: _list_payload(monitor_data(ctx, age_group)))
     return payload.response(request, max_age=60)
 
 
@@ -333,25 +344,28 @@ def indicator_values(
     level: Annotated[Level, Query(description="buurt, wijk, gemeente or region")] = "buurt",
     year: Annotated[int | None, Query(ge=1900, le=2100,
                                       description="Year; default the latest")] = None,
+    age_group: AgeGroup = DEFAULT_AGE_GROUP,
 ) -> Response:
     """One published value per area of ``level`` in ``year``, with interval and rank.
 
     Suppressed values are ``null`` with ``suppressed: true`` and the reason.
     """
-    data = monitor_data(ctx)
+    data = monitor_data(ctx, age_group)
     ind = _indicator(data, indicator)
     y = _year(data, ind, year)
-    return _cached(ctx, "values", ind.id, level, y, "").response(request, max_age=60)
+    return _cached(ctx, "values", ind.id, level, y, "", age_group=age_group).response(
+        request, max_age=60)
 
 
 @router.get("/{indicator}/areas/{code}", summary="One area: values over the years, trend, rank")
-def area_indicator(indicator: str, code: str, request: Request, ctx: Ctx) -> Response:
+def area_indicator(indicator: str, code: str, request: Request, ctx: Ctx,
+                   age_group: AgeGroup = DEFAULT_AGE_GROUP) -> Response:
     """The area's published values for every year, its trend and its latest rank."""
-    data = monitor_data(ctx)
+    data = monitor_data(ctx, age_group)
     ind = _indicator(data, indicator)
     area = find_area(ctx, code)
-    return _cached(ctx, "area", ind.id, str(area["level"]), 0, code).response(request,
-                                                                                 max_age=60)
+    return _cached(ctx, "area", ind.id, str(area["level"]), 0, code,
+                   age_group=age_group).response(request, max_age=60)
 
 
 @router.get("/{indicator}/inequality", summary="The health gap: SII, RII, best-worst, trend")
@@ -364,15 +378,16 @@ def inequality(
         pattern=r"^[a-z][a-z0-9_]*$",
         description="Indicator that ranks areas from most to least deprived (default: the "
                     "first of the registry's ranking preference the region has)")] = None,
+    age_group: AgeGroup = DEFAULT_AGE_GROUP,
 ) -> Response:
     """Inequality of ``indicator`` between the areas of ``level`` in every year.
 
-    The answer names the deprivation ranking (``ranking``, ``ranking_year``); where the SII
-    cannot be computed, ``not_computable`` says why.
+    The answer names the deprivation ranking (``ranking``, ``ranking_year``) and the age group;
+    where the SII cannot be computed, ``not_computable`` says why.
     """
-    data = monitor_data(ctx)
+    data = monitor_data(ctx, age_group)
     ind = _indicator(data, indicator)
     if rank_by is not None:
         _indicator(data, data.registry.get(rank_by).id)
-    return _cached(ctx, "inequality", ind.id, level, 0, "", rank_by or "").response(
-        request, max_age=60)
+    return _cached(ctx, "inequality", ind.id, level, 0, "", rank_by or "",
+                   age_group=age_group).response(request, max_age=60)

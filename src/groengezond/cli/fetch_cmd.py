@@ -1,4 +1,5 @@
-"""``groengezond fetch``: download CBS, PDOK, 3DBAG and OSM data for gemeenten (online only)."""
+"""``groengezond fetch``: download CBS, PDOK, RIVM, 3DBAG and OSM data for gemeenten (online
+only)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ def fetch_command(
     osm: Annotated[bool, typer.Option("--osm/--no-osm", help="Also download OpenStreetMap "
                                       "(walking network, green, trees) from the Overpass "
                                       "API.")] = True,
+    health: Annotated[bool, typer.Option("--health/--no-health",
+                                         help="Also download the RIVM health estimates per "
+                                              "wijk and buurt (50090NED).")] = True,
     cache_dir: Annotated[Path, typer.Option("--cache-dir", help="Cache of downloaded "
                                             "responses.")] = DEFAULT_CACHE,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ignore cached responses.")]
@@ -35,7 +39,7 @@ def fetch_command(
     with HttpClient(cache_dir=cache_dir, refresh=refresh) as client, \
             progress_bar(f"Fetching {', '.join(gemeente)} {year}") as progress:
         result = fetch_sources(list(gemeente), year, out, client, buildings=buildings,
-                               osm=osm, progress=progress)
+                               osm=osm, health=health, progress=progress)
     for name, n in result.counts.items():
         console.print(f"{name}: {n:,}")
     console.print(f"Wrote {out} ({client.requests} requests, {client.cache_hits} from cache). "

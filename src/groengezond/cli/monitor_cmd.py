@@ -63,6 +63,9 @@ def monitor_command(
              "has).")] = None,
     level: Annotated[str, typer.Option(help="Level: buurt, wijk, gemeente or region.")] = "wijk",
     year: Annotated[int | None, typer.Option(help="Year (default: the latest).")] = None,
+    age_group: Annotated[str, typer.Option(
+        "--age-group", help="Age group of age-specific values such as the RIVM health "
+                            "estimates: 18+ (default) or 65+.")] = "18+",
     out: Annotated[Path | None, typer.Option(
         help="Folder to write CSV, GeoPackage (and charts) to.")] = None,
     chart: Annotated[bool, typer.Option(
@@ -103,7 +106,8 @@ def monitor_command(
         raise InputError.single("--sims", "", "sims", f"{sims} simulations are too few",
                                 "use at least 100 (default 100,000)")
     query = MonitorQuery(indicator=indicator, level=level,  # type: ignore[arg-type]
-                         year=year, n_sims=sims, compare=pair, rank_by=rank_by)
+                         year=year, n_sims=sims, compare=pair, rank_by=rank_by,
+                         age_group=age_group)
     with progress_bar("Monitor") as progress:
         progress("reading the region", 0.05)
         reg = read_region(region)
@@ -178,8 +182,9 @@ def render(report: MonitorReport) -> None:
     ind = report.indicator
     flag = " [bold yellow]SYNTHETIC DATA[/]" if report.synthetic else ""
     good = {1: "higher is better", -1: "lower is better", 0: "no good direction"}[ind.sign]
-    console.print(f"[bold]{ind.name_en}[/] ({ind.name_nl}) — {ind.unit}; per {report.level}, "
-                  f"{report.year}; {good}{flag}")
+    ages = f"; age group {report.age_group}" if report.age_group else ""
+    console.print(f"[bold]{ind.name_en}[/] ({ind.name_nl}) — {ind.unit}{ages}; per "
+                  f"{report.level}, {report.year}; {good}{flag}")
     rows = report.ranking.display_frame(decimals={"rank": 0, "quartile": 0})
     flagged = "quality" in rows.columns and bool((rows["quality"] != "real").any())
     table = Table("#", "area", "name", f"value (95% CI) [{ind.unit}]", "position",
@@ -318,7 +323,8 @@ def write_charts(report: MonitorReport, areas: gpd.GeoDataFrame, out: Path) -> l
 
 def _title(report: MonitorReport) -> str:
     synth = " — synthetic data" if report.synthetic else ""
-    return f"{report.indicator.name_en} per {report.level}, {report.year}{synth}"
+    ages = f" ({report.age_group})" if report.age_group else ""
+    return f"{report.indicator.name_en}{ages} per {report.level}, {report.year}{synth}"
 
 
 def ranking_chart(ranking: PublishedTable, report: MonitorReport) -> Figure:

@@ -5,6 +5,7 @@ Every table that leaves groengezond goes through :func:`disclose`, which alone m
 :class:`PublishedTable`; the writers accept nothing else.
 """
 
+from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, select_age_group
 from groengezond.indicators.compute import AreaValues, area_values, se_from_interval
 from groengezond.indicators.concentration import green_concentration
 from groengezond.indicators.disclosure import PublishedTable, disclose
@@ -23,6 +24,7 @@ from groengezond.indicators.registry import Indicator, Registry, load_registry, 
 from groengezond.indicators.trends import fit_trends, quartiles, trend_colour
 
 __all__ = [
+    "DEFAULT_AGE_GROUP",
     "AreaValues",
     "Difference",
     "Indicator",
@@ -43,6 +45,7 @@ __all__ = [
     "quartiles",
     "quintile_gap",
     "se_from_interval",
+    "select_age_group",
     "slope_index",
     "trend_colour",
 ]

@@ -92,6 +92,8 @@ def check_columns(frame: pd.DataFrame, layer: Layer) -> list[Problem]:
     problems: list[Problem] = []
     for column in layer.columns:
         if column.name not in frame.columns:
+            if not column.required:
+                continue
             problems.append(Problem(layer.file, "", column.name, "column is missing",
                                     f"add column '{column.name}' ({column.kind}: "
                                     f"{column.description or column.name})"))

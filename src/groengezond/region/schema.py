@@ -35,6 +35,10 @@ class Column:
         Smallest allowed value for numeric columns (e.g. 0 for counts).
     description : str
         Meaning and unit.
+    required : bool
+        Whether every file of the layer must have the column; an optional column (e.g. the
+        indicators' ``age_group``) is checked only where it is present, and an absent one
+        means all nulls.
     """
 
     name: str
@@ -42,6 +46,7 @@ class Column:
     nullable: bool = False
     minimum: float | None = None
     description: str = ""
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ INDICATORS = Layer(
         Column("lower", "float", nullable=True, description="Lower bound of the 95% interval"),
         Column("upper", "float", nullable=True, description="Upper bound of the 95% interval"),
         Column("source", "str", description="Source of the value"),
+        Column("age_group", "str", nullable=True, required=False,
+               description="Age group the value describes (e.g. '18+', '65+'); null or absent "
+                           "when the value is not age-specific"),
     ),
 )
 ADDRESSES = Layer(

@@ -34,7 +34,7 @@ from groengezond.region.model import Landcover, Region, RegionMeta, Source, empt
 from groengezond.region.quality import LayerQuality, assess_layers, merge_records
 from groengezond.region.schema import LAYER_BY_NAME
 from groengezond.region.store import atomic_dir, read_region, write_region
-from groengezond.sources import bag, bag3d, cbs, osm, pdok, population, rivm
+from groengezond.sources import bag, bag3d, cbs, osm, pdok, population, rivm, rivm_50090
 from groengezond.sources import landcover as lc_sources
 from groengezond.sources._io import listing
 from groengezond.sources.areas import assemble_areas, drop_unknown_areas, select_gemeenten
@@ -71,6 +71,9 @@ DEFAULT_SOURCES = {
     "small_area": ("RIVM small-area health estimates", "CC BY 4.0", "Bron: RIVM"),
     "statline": ("Gezondheidsmonitor (GGD'en, CBS, RIVM)", "CC BY 4.0",
                  "Bron: Gezondheidsmonitor, GGD'en, CBS en RIVM"),
+    "rivm_50090": ("RIVM Gezondheid per wijk en buurt (StatLine 50090NED)",
+                   "RIVM open data, reuse with attribution",
+                   "Bron: Gezondheidsmonitor Volwassenen en Ouderen, GGD'en, CBS en RIVM"),
     "osm": ("OpenStreetMap", "ODbL 1.0", "© OpenStreetMap contributors"),
     "buildings": ("3DBAG", "CC BY 4.0", "© 3DBAG by tudelft3d and 3DGI (BAG, AHN: Kadaster, "
                                         "Rijkswaterstaat)"),
@@ -126,15 +129,21 @@ def _add_source(sources: list[Source], source: Source) -> None:
         sources.append(source)
 
 
-def _read_health(item: HealthInput) -> rivm.HealthTable:
+def _read_health(item: HealthInput, codes: set[str]) -> rivm.HealthTable:
+    if item.kind == "rivm_50090":
+        return rivm_50090.read_rivm_50090(item.path, region_codes=codes, year=item.year,
+                                          age_group=item.age_group, source=item.name,
+                                          proportion=item.proportion)
     if item.kind == "small_area":
         if item.indicator is None or item.year is None:
             raise InputError.single("config", "health", "indicator/year",
                                     "a small_area table needs `indicator` and `year`",
                                     "give e.g. indicator: overweight_pct, year: 2012")
         return rivm.read_small_area(item.path, indicator=item.indicator, year=item.year,
-                                    source=item.name, proportion=item.proportion)
-    return rivm.read_statline_health(item.path, year=item.year, source=item.name)
+                                    source=item.name, proportion=item.proportion,
+                                    region_codes=codes)
+    return rivm.read_statline_health(item.path, year=item.year, source=item.name,
+                                     region_codes=codes)
 
 
 def _clip(frame: gpd.GeoDataFrame, zone: Any, label: str, warnings: list[str]) -> gpd.GeoDataFrame:
@@ -244,7 +253,7 @@ def build_region(config: BuildConfig, progress: Progress | None = None
                       .assign(standard_error=np.nan))
     _step(progress, "health", 0.3)
     for health_input in config.health:
-        health = _read_health(health_input)
+        health = _read_health(health_input, codes)
         warnings += [str(w) for w in health.warnings]
         values.append(drop_unknown_areas(health.indicators, codes, health.source, warnings))
         _add_source(sources, health_input.source(*DEFAULT_SOURCES[health_input.kind]))

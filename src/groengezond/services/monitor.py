@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from groengezond.errors import InputError
+from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, age_groups_of, select_age_group
 from groengezond.indicators.compute import area_values
 from groengezond.indicators.concentration import ACCESS_INDICATOR, green_concentration
 from groengezond.indicators.deprivation import (
@@ -78,6 +79,9 @@ class MonitorQuery(BaseModel):
     rank_by : str or None
         Indicator that ranks areas from most to least deprived for the SII/RII and quintile
         gap; None takes the first of the registry's ``ranking_preference`` the region has.
+    age_group : str
+        Age group of age-specific values (``"18+"``, ``"65+"``); values that are not
+        age-specific are used whatever it is.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -89,6 +93,7 @@ class MonitorQuery(BaseModel):
     seed: int = 42
     compare: tuple[str, str] | None = None
     rank_by: str | None = None
+    age_group: str = Field(DEFAULT_AGE_GROUP, min_length=1, max_length=20)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ class MonitorTables:
     trends: pd.DataFrame
     concentration: pd.DataFrame
     notes: tuple[str, ...]
+    age_group: str = DEFAULT_AGE_GROUP
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,8 @@ class MonitorReport:
     synthetic: bool
     sources: tuple[str, ...]
     deprivation: RankingChoice | NotComputable | None = None
+    age_group: str | None = None
+    """Age group of the indicator's values (None when they are not age-specific)."""
 
 
 def _publishable(table: pd.DataFrame, reg: Registry) -> np.ndarray:
@@ -189,7 +197,8 @@ def access_inputs(areas: pd.DataFrame, addresses: pd.DataFrame | None, year: int
 def compute_monitor(region: Region, registry: Registry | None = None, *,
                     n_sims: int = DEFAULT_SIMS, seed: int = 42, extra: pd.DataFrame | None = None,
                     address_access: pd.DataFrame | None = None,
-                    rank_by: str | None = None) -> MonitorTables:
+                    rank_by: str | None = None,
+                    age_group: str = DEFAULT_AGE_GROUP) -> MonitorTables:
     """Compute all indicators at all levels, inequality, trends and concentration.
 
     Parameters
@@ -209,6 +218,10 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
         concentration of poor access among low-income residents.
     rank_by : str, optional
         Deprivation ranking of the SII/RII (see :func:`choose_ranking`).
+    age_group : str
+        Age group of age-specific values (:func:`~groengezond.indicators.age_groups.
+        select_age_group`); the others are left out, so each area, indicator and year has
+        one value.
 
     Returns
     -------
@@ -217,8 +230,15 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
         :func:`~groengezond.indicators.disclosure.disclose` before publishing.
     """
     reg = registry or load_registry()
+    groups = age_groups_of(region.indicators)
+    region = region.with_layers(indicators=select_age_group(region.indicators, age_group))
     computed = area_values(region, reg, extra)
     notes = list(computed.notes)
+    others = [g for g in groups if g != age_group]
+    if groups:
+        notes.append(f"Age-specific values are those of age group {age_group}"
+                     + (f"; the region also has {', '.join(others)} (choose with the age "
+                        "group option)." if others else "."))
     values = computed.table
     values["name"] = values["area_code"].map(region.areas.set_index("code")["name"])
     values["quality"] = figure_quality(values, region, reg)
@@ -240,7 +260,7 @@ def compute_monitor(region: Region, registry: Registry | None = None, *,
     inequality.loc[_not_computed(inequality), "quality"] = "missing"
     trends["quality"] = group_quality(trends, values, key)
     concentration = green_concentration(region, values, address_access)
-    return MonitorTables(values, inequality, trends, concentration, tuple(notes))
+    return MonitorTables(values, inequality, trends, concentration, tuple(notes), age_group)
 
 
 def _resolve_area(values: pd.DataFrame, key: str) -> str:
@@ -416,16 +436,23 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     q = query or MonitorQuery()
     reg = registry or load_registry()
     tables = compute_monitor(region, reg, n_sims=q.n_sims, seed=q.seed, extra=extra,
-                             address_access=address_access, rank_by=q.rank_by)
+                             address_access=address_access, rank_by=q.rank_by,
+                             age_group=q.age_group)
     values = tables.values
     ind = reg.get(q.indicator or default_indicator(
         values.loc[values["value"].notna(), "indicator"].astype(str), reg))
     mine = values[(values["indicator"] == ind.id) & values["value"].notna()]
+    ages = age_groups_of(region.indicators, ind.id)
     if mine.empty:
         have = sorted(values["indicator"].unique())
+        if ages and q.age_group not in ages:
+            raise InputError.single("--age-group", "", "age_group",
+                                    f"{ind.id} has no values for age group {q.age_group!r}",
+                                    f"choose one of: {', '.join(ages)}")
         raise InputError.single("indicators.parquet", "", "indicator",
                                 f"the region has no values of {ind.id!r}",
                                 f"choose one of: {', '.join(have) or '(none)'}")
+    age_group = q.age_group if q.age_group in ages else None
     years = tuple(sorted(int(y) for y in mine["year"].unique()))
     year = q.year if q.year is not None else years[-1]
     if year not in years:
@@ -441,14 +468,15 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
     for col in ("direction", "arrow", "colour", "change"):
         rank[col] = rank["area_code"].map(t[col])
     rank["position"] = _position(rank["quartile"], ind.sign)
+    rank["age_group"] = age_group or ""
     deprivation = choose_ranking(values, reg, q.level, year, q.rank_by)
     chosen = deprivation if isinstance(deprivation, RankingChoice) else None
     missing = deprivation.reason if isinstance(deprivation, NotComputable) else ""
     rank["deprivation_ranking"] = chosen.indicator if chosen else missing
     rank["deprivation_ranking_year"] = chosen.year if chosen else np.nan
     rank = rank.sort_values(["rank", "area_code"], na_position="last", kind="stable")
-    keep = ["rank", "area_code", "name", "indicator", "level", "year", "value", "lower",
-            "upper", "quartile", "position", "direction", "arrow", "colour", "change",
+    keep = ["rank", "area_code", "name", "indicator", "age_group", "level", "year", "value",
+            "lower", "upper", "quartile", "position", "direction", "arrow", "colour", "change",
             "persons", "derivation", "source", "quality", "not_computable",
             "deprivation_ranking", "deprivation_ranking_year"]
     ranking = disclose(rank[keep], name="ranking", registry=reg,
@@ -485,7 +513,8 @@ def run_monitor(region: Region, query: MonitorQuery | None = None,
         inequality=disclose(ineq, name="inequality", registry=reg, value_columns=INEQ_COLS),
         comparison=comparison, values=published["values"], trends=published["trends"],
         concentration=published["concentration"], notes=tuple(notes),
-        synthetic=region.meta.synthetic, sources=sources, deprivation=deprivation)
+        synthetic=region.meta.synthetic, sources=sources, deprivation=deprivation,
+        age_group=age_group)
 
 
 def _not_computed(table: pd.DataFrame) -> pd.Series:

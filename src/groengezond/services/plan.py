@@ -26,6 +26,7 @@ from groengezond.health.valuation import (
     load_valuation,
     per_hectare_benefits,
 )
+from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, select_age_group
 from groengezond.region.model import Region
 from groengezond.region.quality import NotComputable
 from groengezond.scenario.activity import activity_change
@@ -131,9 +132,10 @@ class Planner:
             g: np.bincount(idx[ok], weights=addr[g].to_numpy(dtype=np.float64)[ok],
                            minlength=len(self.codes)).astype(np.float64)
             for g in AGE_GROUPS if g in addr.columns}
-        self.gap = GapInputs.from_indicators(region.indicators, self.codes, gap_indicator)
+        adult_values = select_age_group(region.indicators, DEFAULT_AGE_GROUP)
+        self.gap = GapInputs.from_indicators(adult_values, self.codes, gap_indicator)
         self.baselines, self.baseline_notes = (
-            local_baselines(region.indicators, self.codes, self.adults, registry,
+            local_baselines(adult_values, self.codes, self.adults, registry,
                             self.age_groups)
             if local_baseline else ({}, []))
         self.income = self.gap.income

@@ -15,6 +15,7 @@ Example (paths are relative to ``base_dir``, which is relative to the config fil
     health:
       - {kind: small_area, path: ..., indicator: overweight_pct, year: 2012}
       - {kind: statline, path: ..., year: 2020}
+      - {kind: rivm_50090, path: .../RIVM_50090NED_gezondheid_wijk_buurt_2020_18plus.xlsx}
     green: {path: ...}
     trees: {path: ...}
     network: {path: ...}
@@ -109,12 +110,15 @@ class BoundaryInput(_Input):
 
 
 class HealthInput(_Input):
-    """A health table: ``small_area`` (estimate + SE per area) or ``statline`` (StatLine shape)."""
+    """A health table: ``small_area`` (estimate + SE per area), ``statline`` (StatLine shape)
+    or ``rivm_50090`` (RIVM 50090NED download or OData JSON; ``age_group`` only for a table
+    without a Leeftijd column)."""
 
-    kind: Literal["small_area", "statline"]
+    kind: Literal["small_area", "statline", "rivm_50090"]
     indicator: str | None = None
     year: int | None = None
     proportion: bool | None = None
+    age_group: str | None = None
 
 
 class OsmInput(_Input):

@@ -9,6 +9,10 @@ For a year and a list of gemeenten, :func:`fetch_sources` writes into one folder
   Features ``cbs/wijken-en-buurten-<year>`` (following ``rel=next`` links);
 - ``bag3d.city.jsonl``: the 3DBAG buildings in the gemeenten's bounding box (3DBAG API, as
   CityJSONSeq);
+- ``rivm_50090NED.json``: the RIVM health estimates 'Gezondheid per wijk en buurt' (50090NED:
+  2012, 2016, 2020; ages 18+ and 65+) of those gemeenten, wijken and buurten, as OData v3
+  ``TypedDataSet`` rows with the table's ``DataProperties`` (units), from
+  ``dataderden.cbs.nl/ODataApi/odata/50090NED``;
 - ``osm.osm``: OpenStreetMap in the gemeenten's bounding box (plus :data:`OSM_MARGIN_DEG`)
   from the Overpass API (:func:`fetch_osm`), as OSM XML: every ``highway`` way (the walking
   network), green areas (leisure, landuse, natural, landcover ways and relations,
@@ -39,6 +43,9 @@ from groengezond.sources._http import FetchError, HttpClient
 from groengezond.sources.cbs import load_kwb_mapping
 
 CBS_ODATA = "https://opendata.cbs.nl/ODataApi/odata"
+RIVM_ODATA = "https://dataderden.cbs.nl/ODataApi/odata"
+"""Tables of third parties (RIVM's 50090NED among them) on CBS's OData v3 service."""
+HEALTH_TABLE = "50090NED"
 PDOK_OGC = "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1"
 BAG3D_API = "https://api.3dbag.nl"
 OVERPASS_API = "https://overpass-api.de/api/interpreter"
@@ -130,6 +137,36 @@ def fetch_kwb(client: HttpClient, year: int, gemeenten: list[str]
                       f"CBS {table} names"):
         names += doc.get("value", []) if isinstance(doc, dict) else []
     return {"odata.metadata": meta, "value": rows}, {"value": names}
+
+
+def _area_filter(gemeenten: list[str], key: str = "WijkenEnBuurten") -> str:
+    return " or ".join(f"startswith({key},'{p}{g[2:]}')" for g in gemeenten
+                       for p in ("GM", "WK", "BU"))
+
+
+def fetch_health(client: HttpClient, gemeenten: list[str]) -> dict[str, Any]:
+    """RIVM 50090NED rows of the gemeenten, their wijken and buurten, with DataProperties.
+
+    Returns the OData document as :func:`groengezond.sources.rivm_50090.read_rivm_50090` reads
+    it: ``{"odata.metadata": ..., "value": [rows], "DataProperties": [...]}``.
+    """
+    url = f"{RIVM_ODATA}/{HEALTH_TABLE}"
+    rows: list[Any] = []
+    meta = f"{url}/$metadata#Cbs.OData.WebAPI.TypedDataSet"
+    for doc in _pages(client, f"{url}/TypedDataSet",
+                      {"$filter": _area_filter(gemeenten), "$format": "json"},
+                      lambda d: d.get("odata.nextLink") if isinstance(d, dict) else None,
+                      f"RIVM {HEALTH_TABLE}"):
+        if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
+            raise FetchError(f"RIVM {HEALTH_TABLE} TypedDataSet did not answer with OData rows")
+        meta = doc.get("odata.metadata", meta)
+        rows += doc["value"]
+    if not rows:
+        raise FetchError(f"RIVM {HEALTH_TABLE} has no rows for {', '.join(gemeenten)}; it "
+                         "uses the gemeente codes of 2020")
+    props = client.get_json(f"{url}/DataProperties", {"$format": "json"})
+    properties = props.get("value", []) if isinstance(props, dict) else []
+    return {"odata.metadata": meta, "value": rows, "DataProperties": properties}
 
 
 def _next_link(doc: Any) -> str | None:
@@ -272,9 +309,9 @@ def fetch_osm(client: HttpClient, bbox_wgs84: tuple[float, float, float, float])
 
 
 def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient, *,
-                  buildings: bool = True, osm: bool = True,
+                  buildings: bool = True, health: bool = True, osm: bool = True,
                   progress: Progress | None = None) -> FetchResult:
-    """Download KWB, boundaries and (optionally) 3DBAG buildings and write a build config.
+    """Download KWB, boundaries, RIVM health, OSM and 3DBAG buildings; write a build config.
 
     Parameters
     ----------
@@ -288,6 +325,8 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
         HTTP client (retries, cache).
     buildings : bool
         Also download 3DBAG buildings (many requests for a large gemeente).
+    health : bool
+        Also download the RIVM health estimates per wijk and buurt (50090NED).
     osm : bool
         Also download OpenStreetMap (walking network, green, trees) from the Overpass API.
     progress : callable, optional
@@ -306,8 +345,12 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
 
     step("CBS key figures", 0.05)
     kwb, names = fetch_kwb(client, year, gemeenten)
-    step("PDOK boundaries", 0.35)
+    step("PDOK boundaries", 0.3)
     layers = fetch_boundaries(client, year, gemeenten)
+    rivm: dict[str, Any] | None = None
+    if health:
+        step("RIVM health per wijk and buurt", 0.5)
+        rivm = fetch_health(client, gemeenten)
     bag: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
     if buildings:
         step("3DBAG buildings", 0.6)
@@ -328,6 +371,9 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
         for layer, frame in layers.items():
             frame.to_file(tmp / files["boundaries"], layer=layer, driver="GPKG",
                           engine="pyogrio")
+        if rivm is not None:
+            files["health"] = f"rivm_{HEALTH_TABLE}.json"
+            (tmp / files["health"]).write_text(json.dumps(rivm, ensure_ascii=False), "utf-8")
         if bag is not None:
             files["buildings"] = "bag3d.city.jsonl"
             lines = [json.dumps(bag[0])] + [json.dumps(f) for f in bag[1]]
@@ -338,6 +384,8 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
             "cbs": [{"path": files["cbs"], "year": year, "names": files["names"]}],
             "boundaries": [{"path": files["boundaries"], "year": year}],
             "population": {"method": "auto"}}
+        if rivm is not None:
+            config["health"] = [{"kind": "rivm_50090", "path": files["health"]}]
         if bag is not None:
             config["buildings"] = {"path": files["buildings"], "lod": "1.2"}
         if osm_body is not None:
@@ -346,12 +394,14 @@ def fetch_sources(gemeenten: list[str], year: int, out: Path, client: HttpClient
             for key in ("green", "trees", "network"):
                 config[key] = {"path": files["osm"]}
         (tmp / "sources.yaml").write_text(
-            "# Written by 'groengezond fetch'. Add health (and other) files as needed,\n"
+            "# Written by 'groengezond fetch'. Add other files as needed,\n"
             "# then: groengezond build --config sources.yaml --out REGION\n"
             + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
     result.files = files
     result.counts = {"kwb_rows": len(kwb["value"]), **{k: len(v) for k, v in layers.items()},
                      "buildings": len(bag[1]) if bag else 0}
+    if rivm is not None:
+        result.counts["health_rows"] = len(rivm["value"])
     if osm_body is not None:
         result.counts["osm_ways"] = osm_body.count(b"<way ")
     result.config = Path(out) / "sources.yaml"

@@ -10,13 +10,16 @@ Two readers:
 
 Estimates keep their uncertainty: the 95% interval becomes ``lower``/``upper`` and the standard
 error is kept in the extra column ``standard_error`` (same unit as the value). Measures are
-mapped to indicator ids by ``statline_health.yaml``.
+mapped to indicator ids by ``statline_health.yaml``; the age group of a StatLine table
+(``Leeftijd``/``Persoonskenmerken``) becomes the ``age_group`` column (``"18+"``, ``"65+"``),
+never part of the id. RIVM 50090NED has its own reader, :mod:`groengezond.sources.rivm_50090`.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -38,11 +41,13 @@ from groengezond.sources._io import (
     require_file,
 )
 from groengezond.sources.cbs import INDICATOR_COLUMNS, read_odata_rows, year_from_name
+from groengezond.sources.scale import percent_factor
 
 Z95 = 1.959964
 """Two-sided 95% normal quantile: interval = estimate ± Z95 · standard error."""
 
 HEALTH_COLUMNS = [*INDICATOR_COLUMNS, "standard_error"]
+STATLINE_COLUMNS = [*INDICATOR_COLUMNS, "age_group", "standard_error"]
 
 AREA_KEYS = ("WijkenEnBuurten", "RegioS", "Codering_3")
 AGE_KEYS = ("Leeftijd", "Persoonskenmerken")
@@ -70,17 +75,9 @@ class HealthTable:
     warnings: tuple[Problem, ...]
 
 
-def age_indicator(base: str, suffix: str) -> str:
-    """Insert an age suffix before the unit suffix: ('x_pct', '_65_plus') -> 'x_65_plus_pct'."""
-    if not suffix:
-        return base
-    if base.endswith("_pct"):
-        return base[:-4] + suffix + "_pct"
-    return base + suffix
-
-
 def read_small_area(path: Path, *, indicator: str, year: int, source: str | None = None,
-                    proportion: bool | None = None) -> HealthTable:
+                    proportion: bool | None = None,
+                    region_codes: Collection[str] | None = None) -> HealthTable:
     """Read one estimate per area with its standard error.
 
     Parameters
@@ -96,8 +93,13 @@ def read_small_area(path: Path, *, indicator: str, year: int, source: str | None
     source : str, optional
         Source text stored with each value.
     proportion : bool, optional
-        Whether the estimates are proportions (0-1, multiplied by 100). Detected when not
-        given: proportions if no estimate exceeds 1.
+        Whether the estimates are proportions (0-1, multiplied by 100). Decided when not
+        given from the rows inside the region (:func:`~groengezond.sources.scale.
+        percent_factor`): proportions if none of them exceeds 1; rows that mix both scales are
+        refused, naming them.
+    region_codes : collection of str, optional
+        Area codes of the region: only their rows decide the scale and are kept (the others
+        are counted in a warning). All rows when absent.
 
     Returns
     -------
@@ -149,17 +151,29 @@ def read_small_area(path: Path, *, indicator: str, year: int, source: str | None
     findings.raise_if_errors()
     value = np.asarray(values, dtype=float)
     se = np.asarray(ses, dtype=float)
-    if proportion is None:
-        proportion = bool(np.nanmax(value, initial=0.0) <= 1.0)
-        if proportion:
-            findings.warn("", table.header[value_i], "all estimates are at most 1",
-                          "read as proportions and multiplied by 100 (percent)")
-    if proportion:
-        value, se = value * 100.0, se * 100.0
-    if np.nanmax(value, initial=0.0) > 100.0:
-        findings.error("", table.header[value_i], "estimates exceed 100%",
+    inside = np.ones(len(codes), dtype=bool)
+    if region_codes is not None:
+        wanted = set(region_codes)
+        inside = np.array([c in wanted for c in codes], dtype=bool)
+    labels = [f"line {line} ({code})" for line, code in zip(table.lines, codes, strict=True)]
+    factor = percent_factor(value, file=path.name, column=table.header[value_i], rows=labels,
+                            inside=inside, proportion=proportion)
+    if factor != 1.0 and proportion is None:
+        findings.warn("", table.header[value_i], "the estimates of the region's areas are at "
+                      "most 1", "read as proportions and multiplied by 100 (percent)")
+    value, se = value * factor, se * factor
+    over = inside & (np.nan_to_num(value) > 100.0)
+    for i in np.flatnonzero(over)[:20]:
+        findings.error(labels[i], table.header[value_i], f"{value[i]:g}% exceeds 100%",
                        "give percentages (0-100) or proportions (0-1)")
-        findings.raise_if_errors()
+    findings.raise_if_errors()
+    if not inside.all():
+        findings.warn("", table.header[code_i], f"{int((~inside).sum()):,} rows describe areas "
+                      "outside the region", "left out; the scale was decided from the "
+                      "region's rows only")
+        keep = np.flatnonzero(inside)
+        codes = [codes[i] for i in keep]
+        value, se = value[keep], se[keep]
     if se_i is None:
         findings.warn("header", "se.p", "no standard error column",
                       "values stored without interval")
@@ -209,7 +223,8 @@ def _statline_rows(path: Path, findings: Findings) -> tuple[list[dict[str, Any]]
 
 
 def read_statline_health(path: Path, *, year: int | None = None, source: str | None = None,
-                         mapping: dict[str, Any] | None = None) -> HealthTable:
+                         mapping: dict[str, Any] | None = None,
+                         region_codes: Collection[str] | None = None) -> HealthTable:
     """Read a health table in StatLine shape (OData JSON or StatLine CSV export).
 
     Parameters
@@ -222,12 +237,16 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
         Source text stored with each value.
     mapping : dict, optional
         Parsed ``statline_health.yaml``; the packaged one by default.
+    region_codes : collection of str, optional
+        Area codes of the region: only their rows decide the scale (fraction or percent) of
+        each measure (:func:`~groengezond.sources.scale.percent_factor`). All rows when absent.
 
     Returns
     -------
     HealthTable
-        One row per area, indicator (with age group) and year; ``lower``/``upper`` from the
-        ``Marges`` rows MOG0095/MBG0095 where the table has them.
+        One row per area, indicator, year and age group (column ``age_group``; adults ``18+``
+        when the table has no age dimension); ``lower``/``upper`` from the ``Marges`` rows
+        MOG0095/MBG0095 where the table has them.
     """
     path = require_file(Path(path), "health table")
     mapping = mapping or load_health_mapping()
@@ -262,9 +281,9 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
         findings.error("header", "", "no known health measure column",
                        f"give one of {listing(mapping['measures'])} (with its _n suffix)")
         findings.raise_if_errors()
-    ages: dict[str, str] = {str(k): str(v) for k, v in mapping["age_groups"].items()}
+    ages: dict[str, str] = {str(k): str(v) for k, v in mapping["age_group_labels"].items()}
     margins: dict[str, str] = {str(k): str(v) for k, v in mapping["margins"].items()}
-    cells: dict[tuple[str, str, int], dict[str, float]] = {}
+    cells: dict[tuple[str, str, int, str], dict[str, float]] = {}
     skipped: dict[str, set[str]] = {"age": set(), "margin": set()}
     for i, row in enumerate(rows):
         where = f"line {row['__line']}" if "__line" in row else f"row {i}"
@@ -300,7 +319,7 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
                 findings.error(f"{where} ({code})", key, f"{raw!r} is not a number",
                                "give a number, '.' or leave the cell empty")
                 continue
-            slot = cells.setdefault((code, age_indicator(indicator, ages[age]), row_year), {})
+            slot = cells.setdefault((code, indicator, row_year, ages[age]), {})
             if margins[margin] in slot:
                 findings.error(f"{where} ({code})", key, f"repeats the {margin} value of "
                                "this area, age group and year", "keep one row per combination")
@@ -311,14 +330,48 @@ def read_statline_health(path: Path, *, year: int | None = None, source: str | N
             findings.warn("", "Marges" if what == "margin" else str(age_key),
                           f"unknown {what} codes {listing(sorted(codes))}",
                           "their rows are left out (add them to statline_health.yaml)")
+    _to_percent(cells, measures, path.name, region_codes)
     return _health_frame(cells, source or f"{path.name}", findings)
 
 
-def _health_frame(cells: dict[tuple[str, str, int], dict[str, float]], label: str,
+def _to_percent(cells: dict[tuple[str, str, int, str], dict[str, float]],
+                measures: dict[str, str], file: str,
+                region_codes: Collection[str] | None) -> None:
+    """Scale each measure to percent, deciding from the region's rows (in place).
+
+    A value below 1 of an area, year and age group whose other measures are above 1 is a
+    small percent and does not decide (as in :mod:`groengezond.sources.rivm_50090`).
+    """
+    keys = list(cells)
+    if not keys:
+        return
+    row_max: dict[tuple[str, int, str], float] = {}
+    for (code, _, year, age), slot in cells.items():
+        top = max((v for v in slot.values() if not math.isnan(v)), default=-math.inf)
+        row_max[(code, year, age)] = max(row_max.get((code, year, age), -math.inf), top)
+    column_of = {ind: key for key, ind in measures.items()}
+    for indicator in sorted(set(measures.values())):
+        mine = [k for k in keys if k[1] == indicator]
+        values = np.array([cells[k].get(m, math.nan) for k in mine
+                           for m in ("value", "lower", "upper")], dtype=float)
+        labels = [f"{k[0]} {k[2]} {k[3]}" for k in mine for _ in range(3)]
+        inside = np.array([region_codes is None or k[0] in region_codes for k in mine
+                           for _ in range(3)], dtype=bool)
+        percent_row = np.array([row_max[(k[0], k[2], k[3])] > 1.0 for k in mine
+                                for _ in range(3)], dtype=bool)
+        small = (values > 0.0) & (values < 1.0)
+        factor = percent_factor(values, file=file, column=column_of[indicator], rows=labels,
+                                inside=inside & ~(small & percent_row))
+        if factor != 1.0:
+            for k in mine:
+                cells[k] = {m: v * factor for m, v in cells[k].items()}
+
+
+def _health_frame(cells: dict[tuple[str, str, int, str], dict[str, float]], label: str,
                   findings: Findings) -> HealthTable:
     records = []
     broken = []
-    for (code, indicator, year), slot in cells.items():
+    for (code, indicator, year, age), slot in cells.items():
         value = slot.get("value", math.nan)
         low, high = slot.get("lower", math.nan), slot.get("upper", math.nan)
         if not (math.isnan(value) or math.isnan(low) or math.isnan(high)) and \
@@ -326,11 +379,11 @@ def _health_frame(cells: dict[tuple[str, str, int], dict[str, float]], label: st
             broken.append(code)
             low = high = math.nan
         se = (high - low) / (2 * Z95) if not (math.isnan(low) or math.isnan(high)) else math.nan
-        records.append((code, indicator, year, value, low, high, label, se))
+        records.append((code, indicator, year, value, low, high, label, age, se))
     if broken:
         findings.warn(listing(sorted(set(broken))), "Marges",
                       "the 95% interval does not hold the estimate",
                       "interval left out for those values")
-    frame = pd.DataFrame(records, columns=HEALTH_COLUMNS)
+    frame = pd.DataFrame(records, columns=STATLINE_COLUMNS)
     frame["year"] = frame["year"].astype("int64")
     return HealthTable(frame, label, tuple(findings.warnings))
