@@ -21,7 +21,7 @@ def test_list_of_indicators_with_years_and_levels(client: TestClient) -> None:
     ids = {i["id"]: i for i in body["indicators"]}
     # the default is the first indicator in registry order that the region has
     assert HLE in ids and body["default"] == body["indicators"][0]["id"]
-    assert body["default"] == "perceived_health_good_pct"
+    assert body["default"] == HLE
     assert ids[HLE]["years"] == [2012, 2016, 2020, 2022]
     assert ids[HLE]["name_nl"] and ids[HLE]["name_en"] and ids[HLE]["good_direction"] == "higher"
     assert "buurt" in ids[HLE]["levels"]
