@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import t as scipy_t
 
 from groengezond.indicators.inequality import (
     compare,
@@ -110,10 +111,11 @@ def test_fewer_sims_allowed_and_reproducible() -> None:
     assert a.sims == 500
 
 
-def test_missing_se_gives_point_estimate_without_interval() -> None:
+def test_missing_se_gives_the_regression_interval_not_a_simulated_one() -> None:
     s = slope_index([80, 70, 60], [1, np.nan, 1], [100, 200, 100], [1, 2, 3])
     assert s.sii == pytest.approx(-80 / 3)
-    assert np.isnan(s.sii_lower) and s.sims == 0
+    assert s.sims == 0 and s.interval == "regression"
+    assert s.sii_lower <= s.sii <= s.sii_upper
 
 
 def test_too_few_areas() -> None:
@@ -224,3 +226,27 @@ def test_gap_weights_reproduce_sii_and_quintile_gap() -> None:
     draws = rng.normal(60, 5, (4, 60))
     assert np.allclose(draws @ w.sii, [slope_index(d[keep], np.zeros(keep.sum()), n[keep],
                                                    dep[keep], n_sims=10).sii for d in draws])
+
+
+def test_sii_without_area_intervals_uses_the_regression_interval() -> None:
+    """Point estimates only (RIVM 50090NED): the WLS slope's own t interval, by hand."""
+    values = np.array([62.0, 66.5, 70.1, 71.0, 75.4, 77.2, 80.3, 79.9])
+    population = np.array([900.0, 1200.0, 800.0, 1500.0, 1100.0, 700.0, 1300.0, 1000.0])
+    deprivation = np.arange(8, 0, -1, dtype=float)  # first area most deprived
+    res = slope_index(values, np.full(8, np.nan), population, deprivation)
+    order = np.argsort(deprivation, kind="stable")
+    y, n = values[order], population[order]
+    x = (np.cumsum(n) - n / 2) / n.sum()
+    w = np.sqrt(n)
+    design = np.c_[w, w * x]
+    beta, *_ = np.linalg.lstsq(design, w * y, rcond=None)
+    resid = w * y - design @ beta
+    sigma2 = resid @ resid / (len(y) - 2)
+    cov = sigma2 * np.linalg.inv(design.T @ design)
+    half = scipy_t.ppf(0.975, len(y) - 2) * np.sqrt(cov[1, 1])
+    assert res.interval == "regression" and res.sims == 0
+    assert res.sii == pytest.approx(beta[1], rel=1e-10)
+    assert (res.sii_lower, res.sii_upper) == pytest.approx((beta[1] - half, beta[1] + half),
+                                                           rel=1e-10)
+    assert slope_index(values[:2], [np.nan] * 2, population[:2], deprivation[:2]).interval \
+        == "none"

@@ -127,10 +127,11 @@ INEQUALITY_COLUMNS = [
     "indicator", "level", "year", "ranking", "ranking_year", "ranking_note", "not_computable",
     "not_computable_key", "n_areas", "persons", "mean", "sii", "sii_lower", "sii_upper", "rii",
     "rii_lower", "rii_upper", "quintile_most_deprived", "quintile_least_deprived", "gap",
-    "gap_lower", "gap_upper", "ratio", "ratio_lower", "ratio_upper", "sims"]
+    "gap_lower", "gap_upper", "ratio", "ratio_lower", "ratio_upper", "sims", "interval_method"]
 """Columns of the inequality table: ``ranking``/``ranking_year`` name the deprivation ranking;
 ``not_computable`` holds the reason where the SII cannot be computed (else empty), and
-``not_computable_key`` its message key for the UI."""
+``not_computable_key`` its message key for the UI; ``interval_method`` says how the SII/RII
+intervals were made (:attr:`~groengezond.indicators.inequality.SlopeIndex.interval`)."""
 
 
 def not_computable_row(ind: str, level: str, year: int, persons: float,
@@ -230,7 +231,7 @@ def inequality_table(values: pd.DataFrame, reg: Registry, n_sims: int, seed: int
             "quintile_most_deprived": q.most, "quintile_least_deprived": q.least,
             "gap": q.gap, "gap_lower": q.gap_lower, "gap_upper": q.gap_upper,
             "ratio": q.ratio, "ratio_lower": q.ratio_lower, "ratio_upper": q.ratio_upper,
-            "sims": s.sims})
+            "sims": s.sims, "interval_method": s.interval})
     for (level, rid, ryear), figure_years in sorted(stated.items()):
         notes.append(f"Inequality at {level} level in {', '.join(map(str, sorted(figure_years)))}"
                      f": ranked by {rid} of {ryear}, the nearest year with values.")

@@ -25,6 +25,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy.stats import t as student_t
 
 from groengezond.indicators.compute import Z95
 
@@ -52,6 +53,11 @@ class SlopeIndex:
         Population of those areas (persons).
     sims : int
         Simulations behind the intervals (0 when an area lacks an interval).
+    interval : {"simulation", "regression", "none"}
+        How the intervals were made: PHE's simulation from the areas' own intervals; or, where
+        an area has no interval (e.g. RIVM 50090NED publishes point estimates only), the
+        weighted regression's own standard error of the slope (residual variance between areas,
+        Student t with k − 2 degrees of freedom; Low & Low 2004); "none" below three areas.
     """
 
     sii: float
@@ -64,6 +70,7 @@ class SlopeIndex:
     n_areas: int
     persons: float
     sims: int
+    interval: str = "simulation"
 
 
 def rank_midpoints(population: npt.ArrayLike) -> FloatArray:
@@ -181,7 +188,16 @@ def slope_index(values: npt.ArrayLike, se: npt.ArrayLike, population: npt.ArrayL
     mean = float(a @ y)
     rii = sii / mean if mean != 0 else nan
     if np.isnan(s).any():
-        return SlopeIndex(sii, nan, nan, rii, nan, nan, mean, len(y), float(n.sum()), 0)
+        if len(y) < 3:
+            return SlopeIndex(sii, nan, nan, rii, nan, nan, mean, len(y), float(n.sum()), 0,
+                              "none")
+        resid = y - mean - sii * (x - xbar)
+        sigma2 = float(n @ resid**2) / (len(y) - 2)
+        half = float(student_t.ppf((1 + confidence) / 2, len(y) - 2)) * np.sqrt(sigma2 / sxx)
+        lo, hi = sii - half, sii + half
+        r_lo, r_hi = (lo / mean, hi / mean) if mean != 0 else (nan, nan)
+        return SlopeIndex(sii, lo, hi, rii, min(r_lo, r_hi), max(r_lo, r_hi), mean, len(y),
+                          float(n.sum()), 0, "regression")
     q = 100.0 * np.array([(1 - confidence) / 2, (1 + confidence) / 2])
     if draws == "direct":
         gen = rng or np.random.default_rng(0)
