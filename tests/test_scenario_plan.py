@@ -11,6 +11,7 @@ import shapely
 from groengezond.errors import InputError
 from groengezond.region.model import Region
 from groengezond.scenario.model import Scenario, scenario_from_data
+from groengezond.scenario.plausibility import Plausible
 from groengezond.scenario.testing import footbridge_across_river, park_in, ranked_by_income
 from groengezond.services.plan import Planner, compare
 from groengezond.synth import generate_region
@@ -32,8 +33,15 @@ def _park(region: Region, code: str) -> Scenario:
         {"kind": "add_green", "name": "Park", "geometry": park.wkt}]})
 
 
+def test_an_empty_scenario_is_refused(planner: Planner) -> None:
+    with pytest.raises(InputError) as err:
+        planner.run(Scenario(name="nothing"), np.random.default_rng(3))
+    p = err.value.problems[0]
+    assert (p.field, p.key) == ("interventions", "no_interventions")
+
+
 def test_nothing_changes_nothing_exactly(planner: Planner) -> None:
-    result = planner.run(Scenario(name="nothing"), np.random.default_rng(3))
+    result = planner.evaluate(Plausible(Scenario(name="nothing")), np.random.default_rng(3))
     e = result.exposures
     assert e.within_300m_after == e.within_300m_before
     assert e.addresses_closer == 0 and e.d_ndvi_500m == 0.0 and e.d_t_air_c == 0.0
@@ -94,7 +102,7 @@ def test_result_is_reproducible_and_carries_the_hash(planner: Planner, region: R
     b = planner.run(sc, np.random.default_rng(7), seed=7)
     assert json.dumps(a.model_dump(mode="json")) == json.dumps(b.model_dump(mode="json"))
     assert len(a.input_hash) == 64 and a.seed == 7
-    c = planner.run(Scenario(name="other"), np.random.default_rng(7))
+    c = planner.evaluate(Plausible(Scenario(name="other")), np.random.default_rng(7))
     assert c.input_hash != a.input_hash
 
 
@@ -257,7 +265,8 @@ def test_groene_batenplanner_values_beside_the_totals(planner: Planner, region: 
     # EUR 10,000 per ha per year (2018) in 2024 prices
     assert care.eur_per_year == pytest.approx(care.area_ha * 10_000 * 130.22 / 103.43)
     assert care.price_year == 2024 and "Batenplanner" in care.source
-    assert planner.run(Scenario(name="nothing"), np.random.default_rng(1)).per_hectare == []
+    assert planner.evaluate(Plausible(Scenario(name="nothing")),
+                            np.random.default_rng(1)).per_hectare == []
 
 
 def test_money_values_set_in_the_scenario(planner: Planner, region: Region) -> None:
@@ -309,5 +318,5 @@ def test_new_homes_lower_green_per_inhabitant(planner: Planner, region: Region) 
     b = next(b for b in r.buurten if b.code == code)
     assert b.green_m2_per_inhabitant_after < b.green_m2_per_inhabitant_before
     # unchanged without a scenario
-    e0 = planner.run(Scenario(name="nothing"), np.random.default_rng(1)).exposures
+    e0 = planner.evaluate(Plausible(Scenario(name="nothing")), np.random.default_rng(1)).exposures
     assert e0.green_m2_per_inhabitant_after == e0.green_m2_per_inhabitant_before > 0

@@ -158,8 +158,8 @@ def _indexed(cost: InterventionCost, settings: ValuationSettings | None
 
 def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
                  value_draws: FloatArray, value_price_years: Sequence[int], rate: float, *,
-                 rng: np.random.Generator, settings: ValuationSettings | None = None
-                 ) -> CostOut | None:
+                 rng: np.random.Generator, settings: ValuationSettings | None = None,
+                 extra: Sequence[tuple[str, InterventionCost]] = ()) -> CostOut | None:
     """Costs of the scenario and, when every intervention has one, its benefit-cost ratio.
 
     Parameters
@@ -179,6 +179,9 @@ def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
     settings : ValuationSettings, optional
         Its price index brings each cost to the target price year of the benefits (a cost
         whose year the index lacks stays in its own year, and ``price_years`` shows it).
+    extra : sequence of (str, InterventionCost)
+        One-off costs that come with an intervention (label, cost), such as acquiring and
+        demolishing the buildings a park displaces (kind ``displacement``).
 
     Returns
     -------
@@ -192,6 +195,9 @@ def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
                          assumption=c.assumption, source=c.source)
              for i, (item, c) in enumerate(zip(scenario.interventions, costs, strict=True))
              if c is not None]
+    lines += [CostLineOut(intervention=label, kind="displacement", low_eur=c.low_eur,
+                          high_eur=c.high_eur, price_year=c.price_year,
+                          assumption=c.assumption, source=c.source) for label, c in extra]
     missing = [_label(i, item) for i, (item, c)
                in enumerate(zip(scenario.interventions, costs, strict=True)) if c is None]
     years = scenario.appraisal_years
@@ -200,7 +206,7 @@ def benefit_cost(scenario: Scenario, costs: Sequence[InterventionCost | None],
     n = len(pv)
     cost_draws = np.zeros(n)
     cost_years: list[int] = []
-    for c in (c for c in costs if c is not None):
+    for c in [*(c for c in costs if c is not None), *(c for _, c in extra)]:
         factor, year = _indexed(c, settings)
         cost_years.append(year)
         draw = rng.uniform(c.low_eur, c.high_eur, n) if c.high_eur > c.low_eur \

@@ -241,6 +241,16 @@ class HectareBenefitOut(_M):
     source: str
 
 
+class DisplacedOut(_M):
+    """What a park with ``displace: true`` demolishes (its residents leave the figures)."""
+
+    intervention: str
+    buildings: int
+    dwellings: int
+    residents: int
+    floor_area_m2: float
+
+
 class ScenarioResult(_M):
     """Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``)."""
 
@@ -258,4 +268,6 @@ class ScenarioResult(_M):
     costs: CostOut | None = None
     per_hectare: list[HectareBenefitOut] = Field(
         default_factory=list, description="Groene Batenplanner values, beside the totals")
+    displaced: list[DisplacedOut] = Field(
+        default_factory=list, description="Buildings, dwellings and residents a park displaces")
     notes: list[str]

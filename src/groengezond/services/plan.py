@@ -47,8 +47,10 @@ from groengezond.scenario.impacts import (
 )
 from groengezond.scenario.model import Scenario, input_hash
 from groengezond.scenario.overrides import apply_overrides
+from groengezond.scenario.plausibility import Plausible, check_plausibility
 from groengezond.scenario.result import (
     BuurtEffect,
+    DisplacedOut,
     ExposureSummary,
     HectareBenefitOut,
     IncomeGroupEffect,
@@ -108,6 +110,7 @@ class Planner:
                   + addr["age_65_plus"].to_numpy(dtype=np.float64))
         else:
             ad = res
+        self.adult_persons: FloatArray = np.asarray(ad, dtype=np.float64)
         self.adults: FloatArray = np.bincount(idx[ok], weights=ad[ok],
                                               minlength=len(self.codes)).astype(np.float64)
         self.gap = GapInputs.from_indicators(region.indicators, self.codes)
@@ -117,6 +120,31 @@ class Planner:
         self.income = self.gap.income
         self.decile = (addr["income_decile"].to_numpy(dtype=np.int64)
                        if "income_decile" in addr.columns else None)
+
+    def _staying(self, plausible: Plausible
+                 ) -> tuple[FloatArray, FloatArray, Any]:
+        """Residents and adults per buurt who stay, and a per-buurt mean over them.
+
+        Without displacement these are the baseline's; a park with ``displace: true`` takes
+        the residents of the demolished buildings out of the per-buurt health figures.
+        """
+        gone = plausible.displaced_address_ids
+        if len(gone) == 0:
+            return self.residents, self.adults, lambda v: buurt_means(self.baseline, v)
+        addr = self.region.addresses
+        out = np.isin(addr["address_id"].to_numpy(dtype=np.int64), gone)
+        idx = self.baseline.buurt_index
+        ok = idx >= 0
+        n = len(self.codes)
+        res = np.where(out, 0.0, self.baseline.residents)
+        residents = np.bincount(idx[ok], weights=res[ok], minlength=n).astype(np.float64)
+        ad = np.where(out, 0.0, self.adult_persons)
+        adults = np.bincount(idx[ok], weights=ad[ok], minlength=n).astype(np.float64)
+
+        def means(v: np.ndarray) -> FloatArray:
+            return np.asarray(weighted_mean_by_key(v, idx, res, n), dtype=np.float64)
+
+        return residents, adults, means
 
     def _within(self, dist: np.ndarray) -> np.ndarray:
         near = (dist <= self.baseline.options.distance_m).astype(np.float64)
@@ -227,23 +255,39 @@ class Planner:
         Raises
         ------
         InputError
-            Invalid scenario (naming intervention and field) or too few draws.
+            Invalid or implausible scenario (naming intervention, field and fix; see
+            :mod:`groengezond.scenario.plausibility`) or too few draws.
         """
         if n_draws < MIN_DRAWS:
             raise InputError.single("request", scenario.name, "draws", f"{n_draws}",
                                     f"use at least {MIN_DRAWS} draws")
+        apply_overrides(self.valuation or load_valuation(), scenario.valuation)
+        plausible = check_plausibility(self.region, scenario)
+        return self.evaluate(plausible, rng, n_draws=n_draws, seed=seed, original=scenario)
+
+    def evaluate(self, plausible: Plausible, rng: np.random.Generator, *,
+                 n_draws: int = MIN_DRAWS, seed: int | None = None,
+                 original: Scenario | None = None) -> ScenarioResult:
+        """Evaluate a scenario that passed :func:`check_plausibility` (:meth:`run` checks it).
+
+        ``original`` is the scenario as given (its hash is recorded; default: the checked one).
+        An empty scenario here gives exactly the baseline (what the tests of exactness use).
+        """
+        scenario = plausible.scenario
+        original = original or scenario
         costs = resolve_costs(scenario, buildings=self.region.buildings)
         money = apply_overrides(self.valuation or load_valuation(), scenario.valuation)
         delta = apply_scenario(self.region, scenario)
         ex = scenario_exposures(self.baseline, delta)
-        per_buurt = {k: buurt_means(self.baseline, v) for k, v in ex.delta.items()}
+        residents, adults, means = self._staying(plausible)
+        per_buurt = {k: means(v) for k, v in ex.delta.items()}
         activity = activity_change(scenario.interventions, self.baseline.xy,
                                    self.baseline.residents, self.baseline.buurt_index,
-                                   self.adults)
+                                   adults)
         per_buurt["walking_min_per_week"] = activity.walking_min_per_week
         per_buurt["cycling_min_per_week"] = activity.cycling_min_per_week
         codes = tuple(str(c) for c in self.codes)
-        health = health_impacts(per_buurt, self.residents, self.adults, codes, rng=rng,
+        health = health_impacts(per_buurt, residents, adults, codes, rng=rng,
                                 n_draws=n_draws, registry=self.registry,
                                 valuation=money, baselines=self.baselines)
         summ = {k: v.summary() for k, v in health.impacts.items()}
@@ -252,7 +296,7 @@ class Planner:
         gb, ga = self._green_per_buurt(ex, delta)
         gap_access = access_gap(wb, wa, self.income, self.residents,
                                 self.baseline.options.distance_m)
-        eq = equity(self.gap, self.residents, self.adults,
+        eq = equity(self.gap, residents, adults,
                     health.impacts["green_depression"].draws, groups, gap_access)
         vs = health.value.summary()
         buurten = []
@@ -263,7 +307,7 @@ class Planner:
 
             inc = self.income[i]
             buurten.append(BuurtEffect(
-                code=code, name=str(self.names[i]), residents=float(self.residents[i]),
+                code=code, name=str(self.names[i]), residents=float(residents[i]),
                 income_mean_eur=float(inc) if np.isfinite(inc) else None,
                 within_300m_before=float(wb[i]), within_300m_after=float(wa[i]),
                 d_green_share_300m_pp=100 * float(per_buurt["green_share_300m"][i]),
@@ -286,6 +330,7 @@ class Planner:
         new_res = (delta.new_addresses["residents"].to_numpy(dtype=np.float64)
                    if len(delta.new_addresses) else np.zeros(0))
         notes = [
+            *plausible.notes,
             *delta.notes,
             *activity.notes,
             *self.baseline_notes,
@@ -296,10 +341,16 @@ class Planner:
         cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1),
                                 health.money.price_years,
                                 money.parameters["discount_rate"].value, rng=rng,
-                                settings=money)
+                                settings=money,
+                                extra=[(f"intervention {d.index + 1}: acquisition and "
+                                        "demolition", d.cost) for d in plausible.displacements])
         return ScenarioResult(
             per_hectare=self._per_hectare(delta, money),
-            scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
+            displaced=[DisplacedOut(intervention=f"intervention {d.index + 1}",
+                                    buildings=len(d.building_ids), dwellings=d.dwellings,
+                                    residents=d.residents, floor_area_m2=d.floor_area_m2)
+                       for d in plausible.displacements],
+            scenario=scenario.name, input_hash=input_hash(original, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
             totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
