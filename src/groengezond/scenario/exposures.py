@@ -158,17 +158,19 @@ class ExposureBaseline:
             inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
             rr, cc = np.clip(rows, 0, h - 1), np.clip(cols, 0, w - 1)
             with sp_fft.set_workers(FFT_WORKERS):
-                valid_conv: dict[float, npt.NDArray[np.float32]] = {}
+                valid_conv: dict[tuple[float, bytes], npt.NDArray[np.float32]] = {}
                 for name, radius in FOCAL.items():
                     vals = luts[name][lc.classes]
                     ok = ~np.isnan(vals)
                     kernel = disc_kernel(radius, lc.cell_size_m)
-                    if radius not in valid_conv:
-                        valid_conv[radius] = np.round(fftconvolve(ok.astype(np.float32), kernel,
-                                                                  mode="same"))
+                    # valid cells differ by exposure (water is nodata for NDVI only)
+                    vkey = (radius, np.isnan(luts[name]).tobytes())
+                    if vkey not in valid_conv:
+                        valid_conv[vkey] = np.round(fftconvolve(ok.astype(np.float32), kernel,
+                                                                mode="same"))
                     num = fftconvolve(np.where(ok, vals, 0.0).astype(np.float32), kernel,
                                       mode="same")
-                    d = valid_conv[radius][rr, cc].astype(np.float64)
+                    d = valid_conv[vkey][rr, cc].astype(np.float64)
                     nm = num[rr, cc].astype(np.float64)
                     if not name.startswith("ndvi"):
                         nm = np.round(nm)
