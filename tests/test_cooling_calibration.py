@@ -44,7 +44,7 @@ def _park_change(side_cells: int, canopy: float, n: int = 240
 
 @pytest.mark.parametrize("area_ha", [2.0, 3.0, 5.0])
 def test_a_2_to_5_ha_park_cools_itself_about_as_bowler_reports(area_ha: float) -> None:
-    side = int(round(np.sqrt(area_ha * 1e4) / CELL_M))
+    side = round(float(np.sqrt(area_ha * 1e4)) / CELL_M)
     inside, prof = _park_change(side, 0.30)
     # Bowler et al. 2010: 0.94 °C on average by day; accept 0.7-1.2 °C for 2-5 ha
     assert -1.2 <= inside <= -0.7, inside

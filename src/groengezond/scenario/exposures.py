@@ -49,7 +49,7 @@ from groengezond.access.incremental import (
 )
 from groengezond.access.nearest import NearestGreen, nearest_green, point_distance
 from groengezond.access.rule_3_30_300 import TREE_VIEW_RADIUS_M
-from groengezond.cooling import NODATA_CODE, mix_air_temperature, run_cooling
+from groengezond.cooling import NODATA_CODE, CoolingChange, mix_air_temperature, run_cooling
 from groengezond.grouping import weighted_mean_by_key
 from groengezond.landcover import NDVI_BY_CLASS, disc_kernel
 from groengezond.network import Snap, WalkNetwork
@@ -214,6 +214,9 @@ class Exposures:
         Public green within 500 m per inhabitant (m², 2SFCA) of the existing addresses.
     green_m2_after : numpy.ndarray
         The same after the scenario: existing addresses, then the new ones.
+    t_air_window : CoolingChange or None
+        Change of air temperature on the raster window of the local cooling run (°C), for
+        the map layer; None when no cell changes.
     """
 
     green_network_m_before: FloatArray
@@ -222,6 +225,7 @@ class Exposures:
     new_green_network_m: FloatArray
     green_m2_before: FloatArray
     green_m2_after: FloatArray
+    t_air_window: CoolingChange | None = None
 
 
 def _tiles(change: CellChange, tile: int) -> dict[tuple[int, int], npt.NDArray[np.intp]]:
@@ -265,8 +269,12 @@ def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatAr
     return out
 
 
-def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArray:
-    """Change of summer air temperature at every address (°C), from a local cooling run."""
+def cooling_delta(base: ExposureBaseline, changes: list[CellChange],
+                  window: list[CoolingChange] | None = None) -> FloatArray:
+    """Change of summer air temperature at every address (°C), from a local cooling run.
+
+    ``window``, when given, receives the change on the raster window (for the map layer).
+    """
     n = len(base.xy)
     lc = base.region.landcover
     rows = np.concatenate([c.rows for c in changes])
@@ -291,6 +299,8 @@ def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArr
     p = run0.params
     diff = np.nan_to_num(mix_air_temperature(dt, valid, lc.cell_size_m, p.mixing_radius_m,
                                              p.mixing_kernel, p.mixing_truncate))
+    if window is not None:
+        window.append(CoolingChange(r0, c0, diff))
     out = np.zeros(n)
     sel = np.flatnonzero((base.rows >= r0) & (base.rows < r1) & (base.cols >= c0)
                          & (base.cols < c1))
@@ -341,7 +351,8 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
         d["trees_near"] = np.bincount(flat, minlength=n).astype(np.float64)
     else:
         d["trees_near"] = np.zeros(n)
-    d["t_air_c"] = cooling_delta(base, [delta.cells, delta.cooling_cells])
+    window: list[CoolingChange] = []
+    d["t_air_c"] = cooling_delta(base, [delta.cells, delta.cooling_cells], window)
     new_dist = np.zeros(0)
     nxy = np.zeros((0, 2))
     new_res = np.zeros(0)
@@ -360,7 +371,7 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
                           np.concatenate([base.residents, new_res]), changes,
                           np.concatenate([gone[gone < base.entries.n_greens], added]))
     return Exposures(before, state.dist_m, d, np.asarray(new_dist, dtype=np.float64),
-                     base.supply.per_capita, supply)
+                     base.supply.per_capita, supply, window[0] if window else None)
 
 
 def buurt_means(base: ExposureBaseline, values: FloatArray) -> FloatArray:

@@ -241,6 +241,19 @@ class HectareBenefitOut(_M):
     source: str
 
 
+class CoolingMapOut(_M):
+    """The change of summer air temperature as a map layer: 50 m blocks (EPSG:28992).
+
+    Each cell is ``[x, y, d_t_air_c]``: the block centre (m) and its mean change (°C,
+    negative = cooler); blocks changing less than ``min_abs_c`` are left out.
+    """
+
+    crs: str = "EPSG:28992"
+    block_m: float
+    min_abs_c: float
+    cells: list[tuple[float, float, float]]
+
+
 class DisplacedOut(_M):
     """What a park with ``displace: true`` demolishes (its residents leave the figures)."""
 
@@ -268,6 +281,8 @@ class ScenarioResult(_M):
     costs: CostOut | None = None
     per_hectare: list[HectareBenefitOut] = Field(
         default_factory=list, description="Groene Batenplanner values, beside the totals")
+    cooling_map: CoolingMapOut | None = Field(
+        None, description="Change of air temperature as a map layer (None: nothing changes)")
     displaced: list[DisplacedOut] = Field(
         default_factory=list, description="Buildings, dwellings and residents a park displaces")
     notes: list[str]

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from groengezond.access.supply import GREEN_NORM_M2_PER_INHABITANT
+from groengezond.cooling import change_layer
 from groengezond.errors import InputError
 from groengezond.grouping import weighted_mean_by_key
 from groengezond.health.erf import ErfRegistry
@@ -50,6 +51,7 @@ from groengezond.scenario.overrides import apply_overrides
 from groengezond.scenario.plausibility import Plausible, check_plausibility
 from groengezond.scenario.result import (
     BuurtEffect,
+    CoolingMapOut,
     DisplacedOut,
     ExposureSummary,
     HectareBenefitOut,
@@ -145,6 +147,17 @@ class Planner:
             return np.asarray(weighted_mean_by_key(v, idx, res, n), dtype=np.float64)
 
         return residents, adults, means
+
+    def _cooling_map(self, ex: Exposures, block_cells: int = 5,
+                     min_abs_c: float = 0.005) -> CoolingMapOut | None:
+        """The air-temperature change as 50 m blocks (on a 10 m raster), where it is felt."""
+        lc = self.region.landcover
+        if ex.t_air_window is None or lc is None:
+            return None
+        cells = change_layer(ex.t_air_window, lc.transform.c, lc.transform.f, lc.cell_size_m,
+                             block_cells, min_abs_c)
+        return CoolingMapOut(block_m=block_cells * lc.cell_size_m, min_abs_c=min_abs_c,
+                             cells=cells)
 
     def _within(self, dist: np.ndarray) -> np.ndarray:
         near = (dist <= self.baseline.options.distance_m).astype(np.float64)
@@ -346,6 +359,7 @@ class Planner:
                                         "demolition", d.cost) for d in plausible.displacements])
         return ScenarioResult(
             per_hectare=self._per_hectare(delta, money),
+            cooling_map=self._cooling_map(ex),
             displaced=[DisplacedOut(intervention=f"intervention {d.index + 1}",
                                     buildings=len(d.building_ids), dwellings=d.dwellings,
                                     residents=d.residents, floor_area_m2=d.floor_area_m2)
