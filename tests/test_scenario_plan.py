@@ -276,13 +276,14 @@ def test_money_values_set_in_the_scenario(planner: Planner, region: Region) -> N
     plain = planner.run(scenario_from_data({"name": "a", "interventions": [base]}),
                         np.random.default_rng(8))
     own = scenario_from_data({"name": "b", "interventions": [base], "valuation": {
-        "values": {"vsl_eu27": {"amount": 1_000_000, "price_year": 2024,
+        "values": {"vsl_heat_range": {"amount": 1_000_000, "price_year": 2024,
                                 "source": "gemeente Utrecht, MKBA-richtlijn"}},
         "outcome_values": {"depression": "depression_case_kpmg"},
         "parameters": {"discount_rate": {"value": 0.04}}}})
     r = planner.run(own, np.random.default_rng(8))
     used = {v.id: v for v in r.money.values}
-    assert used["vsl_eu27"].amount == 1_000_000 and "MKBA" in used["vsl_eu27"].source
+    assert used["vsl_heat_range"].amount == 1_000_000
+    assert "MKBA" in used["vsl_heat_range"].source
     assert "depression_case_kpmg" in used and "depression_case_invest" not in used
     assert r.money.total.median < plain.money.total.median
     # a scenario's values change its input hash

@@ -222,6 +222,7 @@ class Catalogue(BaseModel):
     version: int = Field(ge=1)
     updated: date
     cost_note: str = ""
+    maintenance_note: str = ""
     sources: dict[str, Source] = Field(min_length=1)
     interventions: tuple[Intervention, ...] = Field(min_length=1)
 

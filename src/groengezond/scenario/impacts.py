@@ -27,7 +27,7 @@ in green access (share within the Planner's distance), which needs no health mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,7 @@ from groengezond.health.impact import BaselineInput, ImpactDraws, simulate_erf
 from groengezond.health.totals import TotalResult, total_by_outcome
 from groengezond.health.valuation import (
     ValuationSettings,
+    ValuedImpact,
     load_valuation,
     total_value,
     value_impact,
@@ -88,6 +89,7 @@ class HealthResult:
     pathways: list[PathwayOut]
     total_out: list[TotalOut]
     money: MoneyOut
+    valued: dict[str, ValuedImpact] = field(default_factory=dict)
 
 
 def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArray,
@@ -202,7 +204,7 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
                 for v in used],
         notes=notes)
     return HealthResult(impacts, totals, value, np.asarray(vs.median, dtype=float), pathways,
-                        total_out, money_out)
+                        total_out, money_out, valued)
 
 
 def latest_indicator(indicators: pd.DataFrame, indicator: str, codes: pd.Index

@@ -66,6 +66,8 @@ class _Base(BaseModel):
         None, description="Verkenner catalogue entry this intervention comes from; gives its "
                           "cost (scaled to the geometry) when ``cost`` is not given")
     cost: InterventionCost | None = None
+    maintenance: InterventionCost | None = Field(
+        None, description="Yearly maintenance (EUR per year); default: the catalogue entry's")
 
 
 class AddGreen(_Base):

@@ -30,7 +30,14 @@ from groengezond.health.valuation import (
 from groengezond.region.model import Region
 from groengezond.scenario.activity import activity_change
 from groengezond.scenario.apply import ScenarioDelta, apply_scenario
-from groengezond.scenario.costs import benefit_cost, resolve_costs
+from groengezond.scenario.costs import (
+    BenefitStream,
+    benefit_cost,
+    canopy_ramp,
+    linear_ramp,
+    resolve_costs,
+    resolve_maintenance,
+)
 from groengezond.scenario.exposures import (
     ExposureBaseline,
     Exposures,
@@ -40,6 +47,7 @@ from groengezond.scenario.exposures import (
 )
 from groengezond.scenario.impacts import (
     GapInputs,
+    HealthResult,
     access_gap,
     equity,
     health_impacts,
@@ -57,6 +65,7 @@ from groengezond.scenario.result import (
     HectareBenefitOut,
     IncomeGroupEffect,
     ScenarioResult,
+    ValueShareOut,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -147,6 +156,42 @@ class Planner:
             return np.asarray(weighted_mean_by_key(v, idx, res, n), dtype=np.float64)
 
         return residents, adults, means
+
+    def _streams(self, health: HealthResult, delta: ScenarioDelta, money: ValuationSettings
+                 ) -> list[BenefitStream]:
+        """The declared total's euros split by how they build up over the years.
+
+        Walking and cycling build up linearly (WHO HEAT); greenness, mental health and heat
+        follow the growth of new tree crowns for the share of the changed cells that become
+        trees, and are full from year 1 for the rest (grass greens within a season).
+        """
+        p = money.parameters
+        horizon = 50 + 1
+        n = health.value.draws.shape[0]
+        active = {"walking_mortality", "cycling_mortality"}
+        act = np.zeros(n)
+        rest = np.zeros(n)
+        for erf_id in health.value.summed:
+            v = health.valued[erf_id].draws.sum(axis=1)
+            if erf_id in active:
+                act += v
+            else:
+                rest += v
+        cells = delta.cells
+        trees = self.region.meta.landcover_classes
+        tree_code = next((c for c, nm in trees.items() if nm == "trees"), -1)
+        share = float(np.mean(cells.new == tree_code)) if len(cells) else 0.0
+        build = p["heat_build_up_years"].value
+        mature, plant = p["tree_maturity_years"].value, p["tree_planting_crown_share"].value
+        green_ramp = share * canopy_ramp(horizon, mature, plant) + (1.0 - share)
+        return [
+            BenefitStream("walking and cycling", act, linear_ramp(horizon, build),
+                          f"linear over {build:g} years (WHO HEAT build-up)"),
+            BenefitStream("greenness and heat", rest, green_ramp,
+                          f"{share:.0%} of the changed cells become trees, whose crowns grow "
+                          f"from {plant:.0%} of their mature diameter to full size in "
+                          f"{mature:g} years (assumption); the rest is full from year 1"),
+        ]
 
     def _cooling_map(self, ex: Exposures, block_cells: int = 5,
                      min_abs_c: float = 0.005) -> CoolingMapOut | None:
@@ -351,15 +396,18 @@ class Planner:
             "before the scenario to compare with; their access to green is reported under "
             "exposures (new_residents_within_300m).",
         ]
-        cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1),
-                                health.money.price_years,
+        streams = self._streams(health, delta, money)
+        cost_out = benefit_cost(scenario, costs, streams, health.money.price_years,
                                 money.parameters["discount_rate"].value, rng=rng,
                                 settings=money,
                                 extra=[(f"intervention {d.index + 1}: acquisition and "
-                                        "demolition", d.cost) for d in plausible.displacements])
+                                        "demolition", d.cost) for d in plausible.displacements],
+                                maintenance=resolve_maintenance(
+                                    scenario, buildings=self.region.buildings))
         return ScenarioResult(
             per_hectare=self._per_hectare(delta, money),
             cooling_map=self._cooling_map(ex),
+            value_shares=_value_shares(health),
             displaced=[DisplacedOut(intervention=f"intervention {d.index + 1}",
                                     buildings=len(d.building_ids), dwellings=d.dwellings,
                                     residents=d.residents, floor_area_m2=d.floor_area_m2)
@@ -369,6 +417,24 @@ class Planner:
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
             totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
             notes=notes)
+
+
+def _value_shares(health: HealthResult) -> list[ValueShareOut]:
+    """Share of the declared total's euros from each outcome, over the draws."""
+    total = health.value.draws.sum(axis=1)
+    ok = total != 0.0
+    if not ok.any():
+        return []
+    by: dict[str, FloatArray] = {}
+    for erf_id in health.value.summed:
+        v = health.valued[erf_id]
+        by[v.outcome] = by.get(v.outcome, np.zeros(len(total))) + v.draws.sum(axis=1)
+    out = []
+    for outcome, euros in by.items():
+        share = euros[ok] / total[ok]
+        lo, med, hi = np.percentile(share, [2.5, 50.0, 97.5])
+        out.append(ValueShareOut(outcome=outcome, share=interval(med, lo, hi)))
+    return out
 
 
 def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
