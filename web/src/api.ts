@@ -118,8 +118,19 @@ export interface AreaRow {
   inhabitants: number;
 }
 
+/** One problem of a refused request (groengezond.errors.Problem): where, which field, what is
+ * wrong, the fix, and a stable key the web app words in the user's language. */
+export interface Problem {
+  file: string;
+  location: string;
+  field: string;
+  problem: string;
+  fix: string;
+  key?: string;
+}
+
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(message: string, readonly status: number, readonly problems: Problem[] = []) {
     super(message);
   }
 }
@@ -161,13 +172,15 @@ export async function postJSON<T>(url: string, body: unknown): Promise<T> {
   });
   if (!response.ok) {
     let detail = response.statusText;
+    let problems: Problem[] = [];
     try {
-      const doc = (await response.json()) as { detail?: unknown };
+      const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
       if (typeof doc.detail === "string") detail = doc.detail;
+      if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
     } catch {
       /* not JSON: keep the status text */
     }
-    throw new ApiError(detail, response.status);
+    throw new ApiError(detail, response.status, problems);
   }
   return (await response.json()) as T;
 }

@@ -5,7 +5,7 @@
 // two saved scenarios compared side by side. Every number shown comes from the API.
 
 import type maplibregl from "maplibre-gl";
-import { getJSON, scenarios, type ScenarioResult } from "./api";
+import { ApiError, getJSON, scenarios, type Problem, type ScenarioResult } from "./api";
 import { DrawTool, type DrawKind, type Drawn } from "./draw";
 import { fmt, lang, onLangChange, t } from "./i18n";
 import { h } from "./dom";
@@ -78,7 +78,7 @@ function scenarioOf(name: string, drawn: Drawn[]): Record<string, unknown> {
     const from = d.catalogueId ? { catalogue_id: d.catalogueId } : {};
     switch (d.kind) {
       case "park":
-        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry, ...from };
+        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry, ...from, ...(d.displace ? { displace: true } : {}) };
       case "trees":
         return { kind: "plant_trees", name: label, geometry: d.geometry, ...from };
       case "footbridge":
@@ -131,6 +131,9 @@ export class PlannerView {
   private saved: Saved[] = loadSaved();
   private comparing: number[] | null = null;
   private runs = 0;
+  /** Refusals of the last run, by intervention index (from 0), and those of the whole plan. */
+  private refusals = new Map<number, Problem[]>();
+  private planRefusals: Problem[] = [];
   private readonly publish = new PublishPanel();
 
   constructor(map: maplibregl.Map, private readonly panel: HTMLElement) {
@@ -273,6 +276,8 @@ export class PlannerView {
     if (button) button.disabled = true;
     if (state) { state.textContent = t("running"); state.classList.remove("error"); }
     const id = ++this.runs;
+    this.refusals = new Map();
+    this.planRefusals = [];
     try {
       const scenario = scenarioOf(name, this.drawn);
       const result = await scenarios.run(scenario);
@@ -280,11 +285,16 @@ export class PlannerView {
       this.last = { name, result, scenario };
       if (state) state.textContent = "";
     } catch (e) {
-      if (state) { state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`; state.classList.add("error"); }
+      const placed = e instanceof ApiError && e.status === 422 && this.placeRefusals(e.problems);
+      if (state) {
+        state.textContent = placed ? t("refusedPlan") : `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+        state.classList.add("error");
+      }
     } finally {
       const b = this.root?.querySelector<HTMLButtonElement>("#run-scenario");
       if (b) b.disabled = false;
     }
+    this.renderDrawn();
     this.renderResult();
   }
 
@@ -398,28 +408,76 @@ export class PlannerView {
     if (state) state.textContent = kind ? `${t(kind === "footbridge" ? "footbridge" : kind === "homes" ? "homes" : kind)}: ${vertices} · ${t("drawHint")}` : t("drawHint");
   }
 
+  /** Put the API's refusals at the interventions they name ("intervention N ..."). */
+  private placeRefusals(problems: Problem[]): boolean {
+    if (!problems.length) return false;
+    for (const p of problems) {
+      const m = /^intervention (\d+)/.exec(p.location);
+      const i = m ? Number(m[1]) - 1 : -1;
+      if (i >= 0 && i < this.drawn.length) this.refusals.set(i, [...(this.refusals.get(i) ?? []), p]);
+      else this.planRefusals.push(p);
+    }
+    return true;
+  }
+
   private renderDrawn(): void {
     const ul = this.root?.querySelector<HTMLUListElement>("#drawn-list");
     if (!ul) return;
     ul.replaceChildren();
     if (!this.drawn.length) ul.append(h("li", { class: "note" }, t("nothingDrawn")));
-    for (const d of this.drawn) {
+    for (const p of this.planRefusals) ul.append(refusalItem(p));
+    for (const [index, d] of this.drawn.entries()) {
       const li = h("li", {});
       const n = d.geometry.type === "MultiPoint" ? ` × ${d.geometry.coordinates.length}` : "";
       const homes = d.kind === "homes" && d.dwellings ? ` (${d.dwellings} ${t("dwellings").toLowerCase()})` : "";
       const from = d.catalogueId ? ` · ${d.catalogueId}` : "";
       li.append(h("span", {}, `${t(d.kind === "footbridge" ? "footbridge" : d.kind === "homes" ? "homes" : d.kind)}${n}${homes}${from}`));
       if (d.kind === "footbridge") li.append(volumeInputs(d));
+      if (d.kind === "park") {
+        const label = h("label", { class: "field inline" });
+        const box = h("input", { type: "checkbox", "data-displace": String(d.id) });
+        box.checked = Boolean(d.displace);
+        box.addEventListener("change", () => { d.displace = box.checked; });
+        label.append(box, h("span", {}, ` ${t("displaceLabel")}`));
+        li.append(label);
+      }
       const rm = h("button", { type: "button", class: "link" }, t("remove"));
       rm.addEventListener("click", () => {
         this.drawn = this.drawn.filter((x) => x.id !== d.id);
+        this.refusals = new Map();
         this.draw.show(this.drawn);
         this.renderDrawn();
       });
       li.append(rm);
+      const refused = this.refusals.get(index) ?? [];
+      if (refused.length) {
+        li.classList.add("refused");
+        const box = h("ul", { class: "refusals", "data-refusals": String(index) });
+        for (const p of refused) box.append(refusalItem(p));
+        li.append(box);
+      }
       ul.append(li);
     }
   }
+}
+
+/** Known refusal keys of groengezond.scenario.plausibility, worded in the user's language. */
+const REFUSALS: Record<string, "refuseNoInterventions" | "refuseInvalidPolygon" | "refuseTooSmall" | "refuseOverBuildings" | "refuseOnWater" | "refuseTooDense"> = {
+  no_interventions: "refuseNoInterventions",
+  invalid_polygon: "refuseInvalidPolygon",
+  too_small: "refuseTooSmall",
+  over_buildings: "refuseOverBuildings",
+  on_water: "refuseOnWater",
+  too_dense: "refuseTooDense",
+};
+
+/** One refusal: its wording in the user's language, then the engine's exact figures. */
+function refusalItem(p: Problem): HTMLElement {
+  const key = p.key ? REFUSALS[p.key] : undefined;
+  const li = h("li", { class: "error refusal", "data-key": p.key ?? "" });
+  li.append(h("strong", {}, key ? t(key) : t("refusedOther")));
+  li.append(h("span", { lang: "en", class: "note" }, ` ${p.field ? `${p.field}: ` : ""}${p.problem}; ${p.fix}`));
+  return li;
 }
 
 /** Which Planner services the server offers (it says so; nothing is probed). */

@@ -292,4 +292,14 @@ export const en: Record<Key, string> = {
   modLab: "field lab {name}",
   modDone: "Decision saved.",
   modShow: "Show on the map",
+  // Planner refusals (groengezond.scenario.plausibility keys)
+  refusedPlan: "This plan cannot be built as drawn; see the notes at the interventions.",
+  refusedOther: "Cannot be built.",
+  refuseNoInterventions: "Draw or choose at least one intervention first.",
+  refuseInvalidPolygon: "The shape crosses itself: redraw it without crossing edges.",
+  refuseTooSmall: "Too small to evaluate: draw a larger area.",
+  refuseOverBuildings: "Lies over buildings: draw it on open land, or choose demolition (residents move; acquisition and demolition are costed).",
+  refuseOnWater: "Lies on water: draw the park on land.",
+  refuseTooDense: "Too many homes for this area: fewer homes or a larger area.",
+  displaceLabel: "Demolish the buildings under it (residents move; acquisition and demolition costed)",
 };

@@ -294,4 +294,14 @@ export const nl = {
   modLab: "veldlab {name}",
   modDone: "Besluit opgeslagen.",
   modShow: "Toon op de kaart",
+  // Planner refusals (groengezond.scenario.plausibility keys)
+  refusedPlan: "Dit plan kan zo niet gebouwd worden; zie de opmerkingen bij de ingrepen.",
+  refusedOther: "Niet uitvoerbaar.",
+  refuseNoInterventions: "Teken of kies eerst minstens één ingreep.",
+  refuseInvalidPolygon: "De vorm snijdt zichzelf: teken hem opnieuw zonder kruisende randen.",
+  refuseTooSmall: "Te klein om door te rekenen: teken een groter vlak.",
+  refuseOverBuildings: "Ligt over gebouwen: teken het op open terrein, of kies voor sloop (bewoners verhuizen; aankoop en sloop worden meegerekend).",
+  refuseOnWater: "Ligt op het water: teken het park op land.",
+  refuseTooDense: "Te veel woningen voor dit vlak: minder woningen of een groter vlak.",
+  displaceLabel: "Gebouwen eronder slopen (bewoners verhuizen; aankoop en sloop meegerekend)",
 };
