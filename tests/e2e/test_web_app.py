@@ -193,6 +193,8 @@ def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str)
     assert "Voorkomen sterfgevallen" in results and "prijspeil 2024" in results
     assert NUMBER_WITH_INTERVAL.search(results), results
     assert "Bewoners binnen 300 m" in results and "Gezondheidskloof" in results
+    # the demolition is shown (the e2e region has no residents: no value to share out)
+    assert "Gesloopt voor het park" in results
     pg.click("#save-scenario")
     # a second scenario: one more park, run and save
     draw_park(pg, dx0=-150)

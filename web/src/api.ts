@@ -232,8 +232,14 @@ export interface ScenarioResult {
     benefit_cost_ratio: Interval | null;
     without_cost: string[];
     reason: string;
+    maintenance_low_eur_per_year?: number;
+    maintenance_high_eur_per_year?: number;
   } | null;
   per_hectare?: Array<{ id: string; label: string; label_nl?: string; area_ha: number; eur_per_year: number; price_year: number }>;
+  /** Change of air temperature as a map layer: [x, y (RD New, m), °C] per block. */
+  cooling_map?: { crs: string; block_m: number; min_abs_c: number; cells: Array<[number, number, number]> } | null;
+  displaced?: Array<{ intervention: string; buildings: number; dwellings: number; residents: number }>;
+  value_shares?: Array<{ outcome: string; share: Interval }>;
   notes: string[];
 }
 

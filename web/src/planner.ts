@@ -11,6 +11,7 @@ import { fmt, lang, onLangChange, t } from "./i18n";
 import { h } from "./dom";
 import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
+import { rdToLonLat } from "./snapshot";
 
 export interface CatalogueItem {
   id: string;
@@ -136,7 +137,7 @@ export class PlannerView {
   private planRefusals: Problem[] = [];
   private readonly publish = new PublishPanel();
 
-  constructor(map: maplibregl.Map, private readonly panel: HTMLElement) {
+  constructor(private readonly map: maplibregl.Map, private readonly panel: HTMLElement) {
     this.draw = new DrawTool(map, (d) => this.added(d), (kind, n) => this.drawState(kind, n));
     onLangChange(() => { if (this.root?.isConnected) void this.rebuild(); });
   }
@@ -149,6 +150,25 @@ export class PlannerView {
 
   deactivate(): void {
     this.draw.cancel();
+    this.showCooling(null);
+  }
+
+  /** The result's cooling map layer (50 m blocks, °C change) on the map; null clears it. */
+  private showCooling(result: ScenarioResult | null): void {
+    const src = this.map.getSource("cooling") as maplibregl.GeoJSONSource | undefined;
+    const cm = result?.cooling_map;
+    const features: GeoJSON.Feature[] = (cm?.cells ?? []).map(([x, y, dt]) => {
+      const b = cm ? cm.block_m / 2 : 25;
+      const ring = [[x - b, y - b], [x + b, y - b], [x + b, y + b], [x - b, y + b], [x - b, y - b]].map(([px, py]) => rdToLonLat(px, py));
+      return { type: "Feature", properties: { dt }, geometry: { type: "Polygon", coordinates: [ring] } };
+    });
+    const data: GeoJSON.FeatureCollection = { type: "FeatureCollection", features };
+    if (src) { src.setData(data); return; }
+    if (!features.length || !this.map.isStyleLoaded()) return;
+    this.map.addSource("cooling", { type: "geojson", data });
+    this.map.addLayer({ id: "cooling-fill", type: "fill", source: "cooling", paint: {
+      "fill-color": ["interpolate", ["linear"], ["get", "dt"], -0.5, "#2166ac", -0.1, "#67a9cf", -0.005, "#d1e5f0", 0, "#f7f7f7", 0.1, "#ef8a62"],
+      "fill-opacity": 0.55 } }, this.map.getLayer("drawn-fill") ? "drawn-fill" : undefined);
   }
 
   private async rebuild(): Promise<void> {
@@ -283,6 +303,7 @@ export class PlannerView {
       const result = await scenarios.run(scenario);
       if (id !== this.runs) return;
       this.last = { name, result, scenario };
+      this.showCooling(result);
       if (state) state.textContent = "";
     } catch (e) {
       const placed = e instanceof ApiError && e.status === 422 && this.placeRefusals(e.problems);

@@ -41,13 +41,23 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
   rows.push([t("deathsPrevented"), deaths ? `${ivText(deaths, 2)} ${t("perYearShort")}` : "–"]);
   rows.push([t("depressionPrevented"), dep ? `${ivText(dep, 1)} ${t("perYearShort")}` : "–"]);
   rows.push([t("euros"), `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`]);
+  const mort = r.value_shares?.find((v) => v.outcome === "all_cause_mortality");
+  if (mort) rows.push([t("mortalityShare"), `${fmt(100 * mort.share.median, 0)}% (${t("interval", { lower: fmt(100 * mort.share.lower, 0), upper: fmt(100 * mort.share.upper, 0) })})`]);
+  for (const d of r.displaced ?? []) {
+    rows.push([t("displacedRow"), t("displacedText", { buildings: fmt(d.buildings, 0), dwellings: fmt(d.dwellings, 0), residents: fmt(d.residents, 0) })]);
+  }
   const c = r.costs;
   if (c) {
     rows.push([t("costs"), `€ ${fmt(c.total_low_eur, 0)} – € ${fmt(c.total_high_eur, 0)}${c.any_assumption ? ` ${t("costsAssumed")}` : ""}`]);
+    if (c.maintenance_high_eur_per_year) {
+      rows.push([t("maintenanceRow"), `€ ${fmt(c.maintenance_low_eur_per_year ?? 0, 0)} – € ${fmt(c.maintenance_high_eur_per_year, 0)} ${t("perYearShort")}`]);
+    }
     rows.push([t("bcr", { years: c.appraisal_years, rate: `${fmt(100 * c.discount_rate, 2)}%` }),
       c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2) : t("bcrNone")]);
   }
   rows.push([t("within300"), within300(r)]);
+  const coolest = Math.min(0, ...(r.cooling_map?.cells ?? []).map((cell) => cell[2]));
+  if (coolest < 0) rows.push([t("coolingRow"), t("coolingText", { coolest: fmt(coolest, 2), blocks: fmt(r.cooling_map?.cells.length ?? 0, 0) })]);
   const e = r.exposures;
   if (e.green_m2_per_inhabitant_before !== undefined && e.green_m2_per_inhabitant_after !== undefined) {
     rows.push([t("greenPerInhabitant"), t("greenPerInhabitantText", {

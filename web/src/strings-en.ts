@@ -302,4 +302,10 @@ export const en: Record<Key, string> = {
   refuseOnWater: "Lies on water: draw the park on land.",
   refuseTooDense: "Too many homes for this area: fewer homes or a larger area.",
   displaceLabel: "Demolish the buildings under it (residents move; acquisition and demolition costed)",
+  mortalityShare: "Share of the value from avoided deaths",
+  displacedRow: "Demolished for the park",
+  displacedText: "{buildings} buildings, {dwellings} dwellings, {residents} residents move (acquisition and demolition in the costs)",
+  maintenanceRow: "Maintenance",
+  coolingRow: "Cooling (map layer)",
+  coolingText: "down to {coolest} °C; {blocks} blocks of 50 m cooler (blue on the map)",
 };

@@ -304,4 +304,10 @@ export const nl = {
   refuseOnWater: "Ligt op het water: teken het park op land.",
   refuseTooDense: "Te veel woningen voor dit vlak: minder woningen of een groter vlak.",
   displaceLabel: "Gebouwen eronder slopen (bewoners verhuizen; aankoop en sloop meegerekend)",
+  mortalityShare: "Deel van de waarde uit voorkomen sterfte",
+  displacedRow: "Gesloopt voor het park",
+  displacedText: "{buildings} gebouwen, {dwellings} woningen, {residents} bewoners verhuizen (aankoop en sloop in de kosten)",
+  maintenanceRow: "Onderhoud",
+  coolingRow: "Verkoeling (kaartlaag)",
+  coolingText: "tot {coolest} °C; {blocks} blokken van 50 m koeler (blauw op de kaart)",
 };
