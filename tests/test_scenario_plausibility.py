@@ -99,7 +99,7 @@ def test_park_on_the_river_is_refused(region: Region) -> None:
     assert p.key == "on_water" and "water" in p.problem
 
 
-def test_park_across_the_river_counts_only_its_land(region: Region) -> None:
+def test_park_across_the_river_counts_only_its_land(region: Region, planner: Planner) -> None:
     x, y = _window(region, "water", 4)
     big = shapely.box(x - 150, y - 150, x + 150, y + 150)
     b = region.buildings
@@ -118,6 +118,13 @@ def test_park_across_the_river_counts_only_its_land(region: Region) -> None:
     rr, cc = cells_in(kept, lc)
     assert not (lc.classes[rr, cc] == water).any()
     assert any("on water is left out" in n for n in ok.notes)
+    # evaluated end to end: the new green space is the land, and so is its cost
+    r = planner.run(scenario_from_data({"name": "s", "interventions": [
+        {"name": "X", "kind": "add_green", "geometry": poly.wkt,
+         "catalogue_id": "pocket_park"}]}), np.random.default_rng(1))
+    assert any("on water is left out" in n for n in r.notes)
+    assert r.costs is not None
+    assert r.costs.lines[0].low_eur == pytest.approx(100.0 * kept.area)  # EUR 100-300 per m²
 
 
 def test_tiny_triangle_is_refused(region: Region) -> None:
