@@ -435,6 +435,7 @@ def test_planner_publishes_a_costed_scenario_into_the_field_lab(page: PageWatch,
     results = pg.locator("#scenario-results").inner_text()
     assert "Kosten (eenmalig)" in results and "(aanname)" in results
     assert "Baten-kostenverhouding (30 jaar, 2,25%)" in results
+    assert "Baten-kostenverhouding bij 15 / 30 / 50 jaar" in results  # the sensitivity table
     # (the e2e region has no residents: the gap rows' values are tested at the API level)
     # publish: log in as a planner (admin) in the panel, choose the lab, publish
     pub = pg.locator("#publish")

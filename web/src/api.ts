@@ -234,6 +234,7 @@ export interface ScenarioResult {
     reason: string;
     maintenance_low_eur_per_year?: number;
     maintenance_high_eur_per_year?: number;
+    sensitivity?: Array<{ discount_rate: number; appraisal_years: number; benefit_cost_ratio: Interval | null }>;
   } | null;
   per_hectare?: Array<{ id: string; label: string; label_nl?: string; area_ha: number; eur_per_year: number; price_year: number }>;
   /** Change of air temperature as a map layer: [x, y (RD New, m), °C] per block. */

@@ -54,6 +54,16 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
     }
     rows.push([t("bcr", { years: c.appraisal_years, rate: `${fmt(100 * c.discount_rate, 2)}%` }),
       c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2) : t("bcrNone")]);
+    const sens = c.sensitivity ?? [];
+    if (c.benefit_cost_ratio && sens.length) {
+      const rates = [...new Set(sens.map((x) => x.discount_rate))];
+      const years = [...new Set(sens.map((x) => x.appraisal_years))];
+      const text = rates.map((rate) => `${fmt(100 * rate, 2)}%: ${years.map((y) => {
+        const b = sens.find((x) => x.discount_rate === rate && x.appraisal_years === y)?.benefit_cost_ratio;
+        return b ? fmt(b.median, 2) : "–";
+      }).join(" / ")}`).join(" · ");
+      rows.push([t("bcrSensitivity", { years: years.join(" / ") }), text]);
+    }
   }
   rows.push([t("within300"), within300(r)]);
   const coolest = Math.min(0, ...(r.cooling_map?.cells ?? []).map((cell) => cell[2]));

@@ -308,4 +308,5 @@ export const en: Record<Key, string> = {
   maintenanceRow: "Maintenance",
   coolingRow: "Cooling (map layer)",
   coolingText: "down to {coolest} °C; {blocks} blocks of 50 m cooler (blue on the map)",
+  bcrSensitivity: "Benefit-cost ratio over {years} years (median)",
 };

@@ -310,4 +310,5 @@ export const nl = {
   maintenanceRow: "Onderhoud",
   coolingRow: "Verkoeling (kaartlaag)",
   coolingText: "tot {coolest} °C; {blocks} blokken van 50 m koeler (blauw op de kaart)",
+  bcrSensitivity: "Baten-kostenverhouding bij {years} jaar (mediaan)",
 };
