@@ -74,13 +74,30 @@ def test_rd_geometry_with_crs_field_gives_the_same(client: TestClient, region: R
     assert ta["depression"] == pytest.approx(tb["depression"], rel=0.05)
 
 
-def test_empty_scenario_has_zero_effects(client: TestClient) -> None:
-    body = client.post("/api/scenarios/run", json={"name": "Niets"}).json()
-    for t in body["totals"]:
-        assert t["total"] == {"median": 0.0, "lower": 0.0, "upper": 0.0}
-    assert body["money"]["total"]["median"] == 0.0
-    ex = body["exposures"]
-    assert ex["within_300m_after"] == ex["within_300m_before"] and ex["addresses_closer"] == 0
+def test_empty_scenario_is_refused(client: TestClient) -> None:
+    r = client.post("/api/scenarios/run", json={"name": "Niets"})
+    assert r.status_code == 422
+    (p,) = r.json()["problems"]
+    assert p["key"] == "no_interventions" and p["field"] == "interventions" and p["fix"]
+
+
+def test_implausible_plan_answers_422_per_intervention(client: TestClient,
+                                                       region: Region) -> None:
+    x, y = region.addresses.geometry.x.iloc[500], region.addresses.geometry.y.iloc[500]
+    over = shapely.box(x - 80, y - 80, x + 80, y + 80)
+    tiny = shapely.Polygon([(x, y), (x + 2, y), (x, y + 2)])
+    data = {"name": "Onzin", "crs": "EPSG:28992", "interventions": [
+        {"kind": "add_green", "name": "Goed", "geometry": park_in(
+            region, ranked_by_income(region)[0], 5.0).wkt},
+        {"kind": "add_green", "name": "Op huizen", "geometry": over.wkt},
+        {"kind": "depave", "name": "Driehoek", "geometry": tiny.wkt}]}
+    r = client.post("/api/scenarios/run", json=data)
+    assert r.status_code == 422, r.text
+    probs = r.json()["problems"]
+    assert [(p["location"], p["key"]) for p in probs] == [
+        ("intervention 2 'Op huizen'", "over_buildings"),
+        ("intervention 3 'Driehoek'", "too_small")]
+    assert all(p["field"] and p["fix"] for p in probs)
 
 
 def test_bad_scenario_is_422_naming_intervention_and_field(client: TestClient,
@@ -102,8 +119,12 @@ def test_bad_scenario_is_422_naming_intervention_and_field(client: TestClient,
 
 
 def test_compare_gives_table_and_results(client: TestClient, region: Region) -> None:
+    rd = park_in(region, ranked_by_income(region)[-1], 3.0)
+    ll = shapely.transform(rd, lambda xy: np.column_stack(TO_WGS84.transform(xy[:, 0],
+                                                                               xy[:, 1])))
     r = client.post("/api/scenarios/compare", json={"scenarios": [
-        park_scenario(region, "A"), {"name": "B"}]})
+        park_scenario(region, "A"), {"name": "B", "interventions": [
+            {"kind": "add_green", "name": "Ander park", "geometry": dict(mapping(ll))}]}]})
     assert r.status_code == 200, r.text
     body = r.json()
     assert [row["scenario"] for row in body["comparison"]] == ["baseline", "A", "B"]

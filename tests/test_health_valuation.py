@@ -44,16 +44,29 @@ def test_every_value_has_currency_price_year_and_source() -> None:
     assert s.version >= 1
     for v in s.values:
         assert v.source.strip() and 1990 <= v.price_year <= 2030, v.id
-    assert s.value_for("all_cause_mortality").amount == 3_387_000  # type: ignore[union-attr]
+    vsl = s.value_for("all_cause_mortality")
+    assert vsl is not None and vsl.id == "vsl_heat_range"
+    # HEAT's two values of a statistical life as the range, their midpoint as the centre
+    assert (vsl.low, vsl.amount, vsl.high) == (2_487_000, 2_937_000, 3_387_000)
+    assert (vsl.low, vsl.high) == (s.value("vsl_who_europe").amount, s.value("vsl_eu27").amount)
     assert s.value("vsl_eu27").price_year == 2011
     assert s.value("depression_case_invest").currency == "USD_PPP"
     assert s.parameters["usd_ppp_to_eur"].assumption
     assert s.value_for("anxiety") is None
 
 
+def test_vsl_range_is_drawn() -> None:
+    v = value_impact(fixed_impact("green_mortality", 1.0, 1), own(),
+                     rng=np.random.default_rng(0)).summary()
+    # triangular (2.487 M, 2.937 M, 3.387 M): median at the midpoint, 95 % within the range
+    assert v.median[0] == pytest.approx(2_937_000, rel=0.01)
+    assert 2_487_000 < v.lower[0] < 2_700_000 and 3_150_000 < v.upper[0] < 3_387_000
+
+
 def test_vsl_valuation_by_hand() -> None:
     # 2 deaths prevented per area per year x EUR 3,387,000 (2011 prices) = EUR 6,774,000
-    v = value_impact(fixed_impact("green_mortality", 2.0), own(),
+    eu27 = own().with_outcome_value("all_cause_mortality", "vsl_eu27")
+    v = value_impact(fixed_impact("green_mortality", 2.0), eu27,
                      rng=np.random.default_rng(0))
     assert np.allclose(v.draws, 6_774_000)
     assert v.price_year == 2011 and v.unit == "EUR per year (2011 prices)"
@@ -66,7 +79,8 @@ def test_usd_ppp_value_converted_with_interval() -> None:
     s = v.summary()
     # US$11,000 PPP x 0.80 (0.75-0.85) EUR per US$: median about EUR 8,800
     assert s.median[0] == pytest.approx(8800, rel=0.02)
-    assert 11_000 * 0.75 <= s.lower[0] < s.median[0] < s.upper[0] <= 11_000 * 0.85
+    # the case value is a range too (US$7,700-14,300, assumption)
+    assert 7_700 * 0.75 <= s.lower[0] < s.median[0] < s.upper[0] <= 14_300 * 0.85
     assert "US$ PPP" in v.note and v.price_year == 2018
 
 
@@ -99,7 +113,8 @@ def test_unvalued_outcome_raises() -> None:
 
 
 def test_price_index_brings_money_to_target_year() -> None:
-    s = own().with_price_index({2011: 100.0, 2024: 130.0}, 2024)
+    s = own().with_price_index({2011: 100.0, 2024: 130.0}, 2024).with_outcome_value(
+        "all_cause_mortality", "vsl_eu27")
     v = value_impact(fixed_impact("green_mortality", 1.0, 1), s, rng=np.random.default_rng(0))
     assert np.allclose(v.draws, 3_387_000 * 1.3) and v.price_year == 2024
     with pytest.raises(InputError, match="2018"):
@@ -152,7 +167,7 @@ def test_valuation_error_names_value_and_field() -> None:
 
 
 def test_default_money_is_in_2024_prices_by_the_dutch_cpi() -> None:
-    s = load_valuation()
+    s = load_valuation().with_outcome_value("all_cause_mortality", "vsl_eu27")
     assert s.target_price_year == 2024 and "83131NED" in s.price_index_source
     v = value_impact(fixed_impact("green_mortality", 2.0), s, rng=np.random.default_rng(0))
     # EUR 6,774,000 in 2011 prices x CPI 2024 / CPI 2011 (130.22 / 93.68, 2015 = 100)

@@ -38,7 +38,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
         "name": "Park", "region": {"generator": {"inhabitants": 20_000, "seed": 1}},
         "interventions": [{"kind": "add_green", "name": "P", "geometry": park.wkt}]}),
         tmp / "park.yaml")
-    b = save_scenario(scenario_from_data({"name": "Nothing"}), tmp / "nothing.yaml")
+    other = park_in(region, ranked_by_income(region)[-1], 3.0)
+    b = save_scenario(scenario_from_data({
+        "name": "Other", "interventions": [
+            {"kind": "add_green", "name": "Q", "geometry": other.wkt}]}), tmp / "other.yaml")
     return region_dir, a, b
 
 
@@ -55,7 +58,7 @@ def test_plan_writes_json_with_hash_and_is_reproducible(app: typer.Typer, tmp_pa
         docs.append(json.loads(out.read_text()))
     assert docs[0] == docs[1]
     results = docs[0]["results"]
-    assert [r["scenario"] for r in results] == ["Park", "Nothing"]
+    assert [r["scenario"] for r in results] == ["Park", "Other"]
     assert all(len(r["input_hash"]) == 64 for r in results)
     assert results[0]["input_hash"] != results[1]["input_hash"]
     assert results[0]["seed"] == 42 and results[0]["n_draws"] == 1000
@@ -79,4 +82,23 @@ def test_plan_invalid_scenario_exits_2(app: typer.Typer, tmp_path: Path) -> None
     res = runner.invoke(app, ["plan", str(bad), "--out", str(tmp_path / "o.json")])
     assert res.exit_code == 2
     assert "intervention 1 'Meer'" in res.output and "kind" in res.output
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_plan_over_buildings_exits_2_naming_the_fix(app: typer.Typer, tmp_path: Path,
+                                                    files: tuple[Path, Path, Path]) -> None:
+    from groengezond.region.store import read_region
+
+    region_dir, _, _ = files
+    addr = read_region(region_dir).addresses
+    x, y = float(addr.geometry.x.iloc[500]), float(addr.geometry.y.iloc[500])
+    bad = save_scenario(scenario_from_data({"name": "x", "interventions": [
+        {"kind": "add_green", "name": "Op huizen",
+         "geometry": f"POLYGON (({x - 80} {y - 80}, {x + 80} {y - 80}, {x + 80} {y + 80}, "
+                     f"{x - 80} {y + 80}, {x - 80} {y - 80}))"}]}), tmp_path / "bad.yaml")
+    res = runner.invoke(app, ["plan", str(bad), "--region", str(region_dir),
+                              "--out", str(tmp_path / "o.json")])
+    assert res.exit_code == 2
+    assert "intervention 1 'Op huizen'" in res.output and "buildings" in res.output
+    assert "displace: true" in res.output
     assert not (tmp_path / "o.json").exists()

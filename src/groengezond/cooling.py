@@ -436,3 +436,60 @@ def zonal_mean(values: FloatArray, zones: npt.ArrayLike, n_zones: int) -> FloatA
     counts = np.bincount(z[ok], minlength=n_zones)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(np.where(counts > 0, sums / np.maximum(counts, 1), np.nan), float)
+
+
+# --------------------------------------------------------------------------- map layer
+
+
+@dataclass(frozen=True)
+class CoolingChange:
+    """Change of air temperature on a window of the raster (°C, scenario − baseline).
+
+    Attributes
+    ----------
+    row0, col0 : int
+        Raster row and column of the window's top-left cell.
+    d_t_air_c : numpy.ndarray
+        Change per cell of the window (°C; 0 where nothing changes or nodata).
+    """
+
+    row0: int
+    col0: int
+    d_t_air_c: FloatArray
+
+
+def change_layer(change: CoolingChange, origin_x: float, origin_y: float, cell_size_m: float,
+                 block_cells: int = 5, min_abs_c: float = 0.005
+                 ) -> list[tuple[float, float, float]]:
+    """The change as a map layer: mean per block of cells, where it reaches ``min_abs_c``.
+
+    Parameters
+    ----------
+    change : CoolingChange
+        From a scenario's local cooling run.
+    origin_x, origin_y : float
+        Coordinates of the raster's top-left corner (RD New, m; north-up raster).
+    cell_size_m : float
+        Cell width (m).
+    block_cells : int
+        Cells per block side (5 → 50 m blocks on a 10 m raster).
+    min_abs_c : float
+        Blocks whose mean change is smaller (°C, absolute) are left out.
+
+    Returns
+    -------
+    list of (x, y, d_t_air_c)
+        Block centre (RD New, m) and its mean change (°C, rounded to 0.001).
+    """
+    d = np.nan_to_num(change.d_t_air_c)
+    h, w = d.shape
+    hb, wb = -(-h // block_cells), -(-w // block_cells)
+    pad = np.zeros((hb * block_cells, wb * block_cells))
+    pad[:h, :w] = d
+    means = pad.reshape(hb, block_cells, wb, block_cells).mean(axis=(1, 3))
+    rr, cc = np.nonzero(np.abs(means) >= min_abs_c)
+    size = block_cells * cell_size_m
+    x = origin_x + change.col0 * cell_size_m + (cc + 0.5) * size
+    y = origin_y - change.row0 * cell_size_m - (rr + 0.5) * size
+    return [(float(a), float(b), round(float(v), 3))
+            for a, b, v in zip(x, y, means[rr, cc], strict=True)]

@@ -33,6 +33,9 @@ class Problem:
         What is wrong, in plain words.
     fix : str
         What would be right, in plain words.
+    key : str
+        A stable key of the kind of problem (e.g. ``over_buildings``), for a user interface
+        that words it in its own language; empty when none is defined.
     """
 
     file: str
@@ -40,6 +43,7 @@ class Problem:
     field: str
     problem: str
     fix: str
+    key: str = ""
 
     def __str__(self) -> str:
         field = f"field '{self.field}'" if self.field else ""

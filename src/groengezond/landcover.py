@@ -23,7 +23,8 @@ A change on a small window (a new park) changes :math:`s_r` only within :math:`r
 are an **assumption** within the ranges the USGS gives for Landsat NDVI (water negative, bare
 or built-up about 0-0.2, grass and crops about 0.3-0.7, dense tree canopy about 0.6-0.9;
 USGS, *Landsat Normalized Difference Vegetation Index*), until a measured NDVI raster (e.g.
-Sentinel-2) replaces it.
+Sentinel-2) replaces it. Water cells are left out of NDVI means (nodata), as InVEST and the
+RIVM do.
 """
 
 from __future__ import annotations
@@ -50,11 +51,15 @@ NDVI_BY_CLASS: dict[str, float] = {
     "paved": 0.10,
     "low_green": 0.60,
     "trees": 0.80,
-    "water": -0.10,
+    "water": float("nan"),
     "agriculture": 0.50,
     "bare": 0.15,
 }
-"""Typical NDVI per land-cover class (assumption; see module docstring). Nodata is ``nan``."""
+"""Typical NDVI per land-cover class (assumption; see module docstring). Nodata is ``nan``.
+
+Water is ``nan`` too: NDVI means are taken over land only, as in the InVEST Urban Mental
+Health model and the RIVM's greenness exposure, since the negative NDVI of open water would
+make a home by a river or lake look less green (issue 14)."""
 
 NODATA = 0
 """Class code of nodata cells."""

@@ -101,7 +101,7 @@ def lab(server: str, server_db: Path) -> Lab:
              (cx - 60, cy - 40))]
     scenario = {"name": "Buurtpark", "crs": "EPSG:4326", "interventions": [
         {"kind": "add_green", "name": "Buurtpark", "green_kind": "park", "public": True,
-         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+         "displace": True, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
     result = call(server, "POST", "/api/scenarios/run", scenario)
     park = call(server, "POST", f"/api/participation/field-labs/{created['id']}/scenarios", {
         "scenario_id": "e2e-park-v1", "name": "Buurtpark",
@@ -419,6 +419,7 @@ def test_planner_publishes_a_costed_scenario_into_the_field_lab(page: PageWatch,
     volume.fill("500")
     pg.fill("[data-volume] input[data-field=minutesPerWalk]", "15")
     assert "neighbourhood_park" in pg.locator("#drawn-list").inner_text()
+    pg.check("#drawn-list input[data-displace]")  # the map centre is built up
     sent: list[Any] = []
     pg.on("request", lambda r: sent.append(r.post_data_json)
           if r.url.endswith("/api/scenarios/run") else None)
@@ -426,7 +427,7 @@ def test_planner_publishes_a_costed_scenario_into_the_field_lab(page: PageWatch,
     pg.click("#run-scenario")
     wait(pg, "document.querySelector('#scenario-results dl.results') || "
              "document.querySelector('#run-state.error')")
-    assert pg.locator("#run-state.error").count() == 0, pg.locator("#run-state").inner_text()
+    assert pg.locator("#run-state.error").count() == 0, pg.locator("#drawn-list").inner_text()
     body = sent[-1]
     park, bridge = body["interventions"]
     assert park["catalogue_id"] == "neighbourhood_park" and bridge["catalogue_id"] == "footbridge"
@@ -434,6 +435,7 @@ def test_planner_publishes_a_costed_scenario_into_the_field_lab(page: PageWatch,
     results = pg.locator("#scenario-results").inner_text()
     assert "Kosten (eenmalig)" in results and "(aanname)" in results
     assert "Baten-kostenverhouding (30 jaar, 2,25%)" in results
+    assert "Baten-kostenverhouding bij 15 / 30 / 50 jaar" in results  # the sensitivity table
     # (the e2e region has no residents: the gap rows' values are tested at the API level)
     # publish: log in as a planner (admin) in the panel, choose the lab, publish
     pub = pg.locator("#publish")

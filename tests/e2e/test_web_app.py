@@ -154,6 +154,25 @@ def test_planner_draws_and_offers_the_run(page: PageWatch, server: str) -> None:
     assert page.errors == []
 
 
+def test_planner_shows_a_refusal_at_its_intervention(page: PageWatch, server: str) -> None:
+    pg = open_app(page, server, "planner")
+    pg.wait_for_selector("#run-scenario:not([disabled])")
+    draw_park(pg)
+    wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
+    pg.click("#run-scenario")
+    pg.wait_for_selector("#drawn-list [data-refusals='0'] .refusal")
+    item = pg.locator("#drawn-list [data-refusals='0']").inner_text()
+    assert "Ligt over gebouwen" in item and "displace: true" in item
+    assert "niet gebouwd" in pg.locator("#run-state").inner_text()
+    # with demolition ticked the same park is evaluated
+    pg.check("#drawn-list input[data-displace]")
+    pg.click("#run-scenario")
+    pg.wait_for_selector("#scenario-results dl.results")
+    assert pg.locator("#drawn-list .refusal").count() == 0
+    # the browser logs the refused request itself; nothing else went wrong
+    assert [e for e in page.errors if "status of 422" not in e] == []
+
+
 NUMBER_WITH_INTERVAL = re.compile(r"-?[\d.,]+ \(95%-interval -?[\d.,]+ – -?[\d.,]+\)")
 
 
@@ -165,6 +184,7 @@ def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str)
     assert pg.locator("#save-scenario").is_disabled()
     draw_park(pg)
     wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
+    pg.check("#drawn-list input[data-displace]")  # the map centre is built up
     pg.fill("#scenario-name", "Park oost")
     pg.click("#run-scenario")
     pg.wait_for_selector("#scenario-results dl.results")
@@ -179,9 +199,13 @@ def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str)
     assert "healthy_life_expectancy_years" not in results
     assert not re.search(r"\b(zeker|certain)\b", results)
     assert "hemelsbreed" in results and "(mediaan)" in results and "gemiddelde" in results
+    # the demolition is shown (the e2e region has no residents: no value to share out)
+    assert "Gesloopt voor het park" in results
     pg.click("#save-scenario")
     # a second scenario: one more park, run and save
     draw_park(pg, dx0=-150)
+    for box in pg.locator("#drawn-list input[data-displace]").all():
+        box.check()
     pg.fill("#scenario-name", "Twee parken")
     pg.click("#run-scenario")
     wait_js(pg, "document.querySelector('#scenario-results h3')?.textContent"

@@ -126,8 +126,19 @@ export interface AreaRow {
   geometry_quality?: Quality;
 }
 
+/** One problem of a refused request (groengezond.errors.Problem): where, which field, what is
+ * wrong, the fix, and a stable key the web app words in the user's language. */
+export interface Problem {
+  file: string;
+  location: string;
+  field: string;
+  problem: string;
+  fix: string;
+  key?: string;
+}
+
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(message: string, readonly status: number, readonly problems: Problem[] = []) {
     super(message);
   }
 }
@@ -169,13 +180,15 @@ export async function postJSON<T>(url: string, body: unknown): Promise<T> {
   });
   if (!response.ok) {
     let detail = response.statusText;
+    let problems: Problem[] = [];
     try {
-      const doc = (await response.json()) as { detail?: unknown };
+      const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
       if (typeof doc.detail === "string") detail = doc.detail;
+      if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
     } catch {
       /* not JSON: keep the status text */
     }
-    throw new ApiError(detail, response.status);
+    throw new ApiError(detail, response.status, problems);
   }
   return (await response.json()) as T;
 }
@@ -239,10 +252,17 @@ export interface ScenarioResult {
     benefit_cost_ratio: Interval | null;
     without_cost: string[];
     reason: string;
+    maintenance_low_eur_per_year?: number;
+    maintenance_high_eur_per_year?: number;
+    sensitivity?: Array<{ discount_rate: number; appraisal_years: number; benefit_cost_ratio: Interval | null }>;
   } | null;
   per_hectare?: Array<{ id: string; label: string; label_nl?: string; area_ha: number; eur_per_year: number; price_year: number }>;
   quality?: Array<{ layer: string; status: string; reason: string; key?: string | null; figures: string[] }>;
   not_computable?: Record<string, NotComputable>;
+  /** Change of air temperature as a map layer: [x, y (RD New, m), °C] per block. */
+  cooling_map?: { crs: string; block_m: number; min_abs_c: number; cells: Array<[number, number, number]> } | null;
+  displaced?: Array<{ intervention: string; buildings: number; dwellings: number; residents: number }>;
+  value_shares?: Array<{ outcome: string; share: Interval }>;
   notes: string[];
 }
 

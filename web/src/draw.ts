@@ -15,6 +15,9 @@ export interface Drawn {
   /** Footbridge: extra walking trips per day and their duration (WHO HEAT volume). */
   walkingTrips?: number;
   minutesPerWalk?: number;
+  /** Park: demolish the buildings under it (their residents move; acquisition and demolition
+   * are costed). Without it the Planner refuses a park over buildings. */
+  displace?: boolean;
 }
 
 const SHAPE: Record<DrawKind, "polygon" | "points" | "line"> = {

@@ -5,12 +5,13 @@
 // two saved scenarios compared side by side. Every number shown comes from the API.
 
 import type maplibregl from "maplibre-gl";
-import { getJSON, scenarios, type ScenarioResult } from "./api";
+import { ApiError, getJSON, scenarios, type Problem, type ScenarioResult } from "./api";
 import { DrawTool, type DrawKind, type Drawn } from "./draw";
 import { fmt, lang, onLangChange, t } from "./i18n";
 import { h } from "./dom";
 import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
+import { rdToLonLat } from "./snapshot";
 
 export interface CatalogueItem {
   id: string;
@@ -78,7 +79,7 @@ function scenarioOf(name: string, drawn: Drawn[]): Record<string, unknown> {
     const from = d.catalogueId ? { catalogue_id: d.catalogueId } : {};
     switch (d.kind) {
       case "park":
-        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry, ...from };
+        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry, ...from, ...(d.displace ? { displace: true } : {}) };
       case "trees":
         return { kind: "plant_trees", name: label, geometry: d.geometry, ...from };
       case "footbridge":
@@ -131,9 +132,12 @@ export class PlannerView {
   private saved: Saved[] = loadSaved();
   private comparing: number[] | null = null;
   private runs = 0;
+  /** Refusals of the last run, by intervention index (from 0), and those of the whole plan. */
+  private refusals = new Map<number, Problem[]>();
+  private planRefusals: Problem[] = [];
   private readonly publish = new PublishPanel();
 
-  constructor(map: maplibregl.Map, private readonly panel: HTMLElement) {
+  constructor(private readonly map: maplibregl.Map, private readonly panel: HTMLElement) {
     this.draw = new DrawTool(map, (d) => this.added(d), (kind, n) => this.drawState(kind, n));
     onLangChange(() => { if (this.root?.isConnected) void this.rebuild(); });
   }
@@ -146,6 +150,25 @@ export class PlannerView {
 
   deactivate(): void {
     this.draw.cancel();
+    this.showCooling(null);
+  }
+
+  /** The result's cooling map layer (50 m blocks, °C change) on the map; null clears it. */
+  private showCooling(result: ScenarioResult | null): void {
+    const src = this.map.getSource("cooling") as maplibregl.GeoJSONSource | undefined;
+    const cm = result?.cooling_map;
+    const features: GeoJSON.Feature[] = (cm?.cells ?? []).map(([x, y, dt]) => {
+      const b = cm ? cm.block_m / 2 : 25;
+      const ring = [[x - b, y - b], [x + b, y - b], [x + b, y + b], [x - b, y + b], [x - b, y - b]].map(([px, py]) => rdToLonLat(px, py));
+      return { type: "Feature", properties: { dt }, geometry: { type: "Polygon", coordinates: [ring] } };
+    });
+    const data: GeoJSON.FeatureCollection = { type: "FeatureCollection", features };
+    if (src) { src.setData(data); return; }
+    if (!features.length || !this.map.isStyleLoaded()) return;
+    this.map.addSource("cooling", { type: "geojson", data });
+    this.map.addLayer({ id: "cooling-fill", type: "fill", source: "cooling", paint: {
+      "fill-color": ["interpolate", ["linear"], ["get", "dt"], -0.5, "#2166ac", -0.1, "#67a9cf", -0.005, "#d1e5f0", 0, "#f7f7f7", 0.1, "#ef8a62"],
+      "fill-opacity": 0.55 } }, this.map.getLayer("drawn-fill") ? "drawn-fill" : undefined);
   }
 
   private async rebuild(): Promise<void> {
@@ -273,18 +296,26 @@ export class PlannerView {
     if (button) button.disabled = true;
     if (state) { state.textContent = t("running"); state.classList.remove("error"); }
     const id = ++this.runs;
+    this.refusals = new Map();
+    this.planRefusals = [];
     try {
       const scenario = scenarioOf(name, this.drawn);
       const result = await scenarios.run(scenario);
       if (id !== this.runs) return;
       this.last = { name, result, scenario };
+      this.showCooling(result);
       if (state) state.textContent = "";
     } catch (e) {
-      if (state) { state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`; state.classList.add("error"); }
+      const placed = e instanceof ApiError && e.status === 422 && this.placeRefusals(e.problems);
+      if (state) {
+        state.textContent = placed ? t("refusedPlan") : `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+        state.classList.add("error");
+      }
     } finally {
       const b = this.root?.querySelector<HTMLButtonElement>("#run-scenario");
       if (b) b.disabled = false;
     }
+    this.renderDrawn();
     this.renderResult();
   }
 
@@ -404,28 +435,76 @@ export class PlannerView {
     if (state) state.textContent = kind ? `${t(kind === "footbridge" ? "footbridge" : kind === "homes" ? "homes" : kind)}: ${vertices} · ${t("drawHint")}` : t("drawHint");
   }
 
+  /** Put the API's refusals at the interventions they name ("intervention N ..."). */
+  private placeRefusals(problems: Problem[]): boolean {
+    if (!problems.length) return false;
+    for (const p of problems) {
+      const m = /^intervention (\d+)/.exec(p.location);
+      const i = m ? Number(m[1]) - 1 : -1;
+      if (i >= 0 && i < this.drawn.length) this.refusals.set(i, [...(this.refusals.get(i) ?? []), p]);
+      else this.planRefusals.push(p);
+    }
+    return true;
+  }
+
   private renderDrawn(): void {
     const ul = this.root?.querySelector<HTMLUListElement>("#drawn-list");
     if (!ul) return;
     ul.replaceChildren();
     if (!this.drawn.length) ul.append(h("li", { class: "note" }, t("nothingDrawn")));
-    for (const d of this.drawn) {
+    for (const p of this.planRefusals) ul.append(refusalItem(p));
+    for (const [index, d] of this.drawn.entries()) {
       const li = h("li", {});
       const n = d.geometry.type === "MultiPoint" ? ` × ${d.geometry.coordinates.length}` : "";
       const homes = d.kind === "homes" && d.dwellings ? ` (${d.dwellings} ${t("dwellings").toLowerCase()})` : "";
       const from = d.catalogueId ? ` · ${d.catalogueId}` : "";
       li.append(h("span", {}, `${t(d.kind === "footbridge" ? "footbridge" : d.kind === "homes" ? "homes" : d.kind)}${n}${homes}${from}`));
       if (d.kind === "footbridge") li.append(volumeInputs(d));
+      if (d.kind === "park") {
+        const label = h("label", { class: "field inline" });
+        const box = h("input", { type: "checkbox", "data-displace": String(d.id) });
+        box.checked = Boolean(d.displace);
+        box.addEventListener("change", () => { d.displace = box.checked; });
+        label.append(box, h("span", {}, ` ${t("displaceLabel")}`));
+        li.append(label);
+      }
       const rm = h("button", { type: "button", class: "link" }, t("remove"));
       rm.addEventListener("click", () => {
         this.drawn = this.drawn.filter((x) => x.id !== d.id);
+        this.refusals = new Map();
         this.draw.show(this.drawn);
         this.renderDrawn();
       });
       li.append(rm);
+      const refused = this.refusals.get(index) ?? [];
+      if (refused.length) {
+        li.classList.add("refused");
+        const box = h("ul", { class: "refusals", "data-refusals": String(index) });
+        for (const p of refused) box.append(refusalItem(p));
+        li.append(box);
+      }
       ul.append(li);
     }
   }
+}
+
+/** Known refusal keys of groengezond.scenario.plausibility, worded in the user's language. */
+const REFUSALS: Record<string, "refuseNoInterventions" | "refuseInvalidPolygon" | "refuseTooSmall" | "refuseOverBuildings" | "refuseOnWater" | "refuseTooDense"> = {
+  no_interventions: "refuseNoInterventions",
+  invalid_polygon: "refuseInvalidPolygon",
+  too_small: "refuseTooSmall",
+  over_buildings: "refuseOverBuildings",
+  on_water: "refuseOnWater",
+  too_dense: "refuseTooDense",
+};
+
+/** One refusal: its wording in the user's language, then the engine's exact figures. */
+function refusalItem(p: Problem): HTMLElement {
+  const key = p.key ? REFUSALS[p.key] : undefined;
+  const li = h("li", { class: "error refusal", "data-key": p.key ?? "" });
+  li.append(h("strong", {}, key ? t(key) : t("refusedOther")));
+  li.append(h("span", { lang: "en", class: "note" }, ` ${p.field ? `${p.field}: ` : ""}${p.problem}; ${p.fix}`));
+  return li;
 }
 
 /** Which Planner services the server offers (it says so; nothing is probed). */

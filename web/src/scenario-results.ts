@@ -65,14 +65,34 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
   rows.push([t("euros"), r.money.total
     ? `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`
     : ivText(null, 0, r.money.not_computable?.reason)]);
+  const mort = r.value_shares?.find((v) => v.outcome === "all_cause_mortality");
+  if (mort) rows.push([t("mortalityShare"), `${fmt(100 * mort.share.median, 0)}% (${t("interval", { lower: fmt(100 * mort.share.lower, 0), upper: fmt(100 * mort.share.upper, 0) })})`]);
+  for (const d of r.displaced ?? []) {
+    rows.push([t("displacedRow"), t("displacedText", { buildings: fmt(d.buildings, 0), dwellings: fmt(d.dwellings, 0), residents: fmt(d.residents, 0) })]);
+  }
   const c = r.costs;
   if (c) {
     rows.push([t("costs"), `€ ${fmt(c.total_low_eur, 0)} – € ${fmt(c.total_high_eur, 0)}${c.any_assumption ? ` ${t("costsAssumed")}` : ""}`]);
+    if (c.maintenance_high_eur_per_year) {
+      rows.push([t("maintenanceRow"), `€ ${fmt(c.maintenance_low_eur_per_year ?? 0, 0)} – € ${fmt(c.maintenance_high_eur_per_year, 0)} ${t("perYearShort")}`]);
+    }
     rows.push([t("bcr", { years: c.appraisal_years, rate: `${fmt(100 * c.discount_rate, 2)}%` }),
       c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2)
         : why(r, "costs.benefit_cost_ratio") ? ivText(null, 2, why(r, "costs.benefit_cost_ratio")) : t("bcrNone")]);
+    const sens = c.sensitivity ?? [];
+    if (c.benefit_cost_ratio && sens.length) {
+      const rates = [...new Set(sens.map((x) => x.discount_rate))];
+      const years = [...new Set(sens.map((x) => x.appraisal_years))];
+      const text = rates.map((rate) => `${fmt(100 * rate, 2)}%: ${years.map((y) => {
+        const b = sens.find((x) => x.discount_rate === rate && x.appraisal_years === y)?.benefit_cost_ratio;
+        return b ? fmt(b.median, 2) : "–";
+      }).join(" / ")}`).join(" · ");
+      rows.push([t("bcrSensitivity", { years: years.join(" / ") }), text]);
+    }
   }
   rows.push([t("within300"), within300(r)]);
+  const coolest = Math.min(0, ...(r.cooling_map?.cells ?? []).map((cell) => cell[2]));
+  if (coolest < 0) rows.push([t("coolingRow"), t("coolingText", { coolest: fmt(coolest, 2), blocks: fmt(r.cooling_map?.cells.length ?? 0, 0) })]);
   const e = r.exposures;
   if (e.within_300m_straight_before != null && e.within_300m_straight_after != null) {
     rows.push([t("within300Straight"), `${fmt(100 * e.within_300m_straight_before)}% → ${fmt(100 * e.within_300m_straight_after)}%`]);

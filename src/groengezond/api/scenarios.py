@@ -14,7 +14,11 @@ It answers with the :class:`~groengezond.scenario.result.ScenarioResult` JSON.
 bare list of scenarios) and answers ``{"comparison": [rows of services.plan.compare],
 "results": [...]}``. The :class:`~groengezond.services.plan.Planner` (the baseline) is built
 once per app, on the first scenario request, under the context's lock. A bad scenario answers
-422 with the ``InputError`` text naming the intervention and the field.
+422 with the ``InputError`` text naming the intervention and the field; a plan that cannot be
+built (:mod:`groengezond.scenario.plausibility`: over buildings, on water, too small, crossing
+itself, too dense, empty) answers 422 with one problem per refusal, each with its
+``location`` (``intervention N 'name'``), ``field``, ``problem``, ``fix`` and ``key``, which the
+web app shows at the intervention.
 """
 
 from __future__ import annotations

@@ -160,7 +160,12 @@ class Intervention(BaseModel):
     description: str = Field(min_length=1)
     scenario_intervention: ScenarioIntervention
     typical_size: Size
+    min_size: Size | None = Field(
+        None, description="Smallest size the entry describes (e.g. a neighbourhood park of "
+                          "more than 2 ha); the Planner refuses a smaller polygon")
     cost: Cost
+    maintenance: Cost | None = Field(
+        None, description="Yearly maintenance, per unit of the size (or per project) and year")
     problems: tuple[HealthProblem, ...] = Field(min_length=1)
     pathways: tuple[str, ...] = Field(min_length=1)
     co_benefits: tuple[str, ...] = Field(min_length=1)
@@ -217,6 +222,7 @@ class Catalogue(BaseModel):
     version: int = Field(ge=1)
     updated: date
     cost_note: str = ""
+    maintenance_note: str = ""
     sources: dict[str, Source] = Field(min_length=1)
     interventions: tuple[Intervention, ...] = Field(min_length=1)
 

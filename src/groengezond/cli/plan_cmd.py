@@ -66,6 +66,14 @@ def _print(result: ScenarioResult) -> None:
         table.add_row(f"total {t.outcome} ({' + '.join(t.summed)})", f"{_iv(t.total)} {t.unit}")
     m = result.money
     table.add_row(f"value ({' + '.join(m.summed)})", f"{_iv(m.total, ',.0f', '€')} {m.unit}")
+    for vs in result.value_shares:
+        table.add_row(f"share of the value from {vs.outcome}",
+                      f"{100 * vs.share.median:.0f} % [{100 * vs.share.lower:.0f}, "
+                      f"{100 * vs.share.upper:.0f}]")
+    for d in result.displaced:
+        table.add_row(f"displaced by {d.intervention}",
+                      f"{d.buildings} buildings, {d.dwellings} dwellings, "
+                      f"{d.residents} residents")
     for hb in result.per_hectare:
         table.add_row(f"{hb.label} ({hb.area_ha:+.2f} ha; not in total)",
                       f"€{hb.eur_per_year:,.0f} per year ({hb.price_year} prices)")
@@ -73,11 +81,21 @@ def _print(result: ScenarioResult) -> None:
     if c is not None:
         table.add_row("costs (one-off)" + (" [assumption]" if c.any_assumption else ""),
                       f"€{c.total_low_eur:,.0f} – €{c.total_high_eur:,.0f}")
+        if c.maintenance:
+            table.add_row("maintenance per year",
+                          f"€{c.maintenance_low_eur_per_year:,.0f} – "
+                          f"€{c.maintenance_high_eur_per_year:,.0f}")
         b = c.benefit_cost_ratio
         nc = result.not_computable.get("costs.benefit_cost_ratio")
         table.add_row(f"benefit-cost ratio ({c.appraisal_years} years, {c.discount_rate:.2%})",
                       f"{b.median:.2f} [{b.lower:.2f}, {b.upper:.2f}]" if b else
                       f"not computable: {nc.reason}" if nc else "-")
+        for sv in c.sensitivity:
+            sb = sv.benefit_cost_ratio
+            if sb is not None and (sv.discount_rate, sv.appraisal_years) != (
+                    c.discount_rate, c.appraisal_years):
+                table.add_row(f"  … at {sv.discount_rate:.2%} over {sv.appraisal_years} years",
+                              f"{sb.median:.2f} [{sb.lower:.2f}, {sb.upper:.2f}]")
     eq = result.equity
     iv = eq.sii_change_interval
     table.add_row(f"health gap ({eq.indicator_name_en or eq.indicator}, SII)",
@@ -87,6 +105,10 @@ def _print(result: ScenarioResult) -> None:
         table.add_row(f"[{q.status}] {q.layer}", q.reason)
     if eq.access is not None:
         table.add_row("green-access gap", eq.access.verdict)
+    if result.cooling_map is not None and result.cooling_map.cells:
+        coolest = min(cell[2] for cell in result.cooling_map.cells)
+        table.add_row("cooling map (50 m blocks changing ≥ 0.005 °C)",
+                      f"{len(result.cooling_map.cells):,} blocks, coolest {coolest:+.2f} °C")
     console.print(table)
     console.print(eq.statement, highlight=False, soft_wrap=True)
     if eq.access is not None:

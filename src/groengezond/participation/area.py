@@ -92,3 +92,48 @@ def bbox_wgs84(min_x: float, min_y: float, max_x: float,
     """The WGS84 bounding box of an RD bounding box (lon0, lat0, lon1, lat1)."""
     lon0, lat0, lon1, lat1 = _transformer(True).transform_bounds(min_x, min_y, max_x, max_y)
     return (round(lon0, 7), round(lat0, 7), round(lon1, 7), round(lat1, 7))
+
+
+def _plan_geometry(geom: Any, crs: str) -> BaseGeometry | None:
+    """An intervention's geometry in RD New: EPSG:28992 when said so or when the numbers
+    cannot be degrees, else lon/lat (EPSG:4326, as the Planner's web app sends it)."""
+    try:
+        g = shapely.from_wkt(geom) if isinstance(geom, str) else shape(geom)
+    except Exception:
+        return None
+    if g.is_empty:
+        return None
+    xy = shapely.get_coordinates(g)
+    rd = crs == "EPSG:28992" or (crs != "EPSG:4326" and bool((np.abs(xy) > 180).any()))
+    if rd:
+        return g
+    tr = _transformer(False)
+    return shapely.transform(g, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
+
+
+def interventions_outside(wkt: str, snapshot: dict[str, Any]) -> list[str]:
+    """Names of the snapshot's interventions that lie wholly outside the stored area.
+
+    The snapshot holds the scenario under ``scenario`` or ``definition`` (or is the scenario):
+    ``interventions`` with a ``geometry`` each (GeoJSON or WKT) and an optional ``crs``. An
+    intervention without a readable geometry is not judged here.
+    """
+    plan: Any = snapshot
+    for key in ("scenario", "definition"):
+        if isinstance(snapshot.get(key), dict):
+            plan = snapshot[key]
+            break
+    items = plan.get("interventions") if isinstance(plan, dict) else None
+    if not isinstance(items, list):
+        return []
+    crs = str(plan.get("crs", snapshot.get("crs", ""))).upper()
+    lab = from_wkt(wkt)
+    out: list[str] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or "geometry" not in item:
+            continue
+        g = _plan_geometry(item["geometry"], crs)
+        if g is not None and not lab.intersects(g):
+            name = item.get("name") or item.get("kind") or "?"
+            out.append(f"intervention {i + 1} '{name}'")
+    return out

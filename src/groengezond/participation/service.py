@@ -209,11 +209,21 @@ class Participation:
         ------
         ConflictError
             When the field lab already has a scenario with this Planner id.
+        InputError
+            When an intervention of the plan lies wholly outside the field lab's area (its
+            residents could not see it).
         """
         require_role(staff, "planner")
         try:
             with self.db.write() as s:
-                self._lab(s, lab_id)
+                lab = self._lab(s, lab_id)
+                outside = area.interventions_outside(lab.geometry_wkt, data.snapshot)
+                if outside:
+                    raise InputError.single(
+                        "request body", f"field lab {lab.id}", "snapshot.scenario.interventions",
+                        f"{', '.join(outside)} lies outside field lab {lab.name!r}",
+                        "publish the plan into the field lab whose area it lies in, or move "
+                        "it inside this lab's area (see its geometry)")
                 sc = PublishedScenario(field_lab_id=lab_id, scenario_ref=data.scenario_id,
                                        name=data.name, description=data.description,
                                        snapshot=data.snapshot, published_at=self.now(),

@@ -58,7 +58,7 @@ from groengezond.access.incremental import (
 )
 from groengezond.access.nearest import NearestGreen, nearest_green, point_distance
 from groengezond.access.rule_3_30_300 import TREE_VIEW_RADIUS_M
-from groengezond.cooling import NODATA_CODE, mix_air_temperature, run_cooling
+from groengezond.cooling import NODATA_CODE, CoolingChange, mix_air_temperature, run_cooling
 from groengezond.grouping import weighted_mean_by_key
 from groengezond.landcover import NDVI_BY_CLASS, disc_kernel
 from groengezond.network import Snap, WalkNetwork
@@ -169,17 +169,19 @@ class ExposureBaseline:
             inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
             rr, cc = np.clip(rows, 0, h - 1), np.clip(cols, 0, w - 1)
             with sp_fft.set_workers(FFT_WORKERS):
-                valid_conv: dict[float, npt.NDArray[np.float32]] = {}
+                valid_conv: dict[tuple[float, bytes], npt.NDArray[np.float32]] = {}
                 for name, radius in FOCAL.items():
                     vals = luts[name][lc.classes]
                     ok = ~np.isnan(vals)
                     kernel = disc_kernel(radius, lc.cell_size_m)
-                    if radius not in valid_conv:
-                        valid_conv[radius] = np.round(fftconvolve(ok.astype(np.float32), kernel,
-                                                                  mode="same"))
+                    # valid cells differ by exposure (water is nodata for NDVI only)
+                    vkey = (radius, np.isnan(luts[name]).tobytes())
+                    if vkey not in valid_conv:
+                        valid_conv[vkey] = np.round(fftconvolve(ok.astype(np.float32), kernel,
+                                                                mode="same"))
                     num = fftconvolve(np.where(ok, vals, 0.0).astype(np.float32), kernel,
                                       mode="same")
-                    d = valid_conv[radius][rr, cc].astype(np.float64)
+                    d = valid_conv[vkey][rr, cc].astype(np.float64)
                     nm = num[rr, cc].astype(np.float64)
                     if not name.startswith("ndvi"):
                         nm = np.round(nm)
@@ -229,6 +231,9 @@ class Exposures:
     straight_m_after : numpy.ndarray
         Straight-line distance to the nearest counted green after the scenario (m; existing
         addresses, then the new ones; inf = none).
+    t_air_window : CoolingChange or None
+        Change of air temperature on the raster window of the local cooling run (°C), for
+        the map layer; None when no cell changes.
     """
 
     green_network_m_before: FloatArray
@@ -239,6 +244,7 @@ class Exposures:
     green_m2_after: FloatArray
     tree_ndvi: FloatArray
     straight_m_after: FloatArray
+    t_air_window: CoolingChange | None = None
 
 
 def straight_distance(xy: FloatArray, green: gpd.GeoDataFrame
@@ -350,8 +356,12 @@ def canopy_as_cells(change: CellChange) -> CellChange:
     return CellChange(change.rows[top], change.cols[top], change.old[top], change.new[top])
 
 
-def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArray:
-    """Change of summer air temperature at every address (°C), from a local cooling run."""
+def cooling_delta(base: ExposureBaseline, changes: list[CellChange],
+                  window: list[CoolingChange] | None = None) -> FloatArray:
+    """Change of summer air temperature at every address (°C), from a local cooling run.
+
+    ``window``, when given, receives the change on the raster window (for the map layer).
+    """
     n = len(base.xy)
     lc = base.region.landcover
     rows = np.concatenate([c.rows for c in changes])
@@ -376,6 +386,8 @@ def cooling_delta(base: ExposureBaseline, changes: list[CellChange]) -> FloatArr
     p = run0.params
     diff = np.nan_to_num(mix_air_temperature(dt, valid, lc.cell_size_m, p.mixing_radius_m,
                                              p.mixing_kernel, p.mixing_truncate))
+    if window is not None:
+        window.append(CoolingChange(r0, c0, diff))
     out = np.zeros(n)
     sel = np.flatnonzero((base.rows >= r0) & (base.rows < r1) & (base.cols >= c0)
                          & (base.cols < c1))
@@ -429,8 +441,9 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
         d["trees_near"] = np.bincount(flat, minlength=n).astype(np.float64)
     else:
         d["trees_near"] = np.zeros(n)
+    window: list[CoolingChange] = []
     d["t_air_c"] = cooling_delta(base, [delta.cells, delta.cooling_cells,
-                                        canopy_as_cells(delta.tree_cells)])
+                                        canopy_as_cells(delta.tree_cells)], window)
     new_dist = np.zeros(0)
     nxy = np.zeros((0, 2))
     new_res = np.zeros(0)
@@ -452,7 +465,7 @@ def scenario_exposures(base: ExposureBaseline, delta: ScenarioDelta) -> Exposure
                           np.concatenate([gone[gone < base.entries.n_greens], added]))
     return Exposures(before, state.dist_m, d, np.asarray(new_dist, dtype=np.float64),
                      base.supply.per_capita, supply, crowns["ndvi_500m"],
-                     _straight_after(base, delta, nxy))
+                     _straight_after(base, delta, nxy), window[0] if window else None)
 
 
 def buurt_means(base: ExposureBaseline, values: FloatArray) -> FloatArray:

@@ -30,7 +30,7 @@ needs no health model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,7 @@ from groengezond.health.impact import (
 from groengezond.health.totals import TotalResult, total_by_outcome
 from groengezond.health.valuation import (
     ValuationSettings,
+    ValuedImpact,
     load_valuation,
     total_value,
     value_impact,
@@ -97,6 +98,7 @@ class HealthResult:
     pathways: list[PathwayOut]
     total_out: list[TotalOut]
     money: MoneyOut
+    valued: dict[str, ValuedImpact] = field(default_factory=dict)
 
 
 def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArray,
@@ -257,7 +259,7 @@ def health_impacts(delta: dict[str, FloatArray], residents: FloatArray, adults: 
                 for v in used],
         notes=notes)
     return HealthResult(impacts, totals, value, np.asarray(vs.median, dtype=float), pathways,
-                        total_out, money_out)
+                        total_out, money_out, valued)
 
 
 def latest_indicator(indicators: pd.DataFrame, indicator: str, codes: pd.Index

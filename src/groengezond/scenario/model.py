@@ -66,14 +66,23 @@ class _Base(BaseModel):
         None, description="Verkenner catalogue entry this intervention comes from; gives its "
                           "cost (scaled to the geometry) when ``cost`` is not given")
     cost: InterventionCost | None = None
+    maintenance: InterventionCost | None = Field(
+        None, description="Yearly maintenance (EUR per year); default: the catalogue entry's")
 
 
 class AddGreen(_Base):
-    """New green space: park, forest or pocket park on the polygon (its cells become green)."""
+    """New green space: park, forest or pocket park on the polygon (its cells become green).
+
+    Only its land counts (water is cut out); over buildings it is refused unless ``displace``.
+    """
 
     kind: Literal["add_green"] = "add_green"
     green_kind: Literal["park", "forest", "pocket_park"] = "park"
     public: bool = True
+    displace: bool = Field(
+        False, description="Demolish the buildings under the polygon: their dwellings and "
+                           "residents go, and acquisition and demolition are costed. Without "
+                           "it a park over buildings is refused")
 
 
 class RemoveGreen(_Base):

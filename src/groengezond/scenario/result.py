@@ -241,6 +241,24 @@ class CostLineOut(_M):
     source: str
 
 
+class RampOut(_M):
+    """How a stream of benefits builds up: share of the full yearly benefit per year."""
+
+    label: str
+    basis: str
+    share_by_year: list[float]
+
+
+class SensitivityOut(_M):
+    """The benefit-cost ratio at another discount rate and appraisal period."""
+
+    discount_rate: float
+    appraisal_years: int
+    benefits_present_value_eur: IntervalOut
+    costs_present_value_eur: IntervalOut
+    benefit_cost_ratio: IntervalOut | None
+
+
 class CostOut(_M):
     """Costs of the scenario and its benefit-cost ratio (see ``scenario.costs``)."""
 
@@ -255,6 +273,15 @@ class CostOut(_M):
     benefit_cost_ratio: IntervalOut | None
     price_years: list[int] = Field(description="Price years of costs and benefits, mixed")
     reason: str
+    maintenance: list[CostLineOut] = Field(default_factory=list,
+                                           description="Yearly maintenance per intervention")
+    maintenance_low_eur_per_year: float = 0.0
+    maintenance_high_eur_per_year: float = 0.0
+    costs_present_value_eur: IntervalOut | None = Field(
+        None, description="One-off costs plus the present value of maintenance")
+    ramp: list[RampOut] = Field(default_factory=list)
+    sensitivity: list[SensitivityOut] = Field(
+        default_factory=list, description="Discount rate 0 / 2.25 / 4 % by 15 / 30 / 50 years")
 
 
 class HectareBenefitOut(_M):
@@ -308,6 +335,36 @@ class QualityFlagOut(_M):
     figures: list[str] = Field(description="Result fields that rest on the layer")
 
 
+class CoolingMapOut(_M):
+    """The change of summer air temperature as a map layer: 50 m blocks (EPSG:28992).
+
+    Each cell is ``[x, y, d_t_air_c]``: the block centre (m) and its mean change (°C,
+    negative = cooler); blocks changing less than ``min_abs_c`` are left out.
+    """
+
+    crs: str = "EPSG:28992"
+    block_m: float
+    min_abs_c: float
+    cells: list[tuple[float, float, float]]
+
+
+class DisplacedOut(_M):
+    """What a park with ``displace: true`` demolishes (its residents leave the figures)."""
+
+    intervention: str
+    buildings: int
+    dwellings: int
+    residents: int
+    floor_area_m2: float
+
+
+class ValueShareOut(_M):
+    """Share of the yearly euros of the declared total that one outcome gives."""
+
+    outcome: str
+    share: IntervalOut = Field(description="0-1, over the Monte Carlo draws")
+
+
 class ScenarioResult(_M):
     """Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``)."""
 
@@ -331,4 +388,10 @@ class ScenarioResult(_M):
                                           "figures that rest on them")
     not_computable: dict[str, NotComputable] = Field(
         default_factory=dict, description="Figures that cannot be computed, by result field")
+    value_shares: list[ValueShareOut] = Field(
+        default_factory=list, description="Share of the euros per outcome (e.g. mortality)")
+    cooling_map: CoolingMapOut | None = Field(
+        None, description="Change of air temperature as a map layer (None: nothing changes)")
+    displaced: list[DisplacedOut] = Field(
+        default_factory=list, description="Buildings, dwellings and residents a park displaces")
     notes: list[str]

@@ -1,8 +1,8 @@
 """Helpers that place interventions on a region (for tests, benchmarks and examples).
 
 They pick places from the region's own data: the worst- and best-off area by mean income, a
-square park beside an area, a footbridge across the river where the walking detour between the
-two banks is longest.
+square park on open land beside an area, a footbridge across the river where the walking
+detour between the two banks is longest.
 """
 
 from __future__ import annotations
@@ -28,35 +28,57 @@ def ranked_by_income(region: Region, level: str = "buurt") -> list[str]:
     return [str(c) for c in income.dropna().sort_values().index]
 
 
-def park_in(region: Region, code: str, area_ha: float = 5.0) -> BaseGeometry:
-    """A square park of ``area_ha`` (ha) on the least green spot of area ``code``.
+def park_in(region: Region, code: str, area_ha: float = 5.0,
+            reach_m: float = 600.0) -> BaseGeometry:
+    """A square park of ``area_ha`` (ha) on open land in or beside area ``code``.
 
-    Candidate centres are the area's addresses; the one with the fewest green land-cover cells
-    in the square is taken (ties: the first), so the park replaces built-up or paved land.
+    Open land: no building footprint and no water under the square (with one cell of margin),
+    so that the Planner accepts it without displacing anyone
+    (:mod:`groengezond.scenario.plausibility`). Among such squares whose centre lies within
+    ``reach_m`` (m) of the area, the one with the fewest green cells is taken (it adds the most
+    green), ties broken by distance to the area. When the area has none, the reach doubles.
+
+    Raises
+    ------
+    ValueError
+        When no open square is found within 4 × ``reach_m``.
     """
     side = float(np.sqrt(area_ha * 1e4))
-    addr = region.addresses[region.addresses["buurt"].isin(
-        _buurten_of(region, code))]
-    if len(addr) == 0:
-        c = region.areas.set_index("code").geometry[code].representative_point()
-        return shapely.box(c.x - side / 2, c.y - side / 2, c.x + side / 2, c.y + side / 2)
-    xy = np.c_[addr.geometry.x.to_numpy(), addr.geometry.y.to_numpy()][::max(len(addr) // 60, 1)]
+    shape = region.areas.set_index("code").geometry[code]
     lc = region.landcover
-    best, best_score = xy[0], np.inf
-    if lc is not None:
-        green = np.isin(lc.classes, [k for k, v in region.meta.landcover_classes.items()
-                                     if v in GREEN_CLASSES or v == "water"])
-        tr = lc.transform
-        half = int(side / 2 / lc.cell_size_m)
-        for x, y in xy:
-            r = int((y - tr.f) / tr.e)
-            c = int((x - tr.c) / tr.a)
-            win = green[max(r - half, 0):r + half, max(c - half, 0):c + half]
-            score = float(win.mean()) if win.size else np.inf
-            if score < best_score:
-                best, best_score = (x, y), score
-    x, y = float(best[0]), float(best[1])
-    return shapely.box(x - side / 2, y - side / 2, x + side / 2, y + side / 2)
+    if lc is None:
+        c = shape.representative_point()
+        return shapely.box(c.x - side / 2, c.y - side / 2, c.x + side / 2, c.y + side / 2)
+    names = region.meta.landcover_classes
+    blocked = np.isin(lc.classes, [k for k, v in names.items()
+                                   if v in ("building", "water", "nodata")])
+    green = np.isin(lc.classes, [k for k, v in names.items() if v in GREEN_CLASSES])
+    tr = lc.transform
+    cell = lc.cell_size_m
+    k = int(np.ceil(side / cell)) + 2  # the square and one cell of margin on each side
+
+    def box_sums(mask: np.ndarray) -> np.ndarray:
+        ii = np.pad(mask.astype(np.int64).cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+        return np.asarray(ii[k:, k:] - ii[:-k, k:] - ii[k:, :-k] + ii[:-k, :-k])
+
+    n_blocked, n_green = box_sums(blocked), box_sums(green)
+    rows, cols = np.nonzero(n_blocked == 0)  # top-left cell of a free k × k window
+    cx = tr.c + (cols + k / 2) * tr.a
+    cy = tr.f + (rows + k / 2) * tr.e
+    dist = shapely.distance(shape, shapely.points(cx, cy))
+    boxes = region.buildings.geometry
+    for reach in (reach_m, 2 * reach_m, 4 * reach_m):
+        near = np.flatnonzero(dist <= reach)
+        if len(near) == 0:
+            continue
+        order = near[np.lexsort((dist[near], n_green[rows[near], cols[near]]))]
+        for j in order[:50]:
+            park = shapely.box(cx[j] - side / 2, cy[j] - side / 2, cx[j] + side / 2,
+                               cy[j] + side / 2)
+            if not len(boxes) or not boxes.sindex.query(park, predicate="intersects").size:
+                return park
+    raise ValueError(f"no open land for a {area_ha:g} ha park within {4 * reach_m:g} m of "
+                     f"{code}")
 
 
 def _buurten_of(region: Region, code: str) -> list[str]:

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from groengezond.access.supply import GREEN_NORM_M2_PER_INHABITANT
+from groengezond.cooling import change_layer
 from groengezond.errors import InputError
 from groengezond.grouping import weighted_mean_by_key
 from groengezond.health.erf import ErfRegistry
@@ -32,7 +33,13 @@ from groengezond.region.quality import NotComputable
 from groengezond.scenario.activity import activity_change
 from groengezond.scenario.apply import ScenarioDelta, apply_scenario, canopy_growth
 from groengezond.scenario.computable import not_computable, quality_flags
-from groengezond.scenario.costs import benefit_cost, resolve_costs
+from groengezond.scenario.costs import (
+    BenefitStream,
+    benefit_cost,
+    linear_ramp,
+    resolve_costs,
+    resolve_maintenance,
+)
 from groengezond.scenario.exposures import (
     ExposureBaseline,
     Exposures,
@@ -43,6 +50,7 @@ from groengezond.scenario.exposures import (
 from groengezond.scenario.impacts import (
     AGE_GROUPS,
     GapInputs,
+    HealthResult,
     access_gap,
     equity,
     health_impacts,
@@ -51,13 +59,17 @@ from groengezond.scenario.impacts import (
 )
 from groengezond.scenario.model import Scenario, input_hash
 from groengezond.scenario.overrides import apply_overrides
+from groengezond.scenario.plausibility import Plausible, check_plausibility
 from groengezond.scenario.result import (
     BuurtEffect,
     CanopyGrowthOut,
+    CoolingMapOut,
+    DisplacedOut,
     ExposureSummary,
     HectareBenefitOut,
     IncomeGroupEffect,
     ScenarioResult,
+    ValueShareOut,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -126,6 +138,7 @@ class Planner:
                   + addr["age_65_plus"].to_numpy(dtype=np.float64))
         else:
             ad = res
+        self.adult_persons: FloatArray = np.asarray(ad, dtype=np.float64)
         self.adults: FloatArray = np.bincount(idx[ok], weights=ad[ok],
                                               minlength=len(self.codes)).astype(np.float64)
         self.age_groups: dict[str, FloatArray] = {
@@ -143,6 +156,76 @@ class Planner:
                        if "income_decile" in addr.columns else None)
         self.quality = quality_flags(region)
         self.not_computable = not_computable(region)
+
+    def _staying(self, plausible: Plausible
+                 ) -> tuple[FloatArray, FloatArray, Any]:
+        """Residents and adults per buurt who stay, and a per-buurt mean over them.
+
+        Without displacement these are the baseline's; a park with ``displace: true`` takes
+        the residents of the demolished buildings out of the per-buurt health figures.
+        """
+        gone = plausible.displaced_address_ids
+        if len(gone) == 0:
+            return self.residents, self.adults, lambda v: buurt_means(self.baseline, v)
+        addr = self.region.addresses
+        out = np.isin(addr["address_id"].to_numpy(dtype=np.int64), gone)
+        idx = self.baseline.buurt_index
+        ok = idx >= 0
+        n = len(self.codes)
+        res = np.where(out, 0.0, self.baseline.residents)
+        residents = np.bincount(idx[ok], weights=res[ok], minlength=n).astype(np.float64)
+        ad = np.where(out, 0.0, self.adult_persons)
+        adults = np.bincount(idx[ok], weights=ad[ok], minlength=n).astype(np.float64)
+
+        def means(v: np.ndarray) -> FloatArray:
+            return np.asarray(weighted_mean_by_key(v, idx, res, n), dtype=np.float64)
+
+        return residents, adults, means
+
+    def _streams(self, health: HealthResult, growth: CanopyGrowthOut | None,
+                 money: ValuationSettings) -> list[BenefitStream]:
+        """The declared total's euros split by how they build up over the years.
+
+        Walking and cycling build up linearly (WHO HEAT); greenness, mental health and heat
+        follow the growth of the new trees' crowns for the part of the NDVI change that comes
+        from them (:meth:`_growth`), and are full from year 1 for the rest (grass greens within
+        a season).
+        """
+        build = money.parameters["heat_build_up_years"].value
+        n = health.value.draws.shape[0]
+        active = {"walking_mortality", "cycling_mortality"}
+        act = np.zeros(n)
+        rest = np.zeros(n)
+        for erf_id in health.value.summed:
+            v = health.valued[erf_id].draws.sum(axis=1)
+            if erf_id in active:
+                act += v
+            else:
+                rest += v
+        if growth is None:
+            green_ramp, basis = np.ones(1), "full from year 1 (no new trees)"
+        else:
+            green_ramp = np.asarray(growth.benefit_by_year, dtype=np.float64)
+            basis = (f"{growth.share_of_benefits_from_trees:.0%} of the NDVI change comes from "
+                     f"new tree crowns, which grow from {growth.planting_crown_diameter_m:g} m "
+                     f"to {growth.mature_crown_diameter_m:g} m in "
+                     f"{growth.years_to_mature:g} years; the rest is full from year 1")
+        return [
+            BenefitStream("walking and cycling", act, linear_ramp(51, build),
+                          f"linear over {build:g} years (WHO HEAT build-up)"),
+            BenefitStream("greenness and heat", rest, green_ramp, basis),
+        ]
+
+    def _cooling_map(self, ex: Exposures, block_cells: int = 5,
+                     min_abs_c: float = 0.005) -> CoolingMapOut | None:
+        """The air-temperature change as 50 m blocks (on a 10 m raster), where it is felt."""
+        lc = self.region.landcover
+        if ex.t_air_window is None or lc is None:
+            return None
+        cells = change_layer(ex.t_air_window, lc.transform.c, lc.transform.f, lc.cell_size_m,
+                             block_cells, min_abs_c)
+        return CoolingMapOut(block_m=block_cells * lc.cell_size_m, min_abs_c=min_abs_c,
+                             cells=cells)
 
     def _within(self, dist: np.ndarray) -> np.ndarray:
         near = (dist <= self.baseline.options.distance_m).astype(np.float64)
@@ -280,24 +363,40 @@ class Planner:
         Raises
         ------
         InputError
-            Invalid scenario (naming intervention and field) or too few draws.
+            Invalid or implausible scenario (naming intervention, field and fix; see
+            :mod:`groengezond.scenario.plausibility`) or too few draws.
         """
         if n_draws < MIN_DRAWS:
             raise InputError.single("request", scenario.name, "draws", f"{n_draws}",
                                     f"use at least {MIN_DRAWS} draws")
         _check_inside(self.region, scenario)
+        apply_overrides(self.valuation or load_valuation(), scenario.valuation)
+        plausible = check_plausibility(self.region, scenario)
+        return self.evaluate(plausible, rng, n_draws=n_draws, seed=seed, original=scenario)
+
+    def evaluate(self, plausible: Plausible, rng: np.random.Generator, *,
+                 n_draws: int = MIN_DRAWS, seed: int | None = None,
+                 original: Scenario | None = None) -> ScenarioResult:
+        """Evaluate a scenario that passed :func:`check_plausibility` (:meth:`run` checks it).
+
+        ``original`` is the scenario as given (its hash is recorded; default: the checked one).
+        An empty scenario here gives exactly the baseline (what the tests of exactness use).
+        """
+        scenario = plausible.scenario
+        original = original or scenario
         costs = resolve_costs(scenario, buildings=self.region.buildings)
         money = apply_overrides(self.valuation or load_valuation(), scenario.valuation)
         delta = apply_scenario(self.region, scenario)
         ex = scenario_exposures(self.baseline, delta)
-        per_buurt = {k: buurt_means(self.baseline, v) for k, v in ex.delta.items()}
+        residents, adults, means = self._staying(plausible)
+        per_buurt = {k: means(v) for k, v in ex.delta.items()}
         activity = activity_change(scenario.interventions, self.baseline.xy,
                                    self.baseline.residents, self.baseline.buurt_index,
-                                   self.adults)
+                                   adults)
         per_buurt["walking_min_per_week"] = activity.walking_min_per_week
         per_buurt["cycling_min_per_week"] = activity.cycling_min_per_week
         codes = tuple(str(c) for c in self.codes)
-        health = health_impacts(per_buurt, self.residents, self.adults, codes, rng=rng,
+        health = health_impacts(per_buurt, residents, adults, codes, rng=rng,
                                 n_draws=n_draws, registry=self.registry,
                                 valuation=money, baselines=self.baselines,
                                 age_groups=self.age_groups)
@@ -307,7 +406,7 @@ class Planner:
         gb, ga = self._green_per_buurt(ex, delta)
         gap_access = access_gap(wb, wa, self.income, self.residents,
                                 self.baseline.options.distance_m)
-        eq = equity(self.gap, self.residents, health.impacts, groups, gap_access, rng=rng,
+        eq = equity(self.gap, residents, health.impacts, groups, gap_access, rng=rng,
                     registry=self.registry)
         vs = health.value.summary()
         buurten = []
@@ -318,7 +417,7 @@ class Planner:
 
             inc = self.income[i]
             buurten.append(BuurtEffect(
-                code=code, name=str(self.names[i]), residents=float(self.residents[i]),
+                code=code, name=str(self.names[i]), residents=float(residents[i]),
                 income_mean_eur=float(inc) if np.isfinite(inc) else None,
                 within_300m_before=float(wb[i]), within_300m_after=float(wa[i]),
                 d_green_share_300m_pp=100 * float(per_buurt["green_share_300m"][i]),
@@ -341,6 +440,7 @@ class Planner:
         new_res = (delta.new_addresses["residents"].to_numpy(dtype=np.float64)
                    if len(delta.new_addresses) else np.zeros(0))
         notes = [
+            *plausible.notes,
             *delta.notes,
             *activity.notes,
             *self.baseline_notes,
@@ -356,14 +456,23 @@ class Planner:
                 f"({growth.mature_crown_diameter_m:g} m); crowns grow from "
                 f"{growth.planting_crown_diameter_m:g} m over {growth.years_to_mature:g} years, "
                 f"so the benefit-cost ratio counts {100 * growth.present_value_factor:.0f} % of "
-                "the present value of mature benefits from year 1.")
-        # the growing benefits as the constant yearly amount with the same present value
-        factor = growth.present_value_factor if growth is not None else 1.0
-        cost_out = benefit_cost(scenario, costs, health.value.draws.sum(axis=1) * factor,
-                                health.money.price_years, rate, rng=rng, settings=money)
+                "the present value of mature greenness benefits from year 1.")
+        streams = self._streams(health, growth, money)
+        cost_out = benefit_cost(scenario, costs, streams, health.money.price_years, rate,
+                                rng=rng, settings=money,
+                                extra=[(f"intervention {d.index + 1}: acquisition and "
+                                        "demolition", d.cost) for d in plausible.displacements],
+                                maintenance=resolve_maintenance(
+                                    scenario, buildings=self.region.buildings))
         result = ScenarioResult(
             per_hectare=self._per_hectare(delta, money),
-            scenario=scenario.name, input_hash=input_hash(scenario, region_identity(self.region)),
+            cooling_map=self._cooling_map(ex),
+            value_shares=_value_shares(health),
+            displaced=[DisplacedOut(intervention=f"intervention {d.index + 1}",
+                                    buildings=len(d.building_ids), dwellings=d.dwellings,
+                                    residents=d.residents, floor_area_m2=d.floor_area_m2)
+                       for d in plausible.displacements],
+            scenario=scenario.name, input_hash=input_hash(original, region_identity(self.region)),
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
             totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
@@ -414,6 +523,24 @@ def _without_unknowns(result: ScenarioResult, nc: dict[str, NotComputable]) -> S
     return result.model_copy(update={
         "pathways": pathways, "totals": totals, "money": money, "exposures": exposures,
         "buurten": buurten, "costs": costs, "equity": equity, "not_computable": dict(nc)})
+
+
+def _value_shares(health: HealthResult) -> list[ValueShareOut]:
+    """Share of the declared total's euros from each outcome, over the draws."""
+    total = health.value.draws.sum(axis=1)
+    ok = total != 0.0
+    if not ok.any():
+        return []
+    by: dict[str, FloatArray] = {}
+    for erf_id in health.value.summed:
+        v = health.valued[erf_id]
+        by[v.outcome] = by.get(v.outcome, np.zeros(len(total))) + v.draws.sum(axis=1)
+    out = []
+    for outcome, euros in by.items():
+        share = euros[ok] / total[ok]
+        lo, med, hi = np.percentile(share, [2.5, 50.0, 97.5])
+        out.append(ValueShareOut(outcome=outcome, share=interval(med, lo, hi)))
+    return out
 
 
 def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:

@@ -1,0 +1,62 @@
+"""Heat in the Planner: the park cools (per buurt and as a map layer), heat deaths use the
+natural-cause baseline net of mortality displacement (issue 14)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from groengezond.cooling import CoolingChange, change_layer
+from groengezond.health.baseline import load_baseline_rates
+from groengezond.health.erf import load_erf_registry
+from groengezond.region.model import Region
+from groengezond.scenario.model import scenario_from_data
+from groengezond.scenario.testing import park_in, ranked_by_income
+from groengezond.services.plan import Planner
+from groengezond.synth import generate_region
+
+
+@pytest.fixture(scope="module")
+def region() -> Region:
+    return generate_region(20_000, seed=1)
+
+
+def test_heat_deaths_use_natural_causes_net_of_displacement() -> None:
+    erf = load_erf_registry().get("heat_mortality")
+    rate = load_baseline_rates().get(erf.baseline_rate)
+    crude = load_baseline_rates().get("mortality_all_ages")
+    assert rate.id == "mortality_natural_heat_net"
+    # crude rate x natural-cause share 0.95 x not displaced 0.70
+    assert rate.value == pytest.approx(crude.value * 0.95 * 0.70, rel=0.01)
+    assert rate.low < rate.value < rate.high < crude.value
+    assert "displacement" in rate.source and "natural-cause" in rate.source
+
+
+def test_change_layer_blocks_by_hand() -> None:
+    d = np.zeros((10, 10))
+    d[0:5, 5:10] = -0.5  # one 50 m block in the window's top right
+    d[5, 0] = -0.01      # a block whose mean (-0.0004) is below the threshold
+    cells = change_layer(CoolingChange(2, 3, d), 1000.0, 5000.0, 10.0)
+    # window origin: x = 1000 + 3 * 10, y = 5000 - 2 * 10; block (0, 1) centre +75 m, -25 m
+    assert cells == [(1000.0 + 30 + 75, 5000.0 - 20 - 25, -0.5)]
+
+
+def test_park_cools_its_buurt_and_the_map_shows_where(region: Region) -> None:
+    code = ranked_by_income(region)[0]
+    park = park_in(region, code, 5.0)
+    sc = scenario_from_data({"name": "p", "interventions": [
+        {"kind": "add_green", "name": "Park", "geometry": park.wkt}]})
+    r = Planner(region).run(sc, np.random.default_rng(1))
+    assert r.cooling_map is not None and r.cooling_map.block_m == 50.0
+    cells = np.asarray(r.cooling_map.cells)
+    assert (cells[:, 2] < 0).all()  # open land, partly farmland already green: modest
+    # the coolest block lies in the park, and the cooling fades away from it
+    cx, cy = park.centroid.x, park.centroid.y
+    dist = np.hypot(cells[:, 0] - cx, cells[:, 1] - cy)
+    assert dist[np.argmin(cells[:, 2])] < 160.0
+    assert dist.max() < 160.0 + 2400.0
+    far = cells[dist > 400.0, 2]
+    assert far.size == 0 or far.min() > cells[:, 2].min() / 3
+    assert min(b.d_t_air_c for b in r.buurten) < 0.0
+    heat = next(p for p in r.pathways if p.erf_id == "heat_mortality")
+    assert heat.total.median > 0.0
