@@ -139,9 +139,8 @@ def web_app(folder: Path, region: Region | None = None, warm: bool = False,
     """
     from groengezond.api.app import create_app
     from groengezond.api.app_web import mount_web
-    from groengezond.region.store import write_region
-
     from groengezond.participation.security import RateLimiter
+    from groengezond.region.store import write_region
 
     write_region(region if region is not None else web_region(), folder)
     app = create_app(folder, limiter=None if rate_limits else RateLimiter(enabled=False))
