@@ -419,14 +419,15 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
 
     # ---------------------------------------------------------------------- results
     @router.get("/field-labs/{lab_id}/results", response_model=results.FieldLabResults,
-                summary="Results with disclosure control")
+                summary="Results with disclosure control (residents' figures once closed)")
     def lab_results(lab_id: Id) -> results.FieldLabResults:
-        return results.field_lab_results(db, lab_id, cfg.min_respondents)
+        return results.public_results(db, lab_id, cfg.min_respondents, svc.today(), svc.now())
 
     @router.get("/field-labs/{lab_id}/indicators",
                 summary="Survey results as Monitor indicator rows (long form)")
     def indicators(lab_id: Id) -> list[dict[str, Any]]:
-        frame = results.indicator_rows(db, lab_id, cfg.min_respondents)
+        frame = results.indicator_rows(db, lab_id, cfg.min_respondents, svc.today(),
+                                       svc.now())
         rows: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None) \
             .to_dict("records")
         return rows
