@@ -28,6 +28,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import anyio
 import numpy as np
 from fastapi import FastAPI
 from pydantic import Field
@@ -76,11 +77,15 @@ class SecuritySettings(BaseSettings):
         scenario snapshot of 512 kB).
     hsts : bool
         Send ``Strict-Transport-Security`` (only behind HTTPS).
+    body_timeout_s : float
+        Longest a JSON body may take to arrive (s, ``GG_BODY_TIMEOUT_S``); a slower one is
+        answered 408 and the connection closed.
     """
 
     model_config = SettingsConfigDict(env_prefix="GG_", frozen=True, extra="ignore")
 
     max_body_bytes: int = Field(1_048_576, ge=1)
+    body_timeout_s: float = Field(15.0, gt=0)
     participation_max_body_bytes: int = Field(600_000, ge=1)
     hsts: bool = False
 
@@ -146,11 +151,15 @@ class BodySizeLimit:
         Limit (bytes) for paths without a more specific one.
     by_prefix : dict of str to int
         Limits for path prefixes (the longest matching prefix wins).
+    body_timeout_s : float
+        Longest a JSON body may take to arrive (s); slower: 408.
     """
 
-    def __init__(self, app: ASGIApp, default: int, by_prefix: dict[str, int]) -> None:
+    def __init__(self, app: ASGIApp, default: int, by_prefix: dict[str, int],
+                 body_timeout_s: float = 15.0) -> None:
         self.app = app
         self.default = default
+        self.body_timeout_s = body_timeout_s
         self.by_prefix = sorted(by_prefix.items(), key=lambda kv: -len(kv[0]))
 
     def limit_for(self, path: str) -> int:
@@ -189,15 +198,22 @@ class BodySizeLimit:
             return message
 
         if is_json and scope.get("method") in ("POST", "PUT", "PATCH"):
+            chunks: list[bytes] = []
+            message: Message = {"type": "http.disconnect"}
             try:
-                chunks, message = [], await counted()
-                while message["type"] == "http.request":
-                    chunks.append(message.get("body", b""))
-                    if not message.get("more_body", False):
-                        break
+                with anyio.fail_after(self.body_timeout_s):
                     message = await counted()
+                    while message["type"] == "http.request":
+                        chunks.append(message.get("body", b""))
+                        if not message.get("more_body", False):
+                            break
+                        message = await counted()
             except BodyTooLarge as exc:
                 await _send_json(send, 413, exc.detail)
+                return
+            except TimeoutError:
+                await _send_json(send, 408, f"the request body did not arrive within "
+                                            f"{self.body_timeout_s:g} s; send it at once")
                 return
             if message["type"] == "http.disconnect":
                 return
@@ -353,6 +369,30 @@ def install_security(app: FastAPI, settings: SecuritySettings | None = None) -> 
     """
     s = settings or SecuritySettings()
     app.add_middleware(BodySizeLimit, default=s.max_body_bytes,
-                       by_prefix={"/api/participation": s.participation_max_body_bytes})
+                       by_prefix={"/api/participation": s.participation_max_body_bytes},
+                       body_timeout_s=s.body_timeout_s)
     app.add_middleware(RequestContext)
     app.add_middleware(SecurityHeaders, hsts=s.hsts)
+
+
+def public_base(request: Any) -> str:
+    """The base URL for links in answers (TileJSON, OGC API), never taken from ``Host``.
+
+    ``GG_PUBLIC_URL`` when set (behind a proxy: the URL users reach the site at); else the
+    scheme and the address the server is bound to (the ASGI ``server``), so a client cannot
+    make the server write links to another site by sending its own ``Host`` header.
+    """
+    from groengezond.settings import get_settings
+
+    configured = get_settings().public_url.strip().rstrip("/")
+    if configured:
+        return configured
+    scheme = request.url.scheme
+    server = request.scope.get("server")
+    if not server:
+        return ""
+    host, port = server[0], server[1]
+    if ":" in str(host):
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + ("" if port in (None, default) else f":{port}")
