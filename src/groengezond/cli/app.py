@@ -33,9 +33,15 @@ def synth(
     inhabitants: Annotated[int, typer.Option(min=2_000, max=5_000_000,
                                             help="Number of inhabitants.")] = 150_000,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same region.")] = 42,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace OUT even when it is a non-empty folder that is not a "
+                        "region.")] = False,
 ) -> None:
     """Generate a synthetic region (nothing in it is real) and write it to OUT."""
+    from groengezond.region.store import check_output_folder
     from groengezond.synth import generate_region
+
+    check_output_folder(out, force=force)
 
     with progress_bar(f"Generating {inhabitants:,} inhabitants") as progress:
         region = generate_region(inhabitants, seed, progress=progress)
@@ -162,7 +168,7 @@ def demo(
         err_console.print(f"Using the region in {folder}")
     else:
         err_console.print(f"No region in {folder}: generating the synthetic demo region")
-        synth(out=folder, inhabitants=inhabitants, seed=seed)
+        synth(out=folder, inhabitants=inhabitants, seed=seed, force=False)
     from groengezond.services.baseline import compute_baseline
 
     with progress_bar("Computing the baseline") as progress:

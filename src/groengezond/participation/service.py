@@ -13,6 +13,7 @@ instead of storing it twice, so clients can retry safely after a lost response.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -61,6 +62,7 @@ from groengezond.participation.schemas import (
 from groengezond.participation.security import Staff, hash_token, new_token, require_role
 
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -291,14 +293,21 @@ class Participation:
                                            SurveyResponse.resident_id == res.id),
             }
             s.execute(delete(Resident).where(Resident.id == res.id))
-            return counts
+        log.info("participation write", extra={"fields": {
+            "event": "participation_write", "what": "erasure", **counts}})
+        return counts
 
-    def _submit(self, attempt: Callable[[Session], R]) -> R:
+    def _submit(self, attempt: Callable[[Session], R], what: str = "submission") -> R:
         """Run a write; on a unique-constraint race run it once more (then it sees the row)."""
         for _ in range(3):
             try:
                 with self.db.write() as s:
-                    return attempt(s)
+                    out = attempt(s)
+                if isinstance(out, Submitted):
+                    log.info("participation write", extra={"fields": {
+                        "event": "participation_write", "what": what,
+                        "id": getattr(out.body, "id", None), "replayed": out.replayed}})
+                return out
             except IntegrityError:
                 continue
         raise ConflictError("the submission collided with a simultaneous one; send it again")
@@ -333,7 +342,7 @@ class Participation:
             s.flush()
             return Submitted(RatingOut.model_validate(row), replayed=False)
 
-        return self._submit(attempt)
+        return self._submit(attempt, "rating")
 
     def _own(self, s: Session, model: type[Any], row_id: int, token: str | None,
              what: str) -> tuple[Any, Resident]:
@@ -408,7 +417,7 @@ class Participation:
             s.flush()
             return Submitted(comment_out(row), replayed=False)
 
-        return self._submit(attempt)
+        return self._submit(attempt, "comment")
 
     def update_comment(self, token: str | None, comment_id: int, data: CommentIn) -> CommentOut:
         """Change one's own comment; it goes back to the moderation queue."""
@@ -484,7 +493,7 @@ class Participation:
             s.flush()
             return Submitted(SurveyOut.model_validate(row), replayed=False)
 
-        return self._submit(attempt)
+        return self._submit(attempt, "survey_response")
 
     def update_survey(self, token: str | None, response_id: int, data: SurveyIn) -> SurveyOut:
         """Change one's own survey answers."""
