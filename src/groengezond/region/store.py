@@ -274,7 +274,8 @@ def _read_table(folder: Path, name: str) -> tuple[pd.DataFrame | None, list[Prob
         return empty_layer(layer), []
     early = parquet_footer_problem(file)
     if early is not None:
-        return None, [Problem(layer.file, "", "", early, "write the file again from its source")]
+        return None, [Problem(layer.file, "", "", f"cannot be read as Parquet: it {early}",
+                              "write the file again from its source")]
     try:
         if layer.is_spatial:
             geo_meta = pq.read_schema(file).metadata or {}
