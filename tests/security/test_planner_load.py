@@ -4,6 +4,7 @@ process, deadline, 503 when full, stop on disconnect, per-client limit)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -216,7 +217,7 @@ def test_pool_runs_elsewhere_refuses_beyond_capacity_and_keeps_the_loop_free() -
 
     anyio.run(main)
     assert pids and pids[0] != os.getpid()  # computed in a child: its memory went with it
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert max(gaps) < 0.5  # the event loop (and /health) kept going while the run computed
 
 
