@@ -345,7 +345,7 @@ class RequestContext:
         try:
             await self.app(scope, receive, with_id)
         except Exception:
-            log.exception("unhandled error", extra={"fields": {
+            log.exception("unhandled error", extra={"request_id": rid, "fields": {
                 "event": "unhandled_error", "method": scope.get("method"),
                 "path": scope.get("path")}})
             if not started:
@@ -353,7 +353,7 @@ class RequestContext:
 
                 await internal_error()(scope, receive, with_id)
         finally:
-            request_log.info("request", extra={"fields": {
+            request_log.info("request", extra={"request_id": rid, "fields": {
                 "event": "request", "method": scope.get("method"), "path": scope.get("path"),
                 "status": status, "duration_ms": round(1000 * (time.perf_counter() - t0), 1)}})
             REQUEST_ID.reset(token)
