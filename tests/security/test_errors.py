@@ -57,7 +57,7 @@ def test_unexpected_errors_answer_a_problem_with_security_headers(env: Env,
     assert "secret internals" not in r.text
     assert body["request_id"] == "trace-me-12345" == r.headers["x-request-id"]
     assert r.headers["x-content-type-options"] == "nosniff"
-    assert any("trace-me-12345" == getattr(rec, "request_id", None) and rec.exc_info
+    assert any(getattr(rec, "request_id", None) == "trace-me-12345" and rec.exc_info
                for rec in caplog.records)  # logged once, with its traceback and request id
 
 
