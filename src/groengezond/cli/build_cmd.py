@@ -44,6 +44,7 @@ def build_command(
     from groengezond.region.store import check_output_folder
     from groengezond.sources.config import load_config
 
+    check_output_folder(out, force=force, inputs=[config])  # before the config is even read
     check_output_folder(out, force=force, inputs=[config, *input_paths(load_config(config))])
     with progress_bar("Building region") as progress:
         report = build_to_folder(config, out, progress=progress)
