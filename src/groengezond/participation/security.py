@@ -258,11 +258,15 @@ class RateLimiter:
 
     def __init__(self, enabled: bool = True, storage_uri: str = "memory://",
                  free_login_failures: int = 3, max_login_wait_s: int = 900) -> None:
-        from limits.storage import storage_from_string
+        from limits.storage import Storage, storage_from_string
         from limits.strategies import MovingWindowRateLimiter
 
         self.enabled = enabled
-        self.storage = storage_from_string(storage_uri)
+        storage = storage_from_string(storage_uri)
+        if not isinstance(storage, Storage):
+            raise ValueError(f"rate-limit storage {storage_uri!r} is asynchronous; use a "
+                             "memory:// or redis:// URI")
+        self.storage: Storage = storage
         self._window = MovingWindowRateLimiter(self.storage)
         self.free_login_failures = free_login_failures
         self.max_login_wait_s = max_login_wait_s
