@@ -462,8 +462,22 @@ def participation_app(db: Database, settings: ParticipationSettings | None = Non
     from groengezond.api.security import install_security
     from groengezond.settings import get_settings
 
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
+
+    from groengezond.logs import configure_logging
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        s = get_settings()
+        configure_logging(s.log_level, s.log_format)
+        try:
+            yield
+        finally:
+            db.engine.dispose()
+
     app = FastAPI(title="groengezond participation", version=__version__, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, lifespan=lifespan)
     install_security(app)
     install_problem_handlers(app)
     mount_docs(app, get_settings().api_docs)

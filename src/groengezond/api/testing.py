@@ -175,7 +175,9 @@ def start_server(region_dir: Path, port: int, timeout_s: float = 60.0,
         participation database; by default ``sqlite:///data/groengezond.sqlite`` relative to
         the working directory) or ``GG_PARTICIPATION_*`` settings.
     """
-    server_env = {**os.environ, **(env or {}), "GG_REGION_DIR": str(region_dir)}
+    # warnings only by default: the server's stderr is a pipe nobody reads while it runs
+    server_env = {**os.environ, "GG_LOG_LEVEL": os.environ.get("GG_LOG_LEVEL", "WARNING"),
+                  **(env or {}), "GG_REGION_DIR": str(region_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "groengezond.api.app_web:web_app",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
