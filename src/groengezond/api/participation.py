@@ -457,15 +457,14 @@ def participation_app(db: Database, settings: ParticipationSettings | None = Non
                       clock: Callable[[], datetime] | None = None,
                       limiter: RateLimiter | None = None) -> FastAPI:
     """A standalone app with only the participation routes (tests, benchmark, embedding)."""
-    from groengezond.api.docs import mount_docs
-    from groengezond.api.problems import install_problem_handlers
-    from groengezond.api.security import install_security
-    from groengezond.settings import get_settings
-
     from collections.abc import AsyncIterator
     from contextlib import asynccontextmanager
 
+    from groengezond.api.docs import mount_docs
+    from groengezond.api.problems import install_problem_handlers
+    from groengezond.api.security import install_security
     from groengezond.logs import configure_logging
+    from groengezond.settings import get_settings
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
