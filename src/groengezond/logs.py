@@ -60,7 +60,8 @@ class JsonLines(logging.Formatter):
         return json.dumps(out, default=str, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO", fmt: str = "json", force: bool = False) -> None:
+def configure_logging(level: str = "INFO", fmt: str = "json", force: bool = False,
+                      if_unconfigured: bool = False) -> None:
     """Send the ``groengezond`` loggers (and uvicorn's) to stderr as JSON lines.
 
     Parameters
@@ -72,9 +73,12 @@ def configure_logging(level: str = "INFO", fmt: str = "json", force: bool = Fals
     force : bool
         Replace handlers set before; without it an already configured logger is left alone
         (tests and embedding applications keep their own set-up).
+    if_unconfigured : bool
+        Do nothing when the process's root logger already has handlers (the app's lifespan
+        passes it: a host application or the test runner has set logging up already).
     """
     root = logging.getLogger(ROOT)
-    if root.handlers and not force:
+    if (root.handlers and not force) or (if_unconfigured and logging.getLogger().handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLines() if fmt == "json" else logging.Formatter(

@@ -93,3 +93,14 @@ def test_differencing_a_deletion_recovers_nothing(env: Env) -> None:
                                                raters[0]["X-Resident-Token"]})
     assert env.client.get(env.url(f"/field-labs/{env.lab['id']}/indicators")).json() \
         == rows_before  # the Monitor's rows are the same frozen release
+
+
+def test_planners_follow_their_lab_live(env: Env) -> None:
+    for i in range(12):
+        _answer(env, 5 + i % 3)
+    public = _results(env)
+    live = env.client.get(env.url(f"/field-labs/{env.lab['id']}/results"),
+                          headers=env.bearer("planner")).json()
+    total = next(c for c in live["survey"] if c["level"] == "field_lab")
+    assert total["respondents"] == 12 and not total["suppressed"]  # the planner's view
+    assert all(c["suppressed"] for c in public["survey"])  # the public's, while open

@@ -64,7 +64,7 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level, settings.log_format)
+        configure_logging(settings.log_level, settings.log_format, if_unconfigured=True)
         log.info("starting", extra={"fields": {
             "event": "startup", "region": region.meta.name, "database": db.backend,
             "planner_workers": pool.workers, "planner_queue": pool.queue,

@@ -420,7 +420,11 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     # ---------------------------------------------------------------------- results
     @router.get("/field-labs/{lab_id}/results", response_model=results.FieldLabResults,
                 summary="Results with disclosure control (residents' figures once closed)")
-    def lab_results(lab_id: Id) -> results.FieldLabResults:
+    def lab_results(lab_id: Id, staff: Annotated[Staff | None, Depends(current_staff)]
+                    ) -> results.FieldLabResults:
+        if staff is not None and staff.role in ("admin", "planner"):
+            # planners follow their lab live (as in the export), under the threshold rule
+            return results.field_lab_results(db, lab_id, cfg.min_respondents)
         return results.public_results(db, lab_id, cfg.min_respondents, svc.today(), svc.now())
 
     @router.get("/field-labs/{lab_id}/indicators",
@@ -469,7 +473,7 @@ def participation_app(db: Database, settings: ParticipationSettings | None = Non
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         s = get_settings()
-        configure_logging(s.log_level, s.log_format)
+        configure_logging(s.log_level, s.log_format, if_unconfigured=True)
         try:
             yield
         finally:
