@@ -104,7 +104,7 @@ class ParticipationSettings(BaseSettings):
     token_limit: RateLimit = RateLimit(per_minute=10, burst=10)
     report_limit: RateLimit = RateLimit(per_minute=10, burst=10)
     rate_limit_storage: str = Field(default_factory=_shared_storage)
-    comments_per_resident: int = Field(20, ge=1, le=10_000)
+    comments_per_resident: int = Field(50, ge=1, le=10_000)
     results_batch: int | None = Field(None, ge=1)
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=8)
