@@ -77,11 +77,6 @@ class ParticipationSettings(BaseSettings):
         ``GG_RATE_LIMIT_STORAGE``.
     comments_per_resident : int
         Most comments one resident token may keep in a field lab (deleted ones do not count).
-    results_batch : int
-        Open field labs publish residents' figures in batches: a new release only once at
-        least this many new respondents (or withdrawals) have come in since the last one, so
-        one submission cannot be read off the difference of two answers. Default: the
-        disclosure threshold (``min_respondents``).
     argon2_time_cost, argon2_memory_kib, argon2_parallelism : int
         Argon2id parameters of password hashing (defaults of argon2-cffi, RFC 9106 low-memory
         profile).
@@ -105,7 +100,6 @@ class ParticipationSettings(BaseSettings):
     report_limit: RateLimit = RateLimit(per_minute=10, burst=10)
     rate_limit_storage: str = Field(default_factory=_shared_storage)
     comments_per_resident: int = Field(50, ge=1, le=10_000)
-    results_batch: int | None = Field(None, ge=1)
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=8)
     argon2_parallelism: int = Field(4, ge=1)
@@ -116,11 +110,6 @@ class ParticipationSettings(BaseSettings):
         if self.argon2_memory_kib < 8 * self.argon2_parallelism:
             raise ValueError("argon2_memory_kib must be at least 8 x argon2_parallelism")
         return self
-
-    @property
-    def release_batch(self) -> int:
-        """New respondents needed for a new release of an open lab's figures."""
-        return self.results_batch or self.min_respondents
 
 
 def participation_settings() -> ParticipationSettings:
