@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -38,13 +39,8 @@ def test_validate_refuses_nodes_without_edges(tmp_path: Path, tiny: Region) -> N
 
 
 def test_validate_cli_exits_2_on_a_region_without_edges(tmp_path: Path, tiny_dir: Path) -> None:
-    import pandas as pd
-
-    edges = pd.read_parquet(tiny_dir / "network_edges.parquet")
-    import geopandas as gpd
-
-    gpd.GeoDataFrame(edges.iloc[0:0], geometry="geometry", crs="EPSG:28992").to_parquet(
-        tiny_dir / "network_edges.parquet")
+    edges = gpd.read_parquet(tiny_dir / "network_edges.parquet")
+    edges.iloc[0:0].to_parquet(tiny_dir / "network_edges.parquet")
     r = runner.invoke(app, ["validate", str(tiny_dir)])
     assert r.exit_code == 2 and "has no edges" in r.output
 
