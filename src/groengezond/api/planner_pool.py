@@ -14,7 +14,9 @@ One scenario run can take seconds and gigabytes (a park over a whole region, 10,
 - **deadline**: a run (waiting included) that is not done after ``deadline_s`` is stopped
   (its process killed) and answered with :class:`RunTimedOutError` (503).
 - **disconnect**: while a run waits or computes, the pool asks ``is_disconnected`` every
-  ~50 ms; when the client has gone, the run is stopped (its process killed).
+  ~50 ms; when the client has gone, the run is stopped (its process killed). The worker
+  closes the file descriptors it inherited (the server's sockets), or it would keep the
+  client's connection open and hide the hang-up.
 
 Where ``fork`` is not available (Windows, macOS default) the pool computes in threads of the
 server process instead: the bounds and the 503 hold, but a run past its deadline or of a
@@ -71,8 +73,21 @@ class WorkerFailedError(Exception):
     """The run failed inside its worker (an unexpected error, or the worker died)."""
 
 
+def _close_inherited(keep: int) -> None:
+    """Close every file descriptor the fork inherited except stdio and ``keep``.
+
+    The worker must not hold the server's sockets: a client connection kept open in the
+    worker hides the client's hang-up from the server (so the run would not be stopped) and
+    keeps the connection alive after the server closed it.
+    """
+    top = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65_536
+    os.closerange(3, keep)
+    os.closerange(keep + 1, max(keep + 2, int(top)))
+
+
 def _child(job: Callable[[], Any], conn: Connection) -> None:
     """Body of a worker process: run ``job`` and send ``(kind, payload)`` back."""
+    _close_inherited(conn.fileno())
     try:
         conn.send(("ok", job()))
     except InputError as exc:
