@@ -98,7 +98,7 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     app.include_router(participation_router(db, limiter=limiter))
 
     @app.get("/health", summary="Liveness check")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute
         return {"status": "ok", "version": __version__, "region": region.meta.name}
 
     @app.get("/api/region", summary="Describe the region being served")

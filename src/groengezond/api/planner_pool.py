@@ -10,7 +10,8 @@ One scenario run can take seconds and gigabytes (a park over a whole region, 10,
   already holds the Planner's baseline, shared copy-on-write, so nothing is rebuilt). The
   child sends its answer back through a pipe and exits, so all the memory the run used goes
   back to the operating system; the server's event loop only waits on the pipe, so ``/health``
-  and every other route keep answering while runs compute.
+  and every other route keep answering while runs compute. Workers run at a lower scheduling
+  priority (:data:`WORKER_NICENESS`), so the server's own requests get the CPU first.
 - **deadline**: a run (waiting included) that is not done after ``deadline_s`` is stopped
   (its process killed) and answered with :class:`RunTimedOutError` (503).
 - **disconnect**: while a run waits or computes, the pool asks ``is_disconnected`` every
@@ -26,6 +27,7 @@ stays with the server process.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
@@ -44,6 +46,9 @@ log = logging.getLogger(__name__)
 
 POLL_S = 0.05
 """How often a waiting run checks its client, its deadline and its worker (s)."""
+WORKER_NICENESS = 10
+"""Scheduling niceness added to a worker process, so that ``/health`` and the other routes
+get the CPU before the scenario runs when there are fewer cores than busy processes."""
 
 
 class PoolFullError(Exception):
@@ -88,6 +93,8 @@ def _close_inherited(keep: int) -> None:
 def _child(job: Callable[[], Any], conn: Connection) -> None:
     """Body of a worker process: run ``job`` and send ``(kind, payload)`` back."""
     _close_inherited(conn.fileno())
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)  # the server's own requests go first when CPUs are short
     try:
         conn.send(("ok", job()))
     except InputError as exc:
