@@ -11,8 +11,20 @@
    with buildings drawn) in headless Debian chromium with software WebGL, fresh profile per
    run. The first run also finds the server's tile cache cold.
 
+3. ``health_under_planner_load``: three maximal scenario runs in flight at once (a park over
+   the whole region, the attack of issue 15, with ``n_draws`` at its bound of 10,000), sent to
+   the same server by three clients; meanwhile ``/health`` is asked every 50 ms. Target: p95
+   of ``/health`` under 100 ms. A fourth maximal run sent while the three are in flight is
+   answered at once with 503 and ``Retry-After`` (pool of 2 workers and a queue of 1, the
+   defaults) or queued; its status is recorded, with each run's status and time (a run past
+   the 30 s deadline answers 503) and the server's resident memory before, at its peak and
+   after the runs (the runs compute in worker processes, so their memory goes back to the
+   operating system).
+
 Run: ``python benchmarks/bench_api.py`` (needs the built front end for part 2, ``make web``,
 ``/usr/bin/chromium`` and ``pip install playwright``; part 2 is reported as skipped without).
+``python benchmarks/bench_api.py --only planner_load`` runs part 3 alone and updates its row
+in the existing results (the row carries its own ``commit``).
 Writes ``benchmarks/results/api.json``.
 """
 
@@ -200,8 +212,176 @@ def tile_figures(region: Any, report: Report) -> None:
                prepare_tile_layers_s=prepare)
 
 
+PLANNER_RUNS = 3
+HEALTH_EVERY_S = 0.05
+
+
+def _post(url: str, body: dict[str, Any], timeout: float = 180.0) -> tuple[int, float, str]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"content-type": "application/json"})
+    t0 = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            r.read()
+            return int(r.status), time.perf_counter() - t0, ""
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), time.perf_counter() - t0, exc.headers.get("Retry-After") or ""
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory (MB) of a process and its children (the Planner's workers)."""
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
+def maximal_scenario(region: Any) -> dict[str, Any]:
+    """A park over the whole region (within the request bounds) with 10,000 draws.
+
+    ``displace: true``: a park over buildings is refused without it (issue 14), which would
+    make the run cheap; with it the Planner demolishes every building under the park.
+    """
+    import shapely
+    from shapely.geometry import mapping
+
+    from groengezond.api.scenario_limits import MAX_DRAWS, MAX_VERTICES
+
+    whole = shapely.union_all(np.asarray(region.areas_at("buurt").geometry.array, dtype=object))
+    park = whole.buffer(-40.0)  # simplifying must not push it outside the region
+    tolerance = 10.0
+    while shapely.get_num_coordinates(park) > MAX_VERTICES // 2:
+        park = park.simplify(tolerance)
+        tolerance *= 2
+    return {"name": "Park over the whole region", "crs": "EPSG:28992", "n_draws": MAX_DRAWS,
+            "interventions": [{"kind": "add_green", "geometry": mapping(park),
+                               "displace": True}]}
+
+
+def planner_load(base: str, pid: int, region: Any, report: Report) -> None:
+    """Part 3: /health while three maximal runs are in flight, and a fourth run's answer."""
+    import threading
+    import urllib.request
+
+    small = {"name": "warm", "crs": "EPSG:28992", "interventions": []}
+    t0 = time.perf_counter()
+    warm = _post(f"{base}/api/scenarios/run", small)
+    planner_warm_s = time.perf_counter() - t0
+    body = maximal_scenario(region)
+    rss_before = _rss_mb(pid)
+    runs: list[tuple[int, float, str]] = []
+    threads = [threading.Thread(target=lambda: runs.append(_post(f"{base}/api/scenarios/run",
+                                                                 body)))
+               for _ in range(PLANNER_RUNS)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)  # the three are in flight (computing or queued)
+    fourth = _post(f"{base}/api/scenarios/run", body)
+    health: list[float] = []
+    health_errors = 0
+    rss_peak = rss_before
+    while any(t.is_alive() for t in threads) and len(runs) == 0:
+        h0 = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=10) as r:
+                r.read()
+                if r.status != 200:
+                    health_errors += 1
+        except OSError:
+            health_errors += 1
+        health.append(time.perf_counter() - h0)
+        rss_peak = max(rss_peak, _rss_mb(pid))
+        time.sleep(HEALTH_EVERY_S)
+    for t in threads:
+        t.join()
+    time.sleep(1.0)
+    rss_after = _rss_mb(pid)
+    lat = np.asarray(health) if health else np.asarray([np.nan])
+    p50, p95 = float(np.percentile(lat, 50)), float(np.percentile(lat, 95))
+    row = report.add(
+        "health_under_planner_load", p50_s=p50, p95_s=p95, max_s=float(np.nanmax(lat)),
+        health_requests=len(health), health_errors=health_errors, target_p95_s=TARGET_P95_S,
+        target_met=bool(p95 < TARGET_P95_S and not health_errors),
+        runs_in_flight=PLANNER_RUNS,
+        run_statuses=sorted(r[0] for r in runs), run_seconds=sorted(round(r[1], 2) for r in runs),
+        fourth_run_status=fourth[0], fourth_run_retry_after=fourth[2],
+        fourth_run_answered_s=round(fourth[1], 3),
+        fourth_run_outcome="503 (pool full)" if fourth[0] == 503 else
+        ("queued" if fourth[0] == 200 else f"HTTP {fourth[0]}"),
+        warm_run_status=warm[0], planner_warm_s=planner_warm_s,
+        server_rss_before_mb=round(rss_before), server_rss_peak_mb=round(rss_peak),
+        server_rss_after_mb=round(rss_after),
+        scenario="add_green over the whole region (buurten union, -10 m, simplified), "
+                 "n_draws 10,000",
+        pool="GG_PLANNER_WORKERS=2, GG_PLANNER_QUEUE=1, GG_PLANNER_DEADLINE_S=30 (defaults)",
+        note="health asked every 50 ms while all three runs were in flight (until the first "
+             "answered); memory is the server process plus its worker processes")
+    print(f"health_under_planner_load: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over "
+          f"{len(health)} requests; runs {row['run_statuses']} in {row['run_seconds']} s; "
+          f"fourth run {fourth[0]} after {fourth[1]:.2f} s; RSS {rss_before:.0f} -> "
+          f"{rss_peak:.0f} -> {rss_after:.0f} MB")
+
+
+def _merge_into_existing(report: Report) -> Path:
+    """Replace this report's rows in the existing results file (other rows are kept)."""
+    import json
+
+    from harness import RESULTS_DIR, git_commit
+
+    out = RESULTS_DIR / "api.json"
+    doc = json.loads(out.read_text("utf-8")) if out.exists() else {
+        "benchmark": "api", "commit": git_commit(), "machine": {}, "workload": {},
+        "results": []}
+    names = {r["name"] for r in report.results}
+    doc["results"] = [r for r in doc["results"] if r["name"] not in names] + [
+        {**r, "commit": git_commit()} for r in report.results]
+    out.write_text(json.dumps(doc, indent=2) + "\n", "utf-8")
+    return out
+
+
 def main() -> None:
     from groengezond.api.testing import free_port, start_server, stop_server
+
+    if "--only" in sys.argv and sys.argv[-1] == "planner_load":
+        from groengezond.region.store import write_region
+        from groengezond.synth import generate_region
+
+        report = Report("api")
+        with tempfile.TemporaryDirectory() as tmp:
+            region = generate_region(INHABITANTS, SEED)
+            folder = write_region(region, Path(tmp) / "region")
+            port = free_port()
+            proc = start_server(folder, port, timeout_s=300, env=PLANNER_ENV)
+            try:
+                planner_load(f"http://127.0.0.1:{port}", proc.pid, region, report)
+            finally:
+                stop_server(proc)
+        print(f"wrote {_merge_into_existing(report)}")
+        return
+    _full(free_port, start_server, stop_server)
+
+
+PLANNER_ENV = {"GG_PLANNER_BURST": "1000", "GG_PLANNER_PER_MINUTE": "1000",
+               "GG_LOG_LEVEL": "WARNING"}
+"""The benchmark measures the pool, not the per-client limit (one client sends every run)."""
+
+
+def _full(free_port: Any, start_server: Any, stop_server: Any) -> None:
     from groengezond.region.store import write_region
     from groengezond.synth import generate_region
 
@@ -216,7 +396,7 @@ def main() -> None:
         tile_figures(region, report)
         port = free_port()
         t_start = time.perf_counter()
-        proc = start_server(folder, port)
+        proc = start_server(folder, port, env=PLANNER_ENV)
         startup = time.perf_counter() - t_start
         base = f"http://127.0.0.1:{port}"
         try:
@@ -248,6 +428,7 @@ def main() -> None:
                                 "software WebGL (SwiftShader), fresh profile per run; the "
                                 "first run also finds the server's tile cache cold")
                 print(f"first_render_3d: {', '.join(f'{r:.2f}' for r in runs)} s")
+            planner_load(base, proc.pid, region, report)
         finally:
             stop_server(proc)
     print(f"wrote {report.write()}")

@@ -40,7 +40,7 @@ def fast_settings(**overrides: Any) -> ParticipationSettings:
     values: dict[str, Any] = {
         "argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1,
         "write_limit": BIG, "token_limit": BIG, "report_limit": BIG, "login_limit": BIG,
-        "login_failures_per_user": BIG, "report_secret": "test-secret"}
+        "report_secret": "test-secret"}
     values.update(overrides)
     return ParticipationSettings(**values)
 

@@ -446,8 +446,7 @@ def test_mortality_baseline_is_standardised_by_age_per_buurt(planner: Planner) -
     assert base.value[ok].max() > 1.2 * base.value[ok].min()
     # the heat pathway's baseline is natural-cause mortality net of displacement, one rate for
     # all ages (not yet standardised by age per buurt: a known shortfall, see docs/planner.md)
-    heat = planner.baselines["heat_mortality"] if "heat_mortality" in planner.baselines \
-        else None
+    heat = planner.baselines.get("heat_mortality", None)
     assert heat is None or np.ptp(heat.value) == 0
     assert any("standardised indirectly by age" in n for n in planner.baseline_notes)
 

@@ -174,9 +174,13 @@ def remove_green(network: WalkNetwork, snap: Snap, entries: Entries, state: Near
         sn, sd, sl = (np.concatenate(seed_node), np.concatenate(seed_dist),
                       np.concatenate(seed_label))
         labels, group = np.unique(sl, return_inverse=True)
-        d, g = multi_source(sub, sn, sd, group.astype(np.int64), len(labels))
-        node_dist[area] = d
-        node_green[area] = np.where(g >= 0, labels[np.clip(g, 0, None)], -1)
+        if len(labels) == 0:  # no green left to reach (e.g. all green removed)
+            node_dist[area] = np.inf
+            node_green[area] = -1
+        else:
+            d, g = multi_source(sub, sn, sd, group.astype(np.int64), len(labels))
+            node_dist[area] = d
+            node_green[area] = np.where(g >= 0, labels[np.clip(g, 0, None)], -1)
     edges = np.concatenate([network.incident_edges(area), entries.edge[np.isin(entries.green,
                                                                                gone)]])
     affected = np.union1d(snap.on_edges(edges), np.flatnonzero(np.isin(state.green, gone)))

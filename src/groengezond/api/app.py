@@ -1,30 +1,46 @@
 """The FastAPI application: ``/health`` and ``/api/region`` over the default region.
 
 The web issue extends this with routers per concept; each router stays thin (parse, call one
-service, render). Bad input answers 422 with the same text the CLI prints.
+service, render). Bad input answers 422 with the same text the CLI prints; every error is an
+RFC 9457 problem document (:mod:`groengezond.api.problems`).
+
+What the app holds for its lifetime is opened and closed in its lifespan: the participation
+database engine (disposed on shutdown), the rate limiter, the Planner's pool of worker
+processes (running workers stopped on shutdown) and the warm-up of the Monitor's tables
+(started on start-up; an error in it is logged with its traceback, and the first request that
+needs the tables computes them again).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from groengezond import __version__
 from groengezond.api.app_web import mount_web
+from groengezond.api.docs import mount_docs
 from groengezond.api.participation import participation_router
+from groengezond.api.planner_pool import RunPool, pool_from_settings
+from groengezond.api.problems import install_problem_handlers
 from groengezond.api.security import install_security
-from groengezond.errors import InputError
+from groengezond.logs import configure_logging
 from groengezond.participation.db import Database
+from groengezond.participation.security import RateLimiter
 from groengezond.region.model import Region
 from groengezond.region.store import read_region
 from groengezond.services.region_info import describe_region
 from groengezond.settings import get_settings
 
+log = logging.getLogger(__name__)
 
-def create_app(region_dir: Path) -> FastAPI:
+
+def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
+               pool: RunPool | None = None) -> FastAPI:
     """Build the app serving the region in ``region_dir``.
 
     The region is read and validated once, at start-up; an invalid region stops the start with
@@ -34,27 +50,55 @@ def create_app(region_dir: Path) -> FastAPI:
     ----------
     region_dir : Path
         Folder of the region to serve.
+    limiter : RateLimiter, optional
+        Rate limits of every route (default: from ``GG_RATE_LIMIT_STORAGE``).
+    pool : RunPool, optional
+        Pool of Planner runs (default: from ``GG_PLANNER_*``).
     """
+    settings = get_settings()
     region: Region = read_region(region_dir)
     summary = describe_region(region)
+    db = Database.from_url(settings.database_url)
+    limiter = limiter or RateLimiter(storage_uri=settings.rate_limit_storage)
+    pool = pool or pool_from_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, settings.log_format, if_unconfigured=True)
+        log.info("starting", extra={"fields": {
+            "event": "startup", "region": region.meta.name, "database": db.backend,
+            "planner_workers": pool.workers, "planner_queue": pool.queue,
+            "planner_mode": pool.mode}})
+        warm = getattr(app.state, "warm_up", None)
+        if warm is not None:
+            try:
+                warm()
+            except Exception:
+                log.exception("warm-up failed", extra={"fields": {"event": "warm_up_failed"}})
+        try:
+            yield
+        finally:
+            pool.close()
+            db.engine.dispose()
+            log.info("stopped", extra={"fields": {"event": "shutdown"}})
+
     app = FastAPI(
         title="groengezond",
         version=__version__,
         description="Health and green per neighbourhood, scenarios and their effects.",
+        lifespan=lifespan, docs_url=None, redoc_url=None,
     )
     app.state.region = region
+    app.state.limiter = limiter
+    app.state.planner_pool = pool
     install_security(app)
-    db = Database.from_url(get_settings().database_url)
+    install_problem_handlers(app)
+    mount_docs(app, settings.api_docs)
     app.state.participation_db = db
-    app.include_router(participation_router(db))
-
-    @app.exception_handler(InputError)
-    async def _input_error(_: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={
-            "detail": exc.message, "problems": [p.__dict__ for p in exc.problems]})
+    app.include_router(participation_router(db, limiter=limiter))
 
     @app.get("/health", summary="Liveness check")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute
         return {"status": "ok", "version": __version__, "region": region.meta.name}
 
     @app.get("/api/region", summary="Describe the region being served")

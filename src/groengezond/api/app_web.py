@@ -42,8 +42,8 @@ def mount_web(app: FastAPI, region: Region, region_dir: Path,
     web_dist : Path
         Folder of the built front end (``index.html`` and ``assets/``).
     warm : bool
-        Start computing the Monitor's tables in the background right away, so the first
-        Monitor request does not wait for them.
+        Compute the Monitor's tables in the background from the app's start-up (its
+        lifespan), so the first Monitor request does not wait for them.
     """
     db = getattr(app.state, "participation_db", None)
     ctx = WebContext(region, Path(region_dir),
@@ -54,8 +54,7 @@ def mount_web(app: FastAPI, region: Region, region_dir: Path,
     # compresses JSON and the script bundle; ready-gzipped map payloads pass through as they are
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     mount_static(app, web_dist)
-    if warm:
-        indicators.warm_up(ctx)
+    app.state.warm_up = (lambda: indicators.warm_up(ctx)) if warm else None
 
 
 def web_app() -> FastAPI:

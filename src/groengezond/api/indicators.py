@@ -122,7 +122,8 @@ def warm_up(ctx: WebContext) -> threading.Thread:
         try:
             monitor_data(ctx)
         except Exception:  # the first request that needs the tables raises it again
-            return
+            log.exception("monitor warm-up failed",
+                          extra={"fields": {"event": "warm_up_failed"}})
 
     thread = threading.Thread(target=run, name="monitor-warm-up", daemon=True)
     thread.start()

@@ -30,6 +30,7 @@ from fastapi.responses import JSONResponse, Response
 from groengezond.api.context import COLLECTIONS, Collection, WebContext, check_level, get_context
 from groengezond.api.geojson import GEOJSON
 from groengezond.api.problems import OgcRoute
+from groengezond.api.security import public_base
 from groengezond.errors import InputError
 
 router = APIRouter(prefix="/ogc", tags=["OGC API Features"], route_class=OgcRoute)
@@ -49,7 +50,7 @@ Ctx = Annotated[WebContext, Depends(get_context)]
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return public_base(request)  # GG_PUBLIC_URL, never the Host header
 
 
 def _link(href: str, rel: str, kind: str, title: str) -> dict[str, str]:

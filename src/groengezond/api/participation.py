@@ -11,9 +11,10 @@ every write route of the app to it):
   ``X-CSRF-Token`` header): planners run field labs and scenarios and export, moderators
   moderate, admins do everything and create accounts.
 
-Errors: bad input 422 with a readable message naming the field and the fix (never echoing
-the input), no credentials 401, wrong role or CSRF failure 403, unknown 404, conflicts 409
-(a second rating, a closed field lab), too many requests 429, database unavailable 503 with
+Errors (RFC 9457 problem details, :mod:`groengezond.api.problems`): bad input 422 with a
+readable message naming the field and the fix (never echoing the input), no credentials
+401, wrong role or CSRF failure 403, unknown 404, conflicts 409 (a second rating, a closed
+field lab), too many requests 429, database unavailable 503 with
 ``Retry-After`` (safe to retry with the same ``Idempotency-Key``).
 
 Answers are JSON in which ``<``, ``>`` and ``&`` are escaped (``\\u003c``...), so text written
@@ -24,32 +25,28 @@ render it as text.
 # No ``from __future__ import annotations``: FastAPI must evaluate the route annotations,
 # which use dependencies built inside participation_router.
 import json
+import logging
 import tempfile
-from collections.abc import Callable, Coroutine
-from contextlib import suppress
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
-from fastapi.routing import APIRoute
-from sqlalchemy import exc as sa_exc
 from starlette.background import BackgroundTask
 
 from groengezond import __version__
-from groengezond.errors import InputError, Problem
+from groengezond.api.problems import ReadableRoute
 from groengezond.participation import moderation, results
 from groengezond.participation.config import ParticipationSettings, participation_settings
 from groengezond.participation.db import Database
 from groengezond.participation.errors import (
-    ParticipationError,
     TooManyRequestsError,
     UnauthorizedError,
 )
 from groengezond.participation.export import export_field_lab
-from groengezond.participation.moderation import reporter_pseudonym
+from groengezond.participation.moderation import reporter_pseudonyms
 from groengezond.participation.schemas import (
     SURVEY_QUESTIONS,
     CommentIn,
@@ -88,6 +85,7 @@ from groengezond.participation.security import (
 from groengezond.participation.service import Participation, Submitted, utc_now
 
 PREFIX = "/api/participation"
+log = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 ACCESS: dict[tuple[str, str], str] = {
@@ -130,78 +128,15 @@ class SafeJSONResponse(JSONResponse):
         return text.encode("utf-8")
 
 
-_FIXES = {
-    "missing": "add it", "extra_forbidden": "remove it (the field is not known)",
-    "json_invalid": "send valid JSON", "int_type": "give a whole number",
-    "bool_type": "give true or false", "float_type": "give a number",
-    "date_from_datetime_parsing": "give a date as YYYY-MM-DD",
-    "string_pattern_mismatch": "use the format described in the API docs (/docs)",
-}
+class ParticipationRoute(ReadableRoute):
+    """A participation route: errors answer as problem details (see
+    :mod:`groengezond.api.problems`) with their status and a clear message."""
 
 
-def _fix(err: dict[str, Any]) -> tuple[str, str]:
-    kind, msg, ctx = err.get("type", ""), str(err.get("msg", "")), err.get("ctx") or {}
-    if kind == "value_error":
-        text = msg.removeprefix("Value error, ")
-        head, _, tail = text.partition("; ")
-        return head, tail or "see the API docs (/docs)"
-    if kind == "string_too_long":
-        return msg, f"shorten it to at most {ctx.get('max_length')} characters"
-    if kind == "string_too_short":
-        return msg, f"write at least {ctx.get('min_length')} characters"
-    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        return msg, "give a value in the allowed range (see /docs)"
-    if kind == "literal_error":
-        return msg, f"use one of {ctx.get('expected')}"
-    return msg, _FIXES.get(kind, "see the API docs (/docs) for what is allowed")
-
-
-def validation_problems(errors: list[dict[str, Any]]) -> list[Problem]:
-    """Turn pydantic errors into readable problems (field named, input never echoed)."""
-    out = []
-    for err in errors:
-        loc = [str(p) for p in err.get("loc", ())]
-        part = loc[0] if loc and loc[0] in ("body", "query", "path", "header") else "body"
-        field = ".".join(loc[1:]) if loc and loc[0] == part else ".".join(loc)
-        problem, fix = _fix(err)
-        out.append(Problem(f"request {part}", "", field, problem, fix))
-    return out or [Problem("request", "", "", "the request is not valid", "see /docs")]
-
-
-def _error(status: int, detail: str, headers: dict[str, str] | None = None,
-           problems: list[Problem] | None = None) -> SafeJSONResponse:
-    content: dict[str, Any] = {"detail": detail}
-    if problems is not None:
-        content["problems"] = [p.__dict__ for p in problems]
-    return SafeJSONResponse(content, status_code=status, headers=headers)
-
-
-class ParticipationRoute(APIRoute):
-    """A route that answers the participation errors with their status and a clear message."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap the handler: errors -> 401/403/404/409/422/429/503 JSON answers."""
-        handler = super().get_route_handler()
-
-        async def guarded(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ParticipationError as exc:
-                return _error(exc.status, exc.message, exc.headers)
-            except InputError as exc:
-                return _error(422, exc.message, problems=list(exc.problems))
-            except RequestValidationError as exc:
-                problems = validation_problems(list(exc.errors()))
-                return _error(422, "\n".join(map(str, problems)), problems=problems)
-            except sa_exc.IntegrityError:
-                return _error(409, "the request conflicts with stored data; reload and retry")
-            except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
-                    sa_exc.DisconnectionError):
-                return _error(503, "the database is unavailable for a moment; retry (with the "
-                                   "same Idempotency-Key)", {"Retry-After": "1"})
-
-        return guarded
-
+MAX_ID = 2**31 - 1
+"""Largest id any route accepts (PostgreSQL's ``integer``); larger ones answer 422, never 500."""
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key",
                                               pattern=r"^[A-Za-z0-9_-]{8,64}$")]
@@ -234,12 +169,14 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     clock : callable, optional
         Current time (aware datetime); tests pass a fixed clock.
     limiter : RateLimiter, optional
-        Rate limiter (a fresh in-process one by default).
+        Rate limiter (by default one on ``GG_PARTICIPATION_RATE_LIMIT_STORAGE``); ignored
+        when ``rate_limit_enabled`` is off.
     """
     cfg = settings or participation_settings()
     svc = Participation(db, cfg, clock or utc_now)
     passwords = Passwords(cfg)
-    limits = limiter or RateLimiter(enabled=cfg.rate_limit_enabled)
+    limits = limiter if limiter is not None and cfg.rate_limit_enabled else RateLimiter(
+        enabled=cfg.rate_limit_enabled, storage_uri=cfg.rate_limit_storage)
     session_cookie = "__Host-gg_session" if cfg.cookie_secure else "gg_session"
     csrf_cookie = "__Host-gg_csrf" if cfg.cookie_secure else "gg_csrf"
     router = APIRouter(prefix=PREFIX, tags=["participation"], route_class=ParticipationRoute,
@@ -290,18 +227,21 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     # ------------------------------------------------------------------------ staff
     @router.post("/auth/login", response_model=LoginOut, summary="Log in (staff)",
                  dependencies=[Depends(limited("login", "login attempts"))])
-    def login_route(body: LoginIn, response: Response) -> LoginOut:
-        who = body.username.lower()
-        if limits.exhausted("login_user", who, cfg.login_failures_per_user):
-            raise TooManyRequestsError("too many failed logins for this user; wait a few minutes",
-                                       headers={"Retry-After": "120"})
+    def login_route(body: LoginIn, request: Request, response: Response) -> LoginOut:
+        who, addr = body.username.lower(), client(request)
+        wait = limits.login_wait(who, addr)
+        if wait:
+            raise TooManyRequestsError(f"too many failed logins for this user from your "
+                                       f"address; wait {wait} s and try again",
+                                       headers={"Retry-After": str(wait)})
         try:
             res = login(db, passwords, body.username, body.password, svc.now(),
                         cfg.session_hours)
         except UnauthorizedError:
-            with suppress(TooManyRequestsError):
-                limits.take("login_user", who, cfg.login_failures_per_user, "failed logins")
+            limits.login_failed(who, addr)
+            log.info("login failed", extra={"fields": {"event": "login_failed"}})
             raise
+        limits.login_succeeded(who, addr)
         age = int(cfg.session_hours * 3600)
         response.set_cookie(session_cookie, res.token, max_age=age, httponly=True,
                             secure=cfg.cookie_secure, samesite="strict", path="/")
@@ -341,33 +281,33 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
         return svc.create_field_lab(staff, body)
 
     @router.get("/field-labs/{lab_id}", response_model=FieldLabOut, summary="One field lab")
-    def get_lab(lab_id: int) -> FieldLabOut:
+    def get_lab(lab_id: Id) -> FieldLabOut:
         return svc.get_field_lab(lab_id)
 
     @router.patch("/field-labs/{lab_id}", response_model=FieldLabOut,
                   summary="Change a field lab or its period (planner)", dependencies=[write_limit])
-    def patch_lab(lab_id: int, body: FieldLabPatch,
+    def patch_lab(lab_id: Id, body: FieldLabPatch,
                   staff: Annotated[Staff, role("planner")]) -> FieldLabOut:
         return svc.update_field_lab(staff, lab_id, body)
 
     @router.post("/field-labs/{lab_id}/scenarios", response_model=ScenarioOut, status_code=201,
                  summary="Publish a scenario (planner)", dependencies=[write_limit])
-    def publish(lab_id: int, body: ScenarioIn,
+    def publish(lab_id: Id, body: ScenarioIn,
                 staff: Annotated[Staff, role("planner")]) -> ScenarioOut:
         return svc.publish_scenario(staff, lab_id, body)
 
     @router.get("/field-labs/{lab_id}/scenarios/{scenario_id}", response_model=ScenarioOut,
                 summary="A published scenario with its snapshot")
-    def get_scenario(lab_id: int, scenario_id: int) -> ScenarioOut:
+    def get_scenario(lab_id: Id, scenario_id: Id) -> ScenarioOut:
         return svc.get_scenario(lab_id, scenario_id)
 
     @router.delete("/field-labs/{lab_id}/scenarios/{scenario_id}", status_code=204,
                    summary="Withdraw a scenario (planner)", dependencies=[write_limit])
-    def withdraw(lab_id: int, scenario_id: int, staff: Annotated[Staff, role("planner")]) -> None:
+    def withdraw(lab_id: Id, scenario_id: Id, staff: Annotated[Staff, role("planner")]) -> None:
         svc.withdraw_scenario(staff, lab_id, scenario_id)
 
     @router.get("/field-labs/{lab_id}/survey", summary="The survey questions and buurten")
-    def survey_questions(lab_id: int) -> dict[str, Any]:
+    def survey_questions(lab_id: Id) -> dict[str, Any]:
         lab = svc.get_field_lab(lab_id)
         return {"field_lab_id": lab_id, "buurten": [b.model_dump() for b in lab.buurten],
                 "questions": list(SURVEY_QUESTIONS)}
@@ -376,7 +316,7 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     @router.post("/field-labs/{lab_id}/residents", response_model=ResidentTokenOut,
                  status_code=201, summary="Get a private resident token (no account)",
                  dependencies=[Depends(limited("token", "new resident tokens"))])
-    def new_resident(lab_id: int) -> ResidentTokenOut:
+    def new_resident(lab_id: Id) -> ResidentTokenOut:
         return svc.new_resident(lab_id)
 
     @router.get("/me", response_model=MyInput, summary="All my input (resident)")
@@ -391,81 +331,85 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     @router.post("/field-labs/{lab_id}/scenarios/{scenario_id}/ratings",
                  response_model=RatingOut, status_code=201, summary="Rate a scenario (resident)",
                  dependencies=[write_limit])
-    def rate(lab_id: int, scenario_id: int, body: RatingIn, response: Response,
+    def rate(lab_id: Id, scenario_id: Id, body: RatingIn, response: Response,
              token: ResidentToken, key: IdempotencyKey = None) -> Any:
         return created(svc.rate(token, lab_id, scenario_id, body, key), response)
 
     @router.put("/ratings/{rating_id}", response_model=RatingOut,
                 summary="Change my rating (resident)", dependencies=[write_limit])
-    def update_rating(rating_id: int, body: RatingIn, token: ResidentToken) -> RatingOut:
+    def update_rating(rating_id: Id, body: RatingIn, token: ResidentToken) -> RatingOut:
         return svc.update_rating(token, rating_id, body)
 
     @router.delete("/ratings/{rating_id}", status_code=204, summary="Delete my rating",
                    dependencies=[write_limit])
-    def delete_rating(rating_id: int, token: ResidentToken) -> None:
+    def delete_rating(rating_id: Id, token: ResidentToken) -> None:
         svc.delete_rating(token, rating_id)
 
     @router.post("/field-labs/{lab_id}/comments", response_model=CommentOut, status_code=201,
                  summary="Pin a comment on the map (resident)", dependencies=[write_limit])
-    def comment(lab_id: int, body: CommentIn, response: Response, token: ResidentToken,
+    def comment(lab_id: Id, body: CommentIn, response: Response, token: ResidentToken,
                 key: IdempotencyKey = None) -> Any:
         return created(svc.comment(token, lab_id, body, key), response)
 
     @router.get("/field-labs/{lab_id}/comments", summary="Approved comments (GeoJSON, EPSG:4326)")
-    def public_comments(lab_id: int, scenario_id: int | None = None) -> dict[str, Any]:
-        return svc.public_comments(lab_id, scenario_id)
+    def public_comments(lab_id: Id, scenario_id: QueryId = None,
+                        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                        offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> dict[str, Any]:
+        return svc.public_comments(lab_id, scenario_id, limit=limit, offset=offset)
 
     @router.put("/comments/{comment_id}", response_model=CommentOut,
                 summary="Change my comment (back to moderation)", dependencies=[write_limit])
-    def update_comment(comment_id: int, body: CommentIn,
+    def update_comment(comment_id: Id, body: CommentIn,
                        token: ResidentToken) -> CommentOut:
         return svc.update_comment(token, comment_id, body)
 
     @router.delete("/comments/{comment_id}", status_code=204, summary="Delete my comment",
                    dependencies=[write_limit])
-    def delete_comment(comment_id: int, token: ResidentToken) -> None:
+    def delete_comment(comment_id: Id, token: ResidentToken) -> None:
         svc.delete_comment(token, comment_id)
 
     @router.post("/comments/{comment_id}/reports", status_code=202,
                  summary="Report an abusive comment (anyone)",
                  dependencies=[Depends(limited("report", "reports"))])
-    def report(comment_id: int, body: ReportIn, request: Request) -> dict[str, str]:
-        reporter = reporter_pseudonym(cfg.report_secret, client(request))
+    def report(comment_id: Id, body: ReportIn, request: Request,
+               token: Annotated[str | None, Header(alias="X-Resident-Token",
+                                                   max_length=128)] = None) -> dict[str, str]:
+        reporter = reporter_pseudonyms(cfg.report_secret, client(request), token)
         return moderation.report(db, comment_id, reporter, body.reason, cfg.report_threshold,
                                  svc.now())
 
     @router.post("/field-labs/{lab_id}/survey-responses", response_model=SurveyOut,
                  status_code=201, summary="Answer the survey (resident)",
                  dependencies=[write_limit])
-    def answer(lab_id: int, body: SurveyIn, response: Response, token: ResidentToken,
+    def answer(lab_id: Id, body: SurveyIn, response: Response, token: ResidentToken,
                key: IdempotencyKey = None) -> Any:
         return created(svc.answer_survey(token, lab_id, body, key), response)
 
     @router.put("/survey-responses/{response_id}", response_model=SurveyOut,
                 summary="Change my survey answers", dependencies=[write_limit])
-    def update_survey(response_id: int, body: SurveyIn,
+    def update_survey(response_id: Id, body: SurveyIn,
                       token: ResidentToken) -> SurveyOut:
         return svc.update_survey(token, response_id, body)
 
     @router.delete("/survey-responses/{response_id}", status_code=204,
                    summary="Delete my survey answers", dependencies=[write_limit])
-    def delete_survey(response_id: int, token: ResidentToken) -> None:
+    def delete_survey(response_id: Id, token: ResidentToken) -> None:
         svc.delete_survey(token, response_id)
 
     # ------------------------------------------------------------------- moderation
     @router.get("/moderation/queue", response_model=list[ModerationItem],
                 summary="Comments waiting for moderation (moderator)")
-    def mod_queue(staff: Annotated[Staff, role("moderator")], field_lab_id: int | None = None,
+    def mod_queue(staff: Annotated[Staff, role("moderator")], field_lab_id: QueryId = None,
                   include_reviewed: bool = False,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> list[ModerationItem]:
+                  offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> list[ModerationItem]:
         return moderation.queue(db, staff, field_lab_id, include_reviewed, limit, offset)
 
     def decision(action: Literal["approve", "reject", "hide"]) -> None:
         @router.post(f"/moderation/comments/{{comment_id}}/{action}",
                      response_model=ModerationItem, summary=f"{action.title()} a comment "
                      "(moderator)", name=f"moderation_{action}", dependencies=[write_limit])
-        def decide(comment_id: int, staff: Annotated[Staff, role("moderator")],
+        def decide(comment_id: Id, staff: Annotated[Staff, role("moderator")],
                    body: Decision | None = None) -> ModerationItem:
             reason = body.reason if body else None
             return moderation.decide(db, staff, comment_id, action, reason, svc.now())
@@ -475,23 +419,28 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
 
     # ---------------------------------------------------------------------- results
     @router.get("/field-labs/{lab_id}/results", response_model=results.FieldLabResults,
-                summary="Results with disclosure control")
-    def lab_results(lab_id: int) -> results.FieldLabResults:
-        return results.field_lab_results(db, lab_id, cfg.min_respondents)
+                summary="Results with disclosure control (residents' figures once closed)")
+    def lab_results(lab_id: Id, staff: Annotated[Staff | None, Depends(current_staff)]
+                    ) -> results.FieldLabResults:
+        if staff is not None and staff.role in ("admin", "planner"):
+            # planners follow their lab live (as in the export), under the threshold rule
+            return results.field_lab_results(db, lab_id, cfg.min_respondents)
+        return results.public_results(db, lab_id, cfg.min_respondents, svc.today(), svc.now())
 
     @router.get("/field-labs/{lab_id}/indicators",
                 summary="Survey results as Monitor indicator rows (long form)")
-    def indicators(lab_id: int) -> list[dict[str, Any]]:
-        frame = results.indicator_rows(db, lab_id, cfg.min_respondents)
+    def indicators(lab_id: Id) -> list[dict[str, Any]]:
+        frame = results.indicator_rows(db, lab_id, cfg.min_respondents, svc.today(),
+                                       svc.now())
         rows: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None) \
             .to_dict("records")
         return rows
 
     @router.get("/field-labs/{lab_id}/export", summary="Download results (planner)",
                 response_class=FileResponse)
-    def export(lab_id: int, staff: Annotated[Staff, role("planner")],
+    def export(lab_id: Id, staff: Annotated[Staff, role("planner")],
                format: Literal["csv", "gpkg", "html"] = "csv") -> FileResponse:
-        folder = Path(tempfile.mkdtemp(prefix="gg-export-"))
+        folder = FsPath(tempfile.mkdtemp(prefix="gg-export-"))
         out = export_field_lab(db, lab_id, folder / f"field-lab-{lab_id}.{format}",
                                cfg.min_respondents)
         media = {"csv": "text/csv", "gpkg": "application/geopackage+sqlite3",
@@ -502,7 +451,7 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     return router
 
 
-def _remove_tree(folder: Path) -> None:
+def _remove_tree(folder: FsPath) -> None:
     for f in folder.iterdir():
         f.unlink(missing_ok=True)
     folder.rmdir()
@@ -512,10 +461,29 @@ def participation_app(db: Database, settings: ParticipationSettings | None = Non
                       clock: Callable[[], datetime] | None = None,
                       limiter: RateLimiter | None = None) -> FastAPI:
     """A standalone app with only the participation routes (tests, benchmark, embedding)."""
-    from groengezond.api.security import install_security
+    from collections.abc import AsyncIterator
+    from contextlib import asynccontextmanager
 
-    app = FastAPI(title="groengezond participation", version=__version__)
+    from groengezond.api.docs import mount_docs
+    from groengezond.api.problems import install_problem_handlers
+    from groengezond.api.security import install_security
+    from groengezond.logs import configure_logging
+    from groengezond.settings import get_settings
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        s = get_settings()
+        configure_logging(s.log_level, s.log_format, if_unconfigured=True)
+        try:
+            yield
+        finally:
+            db.engine.dispose()
+
+    app = FastAPI(title="groengezond participation", version=__version__, docs_url=None,
+                  redoc_url=None, lifespan=lifespan)
     install_security(app)
+    install_problem_handlers(app)
+    mount_docs(app, get_settings().api_docs)
     app.include_router(participation_router(db, settings, clock, limiter))
 
     @app.get("/health", summary="Liveness check")

@@ -7,7 +7,8 @@ optional request fields:
 - ``crs``: the CRS of the geometries, ``"EPSG:4326"`` (default: lon/lat GeoJSON as drawn in
   the browser; converted to EPSG:28992 with pyproj) or ``"EPSG:28992"`` (RD New, m, as in
   scenario files);
-- ``seed`` (default 42) and ``n_draws`` (default 1,000, at least 1,000) of the Monte Carlo.
+- ``seed`` (default 42, 0 to 2**63 - 1) and ``n_draws`` (default 1,000; 1,000 to 10,000) of
+  the Monte Carlo.
 
 It answers with the :class:`~groengezond.scenario.result.ScenarioResult` JSON.
 ``POST /api/scenarios/compare`` takes ``{"scenarios": [...], "crs", "seed", "n_draws"}`` (or a
@@ -19,26 +20,51 @@ built (:mod:`groengezond.scenario.plausibility`: over buildings, on water, too s
 itself, too dense, empty) answers 422 with one problem per refusal, each with its
 ``location`` (``intervention N 'name'``), ``field``, ``problem``, ``fix`` and ``key``, which the
 web app shows at the intervention.
+
+Under load (see :mod:`groengezond.api.planner_pool` and :mod:`groengezond.api.scenario_limits`):
+a request beyond the resource bounds answers 422 before any work; each client may start
+``GG_PLANNER_BURST`` runs per ``GG_PLANNER_BURST / GG_PLANNER_PER_MINUTE`` minutes (429 with
+``Retry-After`` beyond); runs are computed in a bounded pool of worker processes, answered
+503 with ``Retry-After`` when the pool is full or the run passes its deadline
+(``GG_PLANNER_DEADLINE_S``, 30 s), and stopped when the client disconnects.
 """
 
 from __future__ import annotations
 
-import math
+import logging
+import time
 from typing import Any
 
+import anyio.to_thread
 import numpy as np
 import shapely
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from pyproj import Transformer
 from shapely.geometry import mapping
+from starlette.exceptions import HTTPException
 
 from groengezond.api.context import WebContext, get_context
+from groengezond.api.planner_pool import (
+    ClientGoneError,
+    PoolFullError,
+    RunPool,
+    RunTimedOutError,
+    WorkerFailedError,
+    pool_from_settings,
+)
 from groengezond.api.problems import ReadableRoute
+from groengezond.api.scenario_limits import (
+    check_raw_scenario,
+    check_sizes,
+    run_options,
+)
 from groengezond.errors import InputError
-from groengezond.health.impact import MIN_DRAWS
-from groengezond.scenario.model import parse_geometry, scenario_from_data
+from groengezond.participation.config import RateLimit
+from groengezond.participation.security import RateLimiter
+from groengezond.scenario.model import Scenario, parse_geometry, scenario_from_data
 from groengezond.services.plan import Planner, compare
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/scenarios", tags=["planner"], route_class=ReadableRoute)
 
 CRS_WGS84 = "EPSG:4326"
@@ -53,6 +79,36 @@ _TO_RD = Transformer.from_crs(CRS_WGS84, CRS_RD, always_xy=True)
 def planner(ctx: WebContext) -> Planner:
     """The app's Planner: the baseline is built once, on first use, under a lock."""
     return ctx.once("planner", lambda: Planner(ctx.region))
+
+
+def region_area_m2(ctx: WebContext) -> float:
+    """Area of the region (m²): the union of its buurten."""
+    return ctx.once("region_area_m2", lambda: float(
+        shapely.union_all(np.asarray(ctx.region.areas_at("buurt").geometry.array,
+                                     dtype=object)).area))
+
+
+def run_pool(request: Request) -> RunPool:
+    """The app's pool of Planner runs (made from the settings when the app has none)."""
+    state = request.app.state
+    pool: RunPool | None = getattr(state, "planner_pool", None)
+    if pool is None:
+        pool = state.planner_pool = pool_from_settings()
+    return pool
+
+
+def limit_client(request: Request) -> None:
+    """Count a Planner request against its client's limit (429 beyond it)."""
+    from groengezond.settings import get_settings
+
+    state = request.app.state
+    limiter: RateLimiter | None = getattr(state, "limiter", None)
+    if limiter is None:
+        limiter = state.limiter = RateLimiter(storage_uri=get_settings().rate_limit_storage)
+    s = get_settings()
+    client = request.client.host if request.client else "unknown"
+    limiter.take("planner", client, RateLimit(per_minute=s.planner_per_minute,
+                                              burst=s.planner_burst), "scenario runs")
 
 
 def _to_rd(item: Any) -> Any:
@@ -71,21 +127,8 @@ def _to_rd(item: Any) -> Any:
     return {**item, "geometry": mapping(rd)}
 
 
-def _options(body: dict[str, Any], file: str) -> tuple[str, int, int]:
-    crs = str(body.get("crs", CRS_WGS84)).upper()
-    if crs not in (CRS_WGS84, CRS_RD):
-        raise InputError.single(file, "request", "crs", f"unknown CRS {crs!r}",
-                                f"use {CRS_WGS84} (lon/lat) or {CRS_RD} (RD New, m)")
-    try:
-        seed = int(body.get("seed", DEFAULT_SEED))
-        n_draws = int(body.get("n_draws", MIN_DRAWS))
-    except (TypeError, ValueError):
-        raise InputError.single(file, "request", "seed/n_draws", "is not a whole number",
-                                "give whole numbers") from None
-    return crs, seed, n_draws
-
-
-def _scenario(data: Any, crs: str, file: str) -> Any:
+def _scenario(data: Any, crs: str, file: str) -> Scenario:
+    check_raw_scenario(data, file)
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k not in ("crs", "seed", "n_draws")}
         items = data.get("interventions")
@@ -95,26 +138,65 @@ def _scenario(data: Any, crs: str, file: str) -> Any:
 
 
 def _finite(value: Any) -> Any:
-    return None if isinstance(value, float) and not math.isfinite(value) else value
+    return None if isinstance(value, float) and not np.isfinite(value) else value
+
+
+async def _in_pool(request: Request, job: Any, what: str) -> Any:
+    """Run ``job`` in the app's pool; map the pool's refusals to HTTP answers."""
+    pool = run_pool(request)
+    t0 = time.monotonic()
+    outcome = "ok"
+    try:
+        return await pool.run(job, request.is_disconnected)
+    except PoolFullError as exc:
+        outcome = "refused"
+        raise HTTPException(503, str(exc),
+                            headers={"Retry-After": str(exc.retry_after_s)}) from None
+    except RunTimedOutError as exc:
+        outcome = "timed_out"
+        raise HTTPException(503, str(exc), headers={"Retry-After": "30"}) from None
+    except ClientGoneError:
+        outcome = "client_gone"
+        raise HTTPException(499, "the client disconnected") from None
+    except WorkerFailedError as exc:
+        outcome = "failed"
+        raise HTTPException(500, str(exc)) from None
+    except InputError:
+        outcome = "input_error"
+        raise
+    finally:
+        log.info("planner run", extra={"fields": {
+            "event": "planner_run", "what": what, "outcome": outcome,
+            "duration_ms": round(1000 * (time.monotonic() - t0), 1),
+            "in_flight": pool.in_flight}})
 
 
 @router.post("/run", summary="Run one scenario against the region's baseline")
-def run(body: dict[str, Any] = Body(...),
-        ctx: WebContext = Depends(get_context)) -> dict[str, Any]:
+async def run(request: Request, body: dict[str, Any] = Body(...),
+              ctx: WebContext = Depends(get_context)) -> dict[str, Any]:
     """The scenario's effects: exposures, health pathways, totals, euros and the health gap."""
-    crs, seed, n_draws = _options(body, "scenario")
-    scenario = _scenario(body, crs, "scenario")
-    result = planner(ctx).run(scenario, np.random.default_rng(seed), n_draws=n_draws, seed=seed)
-    out: dict[str, Any] = result.model_dump(mode="json")
+    limit_client(request)
+    opts = run_options(body, "scenario")
+    scenario = await anyio.to_thread.run_sync(_scenario, body, opts.crs, "scenario")
+    check_sizes(scenario, await anyio.to_thread.run_sync(region_area_m2, ctx), "scenario")
+    p = await anyio.to_thread.run_sync(planner, ctx)
+
+    def job() -> dict[str, Any]:
+        result = p.run(scenario, np.random.default_rng(opts.seed), n_draws=opts.n_draws,
+                       seed=opts.seed)
+        out: dict[str, Any] = result.model_dump(mode="json")
+        return out
+
+    out: dict[str, Any] = await _in_pool(request, job, "run")
     return out
 
 
 @router.post("/compare", summary="Run several scenarios and lay them side by side")
-def compare_scenarios(body: dict[str, Any] | list[Any] = Body(...),
-                      ctx: WebContext = Depends(get_context)
-                      ) -> dict[str, Any]:
+async def compare_scenarios(request: Request, body: dict[str, Any] | list[Any] = Body(...),
+                            ctx: WebContext = Depends(get_context)) -> dict[str, Any]:
     """One row per scenario (baseline first) and every scenario's full result."""
-    opts: dict[str, Any] = body if isinstance(body, dict) else {}
+    limit_client(request)
+    opts_in: dict[str, Any] = body if isinstance(body, dict) else {}
     items = body.get("scenarios") if isinstance(body, dict) else body
     if not isinstance(items, list) or not items:
         raise InputError.single("request", "body", "scenarios", "is missing or empty",
@@ -122,11 +204,23 @@ def compare_scenarios(body: dict[str, Any] | list[Any] = Body(...),
     if len(items) > MAX_SCENARIOS:
         raise InputError.single("request", "body", "scenarios", f"has {len(items)} scenarios",
                                 f"give at most {MAX_SCENARIOS}")
-    crs, seed, n_draws = _options(opts, "request")
-    scenarios = [_scenario(s, crs, f"scenario {i}") for i, s in enumerate(items)]
-    p = planner(ctx)
-    results = [p.run(s, np.random.default_rng(seed), n_draws=n_draws, seed=seed)
-               for s in scenarios]
-    rows = [{k: _finite(v) for k, v in row.items()}
-            for row in compare(results).to_dict(orient="records")]
-    return {"comparison": rows, "results": [r.model_dump(mode="json") for r in results]}
+    opts = run_options(opts_in, "request")
+
+    def parse() -> list[Scenario]:
+        return [_scenario(s, opts.crs, f"scenario {i}") for i, s in enumerate(items)]
+
+    scenarios = await anyio.to_thread.run_sync(parse)
+    area = await anyio.to_thread.run_sync(region_area_m2, ctx)
+    for i, sc in enumerate(scenarios):
+        check_sizes(sc, area, f"scenario {i}")
+    p = await anyio.to_thread.run_sync(planner, ctx)
+
+    def job() -> dict[str, Any]:
+        results = [p.run(s, np.random.default_rng(opts.seed), n_draws=opts.n_draws,
+                         seed=opts.seed) for s in scenarios]
+        rows = [{k: _finite(v) for k, v in row.items()}
+                for row in compare(results).to_dict(orient="records")]
+        return {"comparison": rows, "results": [r.model_dump(mode="json") for r in results]}
+
+    out: dict[str, Any] = await _in_pool(request, job, "compare")
+    return out

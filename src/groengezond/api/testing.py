@@ -121,7 +121,8 @@ def _landcover(x0: float, y0: float, x1: float, y1: float, buildings: gpd.GeoDat
 
 
 
-def web_app(folder: Path, region: Region | None = None, warm: bool = False) -> FastAPI:
+def web_app(folder: Path, region: Region | None = None, warm: bool = False,
+            rate_limits: bool = False) -> FastAPI:
     """The full web app (``create_app`` plus ``mount_web``) over ``region`` written to ``folder``.
 
     Parameters
@@ -132,13 +133,17 @@ def web_app(folder: Path, region: Region | None = None, warm: bool = False) -> F
         Defaults to :func:`web_region`.
     warm : bool
         Start the Monitor's background computation (tests usually do not).
+    rate_limits : bool
+        Keep the per-client rate limits on (off by default: tests send many requests from
+        one address; the security tests turn them on).
     """
     from groengezond.api.app import create_app
     from groengezond.api.app_web import mount_web
+    from groengezond.participation.security import RateLimiter
     from groengezond.region.store import write_region
 
     write_region(region if region is not None else web_region(), folder)
-    app = create_app(folder)
+    app = create_app(folder, limiter=None if rate_limits else RateLimiter(enabled=False))
     if not hasattr(app.state, "web"):
         mount_web(app, app.state.region, folder, warm=warm)
     return app
@@ -170,10 +175,13 @@ def start_server(region_dir: Path, port: int, timeout_s: float = 60.0,
         participation database; by default ``sqlite:///data/groengezond.sqlite`` relative to
         the working directory) or ``GG_PARTICIPATION_*`` settings.
     """
-    server_env = {**os.environ, **(env or {}), "GG_REGION_DIR": str(region_dir)}
+    # warnings only by default: the server's stderr is a pipe nobody reads while it runs
+    server_env = {**os.environ, "GG_LOG_LEVEL": os.environ.get("GG_LOG_LEVEL", "WARNING"),
+                  **(env or {}), "GG_REGION_DIR": str(region_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "groengezond.api.app_web:web_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--no-proxy-headers"],
         env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

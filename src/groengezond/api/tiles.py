@@ -26,6 +26,7 @@ from groengezond.api.context import WebContext, get_context
 from groengezond.api.geojson import Payload
 from groengezond.api.mvt import encode_tile, tile_bounds, valid_tile
 from groengezond.api.problems import ReadableRoute
+from groengezond.api.security import public_base
 from groengezond.errors import InputError
 from groengezond.region.model import Landcover
 
@@ -160,7 +161,7 @@ def landcover_png(z: Z, x: X, y: Y, request: Request, ctx: Ctx) -> Response:
 @router.get(".json", summary="TileJSON of the region's vector and land-cover tiles")
 def tilejson(request: Request, ctx: Ctx) -> dict[str, Any]:
     """TileJSON 3.0.0 for the vector tiles, with the land-cover tiles as ``landcover``."""
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request)  # GG_PUBLIC_URL, never the Host header
     west, south, east, north = ctx.bounds_wgs84()
     return {
         "tilejson": "3.0.0",

@@ -33,9 +33,15 @@ def synth(
     inhabitants: Annotated[int, typer.Option(min=2_000, max=5_000_000,
                                             help="Number of inhabitants.")] = 150_000,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same region.")] = 42,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace OUT even when it is a non-empty folder that is not a "
+                        "region.")] = False,
 ) -> None:
     """Generate a synthetic region (nothing in it is real) and write it to OUT."""
+    from groengezond.region.store import check_output_folder
     from groengezond.synth import generate_region
+
+    check_output_folder(out, force=force)
 
     with progress_bar(f"Generating {inhabitants:,} inhabitants") as progress:
         region = generate_region(inhabitants, seed, progress=progress)
@@ -119,6 +125,24 @@ def export(
     console.print(f"Wrote {out}")
 
 
+def uvicorn_options(trusted_proxies: str, keep_alive_s: int) -> dict[str, object]:
+    """The uvicorn settings of ``serve`` (see docs/operations.md).
+
+    ``X-Forwarded-For`` is believed only from the proxies named in ``trusted_proxies``
+    (comma-separated addresses); with none, proxy headers are off and the client address is
+    the TCP peer, so a client cannot pick its own address to get around the rate limits.
+    Idle keep-alive connections close after ``keep_alive_s``; at most 1,000 connections are
+    served at once (more answer 503) and an HTTP/1.1 event (headers and the body chunk being
+    read) may hold at most 1 MiB.
+    """
+    proxies = [p.strip() for p in trusted_proxies.split(",") if p.strip()]
+    extra: dict[str, object] = {"forwarded_allow_ips": ",".join(proxies)} if proxies else {}
+    return {"proxy_headers": bool(proxies), **extra, "server_header": False, "date_header": True,
+            "timeout_keep_alive": keep_alive_s, "timeout_graceful_shutdown": 30,
+            "limit_concurrency": 1000, "h11_max_incomplete_event_size": 1_048_576,
+            "log_config": None}
+
+
 @app.command()
 @report_errors
 def serve(
@@ -126,18 +150,25 @@ def serve(
     = None,
     host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port (default 8000).")] = None,
+    trusted_proxies: Annotated[str | None, typer.Option(
+        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed "
+             "(default GG_TRUSTED_PROXIES; none: the header is ignored).")] = None,
 ) -> None:
     """Serve the API for a region on http://HOST:PORT (docs at /docs)."""
     import uvicorn
 
     from groengezond.api import create_app
+    from groengezond.logs import configure_logging
 
     settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
     folder = region or settings.region_dir
     app_ = create_app(folder)
     bind_host, bind_port = host or settings.host, port or settings.port
+    proxies = settings.trusted_proxies if trusted_proxies is None else trusted_proxies
     err_console.print(f"Serving {folder} on http://{bind_host}:{bind_port} (API docs at /docs)")
-    uvicorn.run(app_, host=bind_host, port=bind_port, log_level="info")
+    uvicorn.run(app_, host=bind_host, port=bind_port, log_level=settings.log_level.lower(),
+                **uvicorn_options(proxies, settings.timeout_keep_alive_s))  # type: ignore[arg-type]
 
 
 @app.command()
@@ -156,7 +187,7 @@ def demo(
         err_console.print(f"Using the region in {folder}")
     else:
         err_console.print(f"No region in {folder}: generating the synthetic demo region")
-        synth(out=folder, inhabitants=inhabitants, seed=seed)
+        synth(out=folder, inhabitants=inhabitants, seed=seed, force=False)
     from groengezond.services.baseline import compute_baseline
 
     with progress_bar("Computing the baseline") as progress:
@@ -164,7 +195,7 @@ def demo(
     for line in summary:
         console.print(line, markup=False, highlight=False)
     if not no_serve:
-        serve(folder, None, None)
+        serve(folder, None, None, None)
 
 
 def _register_commands() -> None:

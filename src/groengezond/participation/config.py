@@ -37,6 +37,13 @@ def _registry_threshold() -> int:
     return load_registry().min_persons_of("belevingswaarde")
 
 
+def _shared_storage() -> str:
+    """The project-wide rate-limit storage (``GG_RATE_LIMIT_STORAGE``)."""
+    from groengezond.settings import get_settings
+
+    return get_settings().rate_limit_storage
+
+
 class ParticipationSettings(BaseSettings):
     """Settings read from ``GG_PARTICIPATION_*`` environment variables.
 
@@ -64,8 +71,12 @@ class ParticipationSettings(BaseSettings):
     write_limit, login_limit, token_limit, report_limit : RateLimit
         Buckets per client IP for resident and staff writes, login attempts, new resident
         tokens and abuse reports.
-    login_failures_per_user : RateLimit
-        Bucket per user name, drawn on failed logins only (slows distributed guessing).
+    rate_limit_storage : str
+        ``limits`` storage URI of the rate limits: ``memory://`` (default, per process) or
+        ``redis://host:6379/0`` (shared by workers; ``pip install redis``). Defaults to
+        ``GG_RATE_LIMIT_STORAGE``.
+    comments_per_resident : int
+        Most comments one resident token may keep in a field lab (deleted ones do not count).
     argon2_time_cost, argon2_memory_kib, argon2_parallelism : int
         Argon2id parameters of password hashing (defaults of argon2-cffi, RFC 9106 low-memory
         profile).
@@ -87,7 +98,8 @@ class ParticipationSettings(BaseSettings):
     login_limit: RateLimit = RateLimit(per_minute=5, burst=5)
     token_limit: RateLimit = RateLimit(per_minute=10, burst=10)
     report_limit: RateLimit = RateLimit(per_minute=10, burst=10)
-    login_failures_per_user: RateLimit = RateLimit(per_minute=0.5, burst=10)
+    rate_limit_storage: str = Field(default_factory=_shared_storage)
+    comments_per_resident: int = Field(50, ge=1, le=10_000)
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=8)
     argon2_parallelism: int = Field(4, ge=1)

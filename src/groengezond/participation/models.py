@@ -293,3 +293,24 @@ class SurveyResponse(Base):
     client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ResultRelease(Base):
+    """The residents' figures of a field lab as published, frozen when the lab closed.
+
+    While a lab is open its residents' figures are not public (reading them before and after
+    one submission would give that person's answers away); the first time they are asked for
+    after the lab has closed they are computed once and stored here, and every later answer
+    (and the Monitor) serves this copy, so an erasure after closing does not move a published
+    figure either.
+    """
+
+    __tablename__ = "participation_result_releases"
+    __table_args__ = (UniqueConstraint("field_lab_id", name="uq_participation_result_releases_"
+                                                            "field_lab_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    field_lab_id: Mapped[int] = mapped_column(
+        ForeignKey("participation_field_labs.id", ondelete="CASCADE"))
+    released_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]]

@@ -8,14 +8,17 @@ hidden at once and goes back to the queue for review. Approving it again clears 
 
 Reporters are counted by a pseudonym: an HMAC-SHA-256 of their IP address with a server secret
 (``GG_PARTICIPATION_REPORT_SECRET``); the address itself is never stored, and the pseudonym is
-not linked to any resident token. One address counts once, however many resident tokens it
-holds, so one person cannot hide a comment alone.
+not linked to any resident token. A report sent with a resident token is also counted under a
+pseudonym of the token: a report counts once per address *and* per token, so neither fresh
+tokens from one address nor one token from many addresses lets one person hide a comment
+alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -33,8 +36,22 @@ from groengezond.participation.service import comment_out
 Action = Literal["approve", "reject", "hide"]
 
 def reporter_pseudonym(secret: str, client_ip: str) -> str:
-    """The pseudonym of a reporter: HMAC-SHA-256 of the IP address (hex)."""
+    """The pseudonym of a reporter's address: HMAC-SHA-256 of the IP address (hex)."""
     return hmac.new(secret.encode(), client_ip.encode(), hashlib.sha256).hexdigest()
+
+
+def reporter_pseudonyms(secret: str, client_ip: str, token: str | None) -> list[str]:
+    """The pseudonyms a report is counted under: its address and, when sent with one, its
+    resident token (HMAC-SHA-256, hex; the token itself is never stored with the report).
+
+    A report counts only when none of them has reported the comment before, so neither a
+    fresh token from the same address nor the same token from another address adds one.
+    """
+    out = [reporter_pseudonym(secret, client_ip)]
+    if token:
+        out.append(hmac.new(secret.encode(), b"token:" + token.encode(),
+                            hashlib.sha256).hexdigest())
+    return out
 
 
 _STATUS: dict[str, str] = {"approve": "approved", "reject": "rejected", "hide": "hidden"}
@@ -105,8 +122,8 @@ def decide(db: Database, staff: Staff, comment_id: int, action: Action, reason: 
         return _item(c)
 
 
-def report(db: Database, comment_id: int, reporter: str, reason: str, threshold: int,
-           now: datetime) -> dict[str, str]:
+def report(db: Database, comment_id: int, reporter: str | Sequence[str], reason: str,
+           threshold: int, now: datetime) -> dict[str, str]:
     """Record that ``reporter`` finds an approved comment abusive; hide it at the threshold.
 
     A second report by the same reporter changes nothing (and is not an error), so the
@@ -118,8 +135,10 @@ def report(db: Database, comment_id: int, reporter: str, reason: str, threshold:
         The participation database.
     comment_id : int
         The comment reported (it must be public, i.e. approved).
-    reporter : str
-        Pseudonym of the reporter (64 hex characters).
+    reporter : str or sequence of str
+        Pseudonym(s) of the reporter (64 hex characters each; see
+        :func:`reporter_pseudonyms`); the report counts once, and only if none of them
+        reported this comment before.
     reason : str
         One of :data:`~groengezond.participation.models.REPORT_REASONS`.
     threshold : int
@@ -133,12 +152,15 @@ def report(db: Database, comment_id: int, reporter: str, reason: str, threshold:
             status = s.scalar(select(Comment.status).where(Comment.id == comment_id))
             if status != "approved":
                 raise NotFoundError(f"there is no public comment {comment_id}")
+            names = [reporter] if isinstance(reporter, str) else list(dict.fromkeys(reporter))
             seen = s.scalar(select(CommentReport.id).where(
-                CommentReport.comment_id == comment_id, CommentReport.reporter_hash == reporter))
+                CommentReport.comment_id == comment_id,
+                CommentReport.reporter_hash.in_(names)).limit(1))
             if seen is not None:
                 return received
-            s.add(CommentReport(comment_id=comment_id, reporter_hash=reporter, reason=reason,
-                                created_at=now))
+            for name in names:
+                s.add(CommentReport(comment_id=comment_id, reporter_hash=name, reason=reason,
+                                    created_at=now))
             s.flush()
             s.execute(update(Comment).where(Comment.id == comment_id)
                       .values(report_count=Comment.report_count + 1))

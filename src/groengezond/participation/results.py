@@ -11,6 +11,21 @@ Every figure passes disclosure control before it leaves this module:
 - the Monitor's rows (:func:`published_indicators`) also pass the Monitor's own gate,
   :func:`groengezond.indicators.disclosure.disclose`.
 
+What the public sees (:func:`public_results`, the unauthenticated results route) also
+withstands *differencing*: reading exact figures before and after one submission (or one
+deletion) would give that person's answers away (``x = (n+1)·mean(n+1) - n·mean(n)``). So
+
+- **while a field lab is open** the residents' figures (survey and ratings) are not public:
+  every cell is withheld, with the date from which they will be;
+- **once it has closed** they are computed once, with the respondent counts rounded to a
+  multiple of 5 as the Monitor rounds counts (:func:`~groengezond.indicators.disclosure.
+  round_to_multiple`), stored (:class:`~groengezond.participation.models.ResultRelease`) and
+  served from that copy ever after, also to the Monitor, so an erasure after closing does not
+  move a published figure.
+
+Planners (the export, :func:`field_lab_results`) see the live figures under the threshold
+rule only.
+
 Intervals are 95 % intervals: for a mean the Student t interval
 :math:`\\bar x \\pm t_{0.975, n-1}\\, s / \\sqrt{n}`, for a share the Wilson score interval
 (Wilson 1927, *JASA* 22:209), which stays inside 0-100 % for small or extreme samples.
@@ -28,8 +43,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from scipy import stats
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from groengezond.indicators.disclosure import PublishedTable, disclose
+from groengezond.indicators.disclosure import PublishedTable, disclose, round_to_multiple
 from groengezond.participation.db import Database
 from groengezond.participation.errors import NotFoundError
 from groengezond.participation.models import (
@@ -38,6 +54,7 @@ from groengezond.participation.models import (
     FieldLab,
     PublishedScenario,
     Rating,
+    ResultRelease,
     SurveyResponse,
 )
 
@@ -244,6 +261,88 @@ def field_lab_results(db: Database, lab_id: int, min_respondents: int) -> FieldL
                     "95 % intervals: Student t for means, Wilson score for shares"])
 
 
+ROUND_COUNTS_TO = 5
+"""Published respondent counts are multiples of this (as the Monitor rounds counts)."""
+
+
+def _rounded(cell: Any) -> dict[str, Any]:
+    n = cell.respondents
+    return {"respondents": None if n is None else int(round_to_multiple(
+        np.array([float(n)]), ROUND_COUNTS_TO)[0])}
+
+
+def _withheld(res: FieldLabResults, closes_on: date) -> FieldLabResults:
+    reason = ("not public while the field lab is open: residents' figures are published once "
+              f"it has closed (after {closes_on.isoformat()})")
+
+    def hide(cell: Any) -> Any:
+        return cell.model_copy(update={"respondents": None, "suppressed": True,
+                                       "suppression_reason": reason,
+                                       "figures": _suppressed_figures(cell.figures)})
+
+    return res.model_copy(update={
+        "scenarios": [hide(c) for c in res.scenarios], "survey": [hide(c) for c in res.survey],
+        "disclosure": [*res.disclosure, reason]})
+
+
+def release_results(db: Database, lab_id: int, min_respondents: int, today: date,
+                    now: Any) -> FieldLabResults | None:
+    """The frozen public release of a closed field lab (made on first call), or None while
+    it is open. Respondent counts are rounded to multiples of :data:`ROUND_COUNTS_TO`."""
+    with db.read() as s:
+        lab = s.get(FieldLab, lab_id)
+        if lab is None:
+            raise NotFoundError(f"there is no field lab {lab_id}")
+        if lab.closes_on >= today:
+            return None
+        stored = s.scalars(select(ResultRelease).where(
+            ResultRelease.field_lab_id == lab_id)).one_or_none()
+        if stored is not None:
+            return FieldLabResults.model_validate(stored.payload)
+    res = field_lab_results(db, lab_id, min_respondents)
+    res = res.model_copy(update={
+        "scenarios": [c.model_copy(update=_rounded(c)) for c in res.scenarios],
+        "survey": [c.model_copy(update=_rounded(c)) for c in res.survey],
+        "disclosure": [*res.disclosure, "frozen when the field lab closed; respondent counts "
+                       f"rounded to multiples of {ROUND_COUNTS_TO}"]})
+    try:
+        with db.write() as s:
+            s.add(ResultRelease(field_lab_id=lab_id, released_at=now,
+                                payload=res.model_dump(mode="json")))
+    except IntegrityError:  # released at the same moment by another request: serve that one
+        with db.read() as s:
+            stored = s.scalars(select(ResultRelease).where(
+                ResultRelease.field_lab_id == lab_id)).one()
+            return FieldLabResults.model_validate(stored.payload)
+    return res
+
+
+def public_results(db: Database, lab_id: int, min_respondents: int, today: date,
+                   now: Any) -> FieldLabResults:
+    """What anyone may see of a field lab's results (see the module docstring).
+
+    Parameters
+    ----------
+    db : Database
+        The participation database.
+    lab_id : int
+        The field lab.
+    min_respondents : int
+        Disclosure threshold.
+    today : date
+        Today in the field labs' time zone (a lab is open up to and including ``closes_on``).
+    now : datetime
+        Time of the release, if one is made.
+    """
+    released = release_results(db, lab_id, min_respondents, today, now)
+    if released is not None:
+        return released
+    with db.read() as s:
+        lab = s.get(FieldLab, lab_id)
+        closes_on = lab.closes_on if lab is not None else today
+    return _withheld(field_lab_results(db, lab_id, min_respondents), closes_on)
+
+
 def survey_frame(s: Any, lab_id: int) -> pd.DataFrame:
     """All survey responses of a field lab (answers only: no resident, no time)."""
     cols = ["buurt_code", "satisfaction", "green_rating", "feels_safe", "neighbour_contact",
@@ -253,7 +352,8 @@ def survey_frame(s: Any, lab_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def published_indicators(db: Database, lab_id: int, min_respondents: int) -> PublishedTable:
+def published_indicators(db: Database, lab_id: int, min_respondents: int,
+                         today: date | None = None, now: Any = None) -> PublishedTable:
     """The field lab's survey as Monitor indicator rows, through the Monitor's disclosure gate.
 
     Gives ``living_environment_satisfaction`` (mean mark for the living environment, 1-10)
@@ -265,13 +365,21 @@ def published_indicators(db: Database, lab_id: int, min_respondents: int) -> Pub
     value describes (the registry's rule ``persons``), so the stricter of the two applies and
     the Monitor's writers accept the table.
 
+    With ``today`` given (the public routes and the Monitor), the figures are the frozen
+    release of a closed lab (:func:`release_results`) and an open lab gives no rows; without
+    it (planners' export), the live figures.
+
     Returns
     -------
     PublishedTable
         Columns ``area_code, indicator, year, value, lower, upper, source, respondents,
         suppressed, suppression_reason`` (respondents rounded to 5 by the gate).
     """
-    res = field_lab_results(db, lab_id, min_respondents)
+    res = field_lab_results(db, lab_id, min_respondents) if today is None else \
+        release_results(db, lab_id, min_respondents, today, now)
+    if res is None:  # open: nothing of the residents' figures is published yet
+        res = field_lab_results(db, lab_id, min_respondents)
+        res = res.model_copy(update={"survey": []})
     rows = []
     seen: set[str] = set()
     for cell in res.survey:
@@ -292,7 +400,8 @@ def published_indicators(db: Database, lab_id: int, min_respondents: int) -> Pub
                     value_columns=("value", "lower", "upper"), persons_column="respondents")
 
 
-def indicator_rows(db: Database, lab_id: int, min_respondents: int) -> pd.DataFrame:
+def indicator_rows(db: Database, lab_id: int, min_respondents: int,
+                   today: date | None = None, now: Any = None) -> pd.DataFrame:
     """The published rows of :func:`published_indicators` in the long form of the Monitor.
 
     Suppressed cells are left out (a missing row, never a 0).
@@ -302,7 +411,7 @@ def indicator_rows(db: Database, lab_id: int, min_respondents: int) -> pd.DataFr
     DataFrame
         Columns ``area_code, indicator, year, value, lower, upper, source``.
     """
-    table = published_indicators(db, lab_id, min_respondents).frame
+    table = published_indicators(db, lab_id, min_respondents, today, now).frame
     out = table.loc[~table["suppressed"].astype(bool), list(INDICATOR_COLUMNS)]
     return out.reset_index(drop=True)
 
@@ -330,7 +439,10 @@ def monitor_rows(db: Database, min_respondents: int, today: date) -> pd.DataFram
     with db.read() as s:
         ids = [int(i) for i in s.scalars(select(FieldLab.id).where(FieldLab.closes_on < today)
                                          .order_by(FieldLab.id)).all()]
-    frames = [indicator_rows(db, lab_id, min_respondents) for lab_id in ids]
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC)
+    frames = [indicator_rows(db, lab_id, min_respondents, today, stamp) for lab_id in ids]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("value", "lower", "upper")

@@ -20,7 +20,15 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 MAX_COMMENT_CHARS = 2000
 MAX_SNAPSHOT_BYTES = 512_000
@@ -69,11 +77,20 @@ def _optional_text(value: str) -> str:
     return clean_text(value) if value.strip() else ""
 
 
-Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)]
-ShortText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(clean_text)]
+def _nfc(value: object) -> object:
+    """NFC first, so the length limit counts the characters that are stored (NFC can make a
+    text longer: U+0958 becomes two characters) and the database never gets a longer one."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line),
+                 BeforeValidator(_nfc)]
+ShortText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(clean_text),
+                      BeforeValidator(_nfc)]
 CommentText = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS),
-                        AfterValidator(clean_text)]
-Description = Annotated[str, Field(max_length=5000), AfterValidator(_optional_text)]
+                        AfterValidator(clean_text), BeforeValidator(_nfc)]
+Description = Annotated[str, Field(max_length=5000), AfterValidator(_optional_text),
+                        BeforeValidator(_nfc)]
 AreaCode = Annotated[str, Field(pattern=r"^(GM\d{4}|WK\d{6}|BU\d{8})$")]
 BuurtCode = Annotated[str, Field(pattern=r"^BU\d{8}$")]
 Score5 = Annotated[int, Field(ge=1, le=5, strict=True)]

@@ -10,7 +10,8 @@
   session. Cookie-authenticated writes must echo it in the ``X-CSRF-Token`` header, equal to
   the ``gg_csrf`` cookie (double submit) *and* to the session's own token (so a cookie planted
   by another site does not help).
-- **Rate limits**: an in-process token bucket per client key (:class:`RateLimiter`).
+- **Rate limits**: moving windows per client key on the ``limits`` library, in memory or in
+  Redis (:class:`RateLimiter`); failed logins add a growing wait per (user, client).
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ import hashlib
 import hmac
 import math
 import secrets
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -226,65 +226,120 @@ def check_csrf(staff: Staff, header: str | None, cookie: str | None) -> None:
 
 
 class RateLimiter:
-    """Token buckets per (bucket name, client key), in process memory and thread-safe.
+    """Rate limits per (bucket name, client key) on the maintained ``limits`` library.
 
-    A bucket holds up to ``burst`` tokens and refills at ``per_minute`` tokens a minute; each
-    request takes one token and is refused with 429 (and ``Retry-After``) when none is left.
-    With several server processes each has its own buckets (so the limit multiplies).
+    A :class:`~groengezond.participation.config.RateLimit` of ``burst`` requests refilled at
+    ``per_minute`` becomes a moving window of ``burst`` requests per ``burst / per_minute``
+    minutes; a request beyond it is refused with 429 and ``Retry-After`` (the seconds until the
+    oldest request in the window leaves it). Each key expires on its own limit's window, so a
+    busy bucket never shortens another's memory (the old purge judged every bucket by the
+    limits of whichever request triggered it).
+
+    The state lives in a ``limits`` storage: ``memory://`` (default; per process, so with
+    several workers each has its own) or ``redis://host:port/db``, shared by every worker and
+    server (``GG_RATE_LIMIT_STORAGE``; ``pip install redis``).
+
+    Failed logins are kept apart (:meth:`login_failed`, :meth:`login_wait`): they count per
+    (user name, client) and each failure beyond the free ones doubles a wait before that
+    client may try that user again, so a stranger's wrong passwords never lock the real user
+    out, while one client guessing slows to a crawl.
 
     Parameters
     ----------
     enabled : bool
         When False every request passes.
-    clock : callable, optional
-        Monotonic clock in seconds (tests pass a fake one).
-    max_keys : int
-        Buckets kept; when there are more, full ones are forgotten (bounded memory).
+    storage_uri : str
+        ``limits`` storage URI.
+    free_login_failures : int
+        Failed logins per (user, client) before the wait starts.
+    max_login_wait_s : int
+        Longest wait after failed logins (s).
     """
 
-    def __init__(self, enabled: bool = True, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 100_000) -> None:
+    def __init__(self, enabled: bool = True, storage_uri: str = "memory://",
+                 free_login_failures: int = 3, max_login_wait_s: int = 900) -> None:
+        from limits.storage import Storage, storage_from_string
+        from limits.strategies import MovingWindowRateLimiter
+
         self.enabled = enabled
-        self._clock = clock
-        self._max_keys = max_keys
-        self._lock = threading.Lock()
-        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+        storage = storage_from_string(storage_uri)
+        if not isinstance(storage, Storage):
+            raise ValueError(f"rate-limit storage {storage_uri!r} is asynchronous; use a "
+                             "memory:// or redis:// URI")
+        self.storage: Storage = storage
+        self._window = MovingWindowRateLimiter(self.storage)
+        self.free_login_failures = free_login_failures
+        self.max_login_wait_s = max_login_wait_s
+
+    @staticmethod
+    def item(limit: RateLimit) -> Any:
+        """The ``limits`` item of a :class:`RateLimit`: ``burst`` per its refill time."""
+        from limits import RateLimitItemPerSecond
+
+        window_s = max(1, math.ceil(limit.burst * 60.0 / limit.per_minute))
+        return RateLimitItemPerSecond(limit.burst, window_s)
 
     def take(self, bucket: str, key: str, limit: RateLimit, what: str) -> None:
-        """Take one token from the bucket ``(bucket, key)``.
+        """Count one request in the window ``(bucket, key)``.
 
         Raises
         ------
         TooManyRequestsError
-            When the bucket is empty; the message says how long to wait.
+            When the window is full; the message says how long to wait.
         """
         if not self.enabled:
             return
-        rate = limit.per_minute / 60.0
-        with self._lock:
-            now = self._clock()
-            tokens, last = self._buckets.get((bucket, key), (float(limit.burst), now))
-            tokens = min(float(limit.burst), tokens + (now - last) * rate)
-            if tokens < 1.0:
-                self._buckets[(bucket, key)] = (tokens, now)
-                wait = max(1, math.ceil((1.0 - tokens) / rate))
-                raise TooManyRequestsError(f"too many {what}; wait {wait} s and try again",
-                                           headers={"Retry-After": str(wait)})
-            self._buckets[(bucket, key)] = (tokens - 1.0, now)
-            if len(self._buckets) > self._max_keys:
-                self._forget_full(now, rate, float(limit.burst))
-
-    def _forget_full(self, now: float, rate: float, burst: float) -> None:
-        full = [k for k, (t, last) in self._buckets.items() if t + (now - last) * rate >= burst]
-        for k in full:
-            del self._buckets[k]
+        item = self.item(limit)
+        if self._window.hit(item, bucket, key):
+            return
+        stats = self._window.get_window_stats(item, bucket, key)
+        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        raise TooManyRequestsError(f"too many {what}; wait {wait} s and try again",
+                                   headers={"Retry-After": str(wait)})
 
     def exhausted(self, bucket: str, key: str, limit: RateLimit) -> bool:
-        """True when the bucket has no whole token left (does not take one)."""
+        """True when the window is full (does not count a request)."""
         if not self.enabled:
             return False
-        with self._lock:
-            now = self._clock()
-            tokens, last = self._buckets.get((bucket, key), (float(limit.burst), now))
-            return min(float(limit.burst), tokens + (now - last) * limit.per_minute / 60) < 1
+        return not self._window.test(self.item(limit), bucket, key)
 
+    # ---------------------------------------------------------------- failed logins
+    @staticmethod
+    def _login_key(user: str, client: str) -> str:
+        digest = hashlib.sha256(f"{user.lower()}\0{client}".encode()).hexdigest()[:32]
+        return f"gg-login/{digest}"
+
+    def login_wait(self, user: str, client: str) -> int:
+        """Seconds this client must still wait before trying ``user`` again (0: may try)."""
+        if not self.enabled:
+            return 0
+        key = self._login_key(user, client) + "/wait"
+        if self.storage.get(key) <= 0:
+            return 0
+        return max(1, math.ceil(self.storage.get_expiry(key) - time.time()))
+
+    def login_failed(self, user: str, client: str) -> int:
+        """Count a failed login of ``user`` from ``client``; return the wait it adds (s).
+
+        The first :attr:`free_login_failures` cost nothing; then the wait doubles with each
+        failure (2, 4, 8 ... s, at most :attr:`max_login_wait_s`). Failures are forgotten a
+        day after the last one.
+        """
+        if not self.enabled:
+            return 0
+        key = self._login_key(user, client)
+        failures = self.storage.incr(key + "/failures", 86_400)
+        extra = failures - self.free_login_failures
+        if extra <= 0:
+            return 0
+        wait = int(min(self.max_login_wait_s, 2 ** min(extra, 20)))
+        self.storage.clear(key + "/wait")
+        self.storage.incr(key + "/wait", wait)
+        return wait
+
+    def login_succeeded(self, user: str, client: str) -> None:
+        """Forget the failed logins of ``user`` from ``client``."""
+        if self.enabled:
+            key = self._login_key(user, client)
+            self.storage.clear(key + "/failures")
+            self.storage.clear(key + "/wait")

@@ -13,13 +13,14 @@ instead of storing it twice, so clients can retry safely after a lost response.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -61,6 +62,7 @@ from groengezond.participation.schemas import (
 from groengezond.participation.security import Staff, hash_token, new_token, require_role
 
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -301,14 +303,21 @@ class Participation:
                                            SurveyResponse.resident_id == res.id),
             }
             s.execute(delete(Resident).where(Resident.id == res.id))
-            return counts
+        log.info("participation write", extra={"fields": {
+            "event": "participation_write", "what": "erasure", **counts}})
+        return counts
 
-    def _submit(self, attempt: Callable[[Session], R]) -> R:
+    def _submit(self, attempt: Callable[[Session], R], what: str = "submission") -> R:
         """Run a write; on a unique-constraint race run it once more (then it sees the row)."""
         for _ in range(3):
             try:
                 with self.db.write() as s:
-                    return attempt(s)
+                    out = attempt(s)
+                if isinstance(out, Submitted):
+                    log.info("participation write", extra={"fields": {
+                        "event": "participation_write", "what": what,
+                        "id": getattr(out.body, "id", None), "replayed": out.replayed}})
+                return out
             except IntegrityError:
                 continue
         raise ConflictError("the submission collided with a simultaneous one; send it again")
@@ -343,7 +352,7 @@ class Participation:
             s.flush()
             return Submitted(RatingOut.model_validate(row), replayed=False)
 
-        return self._submit(attempt)
+        return self._submit(attempt, "rating")
 
     def _own(self, s: Session, model: type[Any], row_id: int, token: str | None,
              what: str) -> tuple[Any, Resident]:
@@ -358,6 +367,10 @@ class Participation:
         with self.db.write() as s:
             row, res = self._own(s, Rating, rating_id, token, "rating")
             self._require_open(self._lab(s, res.field_lab_id))
+            sc = s.get(PublishedScenario, row.scenario_id)
+            if sc is None or sc.withdrawn_at is not None:
+                raise ConflictError(f"scenario {row.scenario_id} was withdrawn; its ratings can "
+                                    "no longer be changed (you may still delete yours)")
             for key, value in data.model_dump().items():
                 setattr(row, key, value)
             row.updated_at = self.now()
@@ -399,6 +412,10 @@ class Participation:
                     _same(old.text == data.text and old.category == data.category, key)
                     return Submitted(comment_out(old), replayed=True)
             self._require_open(lab)
+            cap = self.settings.comments_per_resident
+            if _count(s, Comment, Comment.resident_id == res.id) >= cap:
+                raise ConflictError(f"you have {cap} comments in this field lab, the most one "
+                                    "resident may keep; change or delete one of yours first")
             self._check_scenario_ref(s, lab, data.scenario_id)
             x, y = self._location(lab, data)
             now = self.now()
@@ -410,7 +427,7 @@ class Participation:
             s.flush()
             return Submitted(comment_out(row), replayed=False)
 
-        return self._submit(attempt)
+        return self._submit(attempt, "comment")
 
     def update_comment(self, token: str | None, comment_id: int, data: CommentIn) -> CommentOut:
         """Change one's own comment; it goes back to the moderation queue."""
@@ -432,16 +449,23 @@ class Participation:
             row, _ = self._own(s, Comment, comment_id, token, "comment")
             s.delete(row)
 
-    def public_comments(self, lab_id: int, scenario_id: int | None = None) -> dict[str, Any]:
-        """Approved comments of a field lab as a GeoJSON FeatureCollection (EPSG:4326)."""
+    def public_comments(self, lab_id: int, scenario_id: int | None = None, *,
+                        limit: int = 100, offset: int = 0) -> dict[str, Any]:
+        """Approved comments of a field lab as a GeoJSON FeatureCollection (EPSG:4326), one
+        page at a time (oldest first): ``numberMatched`` says how many there are, ``next``
+        the offset of the next page (None on the last page)."""
         with self.db.read() as s:
             self._lab(s, lab_id)
-            q = select(Comment).where(Comment.field_lab_id == lab_id,
-                                      Comment.status == "approved")
+            where = [Comment.field_lab_id == lab_id, Comment.status == "approved"]
             if scenario_id is not None:
-                q = q.where(Comment.scenario_id == scenario_id)
-            rows = s.scalars(q.order_by(Comment.id)).all()
-            return {"type": "FeatureCollection", "features": [
+                where.append(Comment.scenario_id == scenario_id)
+            total = _count(s, Comment, and_(*where))
+            rows = s.scalars(select(Comment).where(*where).order_by(Comment.id)
+                             .limit(limit).offset(offset)).all()
+            return {"type": "FeatureCollection", "numberMatched": total,
+                    "numberReturned": len(rows), "offset": offset, "limit": limit,
+                    "next": offset + len(rows) if offset + len(rows) < total else None,
+                    "features": [
                 {"type": "Feature", "id": c.id, "geometry": area.point_geojson(c.x_rd, c.y_rd),
                  "properties": {"category": c.category, "text": c.text,
                                 "scenario_id": c.scenario_id,
@@ -479,7 +503,7 @@ class Participation:
             s.flush()
             return Submitted(SurveyOut.model_validate(row), replayed=False)
 
-        return self._submit(attempt)
+        return self._submit(attempt, "survey_response")
 
     def update_survey(self, token: str | None, response_id: int, data: SurveyIn) -> SurveyOut:
         """Change one's own survey answers."""

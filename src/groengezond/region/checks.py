@@ -286,6 +286,59 @@ def check_landcover(landcover: Landcover | None, areas: pd.DataFrame,
     return problems
 
 
+PAIRED_QUALITY = {"network": ("network_nodes", "network_edges"), "addresses": ("addresses",),
+                  "green": ("green",), "trees": ("trees",), "buildings": ("buildings",)}
+"""region.json quality records and the layers they describe."""
+
+
+def check_pairs(frames: Mapping[str, pd.DataFrame], meta: RegionMeta) -> list[Problem]:
+    """Cross-check layers that only make sense together, and region.json against them.
+
+    - a walking network needs both nodes and edges (nodes without edges leave every address
+      unreachable, which the Planner cannot work with);
+    - addresses need buurten to lie in;
+    - a layer that region.json records as ``real`` or ``derived`` must have rows (and as
+      many as its quality record's ``rows`` figure, when it gives one).
+    """
+    problems: list[Problem] = []
+
+    def rows(name: str) -> int:
+        frame = frames.get(name)
+        return 0 if frame is None else len(frame)
+
+    nodes, edges = rows("network_nodes"), rows("network_edges")
+    if nodes and not edges:
+        problems.append(Problem("network_edges.parquet", "", "", f"has no edges while "
+                                f"network_nodes.parquet has {nodes:,} nodes",
+                                "write the walking network's edges (u, v, length_m)"))
+    if edges and not nodes:
+        problems.append(Problem("network_nodes.parquet", "", "", f"has no nodes while "
+                                f"network_edges.parquet has {edges:,} edges",
+                                "write the walking network's nodes"))
+    areas = frames.get("areas")
+    if rows("addresses") and areas is not None and "level" in areas.columns \
+            and not (areas["level"] == "buurt").any():
+        problems.append(Problem("areas.parquet", "", "level", "has no buurt while "
+                                f"addresses.parquet has {rows('addresses'):,} addresses",
+                                "add the buurten the addresses lie in"))
+    for key, layers in PAIRED_QUALITY.items():
+        q = meta.quality.get(key)
+        if q is None or q.status not in ("real", "derived"):
+            continue
+        for name in layers:
+            n = rows(name)
+            want = q.figures.get("rows") if len(layers) == 1 else None
+            if n == 0:
+                problems.append(Problem("region.json", f"quality.{key}", "status",
+                                        f"says {q.status} but {name}.parquet is empty",
+                                        "write the layer, or record it as missing"))
+            elif want is not None and int(want) != n:
+                problems.append(Problem("region.json", f"quality.{key}", "figures.rows",
+                                        f"says {int(want):,} rows but {name}.parquet has {n:,}",
+                                        "write region.json and the layer from the same run"))
+    return problems
+
+
 def check_layers(frames: Mapping[str, pd.DataFrame], landcover: Landcover | None,
                  meta: RegionMeta) -> list[Problem]:
     """Run every rule on the layers of a region and return every problem found.
@@ -322,6 +375,7 @@ def check_layers(frames: Mapping[str, pd.DataFrame], landcover: Landcover | None
         problems += check_landcover(landcover, areas, meta)
     if column_ok.get("network_nodes") and column_ok.get("network_edges"):
         problems += check_network(frames["network_nodes"], frames["network_edges"])
+    problems += check_pairs(frames, meta)
     return problems
 
 

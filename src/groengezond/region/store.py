@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,11 +36,87 @@ from groengezond.region import checks
 from groengezond.region.model import Landcover, Region, RegionMeta, empty_layer
 from groengezond.region.quality import GEOMETRY_QUALITY, area_geometry_quality
 from groengezond.region.schema import CRS, LANDCOVER_FILE, LAYERS, META_FILE, REQUIRED_LAYERS
+from groengezond.sources._io import parquet_footer_problem
+
+OWNER_FILE = ".gg-owner"
+"""Marker in a temporary region folder: the host and process id writing it."""
+
+
+def _owner_alive(tmp: Path) -> bool:
+    """True when the process that made temporary folder ``tmp`` is still running here."""
+    try:
+        host, pid = (tmp / OWNER_FILE).read_text("utf-8").split()
+        if host != socket.gethostname():
+            return True  # another machine's: not ours to judge
+        os.kill(int(pid), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove what killed writes of ``target`` left behind: ``.NAME.tmp-*`` and
+    ``.NAME.old-*`` folders beside it whose writing process has gone. Returns them."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        return []
+    gone = []
+    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
+        for stale in target.parent.glob(pattern):
+            if stale.is_dir() and not stale.is_symlink() and not _owner_alive(stale):
+                shutil.rmtree(stale, ignore_errors=True)
+                gone.append(stale)
+    return gone
+
+
+def check_output_folder(out: Path, *, force: bool = False,
+                        inputs: Iterable[Path] = (), option: str = "--out") -> None:
+    """Refuse an output folder whose replacement would destroy something else.
+
+    Refused, whatever ``force`` says: an existing *file* at ``out``; a folder that is, or
+    holds, the config or any input (``inputs``); the working directory, an ancestor of it,
+    the home folder, the file-system root, or a folder holding ``.git``. Refused unless
+    ``force``: a non-empty folder without ``region.json`` (not a region: probably someone's
+    files).
+
+    Raises
+    ------
+    InputError
+        Naming the folder, what it holds and what to do.
+    """
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return
+    where = str(out)
+    if not out.is_dir():
+        raise InputError.single(option, where, "", "is an existing file, not a folder",
+                                "give a new or a region folder to write the region to")
+    real = out.resolve()
+    for item in inputs:
+        p = Path(item).resolve()
+        if p == real or real in p.parents:
+            raise InputError.single(option, where, "", f"holds an input of this run ({item})",
+                                    "write the region to a folder of its own (it is replaced "
+                                    "as a whole)")
+    cwd, home = Path.cwd().resolve(), Path.home().resolve()
+    if real in (cwd, home, Path(real.anchor)) or real in cwd.parents or (real / ".git").exists():
+        raise InputError.single(option, where, "", "is the working folder, a parent of it, "
+                                "the home folder or a repository",
+                                "write the region to a folder of its own (it is replaced "
+                                "as a whole)")
+    if not force and not (out / META_FILE).exists() and any(out.iterdir()):
+        raise InputError.single(option, where, "", f"is not empty and holds no {META_FILE} "
+                                "(it is not a region folder)",
+                                "give a new or an empty folder, or a region folder; add "
+                                "--force to replace this folder and everything in it")
 
 
 @contextmanager
 def atomic_dir(target: Path) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``target`` only when the block succeeds.
+
+    Temporary folders that earlier, killed writes of the same target left behind are
+    removed first (:func:`remove_stale_temporaries`).
 
     Parameters
     ----------
@@ -53,9 +130,12 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    (tmp / OWNER_FILE).write_text(f"{socket.gethostname()} {os.getpid()}\n", "utf-8")
     try:
         yield tmp
+        (tmp / OWNER_FILE).unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -193,6 +273,10 @@ def _read_table(folder: Path, name: str) -> tuple[pd.DataFrame | None, list[Prob
             return None, [Problem(layer.file, "", "", "is missing",
                                   "every region needs this file; write the region again")]
         return empty_layer(layer), []
+    early = parquet_footer_problem(file)
+    if early is not None:
+        return None, [Problem(layer.file, "", "", f"cannot be read as Parquet: it {early}",
+                              "write the file again from its source")]
     try:
         if layer.is_spatial:
             geo_meta = pq.read_schema(file).metadata or {}

@@ -33,6 +33,7 @@ def park_in(region: Region, code: str, area_ha: float = 5.0,
     """A square park of ``area_ha`` (ha) on open land in or beside area ``code``.
 
     Open land: no building footprint and no water under the square (with one cell of margin),
+    and the square inside the region's buurten;
     so that the Planner accepts it without displacing anyone
     (:mod:`groengezond.scenario.plausibility`). Among such squares whose centre lies within
     ``reach_m`` (m) of the area, the one with the fewest green cells is taken (it adds the most
@@ -67,14 +68,18 @@ def park_in(region: Region, code: str, area_ha: float = 5.0,
     cy = tr.f + (rows + k / 2) * tr.e
     dist = shapely.distance(shape, shapely.points(cx, cy))
     boxes = region.buildings.geometry
+    outline = shapely.union_all(np.asarray(region.areas_at("buurt").geometry.array,
+                                           dtype=object))
     for reach in (reach_m, 2 * reach_m, 4 * reach_m):
         near = np.flatnonzero(dist <= reach)
         if len(near) == 0:
             continue
         order = near[np.lexsort((dist[near], n_green[rows[near], cols[near]]))]
-        for j in order[:50]:
+        for j in order[:2000]:
             park = shapely.box(cx[j] - side / 2, cy[j] - side / 2, cx[j] + side / 2,
                                cy[j] + side / 2)
+            if not outline.covers(park):  # the Planner refuses plans outside the region
+                continue
             if not len(boxes) or not boxes.sindex.query(park, predicate="intersects").size:
                 return park
     raise ValueError(f"no open land for a {area_ha:g} ha park within {4 * reach_m:g} m of "

@@ -102,12 +102,56 @@ def require_file(path: Path, what: str) -> Path:
     return path
 
 
+FIRST_BLOCK_BYTES = 65_536
+"""Bytes of a file looked at before it is read whole."""
+MAX_PARQUET_FOOTER_BYTES = 64 * 1024 * 1024
+"""Largest Parquet footer (schema and row-group metadata) accepted; real ones are kilobytes."""
+
+
+def first_block_problem(path: Path) -> str | None:
+    """Why a text file is refused from its first block alone (NUL bytes without a UTF-16
+    byte-order mark: not text), or None. A corrupted or binary file of gigabytes is refused
+    without being read into memory."""
+    with open(path, "rb") as f:
+        head = f.read(FIRST_BLOCK_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if b"\x00" in head:
+        return "is not a text file (it holds NUL bytes)"
+    return None
+
+
+def parquet_footer_problem(path: Path) -> str | None:
+    """Why a Parquet file is refused from its last bytes alone, or None: no ``PAR1`` magic
+    at either end (not Parquet, or cut off), or a footer length that does not fit the file or
+    exceeds :data:`MAX_PARQUET_FOOTER_BYTES` (a corrupt footer would make the reader allocate
+    it)."""
+    size = Path(path).stat().st_size
+    if size < 12:
+        return "is too short to be a Parquet file"
+    with open(path, "rb") as f:
+        magic = f.read(4)
+        f.seek(size - 8)
+        tail = f.read(8)
+    if magic != b"PAR1" or tail[4:] != b"PAR1":
+        return "is not a Parquet file, or is cut off (no PAR1 marker at both ends)"
+    footer = int.from_bytes(tail[:4], "little")
+    if footer > size - 12 or footer > MAX_PARQUET_FOOTER_BYTES:
+        return f"has a corrupt footer (it claims {footer:,} bytes in a file of {size:,})"
+    return None
+
+
 def decode_text(path: Path, findings: Findings) -> str:
     """Read a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 
     A file that is not UTF-8 is decoded as Windows-1252 with a warning; a file with NUL bytes
-    that is not UTF-16 is not text, which is an error.
+    that is not UTF-16 is not text, which is an error. The first block is checked before the
+    file is read whole (:func:`first_block_problem`).
     """
+    early = first_block_problem(Path(path))
+    if early is not None:
+        findings.error("", "", early, "give a UTF-8 text file (CSV, TSV or JSON)")
+        findings.raise_if_errors()
     raw = Path(path).read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
