@@ -280,7 +280,7 @@ def render_area_report(report: AreaReport, areas: gpd.GeoDataFrame, lang: Lang, 
                for v in ind.series if v.value is not None]
         if len(pts) >= 2:
             charts[ind.id] = data_uri(trend_svg(pts))
-    context = {"r": report.model_dump(), "synthetic": report.synthetic,
-               "sources": report.model_dump()["sources"], "map_uri": data_uri(area_map_svg(areas, report.code)),
-               "charts": charts}
+    data = report.model_dump()
+    context = {"r": data, "synthetic": report.synthetic, "sources": data["sources"],
+               "map_uri": data_uri(area_map_svg(areas, report.code)), "charts": charts}
     return render("area.html", context, lang, fmt, today)
