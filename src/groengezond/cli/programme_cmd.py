@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from groengezond.cli.common import console, err_console, report_errors
+from groengezond.programme.db import ProgrammeDatabase
 
 programme_app = typer.Typer(help="Regio Deal programme monitor: projects, budget rules, KPIs.",
                             no_args_is_help=True)
@@ -18,8 +19,7 @@ RulesOpt = Annotated[Path | None, typer.Option(
     "--rules", help="Rules YAML (default: groengezond/programme/rules.yaml).")]
 
 
-def _db():  # type: ignore[no-untyped-def]
-    from groengezond.programme.db import ProgrammeDatabase
+def _db() -> ProgrammeDatabase:
     from groengezond.settings import get_settings
 
     return ProgrammeDatabase.from_url(get_settings().database_url)

@@ -25,6 +25,9 @@ def area_command(
     """An area's indicators with intervals and trends, its place in the gaps, green access,
     field labs and lessons, as one report."""
     from groengezond.indicators.registry import load_registry
+    from groengezond.participation.db import Database
+    from groengezond.programme.db import ProgrammeDatabase
+    from groengezond.programme.knowledge import lessons_for_area
     from groengezond.region.store import read_region
     from groengezond.reports.area import area_report, render_area_report
     from groengezond.reports.gather import access_row, access_table, field_labs, monitor_tables
@@ -37,12 +40,15 @@ def area_command(
     reg = load_registry()
     values, trends = monitor_tables(data, reg)
     url = get_settings().database_url
-    from groengezond.programme.knowledge import lessons_for_area
-
-    report = area_report(code, data.meta, data.areas, values, trends, reg,
-                         access=access_row(access_table(data, region), code),
-                         field_labs=field_labs(url),
-                         lessons=lessons_for_area(url, data.areas, code))
+    participation, programme = Database.from_url(url), ProgrammeDatabase.from_url(url)
+    try:
+        report = area_report(code, data.meta, data.areas, values, trends, reg,
+                             access=access_row(access_table(data, region), code),
+                             field_labs=field_labs(participation),
+                             lessons=lessons_for_area(programme, data.areas, code))
+    finally:
+        participation.dispose()
+        programme.dispose()
     if fmt_ok == "json":
         content = report.model_dump_json(indent=2).encode("utf-8")
     else:

@@ -26,6 +26,15 @@ VERSION_TABLE = "programme_alembic_version"
 class ProgrammeDatabase(Database):
     """A :class:`~groengezond.participation.db.Database` migrated with the programme chain."""
 
+    @classmethod
+    def from_url(cls, url: str, *, migrate: bool = True, schema: str | None = None,
+                 pool_size: int = 10, max_overflow: int = 20) -> ProgrammeDatabase:
+        """Connect to ``url`` and (by default) migrate the programme tables to the newest."""
+        db = super().from_url(url, migrate=migrate, schema=schema, pool_size=pool_size,
+                              max_overflow=max_overflow)
+        assert isinstance(db, ProgrammeDatabase)
+        return db
+
     def alembic_config(self, connection: Connection | None = None) -> Config:
         """The Alembic configuration of the programme migrations."""
         cfg = Config()

@@ -53,7 +53,7 @@ def search_lessons(db: ProgrammeDatabase, text: str = "", *, catalogue_entry: st
         return [_row(le) for le in s.scalars(q.order_by(Lesson.id.desc()).limit(limit)).all()]
 
 
-def lessons_for_area(database_url: str, areas: pd.DataFrame, code: str
+def lessons_for_area(db: ProgrammeDatabase, areas: pd.DataFrame, code: str
                      ) -> list[dict[str, Any]]:
     """Lessons of an area, of the areas under it and of the areas it lies in."""
     from groengezond.reports.area import descendants
@@ -64,8 +64,4 @@ def lessons_for_area(database_url: str, areas: pd.DataFrame, code: str
     while isinstance(up, str) and up not in codes:
         codes.add(up)
         up = parents.get(up)
-    db = ProgrammeDatabase.from_url(database_url)
-    try:
-        return search_lessons(db, area_codes=codes, limit=10)
-    finally:
-        db.dispose()
+    return search_lessons(db, area_codes=codes, limit=10)

@@ -195,7 +195,8 @@ class _Rows:
                     bad = True
                     continue
                 try:
-                    row[col] = KINDS.get(col, _text)(v)
+                    reader: Kind = KINDS.get(col, _text)
+                    row[col] = reader(v)
                 except _CellError as exc:
                     self.problem(sheet, n, col, str(exc), exc.fix)
                     bad = True

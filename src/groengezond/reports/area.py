@@ -255,11 +255,11 @@ def area_report(code: str, meta: RegionMeta, areas: pd.DataFrame, values: pd.Dat
         report.access_not_computable = "no green-access results for this area"
     else:
         report.access_degraded = bool(access.get("network_degraded", False))
-        for column, key, factor, decimals in ACCESS_MEASURES:
+        for column, word, factor, decimals in ACCESS_MEASURES:
             if column in access:
                 v = _f(access[column])
                 report.access.append(AccessFigure(
-                    key=key, value=None if v is None else v * factor, decimals=decimals))
+                    key=word, value=None if v is None else v * factor, decimals=decimals))
     under = descendants(areas, code)
     for lab in field_labs:
         codes = {lab.get("area_code")} | {b.get("code") for b in lab.get("buurten", [])}

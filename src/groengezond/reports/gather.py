@@ -16,6 +16,7 @@ import pandas as pd
 
 from groengezond.indicators.disclosure import disclose
 from groengezond.indicators.registry import Registry, load_registry
+from groengezond.participation.db import Database
 from groengezond.region.model import Region
 from groengezond.region.quality import NotComputable
 
@@ -86,19 +87,14 @@ def access_row(table: pd.DataFrame | NotComputable, code: str
     return dict(hit.iloc[0].to_dict())
 
 
-def field_labs(database_url: str) -> list[dict[str, Any]]:
+def field_labs(db: Database) -> list[dict[str, Any]]:
     """Every field lab of the participation database (name, area, buurten, period)."""
     from sqlalchemy import select
 
-    from groengezond.participation.db import Database
     from groengezond.participation.models import FieldLab
 
-    db = Database.from_url(database_url)
-    try:
-        with db.read() as s:
-            return [{"name": lab.name, "description": lab.description,
-                     "area_code": lab.area_code, "buurten": list(lab.buurten or []),
-                     "opens_on": lab.opens_on, "closes_on": lab.closes_on}
-                    for lab in s.scalars(select(FieldLab)).all()]
-    finally:
-        db.dispose()
+    with db.read() as s:
+        return [{"name": lab.name, "description": lab.description,
+                 "area_code": lab.area_code, "buurten": list(lab.buurten or []),
+                 "opens_on": lab.opens_on, "closes_on": lab.closes_on}
+                for lab in s.scalars(select(FieldLab)).all()]
