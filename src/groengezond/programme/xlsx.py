@@ -161,6 +161,11 @@ class _Rows:
                                      f"column {letter} ({column})", problem, fix))
 
     def read(self, wb: Any, sheet: str) -> list[tuple[int, dict[str, Any]]]:
+        """The sheet's valid rows (row number, values); problems of the others are kept."""
+        return [(n, row) for n, row, ok in self.read_all(wb, sheet) if ok]
+
+    def read_all(self, wb: Any, sheet: str) -> list[tuple[int, dict[str, Any], bool]]:
+        """Every row with whether all its cells could be read (bad cells are left out)."""
         if sheet not in wb.sheetnames:
             if sheet == "projects":
                 self.problems.append(Problem(self.file, f"sheet {sheet}", "", "sheet missing",
@@ -200,8 +205,7 @@ class _Rows:
                 except _CellError as exc:
                     self.problem(sheet, n, col, str(exc), exc.fix)
                     bad = True
-            if not bad:
-                out.append((n, row))
+            out.append((n, row, not bad))
         return out
 
 
@@ -254,7 +258,11 @@ def read_programme(path: Path, *, catalogue_ids: Iterable[str] | None = None,
     rows = _Rows(file, problems)
     projects: list[ProjectData] = []
     codes: dict[str, int] = {}
-    for n, r in rows.read(wb, "projects"):
+    for n, r, ok in rows.read_all(wb, "projects"):
+        if not ok:  # its problems are listed; keep its code so references do not cascade
+            if r.get("code"):
+                codes.setdefault(r["code"], n)
+            continue
         if r["code"] in codes:
             rows.problem("projects", n, "code", f"code {r['code']!r} also on row "
                          f"{codes[r['code']]}", "give every project its own code")
