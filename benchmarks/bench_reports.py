@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> Path:
 
     report = Report("reports", workload={
         "region": "synthetic", "inhabitants": int(region.inhabitants), "seed": args.seed,
-        "areas": int(len(region.areas)), "area": code,
+        "areas": len(region.areas), "area": code,
         "generate_s": round(generate_s, 2), "monitor_tables_s": round(monitor_s, 2),
         "programme": "examples/programme/programme.xlsx (20 projects)"})
     timing = time_runs(lambda: area("pdf"), runs=args.runs)
