@@ -117,6 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "share": ("aandeel", "share"),
     "allocation_range": ("bandbreedte", "allocation range"),
     "budget": ("Budget en regels", "Budget and rules"),
+    "money_source": ("herkomst", "source"),
     "source_rijk": ("Rijk", "Rijk (national government)"),
     "source_region": ("regio", "region"),
     "source_partners": ("partners", "partners"),
