@@ -160,6 +160,7 @@ def test_html_structure(report: AreaReport, region: Region, lang: str) -> None:
     html = render_area_report(report, region.areas, lang, "html").decode()  # type: ignore[arg-type]
     check_structure(html, lang)
     assert ("Toegang tot groen" if lang == "nl" else "Green access") in html
+    assert ("(% van volwassenen (18+))" if lang == "nl" else "(% of adults (18+))") in html
 
 
 def test_quality_flags_and_not_computable(region: Region, tables: tuple) -> None:  # type: ignore[type-arg]

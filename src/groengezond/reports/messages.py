@@ -153,6 +153,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 """Message key → (Dutch, English)."""
 
+UNITS_NL: dict[str, str] = {
+    "% of adults (18+)": "% van volwassenen (18+)",
+    "% of households": "% van huishoudens",
+    "% of inhabitants": "% van inwoners",
+    "% of land (resident-weighted)": "% van het land (gewogen naar inwoners)",
+    "% of land area": "% van het landoppervlak",
+    "% of residents": "% van inwoners",
+    "EUR per year": "euro per jaar",
+    "decile (1-10)": "deciel (1-10)",
+    "households": "huishoudens",
+    "km (by road)": "km (over de weg)",
+    "km (straight line)": "km (hemelsbreed)",
+    "m² per inhabitant": "m² per inwoner",
+    "persons": "personen",
+    "score (1-10)": "cijfer (1-10)",
+    "score (Leefbaarometer 3.0)": "score (Leefbaarometer 3.0)",
+    "score (deviation, Leefbaarometer 3.0)": "score (afwijking, Leefbaarometer 3.0)",
+    "score (standardised; 0 = national mean)":
+        "score (gestandaardiseerd; 0 = landelijk gemiddelde)",
+    "years": "jaar",
+}
+"""Units of the indicator registry (English there) in Dutch; others print as they are."""
+
+REASONS_NL: tuple[tuple[str, str], ...] = (
+    ("fewer than ", "minder dan "), (" persons", " personen"),
+    ("number of persons unknown", "aantal personen onbekend"),
+    ("dominance rule (one contributor dominates the total)",
+     "dominantieregel (één bijdrager domineert het totaal)"),
+)
+"""Suppression reasons of :func:`groengezond.indicators.disclosure.disclose` in Dutch."""
+
+
+def unit(text: str, lang: Lang) -> str:
+    """An indicator unit in ``lang`` (the registry writes units in English)."""
+    return UNITS_NL.get(text, text) if lang == "nl" else text
+
+
+def reason(text: str, lang: Lang) -> str:
+    """A disclosure suppression reason in ``lang``."""
+    if lang == "en":
+        return text
+    for en, nl in REASONS_NL:
+        text = text.replace(en, nl)
+    return text
+
 
 def message(key: str, lang: Lang, **values: object) -> str:
     """The text of ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``.

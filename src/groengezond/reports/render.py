@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from groengezond import __version__
 from groengezond.errors import InputError
 from groengezond.region.store import atomic_file
-from groengezond.reports.messages import LANGS, Lang, message
+from groengezond.reports.messages import LANGS, Lang, message, reason, unit
 
 Format = Literal["html", "pdf"]
 FORMATS: tuple[Format, ...] = ("html", "pdf")
@@ -107,9 +107,16 @@ def render_html(template: str, context: dict[str, Any], lang: Lang,
     def eur(value: Any) -> str:
         return euros(value, lang)
 
+    def unit_of(text: str) -> str:
+        return unit(text, lang)
+
+    def reason_of(text: str) -> str:
+        return reason(text, lang)
+
     printed = today or date.today()
     return env.get_template(template).render(
-        **context, lang=lang, t=t, num=num, eur=eur, version=__version__,
+        **context, lang=lang, t=t, num=num, eur=eur, unit=unit_of, why=reason_of,
+        version=__version__,
         printed=printed.isoformat())
 
 
