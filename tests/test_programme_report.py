@@ -80,9 +80,10 @@ def test_linked_kpis_fill_their_actuals_from_the_monitor(example: Programme) -> 
     assert green and all(s.actual == 63.5 and s.origin == "monitor" and s.monitor_year == 2026
                          for s in green)
     weight = next(s for s in statuses if s.indicator == "Monitor: overweight_pct")
-    assert weight.actual is None and "suppressed" in weight.note
+    assert weight.actual is None and weight.note == "suppressed"
     no_region = kpi_statuses(example, "2026H2")
-    assert all(s.origin == "none" for s in no_region if s.indicator.startswith("Monitor:"))
+    assert all(s.origin == "none" and s.note == "no_region"
+               for s in no_region if s.indicator.startswith("Monitor:"))
 
 
 def test_cli_import_check_report_and_a_refused_workbook(tmp_path: Path) -> None:

@@ -34,6 +34,9 @@ SPLIT = {"rijk": 0.48, "region": 0.32, "partners": 0.20}
 """Sources of every project's money: Rijk 48 %, so the Rijk's €29.28M stays under €30M and
 region + partners (52 %) cover at least as much."""
 
+LOWER_IS_BETTER = {"overweight_pct", "depression_anxiety_risk_pct"}
+"""Monitor indicators whose KPI target lies below the baseline (registry: good_direction)."""
+
 # code, name, track, module, lead, partners, area, catalogue, monitor indicator
 PROJECTS = [
     ("P01", "Beweegcoaches in de wijk", GM, "", "GGD regio Utrecht", "Sportief Utrecht",
@@ -114,12 +117,13 @@ def programme() -> Programme:
                      PeriodData(period="2026H2", target=150.0 * n,
                                 actual=160.0 * n if n % 3 else 120.0 * n))))
         if monitor:
+            up = monitor not in LOWER_IS_BETTER
             kpis.append(KpiData(
                 project=code, result="Gezondere en groenere leefomgeving",
-                indicator=f"Monitor: {monitor}", measure="% (Monitor)", ascending=True,
+                indicator=f"Monitor: {monitor}", measure="% (Monitor)", ascending=up,
                 baseline_year=2022, baseline=base, monitor_indicator=monitor,
                 monitor_area=area,
-                periods=(PeriodData(period="2026H2", target=base + 2.0),)))
+                periods=(PeriodData(period="2026H2", target=base + (2.0 if up else -2.0)),)))
         milestones.append(MilestoneData(project=code, title="Plan van aanpak vastgesteld",
                                         due_on=date(2025, 6, 30), done_on=date(2025, 6, 20)))
         milestones.append(MilestoneData(

@@ -31,6 +31,9 @@ class KpiStatus(BaseModel):
     """``entered``, ``monitor`` (with the year in ``monitor_year``) or ``none``."""
     monitor_year: int | None = None
     note: str = ""
+    """Why a linked KPI has no actual: ``no_region`` (no region given), ``no_value`` (the
+    Monitor has no value of the indicator for the area up to the period) or ``suppressed``
+    (published as suppressed: too few persons); empty otherwise."""
     status: str
     """``on_track`` (actual reaches the target), ``behind`` or ``no_actual``."""
 
@@ -38,15 +41,14 @@ class KpiStatus(BaseModel):
 def _monitor_value(values: pd.DataFrame | None, k: KpiData, end_year: int
                    ) -> tuple[float | None, int | None, str]:
     if values is None:
-        return None, None, "no region given to read the Monitor from"
+        return None, None, "no_region"
     sel = values[(values["indicator"] == k.monitor_indicator)
                  & (values["area_code"] == k.monitor_area) & (values["year"] <= end_year)]
     if sel.empty:
-        return None, None, (f"the Monitor has no {k.monitor_indicator} for {k.monitor_area} "
-                            f"up to {end_year}")
+        return None, None, "no_value"
     last = sel.sort_values("year").iloc[-1]
     if bool(last.get("suppressed", False)) or pd.isna(last["value"]):
-        return None, int(last["year"]), "the Monitor value is suppressed (too few persons)"
+        return None, int(last["year"]), "suppressed"
     return float(last["value"]), int(last["year"]), ""
 
 

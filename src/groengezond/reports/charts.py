@@ -101,9 +101,9 @@ class Bar:
     high: float
 
 
-def range_bars_svg(bars: Sequence[Bar], width: int = 460, row: int = 26) -> str:
+def range_bars_svg(bars: Sequence[Bar], width: int = 560, row: int = 26) -> str:
     """Horizontal bars of shares (0-1), each over its allowed range (shaded); red outside it."""
-    left, right = 170, 50
+    left, right = 200, 50
     height = row * len(bars) + 24
     scale = width - left - right
 
