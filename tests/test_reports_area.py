@@ -92,6 +92,8 @@ def test_pdf_numbers_equal_the_json(report: AreaReport, region: Region, lang: st
             interval = (f"{number(ind['lower'], 1, lang)} – "  # type: ignore[arg-type]
                         f"{number(ind['upper'], 1, lang)}")  # type: ignore[arg-type]
             assert interval in text, ind["id"]
+        if ind["slope_per_year"] is not None:
+            assert number(ind["slope_per_year"], 2, lang) in text, ind["id"]  # type: ignore[arg-type]
         if ind["rank"] is not None:
             assert f"{ind['rank']} {'van' if lang == 'nl' else 'of'} {ind['n_ranked']}" in text
         checked += 1
