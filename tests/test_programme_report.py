@@ -110,6 +110,12 @@ def test_cli_import_check_report_and_a_refused_workbook(tmp_path: Path) -> None:
     exported = tmp_path / "export.xlsx"
     assert runner.invoke(app, ["programme", "export", str(exported)]).exit_code == 0
     assert read_programme(exported) == read_programme(EXAMPLE)  # the refused import left it
+    r = runner.invoke(app, ["programme", "add-lesson", "--what", "Wadi bij de school",
+                            "--where", "Houten", "--result", "Geen wateroverlast meer",
+                            "--source", "Evaluatie 2026", "--catalogue", "wadi"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["programme", "lessons", "wadi school"])
+    assert r.exit_code == 0 and "Wadi bij de school" in r.output
     bad = runner.invoke(app, ["programme", "report", "--period", "2026Q3", "--out",
                               str(tmp_path / "x.pdf")])
     assert bad.exit_code == 2 and "YYYYH1 or YYYYH2" in bad.output

@@ -15,12 +15,13 @@ from groengezond.errors import InputError
 from groengezond.programme.db import VERSION_TABLE, ProgrammeDatabase
 from groengezond.programme.knowledge import lessons_for_area, search_lessons
 from groengezond.programme.models import Base
-from groengezond.programme.schemas import BudgetLineData, Programme
+from groengezond.programme.schemas import BudgetLineData, LessonData, Programme
 from groengezond.programme.store import (
     STAFF_CLI,
     Actor,
     ForbiddenError,
     actor,
+    add_lesson,
     audit_trail,
     grant,
     import_programme,
@@ -140,3 +141,14 @@ def test_lessons_are_searchable_and_found_for_an_area(db: ProgrammeDatabase,
                           "parent": [None, "GM0344", "WK034401"]})
     found = lessons_for_area(db, areas, "BU03440101")  # lessons of its gemeente count
     assert {le["area_code"] for le in found} == {"GM0344"} and len(found) == 2
+    lead = actor(db, "lead10")
+    new = LessonData(what="Boomspiegels beplant", where="Lombok", area_code="BU03440101",
+                     result="Minder hondenpoep", source="Wijkschouw 2026",
+                     catalogue_entry="street_trees", project="P10")
+    add_lesson(db, lead, new)
+    assert lessons_for_area(db, areas, "BU03440101")[0]["what"] == "Boomspiegels beplant"
+    with pytest.raises(ForbiddenError):
+        add_lesson(db, lead, new.model_copy(update={"project": "P11"}))
+    with pytest.raises(InputError, match="unknown catalogue entry"):
+        add_lesson(db, STAFF_CLI, new.model_copy(update={"catalogue_entry": "moon_base"}))
+    assert audit_trail(db)[-1]["entity"] == "lesson"

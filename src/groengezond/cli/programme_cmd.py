@@ -142,3 +142,24 @@ def lessons_command(
         table.add_row(le["what"], le["where"], le["result"], le["source"],
                       le["catalogue_entry"])
     console.print(table)
+
+
+@programme_app.command("add-lesson")
+@report_errors
+def add_lesson_command(
+    what: Annotated[str, typer.Option("--what", help="What was done.")],
+    where: Annotated[str, typer.Option("--where", help="Where (place name).")],
+    result: Annotated[str, typer.Option("--result", help="What came of it.")],
+    source: Annotated[str, typer.Option("--source", help="Where this is written down.")],
+    area: Annotated[str, typer.Option("--area", help="CBS area code.")] = "",
+    catalogue_entry: Annotated[str, typer.Option("--catalogue", help="Catalogue id.")] = "",
+    project: Annotated[str, typer.Option("--project", help="Project code.")] = "",
+) -> None:
+    """Add a lesson to the knowledge base (as programme staff)."""
+    from groengezond.programme.schemas import LessonData
+    from groengezond.programme.store import STAFF_CLI, add_lesson
+
+    lesson = LessonData(what=what, where=where, area_code=area, result=result, source=source,
+                        catalogue_entry=catalogue_entry, project=project)
+    number = add_lesson(_db(), STAFF_CLI, lesson)
+    console.print(f"added lesson {number}", highlight=False)

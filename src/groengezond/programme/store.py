@@ -267,6 +267,42 @@ def record_actual(db: ProgrammeDatabase, by: Actor, code: str, indicator: str, p
                {"old": old, "new": actual}, clock)
 
 
+def add_lesson(db: ProgrammeDatabase, by: Actor, lesson: LessonData,
+               catalogue_ids: set[str] | None = None,
+               clock: Callable[[], datetime] = _now) -> int:
+    """Add a lesson to the knowledge base (staff, or the lead of the lesson's project).
+
+    Raises
+    ------
+    InputError
+        When the catalogue entry or the project is unknown.
+    ForbiddenError
+        When a lead adds a lesson of another project (or of none).
+    """
+    if catalogue_ids is None:
+        from groengezond.catalogue.model import load_catalogue
+
+        catalogue_ids = {i.id for i in load_catalogue().interventions}
+    if lesson.catalogue_entry and lesson.catalogue_entry not in catalogue_ids:
+        raise InputError.single("lesson", lesson.what, "catalogue_entry",
+                                f"unknown catalogue entry {lesson.catalogue_entry!r}",
+                                "use an id of `groengezond catalogue list` or leave it empty")
+    with db.write() as s:
+        if lesson.project:
+            project = _project(s, lesson.project)
+            if not by.may_write(project):
+                raise ForbiddenError(f"{by.username} may not add lessons to {lesson.project}")
+        elif by.role != "staff":
+            raise ForbiddenError(f"{by.username} is not programme staff: name your project")
+        row = Lesson(what=lesson.what, where=lesson.where, area_code=lesson.area_code,
+                     result=lesson.result, source=lesson.source,
+                     catalogue_entry=lesson.catalogue_entry, project_code=lesson.project)
+        s.add(row)
+        s.flush()
+        _audit(s, by, "create", "lesson", str(row.id), lesson.model_dump(), clock)
+        return row.id
+
+
 def audit_trail(db: ProgrammeDatabase) -> list[dict[str, Any]]:
     """Every audit entry, oldest first."""
     with db.read() as s:
