@@ -178,6 +178,10 @@ def test_quality_flags_and_not_computable(region: Region, tables: tuple) -> None
     html = render_area_report(rep, areas, "en", "html").decode()
     assert "no green polygons for 2024" in html and "placeholder" in html
     assert "the wijk&#39;s polygon stands in" in html
+    areas["geometry_quality"] = "real"
+    areas["geometry_source"] = "placeholder:wijk"
+    rep = area_report(WIJK, meta, areas, values, trends, load_registry())
+    assert rep.geometry_quality == "geometry_source placeholder:wijk"
     assert "not computable: no network" in html
 
 

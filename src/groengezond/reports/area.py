@@ -137,6 +137,18 @@ def _f(x: Any) -> float | None:
     return None if math.isnan(v) else v
 
 
+def _geometry_flag(row: pd.Series) -> str | None:
+    """Why the area's polygon is not its own (``geometry_quality`` not ``real``, or a
+    ``geometry_source`` of ``placeholder:...``), else None."""
+    quality = row.get("geometry_quality")
+    if isinstance(quality, str) and quality not in ("", "real"):
+        return quality
+    source = row.get("geometry_source")
+    if isinstance(source, str) and source.startswith("placeholder"):
+        return f"geometry_source {source}"
+    return None
+
+
 def descendants(areas: pd.DataFrame, code: str) -> set[str]:
     """The codes of ``code`` and of every area below it (by the ``parent`` column)."""
     children = areas.groupby("parent")["code"].apply(list).to_dict()
@@ -241,9 +253,7 @@ def area_report(code: str, meta: RegionMeta, areas: pd.DataFrame, values: pd.Dat
         inhabitants=_f(row.get("inhabitants")), region=meta.name, synthetic=meta.synthetic,
         quality=[QualityRow(layer=k, status=q.status, reason=q.reason)
                  for k, q in sorted(meta.quality.items()) if q.status != "real"],
-        geometry_quality=(str(row["geometry_quality"]) if "geometry_quality" in hit.columns
-                          and isinstance(row["geometry_quality"], str)
-                          and row["geometry_quality"] != "real" else None),
+        geometry_quality=_geometry_flag(row),
         sources=[{"name": s.name, "licence": s.licence, "attribution": s.attribution}
                  for s in meta.sources],
         indicators=rows,
