@@ -79,6 +79,9 @@ class AccessFigure(BaseModel):
     key: str
     value: float | None
     decimals: int
+    suppressed: bool = False
+    """True when disclosure control withheld the value (else a None value is not computable,
+    e.g. no resident of the area reaches green over the network)."""
 
 
 class FieldLabRow(BaseModel):
@@ -265,11 +268,13 @@ def area_report(code: str, meta: RegionMeta, areas: pd.DataFrame, values: pd.Dat
         report.access_not_computable = "no green-access results for this area"
     else:
         report.access_degraded = bool(access.get("network_degraded", False))
+        withheld = bool(access.get("suppressed", False))
         for column, word, factor, decimals in ACCESS_MEASURES:
             if column in access:
                 v = _f(access[column])
                 report.access.append(AccessFigure(
-                    key=word, value=None if v is None else v * factor, decimals=decimals))
+                    key=word, value=None if v is None else v * factor, decimals=decimals,
+                    suppressed=withheld and v is None))
     under = descendants(areas, code)
     for lab in field_labs:
         codes = {lab.get("area_code")} | {b.get("code") for b in lab.get("buurten", [])}
