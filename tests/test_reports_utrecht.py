@@ -59,6 +59,10 @@ def test_binnenstad_report_is_real_flagged_and_its_pdf_numbers_equal_the_json(
     assert len(shown) >= 10
     for ind in shown:
         assert number(ind["value"], 1, "nl") in text, ind["id"]
+    partial = [i for i in rep.indicators if i.coverage is not None and i.coverage < 0.95]
+    assert partial  # e.g. SES-WOA, published for part of the buurten only
+    for ind in partial:
+        assert f"dekking {number(ind.coverage * 100, 0, 'nl')}%" in text  # type: ignore[operator]
     buurt = str(utrecht.areas_at("buurt").iloc[0]["code"])
     rep_b = area_report(buurt, utrecht.meta, utrecht.areas, values, trends, reg)
     assert rep_b.geometry_quality == "geometry_source placeholder:wijk"

@@ -41,6 +41,10 @@ ACCESS_MEASURES: tuple[tuple[str, str, float, int], ...] = (
 """Access column → (message key, factor to the printed unit, decimals). Shares print as %."""
 
 
+FULL_COVERAGE = 0.95
+"""An aggregated value covering less than this share of the inhabitants is flagged."""
+
+
 class YearValue(BaseModel):
     """One year of an indicator in the area."""
 
@@ -71,6 +75,9 @@ class IndicatorRow(BaseModel):
     slope_per_year: float | None
     series: list[YearValue]
     source: str = ""
+    coverage: float | None = None
+    """Share (0-1) of the area's inhabitants whose buurten had a value, when the value is
+    aggregated from buurten; printed as a flag below :data:`FULL_COVERAGE`."""
 
 
 class AccessFigure(BaseModel):
@@ -249,7 +256,9 @@ def area_report(code: str, meta: RegionMeta, areas: pd.DataFrame, values: pd.Dat
             series=[YearValue(year=int(r["year"]), value=_f(r["value"]), lower=_f(r["lower"]),
                               upper=_f(r["upper"]), suppressed=bool(r["suppressed"]))
                     for _, r in sel.iterrows()],
-            source=str(last.get("source") or "")))
+            source=str(last.get("source") or ""),
+            coverage=_f(last.get("coverage")) if last.get("derivation") == "aggregated"
+            else None))
     report = AreaReport(
         code=code, name=str(row["name"]), level=str(row["level"]), parent_code=parent,
         parent_name=str(names.get(parent)) if parent in names.index else None,

@@ -65,6 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trend": ("trend", "trend"),
     "unit": ("eenheid", "unit"),
     "of": ("van", "of"),
+    "coverage": ("dekking", "coverage"),
     "per_year": ("per jaar", "per year"),
     "trend_up": ("stijgend", "rising"),
     "trend_down": ("dalend", "falling"),
