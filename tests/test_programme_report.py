@@ -95,6 +95,8 @@ def test_cli_import_check_report_and_a_refused_workbook(tmp_path: Path) -> None:
     r = runner.invoke(app, ["programme", "report", "--period", "2026H2", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert out.read_bytes()[:5] == b"%PDF-"
+    printed = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "Regio Deal programme data" in printed and "imported" in printed
     wb = load_workbook(EXAMPLE)
     wb["budget"]["D2"] = 40_000_000  # made-up breach: the Rijk over €30M
     breach = tmp_path / "breach.xlsx"

@@ -97,7 +97,7 @@ def report_command(
     from groengezond.programme.report import progress_report, render_progress_report
     from groengezond.programme.rules import load_rules
     from groengezond.programme.schemas import PERIOD
-    from groengezond.programme.store import load_programme
+    from groengezond.programme.store import audit_trail, load_programme
     from groengezond.reports.render import check_format, check_lang, write_report
 
     if not PERIOD.match(period):
@@ -106,7 +106,8 @@ def report_command(
     language = check_lang(lang)
     chosen = fmt or out.suffix.lstrip(".").lower()
     values = None
-    synthetic, sources = False, []
+    synthetic = False
+    sources: list[dict[str, str]] = []
     if region is not None:
         from groengezond.region.store import read_region
         from groengezond.reports.gather import monitor_tables
@@ -116,7 +117,14 @@ def report_command(
         synthetic = data.meta.synthetic
         sources = [{"name": s.name, "licence": s.licence, "attribution": s.attribution}
                    for s in data.meta.sources]
-    report = progress_report(load_programme(_db()), period, load_rules(rules), values)
+    db = _db()
+    imports = [e for e in audit_trail(db) if e["action"] == "import"]
+    if imports:
+        sources.insert(0, {"name": "Regio Deal programme data", "licence": "-",
+                           "attribution": f"imported {imports[-1]['at'][:16]} UTC by "
+                                          f"{imports[-1]['actor']}; {len(audit_trail(db))} "
+                                          "changes in the audit trail"})
+    report = progress_report(load_programme(db), period, load_rules(rules), values)
     if chosen == "json":
         content = report.model_dump_json(indent=2).encode("utf-8")
     else:
