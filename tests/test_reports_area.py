@@ -59,7 +59,9 @@ def report(region: Region, tables: tuple) -> AreaReport:  # type: ignore[type-ar
 
 
 def _text(pdf: bytes) -> str:
-    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    """The PDF's text with every run of white space (line breaks in cells) as one space."""
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+                    .split())
 
 
 def test_report_has_indicators_ranks_trends_access_labs(report: AreaReport) -> None:
@@ -94,6 +96,8 @@ def test_pdf_numbers_equal_the_json(report: AreaReport, region: Region, lang: st
             assert interval in text, ind["id"]
         if ind["slope_per_year"] is not None:
             assert number(ind["slope_per_year"], 2, lang) in text, ind["id"]  # type: ignore[arg-type]
+        if ind["slope_lower"] is not None and ind["value"] is not None:
+            assert f"95%: {number(ind['slope_lower'], 2, lang)}" in text  # type: ignore[arg-type]
         if ind["rank"] is not None:
             assert f"{ind['rank']} {'van' if lang == 'nl' else 'of'} {ind['n_ranked']}" in text
         checked += 1

@@ -73,6 +73,8 @@ class IndicatorRow(BaseModel):
     quintile: int | None
     direction: str | None
     slope_per_year: float | None
+    slope_lower: float | None = None
+    slope_upper: float | None = None
     series: list[YearValue]
     source: str = ""
     coverage: float | None = None
@@ -253,6 +255,8 @@ def area_report(code: str, meta: RegionMeta, areas: pd.DataFrame, values: pd.Dat
             quintile=int(rk["quintile"]) if rk is not None else None,
             direction=str(t["direction"]) if t is not None else None,
             slope_per_year=_f(t["slope_per_year"]) if t is not None else None,
+            slope_lower=_f(t["slope_lower"]) if t is not None else None,
+            slope_upper=_f(t["slope_upper"]) if t is not None else None,
             series=[YearValue(year=int(r["year"]), value=_f(r["value"]), lower=_f(r["lower"]),
                               upper=_f(r["upper"]), suppressed=bool(r["suppressed"]))
                     for _, r in sel.iterrows()],
