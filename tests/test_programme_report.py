@@ -43,6 +43,8 @@ def test_report_data(report: ProgressReport) -> None:
     assert [t.name for t in report.tracks] == ["Gezonde mensen", "Groene en gezonde leefomgeving",
                                                "Vitale wijken", "Versneller"]
     assert sum(t.projects for t in report.tracks) == 20
+    assert [p.code for p in report.project_rows][:2] == ["P01", "P02"]
+    assert sum(p.committed_eur for p in report.project_rows) == report.totals["committed_total"]
     assert sum(t.milestones_due for t in report.tracks) == 20  # one per project in 2026H2
     assert 0 < report.kpis_on_track < len(report.kpis)
     assert all(r.likelihood * r.impact >= 12 for r in report.risks)
@@ -63,6 +65,8 @@ def test_pdf_numbers_equal_the_json(report: ProgressReport, lang: str) -> None:
         if kpi["actual"] is not None:
             assert number(kpi["actual"], 1, lang) in text  # type: ignore[arg-type]
     assert f"{data['kpis_on_track']} / {len(data['kpis'])}" in text
+    for row in data["project_rows"]:
+        assert euros(row["committed_eur"], lang) in text  # type: ignore[arg-type]
 
 
 def test_html_structure(report: ProgressReport) -> None:

@@ -48,6 +48,20 @@ class TrackProgress(BaseModel):
     milestones_done: int
 
 
+class ProjectRow(BaseModel):
+    """One project in the half-year: its category, status, money and KPIs on track."""
+
+    code: str
+    name: str
+    category: str
+    lead: str
+    status: str
+    committed_eur: float
+    spent_eur: float
+    kpis: int
+    kpis_on_track: int
+
+
 class MilestoneRow(BaseModel):
     """A milestone due in the half-year."""
 
@@ -76,6 +90,7 @@ class ProgressReport(BaseModel):
     projects: int
     totals: dict[str, float]
     tracks: list[TrackProgress]
+    project_rows: list[ProjectRow]
     rules: list[RuleCheck]
     rules_ok: bool
     kpis: list[KpiStatus]
@@ -103,9 +118,18 @@ def progress_report(programme: Programme, period: str, rules: RulesConfig | None
             milestones_done=sum(1 for m in ms if m.done_on is not None and m.done_on <= end)))
     checks = check_rules(programme, cfg)
     kpis = kpi_statuses(programme, period, monitor_values)
+    order = list(cats)
+    rows = [ProjectRow(
+        code=p.code, name=p.name, category=cat_of[p.code], lead=p.lead, status=p.status,
+        committed_eur=sum(b.committed_eur for b in programme.budget if b.project == p.code),
+        spent_eur=sum(b.spent_eur for b in programme.budget if b.project == p.code),
+        kpis=sum(1 for k in kpis if k.project == p.code),
+        kpis_on_track=sum(1 for k in kpis if k.project == p.code and k.status == "on_track"))
+        for p in sorted(programme.projects, key=lambda p: (order.index(cat_of[p.code]),
+                                                             p.code))]
     return ProgressReport(
         period=period, starts_on=start, ends_on=end, projects=len(programme.projects),
-        totals=totals(programme), tracks=tracks, rules=checks,
+        totals=totals(programme), tracks=tracks, project_rows=rows, rules=checks,
         rules_ok=all(c.ok for c in checks), kpis=kpis,
         kpis_on_track=sum(1 for k in kpis if k.status == "on_track"),
         milestones=[MilestoneRow(project=m.project, title=m.title, due_on=m.due_on,

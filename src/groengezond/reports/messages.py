@@ -109,6 +109,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "track": ("spoor", "track"),
     "projects": ("projecten", "projects"),
     "project": ("project", "project"),
+    "project_list": ("Projecten", "Projects"),
+    "lead": ("trekker", "lead"),
     "status_planned": ("gepland", "planned"),
     "status_running": ("lopend", "running"),
     "status_completed": ("afgerond", "completed"),
