@@ -89,10 +89,10 @@ def test_pdf_numbers_equal_the_json(report: AreaReport, region: Region, lang: st
     for ind in data["indicators"]:
         if ind["value"] is None:
             continue
-        assert number(ind["value"], 1, lang) in text, ind["id"]  # type: ignore[arg-type]
+        assert number(ind["value"], ind["decimals"], lang) in text, ind["id"]  # type: ignore[arg-type]
         if ind["lower"] is not None:
-            interval = (f"{number(ind['lower'], 1, lang)} – "  # type: ignore[arg-type]
-                        f"{number(ind['upper'], 1, lang)}")  # type: ignore[arg-type]
+            interval = (f"{number(ind['lower'], ind['decimals'], lang)} – "  # type: ignore[arg-type]
+                        f"{number(ind['upper'], ind['decimals'], lang)}")  # type: ignore[arg-type]
             assert interval in text, ind["id"]
         if ind["slope_per_year"] is not None:
             assert number(ind["slope_per_year"], 2, lang) in text, ind["id"]  # type: ignore[arg-type]

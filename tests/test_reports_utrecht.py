@@ -58,7 +58,7 @@ def test_binnenstad_report_is_real_flagged_and_its_pdf_numbers_equal_the_json(
     shown = [i for i in data["indicators"] if i["value"] is not None]
     assert len(shown) >= 10
     for ind in shown:
-        assert number(ind["value"], 1, "nl") in text, ind["id"]
+        assert number(ind["value"], ind["decimals"], "nl") in text, ind["id"]
     partial = [i for i in rep.indicators if i.coverage is not None and i.coverage < 0.95]
     assert partial  # e.g. SES-WOA, published for part of the buurten only
     for ind in partial:

@@ -41,6 +41,9 @@ ACCESS_MEASURES: tuple[tuple[str, str, float, int], ...] = (
 """Access column → (message key, factor to the printed unit, decimals). Shares print as %."""
 
 
+COUNT_UNITS = ("persons", "households")
+"""Units printed without decimals."""
+
 FULL_COVERAGE = 0.95
 """An aggregated value covering less than this share of the inhabitants is flagged."""
 
@@ -66,6 +69,7 @@ class IndicatorRow(BaseModel):
     value: float | None
     lower: float | None
     upper: float | None
+    decimals: int = 1
     suppressed: bool
     suppression_reason: str = ""
     rank: int | None
@@ -146,7 +150,7 @@ def _f(x: Any) -> float | None:
         v = float(x)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(v) else v
+    return v if math.isfinite(v) else None  # NaN or ±inf (e.g. no green reachable)
 
 
 def _geometry_flag(row: pd.Series) -> str | None:
@@ -247,6 +251,7 @@ def area_report(code: str, meta: RegionMeta, areas: pd.DataFrame, values: pd.Dat
         t = tr.loc[ind.id] if ind.id in tr.index else None
         rows.append(IndicatorRow(
             id=ind.id, name_nl=ind.name_nl, name_en=ind.name_en, unit=ind.unit, year=year,
+            decimals=0 if ind.unit in COUNT_UNITS else 1,
             value=_f(last["value"]), lower=_f(last["lower"]), upper=_f(last["upper"]),
             suppressed=bool(last["suppressed"]),
             suppression_reason=str(last.get("suppression_reason") or ""),

@@ -32,6 +32,11 @@ class Point:
     upper: float = math.nan
 
 
+def _tick(v: float) -> str:
+    """An axis label: whole numbers with thousands separators from 1,000, else 3 digits."""
+    return f"{v:,.0f}".replace(",", " ") if abs(v) >= 1000 else f"{v:.3g}"
+
+
 def data_uri(svg: str) -> str:
     """``data:image/svg+xml;base64,...`` of an SVG document."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
@@ -62,7 +67,7 @@ def trend_svg(points: Sequence[Point], width: int = 220, height: int = 90) -> st
     pad = (hi - lo) * 0.1 or abs(hi) * 0.05 or 1.0
     lo, hi = lo - pad, hi + pad
     y0, y1 = pts[0].year, pts[-1].year
-    left, right, top, bottom = 34, 8, 8, 18
+    left, right, top, bottom = 46, 16, 8, 18
 
     def x(year: int) -> float:
         if y1 == y0:
@@ -75,9 +80,9 @@ def trend_svg(points: Sequence[Point], width: int = 220, height: int = 90) -> st
     parts = [f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" '
              f'y2="{height - bottom}" stroke="{MUTED}"/>',
              f'<text x="{left - 3}" y="{y(hi - pad) + 3:.1f}" text-anchor="end">'
-             f'{hi - pad:.3g}</text>',
+             f'{_tick(hi - pad)}</text>',
              f'<text x="{left - 3}" y="{y(lo + pad) + 3:.1f}" text-anchor="end">'
-             f'{lo + pad:.3g}</text>']
+             f'{_tick(lo + pad)}</text>']
     if len(pts) > 1:
         line = " ".join(f"{x(p.year):.1f},{y(p.value):.1f}" for p in pts)
         parts.append(f'<polyline points="{line}" fill="none" stroke="{ACCENT}" '
@@ -87,7 +92,9 @@ def trend_svg(points: Sequence[Point], width: int = 220, height: int = 90) -> st
         parts.append(f'<line x1="{cx:.1f}" y1="{y(low):.1f}" x2="{cx:.1f}" y2="{y(high):.1f}" '
                      f'stroke="{INK}"/>')
         parts.append(f'<circle cx="{cx:.1f}" cy="{y(p.value):.1f}" r="2.5" fill="{ACCENT}"/>')
-        parts.append(f'<text x="{cx:.1f}" y="{height - 5}" text-anchor="middle">{p.year}</text>')
+        anchor = "start" if cx <= left + 1 else "end" if cx >= width - right - 1 else "middle"
+        parts.append(f'<text x="{cx:.1f}" y="{height - 5}" text-anchor="{anchor}">{p.year}'
+                     '</text>')
     return _svg(width, height, "".join(parts))
 
 
