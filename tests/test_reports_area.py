@@ -22,6 +22,7 @@ from groengezond.region.quality import LayerQuality, NotComputable
 from groengezond.region.store import write_region
 from groengezond.reports.area import AreaReport, area_report, render_area_report
 from groengezond.reports.gather import access_row, access_table, monitor_tables
+from groengezond.reports.messages import unit
 from groengezond.reports.render import number
 
 WIJK = "WK900101"
@@ -166,7 +167,10 @@ def test_html_structure(report: AreaReport, region: Region, lang: str) -> None:
     html = render_area_report(report, region.areas, lang, "html").decode()  # type: ignore[arg-type]
     check_structure(html, lang)
     assert ("Toegang tot groen" if lang == "nl" else "Green access") in html
-    assert ("(% van volwassenen (18+))" if lang == "nl" else "(% of adults (18+))") in html
+    for ind in report.indicators:  # units are worded in the report's language
+        assert f"({unit(ind.unit, lang)})" in html  # type: ignore[arg-type]
+    if lang == "nl":
+        assert any(unit(i.unit, "nl") != i.unit for i in report.indicators)
 
 
 def test_quality_flags_and_not_computable(region: Region, tables: tuple) -> None:  # type: ignore[type-arg]

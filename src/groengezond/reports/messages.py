@@ -170,6 +170,7 @@ UNITS_NL: dict[str, str] = {
     "% of land (resident-weighted)": "% van het land (gewogen naar inwoners)",
     "% of land area": "% van het landoppervlak",
     "% of residents": "% van inwoners",
+    "% of residents in the age group": "% van de inwoners in de leeftijdsgroep",
     "EUR per year": "euro per jaar",
     "decile (1-10)": "deciel (1-10)",
     "households": "huishoudens",
