@@ -46,6 +46,12 @@ web: $(WEB_DIST)
 /usr/bin/chromium:
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
+# Debian's Pango, HarfBuzz and DejaVu fonts for WeasyPrint (the PDF reports; no browser, no LaTeX).
+PANGO_LIB := /usr/lib/$(shell uname -m)-linux-gnu/libpangoft2-1.0.so.0
+$(PANGO_LIB):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libpango-1.0-0 \
+		libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
 ## e2e: browser tests only
 e2e: $(VENV)/.installed-test $(WEB_DIST) /usr/bin/chromium
 	$(VENV)/bin/pytest -q tests/e2e
@@ -86,12 +92,12 @@ typecheck: $(VENV)/.installed-test
 
 # The participation tests run against SQLite and a real PostgreSQL server, which
 # scripts/postgres.sh installs (Debian's package) and starts on 127.0.0.1:55432.
-pytest: $(VENV)/.installed-test $(WEB_DIST) /usr/bin/chromium
+pytest: $(VENV)/.installed-test $(WEB_DIST) /usr/bin/chromium $(PANGO_LIB)
 	GG_TEST_POSTGRES_URL="$${GG_TEST_POSTGRES_URL:-$$(scripts/postgres.sh start)}" \
 		$(VENV)/bin/pytest -q
 
 ## bench: run every benchmarks/bench_*.py; results go to benchmarks/results/*.json
-bench: $(VENV)/.installed-bench $(WEB_DIST) /usr/bin/chromium
+bench: $(VENV)/.installed-bench $(WEB_DIST) /usr/bin/chromium $(PANGO_LIB)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:

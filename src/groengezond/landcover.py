@@ -296,5 +296,7 @@ def region_ndvi_by_class(meta: RegionMeta | None) -> dict[str, float]:
     out = dict(NDVI_BY_CLASS)
     stored = getattr(meta, "ndvi_by_class", None) if meta is not None else None
     if isinstance(stored, Mapping):
-        out.update({str(k): float(v) for k, v in stored.items()})
+        # JSON has no NaN: a class that is nodata (water) is stored as null
+        out.update({str(k): float("nan") if v is None else float(v)
+                    for k, v in stored.items()})
     return out

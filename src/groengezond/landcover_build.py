@@ -332,7 +332,8 @@ class NdviCalibration:
                f"ndvi_{self.method}": self.gain,
                "ndvi_max_abs_error": float(np.max(np.abs(self.after - self.target)))
                if len(self.zones) else 0.0}
-        out.update({f"ndvi.{name}": value for name, value in self.ndvi_by_class.items()})
+        out.update({f"ndvi.{name}": value for name, value in self.ndvi_by_class.items()
+                    if np.isfinite(value)})  # water is nodata in NDVI means: no figure
         return out
 
 

@@ -27,6 +27,7 @@ from groengezond.api.docs import mount_docs
 from groengezond.api.participation import participation_router
 from groengezond.api.planner_pool import RunPool, pool_from_settings
 from groengezond.api.problems import install_problem_handlers
+from groengezond.api.reports import router as reports_router
 from groengezond.api.security import install_security
 from groengezond.logs import configure_logging
 from groengezond.participation.db import Database
@@ -96,6 +97,7 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     mount_docs(app, settings.api_docs)
     app.state.participation_db = db
     app.include_router(participation_router(db, limiter=limiter))
+    app.include_router(reports_router)
 
     @app.get("/health", summary="Liveness check")
     async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute

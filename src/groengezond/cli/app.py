@@ -207,6 +207,8 @@ def _register_commands() -> None:
     from groengezond.cli.monitor_cmd import monitor_command
     from groengezond.cli.participation_cmd import participation_app
     from groengezond.cli.plan_cmd import plan_command
+    from groengezond.cli.programme_cmd import programme_app
+    from groengezond.cli.report_cmd import report_app
 
     app.command("access")(access_command)
     app.command("build")(build_command)
@@ -215,6 +217,8 @@ def _register_commands() -> None:
     app.command("plan")(plan_command)
     app.add_typer(catalogue_app, name="catalogue")
     app.add_typer(participation_app, name="participation")
+    app.add_typer(programme_app, name="programme")
+    app.add_typer(report_app, name="report")
 
 
 _register_commands()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the programme tables (own chain and version table)."""

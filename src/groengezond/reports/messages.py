@@ -1,0 +1,223 @@
+"""Every string the reports print, in Dutch (first) and English.
+
+Templates never hold words of their own: they call ``t("key")``, which looks the key up here
+for the report's language. A missing key is an error when the template renders (never an
+English fallback in a Dutch report).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # common
+    "printed": ("Afgedrukt op", "Printed on"),
+    "version": ("groengezond versie", "groengezond version"),
+    "sources": ("Bronnen en naamsvermelding", "Sources and attribution"),
+    "licence": ("licentie", "licence"),
+    "synthetic_badge": ("SYNTHETISCHE DATA — niets in dit rapport is echt",
+                        "SYNTHETIC DATA — nothing in this report is real"),
+    "quality": ("Kwaliteit van de gegevens", "Data quality"),
+    "quality_intro": ("Lagen die niet (volledig) op echte gegevens rusten; cijfers die erop "
+                      "steunen zijn gemarkeerd.",
+                      "Layers that do not rest (fully) on real data; figures built on them are "
+                      "flagged."),
+    "layer": ("laag", "layer"),
+    "status": ("status", "status"),
+    "reason": ("reden", "reason"),
+    "status_real": ("echt", "real"),
+    "status_derived": ("afgeleid", "derived"),
+    "status_placeholder": ("plaatsvervanger", "placeholder"),
+    "status_missing": ("ontbreekt", "missing"),
+    "not_computable": ("niet te berekenen", "not computable"),
+    "suppressed": ("onderdrukt", "suppressed"),
+    "none": ("geen", "none"),
+    "notes": ("Opmerkingen", "Notes"),
+    "contents": ("Inhoud", "Contents"),
+    # area report
+    "area_report": ("Gebiedsrapport", "Area report"),
+    "level_buurt": ("buurt", "neighbourhood (buurt)"),
+    "level_wijk": ("wijk", "district (wijk)"),
+    "level_gemeente": ("gemeente", "municipality"),
+    "level_region": ("regio", "region"),
+    "code": ("code", "code"),
+    "inhabitants": ("inwoners", "inhabitants"),
+    "part_of": ("onderdeel van", "part of"),
+    "map": ("Kaart", "Map"),
+    "map_alt": ("Kaart van {name} (gemarkeerd) tussen de andere gebieden van {parent}.",
+                "Map of {name} (highlighted) among the other areas of {parent}."),
+    "geometry_flag": ("De grens van dit gebied is een benadering: {reason}",
+                      "The boundary of this area is an approximation: {reason}"),
+    "indicators": ("Indicatoren", "Indicators"),
+    "indicators_intro": ("Waarde in het laatste jaar met 95%-interval, rang en kwintiel onder "
+                         "de gebieden van hetzelfde niveau (1 = best), en de trend.",
+                         "Value in the latest year with 95% interval, rank and quintile among "
+                         "the areas of the same level (1 = best), and the trend."),
+    "indicator": ("indicator", "indicator"),
+    "year": ("jaar", "year"),
+    "value": ("waarde", "value"),
+    "interval": ("95%-interval", "95% interval"),
+    "rank": ("rang", "rank"),
+    "quintile": ("kwintiel", "quintile"),
+    "trend": ("trend", "trend"),
+    "unit": ("eenheid", "unit"),
+    "of": ("van", "of"),
+    "coverage": ("dekking", "coverage"),
+    "per_year": ("per jaar", "per year"),
+    "trend_up": ("stijgend", "rising"),
+    "trend_down": ("dalend", "falling"),
+    "trend_stable": ("stabiel", "stable"),
+    "trend_none": ("te weinig jaren", "too few years"),
+    "trend_charts": ("Trends", "Trends"),
+    "trend_alt": ("Verloop van {name} in {area}, {first}–{last}, met 95%-intervallen.",
+                  "{name} in {area}, {first}–{last}, with 95% intervals."),
+    "gaps": ("Plaats in de verschillen", "Place in the gaps"),
+    "gaps_intro": ("Kwintiel 1 is de best scorende 20% van de gebieden van dit niveau, "
+                   "kwintiel 5 de slechtste 20%.",
+                   "Quintile 1 is the best-scoring 20% of the areas of this level, quintile 5 "
+                   "the worst 20%."),
+    "worst_quintile": ("In de slechtste 20% voor", "In the worst 20% for"),
+    "best_quintile": ("In de beste 20% voor", "In the best 20% for"),
+    "access": ("Toegang tot groen", "Green access"),
+    "access_within_300m": ("inwoners binnen 300 m lopen van openbaar groen",
+                           "residents within a 300 m walk of public green"),
+    "access_3_30_300": ("inwoners die aan 3-30-300 voldoen",
+                        "residents meeting 3-30-300"),
+    "access_canopy": ("kroonbedekking", "tree canopy cover"),
+    "access_green_m2": ("m² openbaar groen per inwoner binnen 500 m",
+                        "m² of public green per inhabitant within 500 m"),
+    "access_median_m": ("mediane looplengte naar groen (m)",
+                        "median walking distance to green (m)"),
+    "network_degraded": ("Het loopnetwerk is onvolledig; deze cijfers zijn gemarkeerd.",
+                         "The walking network is incomplete; these figures are flagged."),
+    "field_labs": ("Proeftuinen", "Field labs"),
+    "field_labs_none": ("Geen proeftuinen in dit gebied.", "No field labs in this area."),
+    "open_period": ("open", "open"),
+    "lessons": ("Lessen uit de kennisbank", "Lessons from the knowledge base"),
+    "lessons_none": ("Geen lessen voor dit gebied.", "No lessons for this area."),
+    "lesson_what": ("wat", "what"),
+    "lesson_where": ("waar", "where"),
+    "lesson_result": ("resultaat", "result"),
+    "lesson_source": ("bron", "source"),
+    # programme report
+    "programme_report": ("Voortgangsrapportage Regio Deal", "Regio Deal progress report"),
+    "period": ("periode", "period"),
+    "tracks": ("Voortgang per spoor", "Progress per track"),
+    "track": ("spoor", "track"),
+    "projects": ("projecten", "projects"),
+    "project": ("project", "project"),
+    "project_list": ("Projecten", "Projects"),
+    "lead": ("trekker", "lead"),
+    "status_planned": ("gepland", "planned"),
+    "status_running": ("lopend", "running"),
+    "status_completed": ("afgerond", "completed"),
+    "status_paused": ("gepauzeerd", "paused"),
+    "status_cancelled": ("gestopt", "cancelled"),
+    "committed": ("vastgelegd (€)", "committed (€)"),
+    "spent": ("besteed (€)", "spent (€)"),
+    "share": ("aandeel", "share"),
+    "allocation_range": ("bandbreedte", "allocation range"),
+    "budget": ("Budget en regels", "Budget and rules"),
+    "money_source": ("herkomst", "source"),
+    "source_rijk": ("Rijk", "Rijk (national government)"),
+    "source_region": ("regio", "region"),
+    "source_partners": ("partners", "partners"),
+    "rules": ("Toetsing aan de regels", "Check against the rules"),
+    "rule_ok": ("voldoet", "passes"),
+    "rule_breach": ("voldoet niet", "fails"),
+    "budget_chart_alt": ("Staafdiagram van het vastgelegde budget per spoor tegen de "
+                         "bandbreedte.",
+                         "Bar chart of the committed budget per track against its range."),
+    "rule_rijk_max": ("Bijdrage van het Rijk {rijk} (maximum {max})",
+                      "Rijk contribution {rijk} (maximum {max})"),
+    "rule_cofinancing": ("Cofinanciering door regio en partners {cofin}, vereist {required}",
+                         "Cofinancing by region and partners {cofin}, required {required}"),
+    "rule_allocation": ("{subject}: aandeel {share} binnen de bandbreedte {low}–{high}",
+                        "{subject}: share {share} within the range {low}–{high}"),
+    "rule_spent_le_committed": ("Niet meer besteed dan vastgelegd ({n} regels erboven)",
+                                "No more spent than committed ({n} lines over)"),
+    "kpis": ("KPI's tegen hun doelen", "KPIs against their targets"),
+    "baseline": ("nulmeting", "baseline"),
+    "target": ("doel", "target"),
+    "actual": ("gerealiseerd", "actual"),
+    "on_track": ("op koers", "on track"),
+    "kpi_behind": ("achter", "behind"),
+    "kpi_no_actual": ("nog geen meting", "no measurement yet"),
+    "kpi_note_no_region": ("geen regio opgegeven om de Monitor uit te lezen",
+                           "no region given to read the Monitor from"),
+    "kpi_note_no_value": ("de Monitor heeft geen waarde voor dit gebied in of voor deze periode",
+                          "the Monitor has no value for this area up to this period"),
+    "kpi_note_suppressed": ("de Monitorwaarde is onderdrukt (te weinig personen)",
+                            "the Monitor value is suppressed (too few persons)"),
+    "from_monitor": ("uit de Monitor", "from the Monitor"),
+    "milestones": ("Mijlpalen", "Milestones"),
+    "due": ("gepland op", "due"),
+    "done": ("gereed", "done"),
+    "risks": ("Risico's", "Risks"),
+    "likelihood": ("kans", "likelihood"),
+    "impact": ("impact", "impact"),
+    "mitigation": ("beheersmaatregel", "mitigation"),
+}
+"""Message key → (Dutch, English)."""
+
+UNITS_NL: dict[str, str] = {
+    "% of adults (18+)": "% van volwassenen (18+)",
+    "% of households": "% van huishoudens",
+    "% of inhabitants": "% van inwoners",
+    "% of land (resident-weighted)": "% van het land (gewogen naar inwoners)",
+    "% of land area": "% van het landoppervlak",
+    "% of residents": "% van inwoners",
+    "% of residents in the age group": "% van de inwoners in de leeftijdsgroep",
+    "EUR per year": "euro per jaar",
+    "decile (1-10)": "deciel (1-10)",
+    "households": "huishoudens",
+    "km (by road)": "km (over de weg)",
+    "km (straight line)": "km (hemelsbreed)",
+    "m² per inhabitant": "m² per inwoner",
+    "persons": "personen",
+    "score (1-10)": "cijfer (1-10)",
+    "score (Leefbaarometer 3.0)": "score (Leefbaarometer 3.0)",
+    "score (deviation, Leefbaarometer 3.0)": "score (afwijking, Leefbaarometer 3.0)",
+    "score (standardised; 0 = national mean)":
+        "score (gestandaardiseerd; 0 = landelijk gemiddelde)",
+    "years": "jaar",
+}
+"""Units of the indicator registry (English there) in Dutch; others print as they are."""
+
+REASONS_NL: tuple[tuple[str, str], ...] = (
+    ("fewer than ", "minder dan "), (" persons", " personen"),
+    ("number of persons unknown", "aantal personen onbekend"),
+    ("dominance rule (one contributor dominates the total)",
+     "dominantieregel (één bijdrager domineert het totaal)"),
+)
+"""Suppression reasons of :func:`groengezond.indicators.disclosure.disclose` in Dutch."""
+
+
+def unit(text: str, lang: Lang) -> str:
+    """An indicator unit in ``lang`` (the registry writes units in English)."""
+    return UNITS_NL.get(text, text) if lang == "nl" else text
+
+
+def reason(text: str, lang: Lang) -> str:
+    """A disclosure suppression reason in ``lang``."""
+    if lang == "en":
+        return text
+    for en, nl in REASONS_NL:
+        text = text.replace(en, nl)
+    return text
+
+
+def message(key: str, lang: Lang, **values: object) -> str:
+    """The text of ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``.
+
+    Raises
+    ------
+    KeyError
+        When the key is not in :data:`MESSAGES` (a template asked for a word nobody wrote).
+    """
+    nl, en = MESSAGES[key]
+    text = nl if lang == "nl" else en
+    return text.format(**values) if values else text

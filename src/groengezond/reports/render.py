@@ -1,0 +1,145 @@
+"""Render reports: the Jinja2 environment, number formatting, and HTML to tagged PDF.
+
+Templates live in ``templates/`` (autoescaped HTML, ``lang`` on the root element, one ``<h1>``,
+tables with ``<th scope>``, images with ``alt``) so that the HTML is accessible as it is and
+WeasyPrint can tag the PDF from its structure (PDF/UA-1: ``pdf_variant="pdf/ua-1"``, which
+implies ``pdf_tags``; pikepdf finds the StructTreeRoot). No browser and no LaTeX are needed,
+only WeasyPrint and Pango.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from groengezond import __version__
+from groengezond.errors import InputError
+from groengezond.region.store import atomic_file
+from groengezond.reports.messages import LANGS, Lang, message, reason, unit
+
+Format = Literal["html", "pdf"]
+FORMATS: tuple[Format, ...] = ("html", "pdf")
+PDF_VARIANT = "pdf/ua-1"
+"""PDF/UA-1 (ISO 14289-1): a tagged PDF with a structure tree, title and language."""
+
+
+def check_lang(lang: str, file: str = "--lang") -> Lang:
+    """``lang`` as a :data:`Lang`, or an :class:`InputError` naming the choices."""
+    if lang not in LANGS:
+        raise InputError.single(file, "", "lang", f"unknown language {lang!r}",
+                                "use nl (Dutch) or en (English)")
+    return lang  # type: ignore[return-value]
+
+
+def check_format(fmt: str, file: str = "--format") -> Format:
+    """``fmt`` as a :data:`Format`, or an :class:`InputError` naming the choices."""
+    if fmt not in FORMATS:
+        raise InputError.single(file, "", "format", f"unknown report format {fmt!r}",
+                                "use pdf or html")
+    return fmt  # type: ignore[return-value]
+
+
+def number(value: Any, decimals: int = 1, lang: Lang = "nl") -> str:
+    """A number as a report prints it: fixed decimals, thousands grouped, Dutch or English.
+
+    ``None`` and NaN print as an en dash; the caller says why a value is missing.
+
+    Examples
+    --------
+    >>> number(12345.678, 1, "nl")
+    '12.345,7'
+    >>> number(12345.678, 1, "en")
+    '12,345.7'
+    """
+    if value is None:
+        return "–"
+    x = float(value)
+    if math.isnan(x):
+        return "–"
+    text = f"{abs(x):,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return "-" + text if x < 0 and any(c in "123456789" for c in text) else text
+
+
+def euros(value: Any, lang: Lang = "nl") -> str:
+    """Whole euros with grouped thousands (``€ 1.250.000`` in Dutch)."""
+    return "€ " + number(value, 0, lang)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment of the report templates (autoescaped, strict undefined)."""
+    env = Environment(loader=PackageLoader("groengezond.reports", "templates"),
+                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def render_html(template: str, context: dict[str, Any], lang: Lang,
+                today: date | None = None) -> str:
+    """Render ``template`` with ``context``, the language's words and the printed date.
+
+    Parameters
+    ----------
+    template : str
+        File name under ``templates/`` (e.g. ``"area.html"``).
+    context : dict
+        The report's data (JSON-able).
+    lang : {"nl", "en"}
+        Language of every word.
+    today : date, optional
+        Printed date (default today).
+    """
+    env = environment()
+
+    def t(key: str, **values: object) -> str:
+        return message(key, lang, **values)
+
+    def num(value: Any, decimals: int = 1) -> str:
+        return number(value, decimals, lang)
+
+    def eur(value: Any) -> str:
+        return euros(value, lang)
+
+    def unit_of(text: str) -> str:
+        return unit(text, lang)
+
+    def reason_of(text: str) -> str:
+        return reason(text, lang)
+
+    printed = today or date.today()
+    return env.get_template(template).render(
+        **context, lang=lang, t=t, num=num, eur=eur, unit=unit_of, why=reason_of,
+        version=__version__,
+        printed=printed.isoformat())
+
+
+def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
+    """A tagged PDF (PDF/UA-1) of ``html``, rendered by WeasyPrint."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def render(template: str, context: dict[str, Any], lang: Lang, fmt: Format,
+           today: date | None = None) -> bytes:
+    """The report as bytes: UTF-8 HTML or a tagged PDF."""
+    html = render_html(template, context, lang, today)
+    return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+
+
+def write_report(content: bytes, out: Path) -> Path:
+    """Write a rendered report atomically (a temporary name, then rename)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(out) as tmp:
+        Path(tmp).write_bytes(content)
+    return out

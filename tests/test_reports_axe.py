@@ -1,0 +1,82 @@
+"""axe-core finds 0 violations in the reports' HTML (area report and progress report).
+
+Runs axe in Debian's chromium through Playwright. axe-core comes from the web app's
+devDependencies (``web/node_modules/axe-core``) or from ``GG_AXE_JS`` (path to ``axe.min.js``);
+the test skips with the reason when neither is there or chromium is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from groengezond.api.testing import web_region
+from groengezond.indicators.registry import load_registry
+from groengezond.programme.report import progress_report, render_progress_report
+from groengezond.programme.xlsx import read_programme
+from groengezond.region.quality import LayerQuality
+from groengezond.reports.area import area_report, render_area_report
+from groengezond.reports.gather import monitor_tables
+from test_reports_area import ACCESS
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = Path(os.environ.get("GG_AXE_JS", ROOT / "web" / "node_modules" / "axe-core" /
+                          "axe.min.js"))
+CHROMIUM = Path("/usr/bin/chromium")
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    if not AXE.exists():
+        pytest.skip(f"axe-core not found at {AXE} (npm ci in web/, or set GG_AXE_JS)")
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def _violations(browser: Any, html: str) -> list[dict[str, Any]]:
+    page = browser.new_page()
+    try:
+        page.set_content(html)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            RULES)
+        return [{"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+                for v in result["violations"]]
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_area_report_has_no_axe_violations(browser: Any, lang: str) -> None:
+    region = web_region()
+    values, trends = monitor_tables(region)
+    meta = region.meta.model_copy(update={"quality": {
+        "green": LayerQuality(status="placeholder", reason="no green polygons")}})
+    rep = area_report("WK900101", meta, region.areas, values, trends, load_registry(),
+                      access=ACCESS, field_labs=[{
+                          "name": "Proeftuin", "area_code": "WK900101", "buurten": [],
+                          "opens_on": date(2026, 1, 1), "closes_on": date(2026, 6, 30)}],
+                      lessons=[{"what": "Tegels eruit", "where": "Wijk 1.1",
+                                "result": "Koeler", "source": "Test"}])
+    html = render_area_report(rep, region.areas, lang, "html").decode()  # type: ignore[arg-type]
+    assert _violations(browser, html) == []
+
+
+@pytest.mark.slow
+def test_progress_report_has_no_axe_violations(browser: Any) -> None:
+    programme = read_programme(ROOT / "examples" / "programme" / "programme.xlsx")
+    html = render_progress_report(progress_report(programme, "2026H2"), "nl", "html").decode()
+    assert _violations(browser, html) == []
