@@ -238,7 +238,11 @@ def twfe_event_study(panel: pd.DataFrame, *, unit: str = "unit", time: str = "ti
         require_columns(panel, [cl], "panel")
         df = df.join(panel[[cl]])
     g = df[first_treat].to_numpy()
-    rel = np.where(g > 0, df[time].to_numpy() - g, np.iinfo(np.int64).min)
+    periods = np.sort(df[time].unique())
+    # event time in waves (not years): waves may be unevenly spaced (2012, 2016, 2020)
+    pos_t = np.searchsorted(periods, df[time].to_numpy())
+    pos_g = np.searchsorted(periods, np.where(g > 0, g, 0))
+    rel = np.where(g > 0, pos_t - pos_g, np.iinfo(np.int64).min)
     treated_units = df.loc[g > 0, unit].nunique()
     control_units = df.loc[g == 0, unit].nunique()
     kw = {"n_treated": int(treated_units), "n_control": int(control_units)}
@@ -268,6 +272,15 @@ def twfe_event_study(panel: pd.DataFrame, *, unit: str = "unit", time: str = "ti
     n_clusters = int(df["cl_"].nunique())
     with quiet():
         fit = pf.feols(formula, data=df, vcov={"CRV1": "cl_"})
+    dropped = [n for n in names if n not in fit.coef().index]
+    if dropped:  # collinear event times (pyfixest drops them): not estimable
+        keep = [i for i, n in enumerate(names) if n not in dropped]
+        names = [names[i] for i in keep]
+        events = [events[i] for i in keep]
+    if not any(e >= 0 for e in events):
+        return EventStudy(Estimate.not_identified(
+            "twfe_event", "att_post_mean", "the post-treatment event times are collinear with "
+            "the fixed effects", "evaluation.collinear", **kw), pd.DataFrame())
     coef = fit.coef().reindex(names).to_numpy(float)
     se = fit.se().reindex(names).to_numpy(float)
     pvals = fit.pvalue().reindex(names).to_numpy(float)
