@@ -257,7 +257,7 @@ def _wolfe(P: Array, w0: Array) -> Array:  # pragma: no cover - compiled
         x = np.ascontiguousarray(P[:, S]) @ lam
         dots = x @ P
         j = np.argmin(dots)
-        if x @ x - dots[j] <= 1e-12 * scale:
+        if x @ x - dots[j] <= 1e-10 * scale:
             break
         inside = False
         for s in S:
@@ -324,7 +324,7 @@ def optimise_v(data: SynthData, search: str = "thorough",
       weights (150 k evaluations each), keeping the better;
     * ``thorough`` (default for the treated unit): also from each predictor in turn carrying
       90 % of the weight (400 k evaluations each), then a restart from the best point;
-    * ``quick`` (default for placebo units): the two ``Synth`` starts, 100 k evaluations each.
+    * ``quick`` (default for placebo units): the two ``Synth`` starts, 80 k evaluations each.
 
     On Proposition 99, ``thorough`` reaches a lower loss than ``synth`` and reproduces ADH's
     published weights; on the Basque Country, ``synth`` reproduces Abadie & Gardeazabal's
@@ -336,7 +336,7 @@ def optimise_v(data: SynthData, search: str = "thorough",
     thorough = search == "thorough"
     k = data.X1.shape[0]
     warm = np.zeros(data.X0.shape[1])
-    fev = maxfev or {"thorough": 400, "synth": 150, "quick": 100}[search] * k
+    fev = maxfev or {"thorough": 400, "synth": 150, "quick": 80}[search] * k
     X1, X0 = np.ascontiguousarray(data.X1), np.ascontiguousarray(data.X0)
     Z1, Z0 = np.ascontiguousarray(data.Z1), np.ascontiguousarray(data.Z0)
 
