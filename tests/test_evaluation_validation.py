@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from tests.conftest import SHARED_DATA
 
 from groengezond.evaluation.did2x2 import did_2x2
 from groengezond.evaluation.staggered import cs_did, twfe_event_study
 from groengezond.evaluation.synth import Predictor, fit, leave_one_out, placebo_in_space, prepare
-from tests.conftest import SHARED_DATA
 
 VALIDATION = SHARED_DATA / "validation"
 pytestmark = pytest.mark.skipif(not VALIDATION.is_dir(), reason="../shared/data is absent")

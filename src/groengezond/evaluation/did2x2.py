@@ -157,7 +157,7 @@ def matched_did(panel: pd.DataFrame, *, unit: str, time: str, outcome: str,
                                 "give the treated areas' outcome in every period")
     wide = wide.dropna()
     controls = wide.index.difference(treated)
-    kw = {"n_treated": len(treated), "n_control": int(len(controls))}
+    kw = {"n_treated": len(treated), "n_control": len(controls)}
     if not pre or not post:
         return Estimate.not_identified("matched_did", "att", "needs a period before and a "
                                        "period after the treatment", "evaluation.no_pre_post",

@@ -27,6 +27,7 @@ import pandas as pd
 
 from groengezond.errors import InputError, Problem
 from groengezond.evaluation.result import require_columns
+from groengezond.region.model import Region
 
 LONG_COLUMNS = ["area_code", "indicator", "year", "value"]
 
@@ -178,13 +179,13 @@ def build_panel(long: pd.DataFrame, indicator: str, *,
                  dropped=dropped)
 
 
-def panel_from_region(region: object, indicator: str, *, level: str = "buurt",
+def panel_from_region(region: Region, indicator: str, *, level: str = "buurt",
                       treatment: Mapping[str, int] | None = None,
                       covariates: Sequence[str] = (),
                       cluster_level: str = "parent") -> Panel:
     """Panel of a Monitor indicator from a :class:`~groengezond.region.model.Region`."""
-    indicators = getattr(region, "indicators")
-    areas = pd.DataFrame(getattr(region, "areas").drop(columns="geometry"))
+    indicators = region.indicators
+    areas = pd.DataFrame(region.areas.drop(columns="geometry"))
     return build_panel(indicators, indicator, areas=areas, level=level, treatment=treatment,
                        covariates=covariates, cluster_level=cluster_level)
 

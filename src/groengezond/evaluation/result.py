@@ -92,8 +92,10 @@ class Estimate:
 
     @property
     def verdict(self) -> str:
-        """``identified`` or ``not identified: <reason>`` (for logs and the CLI)."""
-        return "identified" if self.identified else f"not identified: {self.reason}"
+        """``identified``, ``identified; caveat: <reason>`` or ``not identified: <reason>``."""
+        if not self.identified:
+            return f"not identified: {self.reason}"
+        return f"identified; caveat: {self.reason}" if self.reason else "identified"
 
     def covers(self, value: float) -> bool:
         """True when ``value`` lies in the 95 % interval."""

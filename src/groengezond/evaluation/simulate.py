@@ -22,6 +22,7 @@ multiples of that spread, and interpolates power to 0.8.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -152,14 +153,15 @@ def minimum_detectable_effect(panel: pd.DataFrame, *, n_treated: int,
         ``null_sd`` (spread of the estimate without effect), ``false_positive_rate``, and
         ``curve`` (effect, power) rows.
     """
-    null = planted_effects(panel, effects=[0.0], n_treated=n_treated,
-                           treat_years=treat_years, n_sims=n_sims, estimators=[estimator],
-                           seed=seed)
+    if estimator not in ESTIMATORS:
+        raise InputError.single("plan", "", "estimator", f"unknown estimator {estimator!r}",
+                                f"use {', '.join(ESTIMATORS)}")
     rng = np.random.default_rng(seed)
     units = sorted(panel["unit"].astype(str).unique())
     draws = [draw_treated(units, n_treated, treat_years, rng) for _ in range(n_sims)]
     fn = ESTIMATORS[estimator]
     null_est = [fn(plant(panel, d, 0.0)) for d in draws]
+    null = _summarise(estimator, 0.0, null_est)
     spread = float(np.nanstd([e.estimate for e in null_est if e.identified], ddof=1))
     if not math.isfinite(spread) or spread <= 0:
         return {"mde": math.nan, "reason": "the estimator is not identified on this panel",
@@ -168,17 +170,17 @@ def minimum_detectable_effect(panel: pd.DataFrame, *, n_treated: int,
     table = planted_effects(panel, effects=effects, n_treated=n_treated,
                             treat_years=treat_years, n_sims=n_sims, estimators=[estimator],
                             seed=seed + 1)
-    curve = [(0.0, float(null["power"].iloc[0]))] + list(
-        zip(table["effect"].astype(float), table["power"].astype(float), strict=True))
+    curve = [(0.0, float(null["power"])),
+             *zip(table["effect"].astype(float), table["power"].astype(float), strict=True)]
     mde = math.nan
     reason = ""
-    for (e0, p0), (e1, p1) in zip(curve, curve[1:], strict=False):
+    for (e0, p0), (e1, p1) in itertools.pairwise(curve):
         if p0 < power <= p1:
             mde = e0 + (power - p0) * (e1 - e0) / (p1 - p0)
             break
     else:
         reason = f"power {power:.0%} not reached up to {effects[-1]:.3g}"
     return {"mde": mde, "reason": reason, "estimator": estimator, "null_sd": spread,
-            "false_positive_rate": float(null["power"].iloc[0]), "n_treated": n_treated,
+            "false_positive_rate": float(null["power"]), "n_treated": n_treated,
             "treat_years": list(treat_years), "power": power, "n_sims": n_sims,
             "curve": [{"effect": e, "power": p} for e, p in curve]}

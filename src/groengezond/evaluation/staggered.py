@@ -118,7 +118,7 @@ def cs_did(panel: pd.DataFrame, *, unit: str = "unit", time: str = "time",
         g = g.drop(dropped)
     treated = g[(g > 0) & (g <= periods[-1])]
     never = g[(g == 0) | (g > periods[-1])]
-    kw = {"n_treated": int(len(treated)), "n_control": int(len(never))}
+    kw = {"n_treated": len(treated), "n_control": len(never)}
     if len(periods) < 2:
         return _not_identified("the panel has fewer than two periods", "evaluation.one_period",
                                **kw)

@@ -33,11 +33,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 from numba import njit
+from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from groengezond.errors import InputError, Problem
@@ -205,7 +206,7 @@ def _affine_min_norm(Q: Array) -> Array:  # pragma: no cover - compiled
     for i in range(m):
         G[i, i] += ridge
     u = np.linalg.solve(G, np.ones(m))
-    return u / u.sum()
+    return np.asarray(u / u.sum())
 
 
 @njit(cache=True)  # type: ignore[misc]
@@ -256,7 +257,7 @@ def _wolfe(P: Array, w0: Array) -> Array:  # pragma: no cover - compiled
     for _ in range(50 * (k + 2)):
         x = np.ascontiguousarray(P[:, S]) @ lam
         dots = x @ P
-        j = np.argmin(dots)
+        j = int(np.argmin(dots))
         if x @ x - dots[j] <= 1e-10 * scale:
             break
         inside = False
@@ -307,7 +308,7 @@ def _loss_x(x: Array, X1: Array, X0: Array, Z1: Array, Z0: Array,
     w = _wolfe(P, warm)
     warm[:] = w
     r = Z1 - Z0 @ w
-    return (r @ r) / r.shape[0]
+    return float((r @ r) / r.shape[0])
 
 
 SEARCHES = ("thorough", "synth", "quick")
@@ -543,7 +544,7 @@ def synth_estimate(data: SynthData, *, placebo: bool = True, search: str = "thor
     main = fit(data, search=search)
     years = np.asarray(data.years)
     n_pre, n_post = int((years < data.treat_year).sum()), int((years >= data.treat_year).sum())
-    kw = {"n_treated": 1, "n_control": len(data.donors)}
+    kw: dict[str, Any] = {"n_treated": 1, "n_control": len(data.donors)}
     if n_post == 0:
         return (Estimate.not_identified("synth", "att", "there is no year after the treatment",
                                         "evaluation.no_post", **kw), main, pd.DataFrame())
