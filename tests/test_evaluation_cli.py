@@ -91,3 +91,16 @@ def test_plan_gives_a_minimum_detectable_effect(
     assert plan["mde"] is None or plan["mde"] > 0
     curve = pd.read_csv(out / "power_curve.csv")
     assert curve["power"].iloc[-1] >= curve["power"].iloc[0]
+
+
+def test_estimate_on_a_region_with_one_year_is_not_identified(tmp_path: Path,
+                                                              tiny_dir: Path) -> None:
+    t = tmp_path / "t.csv"
+    t.write_text("area_code,start_year\nBU99990101,2020\n")
+    out = tmp_path / "region_out"
+    res = runner.invoke(app, ["evaluate", "estimate", "--region", str(tiny_dir), "--treatment",
+                              str(t), "--indicator", "perceived_health_good_pct", "--out",
+                              str(out)])
+    assert res.exit_code == 0, res.output
+    head = json.loads((out / "estimates.json").read_text())["estimates"][0]
+    assert not head["identified"] and head["key"] == "evaluation.one_period"

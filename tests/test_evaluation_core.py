@@ -16,40 +16,41 @@ from groengezond.evaluation.panel import build_panel, first_wave, simulated_pane
 from groengezond.evaluation.result import Estimate
 from groengezond.evaluation.simulate import planted_effects
 from groengezond.evaluation.staggered import cs_did, twfe_event_study
-from groengezond.evaluation.synth import WarmStart, fit, simplex_weights, synth_estimate
+from groengezond.evaluation.synth import WarmStart, simplex_weights, synth_estimate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-@pytest.mark.parametrize("k,J", [(3, 5), (7, 38), (7, 100), (14, 16)])
-def test_simplex_weights_reach_the_qp_optimum(k: int, J: int) -> None:
-    rng = np.random.default_rng(k * J)
+def _qp_loss(w: np.ndarray, x1: np.ndarray, x0: np.ndarray, v: np.ndarray) -> float:
+    return float(((x1 - x0 @ w) ** 2 * v).sum())
+
+
+@pytest.mark.parametrize("k,n_donors", [(3, 5), (7, 38), (7, 100), (14, 16)])
+def test_simplex_weights_reach_the_qp_optimum(k: int, n_donors: int) -> None:
+    rng = np.random.default_rng(k * n_donors)
     for _ in range(10):
-        X0 = rng.normal(size=(k, J))
-        X1 = rng.normal(size=k) * rng.uniform(0.5, 3)
+        x0 = rng.normal(size=(k, n_donors))
+        x1 = rng.normal(size=k) * rng.uniform(0.5, 3)
         v = rng.dirichlet(np.ones(k))
-
-        def loss(w: np.ndarray) -> float:
-            return float(((X1 - X0 @ w) ** 2 * v).sum())
-
-        w = simplex_weights(X1, X0, v)
+        w = simplex_weights(x1, x0, v)
         assert w.min() >= 0 and w.sum() == pytest.approx(1.0)
-        ref = minimize(loss, np.full(J, 1 / J), method="SLSQP", bounds=[(0, 1)] * J,
+        ref = minimize(_qp_loss, np.full(n_donors, 1 / n_donors), args=(x1, x0, v),
+                       method="SLSQP", bounds=[(0, 1)] * n_donors,
                        constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1}],
                        options={"ftol": 1e-12, "maxiter": 500})
-        assert loss(w) <= ref.fun + 1e-7
+        assert _qp_loss(w, x1, x0, v) <= ref.fun + 1e-7
         warm = WarmStart()
-        simplex_weights(X1, X0, v, warm)
+        simplex_weights(x1, x0, v, warm)
         v2 = v * (1 + 0.05 * rng.normal(size=k)) ** 2
-        assert loss(simplex_weights(X1, X0, v2, warm)) == pytest.approx(
-            loss(simplex_weights(X1, X0, v2)), abs=1e-9)
+        assert _qp_loss(simplex_weights(x1, x0, v2, warm), x1, x0, v2) == pytest.approx(
+            _qp_loss(simplex_weights(x1, x0, v2), x1, x0, v2), abs=1e-9)
 
 
 def test_synth_recovers_a_planted_effect_and_refuses_a_short_pre_period() -> None:
     from benchmarks.bench_evaluate import synth_problem
 
     data = synth_problem(n_donors=30, years=24, seed=2)
-    est, f, placebos = synth_estimate(data)
+    est, f, _ = synth_estimate(data)
     assert est.identified
     assert est.estimate == pytest.approx(-5.0, abs=1.5)
     assert est.details["rank"] == 1 and est.p_value == pytest.approx(1 / 31)
