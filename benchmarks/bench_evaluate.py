@@ -145,15 +145,15 @@ def main(planted: bool = False) -> Path:
     return out
 
 
-def planted_table(panel: pd.DataFrame, work: dict[str, object], n_sims: int = 15) -> None:
+def planted_table(panel: pd.DataFrame, work: dict[str, object], n_sims: int = 25) -> None:
     """Bias, coverage and power of each estimator on the national panel (docs/evaluator.md)."""
     from groengezond.evaluation.simulate import planted_effects
 
     t0 = time.perf_counter()
     sd = float(panel.groupby("unit")["outcome"].diff().std())
     rows = []
-    for n_treated in (100,):
-        tab = planted_effects(panel, effects=[0.0, 1.0], n_treated=n_treated,
+    for n_treated in (20, 100):
+        tab = planted_effects(panel, effects=[0.0, 0.5], n_treated=n_treated,
                               treat_years=[2016, 2020], n_sims=n_sims, seed=n_treated)
         tab.insert(0, "n_treated", n_treated)
         rows.append(tab)
