@@ -198,6 +198,7 @@ def _event_chart(es: pd.DataFrame, indicator: str) -> Any:
     ax.axvline(-0.5, color="0.6", lw=0.8, ls="--")
     yerr = [es["coef"] - es["ci_low"], es["ci_high"] - es["coef"]]
     ax.errorbar(es["e"], es["coef"], yerr=yerr, fmt="o", capsize=3, color="#2b7a3d")
+    ax.set_xticks(sorted(int(e) for e in es["e"]))
     ax.set_xlabel("event time (waves since treatment)")
     ax.set_ylabel(f"effect on {indicator} (95% interval)")
     return fig
@@ -212,6 +213,7 @@ def _series_chart(series: pd.DataFrame, indicator: str, label: str) -> Any:
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(series["time"], series["treated"], "-o", color="#2b7a3d", label="treated")
     ax.plot(series["time"], series["comparison"], "--o", color="0.4", label=label)
+    ax.set_xticks(sorted(int(t) for t in series["time"]))
     ax.set_xlabel("year")
     ax.set_ylabel(indicator)
     ax.legend()
