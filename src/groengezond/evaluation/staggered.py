@@ -9,8 +9,8 @@ Both take a long panel with one row per unit and period: ``unit``, ``time``, ``o
   by unit). Units treated in the first period have no pre-period and are left out, and said so.
 * :func:`twfe_event_study` fits ``y ~ sum_e D_e | unit + time`` with pyfixest (MIT), with
   event time counted in waves (not years: 2012, 2016, 2020 are waves -1, 0, 1 for a unit
-  treated in 2016) and -1 as reference and never-treated units as the baseline, standard errors clustered
-  by ``cluster`` (unit, wijk or gemeente) and, when there are fewer than
+  treated in 2016) and -1 as reference, never-treated units as the baseline, standard
+  errors clustered by ``cluster`` (unit, wijk or gemeente) and, when there are fewer than
   ``few_clusters`` clusters, a wild cluster bootstrap (:mod:`groengezond.evaluation.bootstrap`).
 
 Identification: no treated cohort, or no comparison units (no never-treated units under
