@@ -104,3 +104,41 @@ def test_estimate_on_a_region_with_one_year_is_not_identified(tmp_path: Path,
     assert res.exit_code == 0, res.output
     head = json.loads((out / "estimates.json").read_text())["estimates"][0]
     assert not head["identified"] and head["key"] == "evaluation.one_period"
+
+
+def test_register_import_then_estimate_from_the_register(
+        tmp_path: Path, panel_csv: tuple[Path, Path, pd.DataFrame]) -> None:
+    p, t, _ = panel_csv
+    treated = pd.read_csv(t, dtype={"area_code": str})
+    rows = ["name,areas,start_date,completion_date,cost_eur,catalogue_id"]
+    for year in (2016, 2020):
+        codes = ";".join(treated.loc[treated["start_year"] == year, "area_code"])
+        rows.append(f"Groen {year},{codes},{year - 1}-03-01,{year - 1}-10-01,50000,park")
+    csv = tmp_path / "interventions.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    res = runner.invoke(app, ["evaluate", "register", "--csv", str(csv)])
+    assert res.exit_code == 0, res.output
+    assert "ids [1, 2]" in res.output
+    out = tmp_path / "reg"
+    res = runner.invoke(app, ["evaluate", "estimate", "--panel", str(p), "--intervention", "1",
+                              "--intervention", "2", "--indicator",
+                              "perceived_health_good_pct", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    from_register = json.loads((out / "estimates.json").read_text())["estimates"][0]
+    out2 = tmp_path / "csv"
+    runner.invoke(app, ["evaluate", "estimate", "--panel", str(p), "--treatment", str(t),
+                        "--indicator", "perceived_health_good_pct", "--out", str(out2)])
+    from_csv = json.loads((out2 / "estimates.json").read_text())["estimates"][0]
+    assert from_register["estimate"] == pytest.approx(from_csv["estimate"])
+
+
+def test_register_refuses_a_bad_file_and_writes_nothing(tmp_path: Path) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text("name,areas,start_date,cost_eur\nA,BU03440101,2019-01-01,10\n"
+                   "B,nonsense,2019-13-01,-5\n")
+    res = runner.invoke(app, ["evaluate", "register", "--csv", str(csv)])
+    assert res.exit_code == 2
+    for field in ("areas", "start_date", "cost_eur"):
+        assert field in res.output
+    res = runner.invoke(app, ["evaluate", "register"])
+    assert res.exit_code == 0 and "BU" not in res.output and "A  " not in res.output

@@ -74,10 +74,44 @@ def _write_json(path: Path, doc: Any) -> None:
     tmp.replace(path)
 
 
+DatabaseUrl = Annotated[str | None, typer.Option(
+    "--database-url", help="SQLAlchemy URL of the register (default GG_DATABASE_URL).")]
+
+
+def _register(url: str | None) -> Any:
+    from groengezond.evaluation.register import open_register
+    from groengezond.settings import get_settings
+
+    return open_register(url or get_settings().database_url)
+
+
+def register_command(
+    csv: Annotated[Path | None, typer.Option(
+        "--csv", help="Import interventions: name, areas (';'-separated codes), start_date, "
+        "[completion_date, cost_eur, catalogue_id].")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Import interventions into the register (with --csv) and list the register."""
+    from groengezond.evaluation.register import import_csv, list_interventions
+
+    db = _register(database_url)
+    if csv is not None:
+        ids = import_csv(db, csv)
+        console.print(f"Registered {len(ids)} interventions: ids {ids}")
+    for row in list_interventions(db):
+        console.print(f"{row['id']:>4}  {row['start_date']}  {row['completion_date'] or '-':10}  "
+                      f"{row['name']}  ({len(row['areas'])} areas)", markup=False,
+                      highlight=False)
+
+
 def estimate_command(
-    treatment: Annotated[Path, typer.Option(help="CSV: area_code, start_year.")],
     out: OutOpt,
     indicator: IndicatorOpt,
+    treatment: Annotated[Path | None, typer.Option(help="CSV: area_code, start_year.")]
+    = None,
+    intervention: Annotated[list[int] | None, typer.Option(
+        help="Registered intervention id instead of --treatment; repeatable.")] = None,
+    database_url: DatabaseUrl = None,
     panel: PanelOpt = None,
     region: RegionOpt = None,
     level: LevelOpt = "buurt",
@@ -93,9 +127,18 @@ def estimate_command(
     from groengezond.evaluation.panel import build_panel
     from groengezond.evaluation.run import evaluate
 
+    if (treatment is None) == (not intervention):
+        raise InputError.single("evaluate", "", "--treatment/--intervention", "give exactly one",
+                                "pass --treatment treated.csv or --intervention ID")
+    if treatment is not None:
+        treated = _treatment(treatment)
+    else:
+        from groengezond.evaluation.register import treatment as register_treatment
+
+        treated = register_treatment(_register(database_url), list(intervention or []))
     long, areas = _long_and_areas(panel, region)
     p = build_panel(long, indicator, areas=areas, level=level if areas is not None else None,
-                    treatment=_treatment(treatment), covariates=covariate or (),
+                    treatment=treated, covariates=covariate or (),
                     cluster_level=cluster)
     result = evaluate(p, estimator, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -220,5 +263,6 @@ def _series_chart(series: pd.DataFrame, indicator: str, label: str) -> Any:
     return fig
 
 
+evaluate_app.command("register")(report_errors(register_command))
 evaluate_app.command("estimate")(report_errors(estimate_command))
 evaluate_app.command("plan")(report_errors(plan_command))
