@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from groengezond import __version__
 from groengezond.api.app_web import mount_web
+from groengezond.api.evaluations import router as evaluations_router
 from groengezond.api.participation import participation_router
 from groengezond.api.security import install_security
 from groengezond.errors import InputError
@@ -47,6 +48,7 @@ def create_app(region_dir: Path) -> FastAPI:
     db = Database.from_url(get_settings().database_url)
     app.state.participation_db = db
     app.include_router(participation_router(db))
+    app.include_router(evaluations_router)
 
     @app.exception_handler(InputError)
     async def _input_error(_: Request, exc: InputError) -> JSONResponse:
