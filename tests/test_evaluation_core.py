@@ -129,6 +129,11 @@ def test_build_panel_lists_dropped_areas_and_maps_start_to_next_wave() -> None:
         build_panel(long, "perceived_health_good_pct", treatment={gone: 2016})
     with pytest.raises(InputError, match="no rows"):
         build_panel(long, "nope")
+    two_ages = pd.concat([long.assign(age_group="18+"), long.assign(age_group="65+")])
+    with pytest.raises(InputError, match="differ in age_group"):
+        build_panel(two_ages, "perceived_health_good_pct")
+    one = build_panel(two_ages[two_ages["age_group"] == "18+"], "perceived_health_good_pct")
+    assert one.data["unit"].nunique() == 49
 
 
 def test_planted_effects_table() -> None:

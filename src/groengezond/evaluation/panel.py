@@ -122,7 +122,17 @@ def build_panel(long: pd.DataFrame, indicator: str, *,
         parent = a["parent"].astype("string")
         if cluster_level == "grandparent":
             parent = parent.map(lambda p: a["parent"].get(p) if pd.notna(p) else p)
-    wide = sel.pivot_table(index="area_code", columns="year", values="value", aggfunc="mean")
+    dup = sel.duplicated(["area_code", "year"], keep=False)
+    if dup.any():
+        extra = [c for c in sel.columns if c not in LONG_COLUMNS
+                 and sel.loc[dup].groupby(["area_code", "year"])[c].nunique().max() > 1]
+        first = sel.loc[dup].iloc[0]
+        raise InputError.single(
+            "indicators", f"area {first['area_code']}, year {first['year']}", "area_code, year",
+            f"{int(dup.sum())} rows share an area and year"
+            + (f" (they differ in {', '.join(extra)})" if extra else ""),
+            "filter the table to one row per area and year first (e.g. one age_group)")
+    wide = sel.pivot_table(index="area_code", columns="year", values="value", aggfunc="first")
     all_years = sorted(int(y) for y in wide.columns)
     incomplete = wide.index[wide.isna().any(axis=1)]
     for code in incomplete:
