@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from groengezond import __version__
 from groengezond.api.app_web import mount_web
 from groengezond.api.docs import mount_docs
+from groengezond.api.evaluations import router as evaluations_router
 from groengezond.api.participation import participation_router
 from groengezond.api.planner_pool import RunPool, pool_from_settings
 from groengezond.api.problems import install_problem_handlers
@@ -98,6 +99,7 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     app.state.participation_db = db
     app.include_router(participation_router(db, limiter=limiter))
     app.include_router(reports_router)
+    app.include_router(evaluations_router)
 
     @app.get("/health", summary="Liveness check")
     async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute

@@ -203,6 +203,7 @@ def _register_commands() -> None:
     from groengezond.cli.access_cmd import access_command
     from groengezond.cli.build_cmd import build_command
     from groengezond.cli.catalogue_cmd import catalogue_app
+    from groengezond.cli.evaluate_cmd import evaluate_app
     from groengezond.cli.fetch_cmd import fetch_command
     from groengezond.cli.monitor_cmd import monitor_command
     from groengezond.cli.participation_cmd import participation_app
@@ -216,6 +217,7 @@ def _register_commands() -> None:
     app.command("monitor")(monitor_command)
     app.command("plan")(plan_command)
     app.add_typer(catalogue_app, name="catalogue")
+    app.add_typer(evaluate_app, name="evaluate")
     app.add_typer(participation_app, name="participation")
     app.add_typer(programme_app, name="programme")
     app.add_typer(report_app, name="report")
