@@ -244,6 +244,8 @@ async function main(): Promise<void> {
   const langButton = document.getElementById("lang") as HTMLButtonElement;
   const syncLang = () => {
     langButton.textContent = lang() === "nl" ? "EN" : "NL";
+    // the accessible name starts with the visible text (WCAG 2.5.3)
+    langButton.setAttribute("aria-label", lang() === "nl" ? "EN – English" : "NL – Nederlands");
     badge.textContent = t("synthetic");
     badge.title = t("syntheticTitle");
     applyStatic();
