@@ -91,5 +91,6 @@ def test_other_views_have_no_axe_violations(sized: PageWatch, server: str, view:
     pg.goto(f"{server}/#{view}")
     wait_js(pg, f"window.__gg && window.__gg.view === '{view}' && window.__gg.map.loaded()")
     pg.locator("#panel h2").first.wait_for()
+    pg.wait_for_load_state("networkidle")  # the view's lists (catalogue, field labs) are in
     page_rules(pg)
     assert_clean(pg, view)

@@ -7,7 +7,7 @@ import maplibregl from "maplibre-gl";
 import { api, type AreaDoc, type AreaValue, type IndicatorInfo, type InequalityDoc, type ValuesDoc } from "./api";
 import { lineChart } from "./chart";
 import { hatchImage, NO_DATA, SUPPRESSED, VIRIDIS } from "./colour";
-import { fmt, nameOf, onLangChange, t, type Key } from "./i18n";
+import { fmt, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
 import { h } from "./dom";
 import { AccessPanel } from "./monitor-access";
 import { canvasPng, classBreaks, CLASSES, digits, qualifiedNames, RELIABLE_WIDTH, saveBlob, slug, svgBlob, svgPng, toCsv, tooUncertain } from "./monitor-data";
@@ -154,7 +154,7 @@ export class MonitorView {
     const v = this.current?.values.find((x) => x.area_code === code);
     const ind = this.indicator;
     if (!v || !ind) return null;
-    const value = v.suppressed ? t("suppressed") : v.value === null ? t("noData") : `${fmt(v.value, digits(ind))} ${ind.unit}`;
+    const value = v.suppressed ? t("suppressed") : v.value === null ? t("noData") : `${fmt(v.value, digits(ind))} ${unitText(ind.unit)}`;
     return `${shownName(v, this.names)}: ${value}`;
   }
 
@@ -318,7 +318,7 @@ export class MonitorView {
     const ind = this.indicator, values = this.current;
     if (!slot || !ind || !values) return;
     slot.replaceChildren(rankedTable({
-      values: values.values, names: this.names, places: digits(ind), unit: ind.unit,
+      values: values.values, names: this.names, places: digits(ind), unit: unitText(ind.unit),
       hasInterval: ind.has_interval, regional: this.regional, sort: this.sort, selected: this.selected,
       onSort: (key) => {
         this.sort = { key, ascending: this.sort.key === key ? !this.sort.ascending : key !== "value" };
@@ -392,7 +392,7 @@ export class MonitorView {
     none.append(h("span", { class: "swatch nodata" }), h("span", {}, t("noData")));
     list.append(rest, none);
     legend.replaceChildren(
-      h("div", { class: "legend-title" }, `${nameOf(ind)} (${ind.unit}), ${values.year}`),
+      h("div", { class: "legend-title" }, `${nameOf(ind)} (${unitText(ind.unit)}), ${values.year}`),
       list,
       h("p", { class: "note" }, `${directionText(ind)}. ${t("legendStable", { n: CLASSES, years: `${ind.years[0]}–${ind.years.at(-1)}` })}`),
     );
@@ -448,9 +448,9 @@ export class MonitorView {
     head.append(close);
     panel.append(head);
     if (!now || now.suppressed) {
-      panel.append(h("p", { class: "value suppressed-text" }, now ? t("suppressedWhy", { reason: now.suppression_reason }) : t("noData")));
+      panel.append(h("p", { class: "value suppressed-text" }, now ? t("suppressedWhy", { reason: reasonText(now.suppression_reason) }) : t("noData")));
     } else {
-      panel.append(h("p", { class: "value" }, `${fmt(now.value, d)} ${ind.unit}`));
+      panel.append(h("p", { class: "value" }, `${fmt(now.value, d)} ${unitText(ind.unit)}`));
       if (ind.has_interval && now.lower !== null && now.upper !== null) panel.append(h("p", { class: "interval" }, t("interval", { lower: fmt(now.lower, d), upper: fmt(now.upper, d) })));
       panel.append(h("p", { class: "rank" }, now.rank ? t("rank", { rank: now.rank, of: now.of ?? "?", year: now.year }) : t("notRanked")));
       if (this.regional?.value != null) panel.append(h("p", { class: "regional" }, t("regionalIs", { value: fmt(this.regional.value, d) })));
@@ -492,7 +492,7 @@ export class MonitorView {
     const d = digits(ind);
     const nameA = this.names.get(a.area.code) ?? a.area.name, nameB = this.names.get(b.area.code) ?? b.area.name;
     const table = h("table", { class: "compare", id: "compare-table" });
-    table.append(h("caption", {}, t("compareTitle", { indicator: nameOf(ind), unit: ind.unit })));
+    table.append(h("caption", {}, t("compareTitle", { indicator: nameOf(ind), unit: unitText(ind.unit) })));
     const head = h("tr");
     head.append(h("th", { scope: "col" }, t("year")), h("th", { scope: "col" }, nameA), h("th", { scope: "col" }, nameB), h("th", { scope: "col" }, t("difference")));
     { const thead = h("thead"); thead.append(head); table.append(thead); }
@@ -526,13 +526,13 @@ export class MonitorView {
   private downloadCsv(): void {
     const ind = this.indicator, values = this.current;
     if (!ind || !values) return;
-    const header = [t("colRank"), "code", t("area"), `${t("colValue")} (${ind.unit})`];
+    const header = [t("colRank"), "code", t("area"), `${t("colValue")} (${unitText(ind.unit)})`];
     if (ind.has_interval) header.push(t("colLower"), t("colUpper"));
     header.push(t("suppressed"), t("colReason"));
     const rows = values.values.map((v) => {
       const row: Array<string | number | null> = [v.rank, v.area_code, shownName(v, this.names), v.value];
       if (ind.has_interval) row.push(v.lower, v.upper);
-      row.push(v.suppressed ? t("yes") : t("no"), v.suppression_reason || null);
+      row.push(v.suppressed ? t("yes") : t("no"), v.suppression_reason ? reasonText(v.suppression_reason) : null);
       return row;
     });
     if (this.regional) {
