@@ -12,6 +12,7 @@ import io
 import json
 import statistics
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -191,7 +192,7 @@ def test_downloads_table_map_and_chart(page: PageWatch, server: str) -> None:
         pg.click("#download-csv")
     download = info.value
     assert download.suggested_filename == f"{IND}-buurt-2022.csv"
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     doc = get(server, f"/api/indicators/{IND}/values?level=buurt&year=2022")
     assert rows[0][:4] == ["Positie", "code", "Gebied", "Waarde (jaar)"]
@@ -205,15 +206,19 @@ def test_downloads_table_map_and_chart(page: PageWatch, server: str) -> None:
     assert len(rows) == len(doc["values"]) + 2  # header, areas, the region
     with pg.expect_download() as info:
         pg.click("#download-map")
-    png = open(info.value.path(), "rb").read()
+    png = Path(info.value.path()).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     with pg.expect_download() as info:
         pg.click("#download-chart-svg")
-    svg = open(info.value.path(), encoding="utf-8").read()
+    svg = Path(info.value.path()).read_text("utf-8")
     assert svg.startswith("<svg") and svg.count("<circle") == 4
     with pg.expect_download() as info:
         pg.click("#download-chart-png")
-    assert open(info.value.path(), "rb").read()[:4] == b"\x89PNG"
+    assert Path(info.value.path()).read_bytes()[:4] == b"\x89PNG"
+    with pg.expect_download() as info:
+        pg.click("#download-gpkg")
+    assert info.value.suggested_filename == f"{IND}-buurt-2022.gpkg"
+    assert Path(info.value.path()).read_bytes()[:16] == b"SQLite format 3\x00"
     assert page.errors == []
 
 

@@ -244,6 +244,8 @@ export class MonitorView {
     };
     dl("download-csv", "downloadCsv", () => this.downloadCsv());
     dl("download-map", "downloadMapPng", () => this.downloadMap());
+    // the map's areas with their values, as GIS software reads them (the server writes the file)
+    downloads.append(h("a", { class: "button", id: "download-gpkg", download: "", href: this.gpkgUrl() }, t("downloadMapGpkg")));
     root.append(downloads);
     root.append(h("section", { class: "area-panel", id: "area-panel", hidden: "" }));
     root.append(h("section", { class: "compare-panel", id: "compare-panel", hidden: "" }));
@@ -301,6 +303,7 @@ export class MonitorView {
       NO_DATA,
     ] as unknown as maplibregl.ExpressionSpecification);
     this.renderLegend(values, breaks, colours);
+    this.root?.querySelector<HTMLAnchorElement>("#download-gpkg")?.setAttribute("href", this.gpkgUrl());
     this.fillAreaSelects(values);
     this.renderTable();
     this.placeLabels();
@@ -542,6 +545,11 @@ export class MonitorView {
       rows.push(r);
     }
     saveBlob(`${slug(ind.id)}-${this.level}-${this.year}.csv`, toCsv(header, rows));
+  }
+
+  private gpkgUrl(): string {
+    const id = encodeURIComponent(this.indicator?.id ?? "");
+    return `/api/indicators/${id}/download.gpkg?level=${this.level}&year=${this.year}`;
   }
 
   private async downloadMap(): Promise<void> {

@@ -310,6 +310,7 @@ export const en: Record<Key, string> = {
   difference: "Difference",
   downloadCsv: "Download table (CSV)",
   downloadMapPng: "Download map (PNG)",
+  downloadMapGpkg: "Download map (GeoPackage)",
   downloadChartPng: "Download chart (PNG)",
   downloadChartSvg: "Download chart (SVG)",
   tableTitle: "Ranking",

@@ -312,6 +312,7 @@ export const nl = {
   difference: "Verschil",
   downloadCsv: "Tabel downloaden (CSV)",
   downloadMapPng: "Kaart downloaden (PNG)",
+  downloadMapGpkg: "Kaart downloaden (GeoPackage)",
   downloadChartPng: "Grafiek downloaden (PNG)",
   downloadChartSvg: "Grafiek downloaden (SVG)",
   tableTitle: "Rangorde",
