@@ -31,7 +31,8 @@ def axe_violations(pg: Any) -> list[dict[str, Any]]:
     result = pg.evaluate("""async (tags) => {
         const r = await window.axe.run(document, {runOnly: {type: 'tag', values: tags}});
         return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+            nodes: v.nodes.slice(0, 3).map(
+                (n) => n.target.join(' ') + ' :: ' + n.failureSummary)}));
     }""", TAGS)
     return list(result)
 
