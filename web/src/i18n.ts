@@ -91,3 +91,8 @@ export function reasonText(reason: string): string {
   if (reason === "no addresses") return "geen adressen";
   return reason;
 }
+
+/** Whether ``key`` is a string of the app (for keys built from data, such as domains). */
+export function hasKey(key: string): key is Key {
+  return Object.prototype.hasOwnProperty.call(STRINGS[current], key);
+}

@@ -7,7 +7,7 @@ import maplibregl from "maplibre-gl";
 import { api, type AreaDoc, type AreaValue, type IndicatorInfo, type InequalityDoc, type ValuesDoc } from "./api";
 import { lineChart } from "./chart";
 import { hatchImage, NO_DATA, SUPPRESSED, VIRIDIS } from "./colour";
-import { fmt, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
+import { fmt, hasKey, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
 import { h } from "./dom";
 import { AccessPanel } from "./monitor-access";
 import { canvasPng, classBreaks, CLASSES, digits, qualifiedNames, RELIABLE_WIDTH, saveBlob, slug, svgBlob, svgPng, toCsv, tooUncertain } from "./monitor-data";
@@ -185,7 +185,8 @@ export class MonitorView {
     const byDomain = new Map<string, IndicatorInfo[]>();
     for (const i of this.indicators) byDomain.set(i.domain, [...(byDomain.get(i.domain) ?? []), i]);
     for (const [domain, items] of byDomain) {
-      const group = h("optgroup", { label: t(`domain_${domain}` as Key) || domain });
+      const key = `domain_${domain}`;
+      const group = h("optgroup", { label: hasKey(key) ? t(key) : domain });
       for (const i of items) {
         const opt = h("option", { value: i.id }, nameOf(i));
         if (i.id === ind.id) opt.selected = true;
