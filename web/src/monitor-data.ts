@@ -15,11 +15,17 @@ export function digits(ind: IndicatorInfo): number {
 
 /**
  * Names of every area, qualified by municipality where a name repeats within its level:
- * "Binnenstad (Amersfoort)". A name that still repeats inside one municipality gets its code.
+ * "Binnenstad (Amersfoort)". A name that still repeats inside one municipality gets its wijk
+ * as well ("Zuid (Oost, Utrecht)"), and if even that repeats, its code.
  */
 export async function qualifiedNames(): Promise<Map<string, string>> {
   const levels = ["gemeente", "wijk", "buurt"] as const;
   const lists = await Promise.all(levels.map((lv) => api.areas(lv).then((d) => d.areas).catch(() => [] as AreaRow[])));
+  return qualify(lists);
+}
+
+/** The names of areas given per level (each list one level), qualified as qualifiedNames does. */
+export function qualify(lists: AreaRow[][]): Map<string, string> {
   const byCode = new Map<string, AreaRow>();
   lists.flat().forEach((a) => byCode.set(a.code, a));
   const gemeenteOf = (a: AreaRow): AreaRow | null => {
@@ -42,7 +48,16 @@ export async function qualifiedNames(): Promise<Map<string, string>> {
       qualified.set(q, (qualified.get(q) ?? 0) + 1);
       return q;
     });
-    list.forEach((a, i) => out.set(a.code, (qualified.get(names[i]) ?? 0) > 1 ? `${names[i]} ${a.code}` : names[i]));
+    // still the same within one municipality: name the wijk as well, else the code
+    const second = list.map((a, i) => {
+      if ((qualified.get(names[i]) ?? 0) < 2) return names[i];
+      const wk = a.parent ? byCode.get(a.parent) : undefined;
+      const gm = gemeenteOf(a);
+      return wk && wk.level === "wijk" && gm ? `${a.name} (${wk.name}, ${gm.name})` : names[i];
+    });
+    const seen = new Map<string, number>();
+    second.forEach((n) => seen.set(n, (seen.get(n) ?? 0) + 1));
+    list.forEach((a, i) => out.set(a.code, (seen.get(second[i]) ?? 0) > 1 ? `${second[i]} ${a.code}` : second[i]));
   }
   return out;
 }
