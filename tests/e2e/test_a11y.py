@@ -48,6 +48,10 @@ def page_rules(pg: Any) -> None:
     pg.keyboard.press("Tab")
     assert pg.evaluate("document.activeElement.classList.contains('skip-link')")
     assert pg.evaluate("document.activeElement.getAttribute('href')") == "#panel"
+    before = pg.url
+    pg.keyboard.press("Enter")  # the skip link focuses the panel and leaves the URL alone
+    assert pg.evaluate("document.activeElement.id") == "panel"
+    assert pg.url == before
     assert pg.locator("#panel[aria-live]").count() == 0
     assert pg.locator("#announce[role=status]").count() == 1
 

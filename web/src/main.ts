@@ -235,6 +235,11 @@ async function main(): Promise<void> {
       void select(next.dataset.view as View, {}, true);
     });
   });
+  // the skip link moves focus to the panel without touching the URL (which holds the view)
+  document.querySelector<HTMLAnchorElement>(".skip-link")?.addEventListener("click", (e) => {
+    e.preventDefault();
+    panel.focus();
+  });
   // Back and Forward: show the view the URL holds, without adding history
   window.addEventListener("popstate", () => {
     const route = parseHash(location.hash);
