@@ -259,3 +259,47 @@ def test_the_url_holds_the_view_and_back_and_forward_work(page: PageWatch, serve
     wait_js(pg, "window.__gg.view === 'monitor'")
     expect()(pg.locator("#year-select")).to_have_value("2016")
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def tiny_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A server over the tiny region: it has addresses, so green access is computed."""
+    from groengezond.api.static import WEB_DIST
+    from groengezond.api.testing import free_port, start_server, stop_server
+    from groengezond.region.store import write_region
+    from groengezond.region.testing import tiny_region
+
+    if not (WEB_DIST / "index.html").exists():
+        pytest.skip("front end not built: run 'make web'")
+    folder = write_region(tiny_region(), tmp_path_factory.mktemp("tiny") / "region")
+    port = free_port()
+    proc = start_server(folder, port, env={
+        "GG_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('tiny-db') / 'p.sqlite'}"})
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+def test_green_access_shows_the_apis_figures(page: PageWatch, tiny_server: str) -> None:
+    pg = open_monitor(page, tiny_server)
+    summary = get(tiny_server, "/api/access/summary")
+    table = pg.locator("#access-table")
+    for measure in ("within_300m_network", "within_300m_euclidean", "meets_3_30_300"):
+        share = summary["summary"][measure]
+        expect()(table.locator(f"tr[data-measure={measure}] td").first).to_have_text(
+            f"{round(100 * share)}%")
+    m2 = summary["summary"]["supply_m2_per_inhabitant"]
+    expect()(table.locator("tr[data-measure=supply_m2_per_inhabitant] td").first).to_have_text(
+        f"{m2:,.0f} m²".replace(",", "."))
+    if summary["network_degraded"]:
+        expect()(pg.locator("#access-panel .notice")).to_contain_text("wandelnetwerk")
+    # the tiny region has no income or age groups per buurt: said, not shown as 0
+    expect()(pg.locator("#access-panel")).to_contain_text("Niet te berekenen naar inkomen")
+    expect()(pg.locator("#access-panel")).to_contain_text("Niet te berekenen naar leeftijd")
+    # a buurt with too few residents is suppressed in the area column too
+    code = next(a["code"] for a in get(tiny_server, "/api/access/areas?level=buurt")["areas"]
+                if a["suppressed"])
+    pg.select_option("#area-select", code)
+    expect()(table.locator("thead th")).to_have_count(3)
+    expect()(table.locator("tr[data-measure=within_300m_network] td").nth(1)).to_have_text(
+        "Onderdrukt")
+    assert page.errors == []

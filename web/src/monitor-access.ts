@@ -2,8 +2,8 @@
 // over the network and in a straight line, 3-30-300, m² green per inhabitant), region-wide, for
 // the chosen area, and by the income fifth of the buurt people live in.
 
-import { api, getJSON, type AreaValue } from "./api";
-import { fmt, t, type Key } from "./i18n";
+import { api, getJSON, type AreaValue, type IndicatorInfo } from "./api";
+import { fmt, nameOf, t, type Key } from "./i18n";
 import { h } from "./dom";
 
 interface AccessSummary {
@@ -54,12 +54,22 @@ export function incomeFifths(rows: AccessRow[], income: AreaValue[]): AccessRow[
   return [0, 1, 2, 3, 4].map((q) => known.slice(Math.floor((q * known.length) / 5), Math.floor(((q + 1) * known.length) / 5)));
 }
 
+/**
+ * Share of one age group's residents that meets ``measure``: buurt shares weighted by the
+ * group's residents there (persons × the group's share; the scale of the share cancels out).
+ * Assumes the group is spread like all residents within each buurt.
+ */
+export function ageWeightedShare(rows: AccessRow[], ageShare: AreaValue[], measure: string): number | null {
+  const share = new Map(ageShare.filter((v) => !v.suppressed && v.value !== null).map((v) => [v.area_code, v.value as number]));
+  return weightedShare(rows.filter((r) => share.has(r.code)).map((r) => ({ ...r, persons: typeof r.persons === "number" ? r.persons * share.get(r.code)! : null })), measure);
+}
+
 export class AccessPanel {
   private summary: Promise<AccessSummary> | null = null;
   private buurten: Promise<AccessRow[]> | null = null;
 
   /** Fill ``section`` with the region's figures, the area's (if any) and the income breakdown. */
-  async render(section: HTMLElement, code: string | null, incomeYear: number | null, available = true): Promise<void> {
+  async render(section: HTMLElement, code: string | null, incomeYear: number | null, available = true, ages: IndicatorInfo[] = []): Promise<void> {
     section.replaceChildren(h("h3", {}, t("accessTitle")));
     let summary: AccessSummary;
     try {
@@ -91,7 +101,37 @@ export class AccessPanel {
     section.append(table);
     if (summary.network_degraded) section.append(h("p", { class: "notice" }, t("accessDegraded")));
     section.append(await this.breakdown(incomeYear));
-    section.append(h("p", { class: "note" }, t("accessByAgeNotComputable")));
+    section.append(await this.byAge(ages));
+  }
+
+  private async byAge(ages: IndicatorInfo[]): Promise<HTMLElement> {
+    const box = h("div", { class: "access-income" });
+    box.append(h("h4", {}, t("accessByAge")));
+    const usable = ages.filter((a) => a.levels.includes("buurt") && a.years.length);
+    try {
+      if (!usable.length) throw new Error("no age groups");
+      this.buurten ??= getJSON<{ areas: AccessRow[] }>("/api/access/areas?level=buurt").then((d) => d.areas);
+      const rows = await this.buurten;
+      const docs = await Promise.all(usable.map((a) => api.values(a.id, "buurt", a.years.at(-1)!)));
+      const table = h("table", { class: "access", id: "access-age" });
+      const head = h("tr");
+      head.append(h("th", { scope: "col" }, t("ageGroup")), ...ACCESS_MEASURES.filter(([, , k]) => k === "share").map(([, l]) => h("th", { scope: "col" }, t(l))));
+      const thead = h("thead");
+      thead.append(head);
+      table.append(thead);
+      const body = h("tbody");
+      usable.forEach((a, i) => {
+        const tr = h("tr");
+        tr.append(h("th", { scope: "row" }, `${nameOf(a)} (${a.years.at(-1)})`));
+        for (const [key, , kind] of ACCESS_MEASURES) if (kind === "share") tr.append(h("td", { class: "num" }, show(ageWeightedShare(rows, docs[i].values, key), "share")));
+        body.append(tr);
+      });
+      table.append(body);
+      box.append(table, h("p", { class: "note" }, t("accessByAgeNote")));
+    } catch {
+      box.append(h("p", { class: "note" }, t("accessByAgeNotComputable")));
+    }
+    return box;
   }
 
   private async breakdown(year: number | null): Promise<HTMLElement> {

@@ -295,8 +295,8 @@ export class MonitorView {
     };
     (this.map.getSource("areas") as maplibregl.GeoJSONSource).setData(data);
     const colours = classColours(breaks.length + 1);
-    const step: unknown[] = ["step", ["get", "value"], colours[0]];
-    breaks.forEach((b, i) => step.push(b, colours[i + 1]));
+    // one class (fewer than two distinct values) is one colour: a step needs a break
+    const step: unknown = breaks.length ? ["step", ["get", "value"], colours[0], ...breaks.flatMap((b, i) => [b, colours[i + 1]])] : colours[0];
     this.map.setPaintProperty("areas-fill", "fill-color", [
       "case",
       ["==", ["get", "suppressed"], true], SUPPRESSED,
@@ -524,7 +524,8 @@ export class MonitorView {
     const section = this.root?.querySelector<HTMLElement>("#access-panel");
     if (!section) return;
     const income = this.indicators.find((i) => i.id === "income_mean_eur");
-    await this.access.render(section, this.selected, income?.years.at(-1) ?? null, this.hasAddresses);
+    const ages = this.indicators.filter((i) => /^age_\d+_(\d+|plus)_pct$/.test(i.id));
+    await this.access.render(section, this.selected, income?.years.at(-1) ?? null, this.hasAddresses, ages);
   }
 
   private downloadCsv(): void {
