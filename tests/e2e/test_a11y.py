@@ -10,12 +10,14 @@ desktop size and at phone size (390 × 844).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import PageWatch, wait_js
+from .test_monitor_web import serve_tiny
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +62,11 @@ def monitor_ready(pg: Any) -> None:
     wait_js(pg, "window.__gg && window.__gg.monitorReady === true && window.__gg.map.loaded()")
 
 
+@pytest.fixture(scope="module")
+def tiny_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve_tiny(tmp_path_factory)
+
+
 @pytest.fixture(params=list(SIZES))
 def sized(request: pytest.FixtureRequest, page: PageWatch) -> PageWatch:
     width, height = SIZES[request.param]
@@ -99,3 +106,16 @@ def test_other_views_have_no_axe_violations(sized: PageWatch, server: str, view:
     pg.wait_for_load_state("networkidle")  # the view's lists (catalogue, field labs) are in
     page_rules(pg)
     assert_clean(pg, view)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: npm ci in web/")
+def test_monitor_with_green_access_has_no_axe_violations(sized: PageWatch,
+                                                         tiny_server: str) -> None:
+    pg = sized.page
+    pg.goto(f"{tiny_server}/#monitor")
+    monitor_ready(pg)
+    pg.locator("#access-table").wait_for()
+    pg.select_option("#area-select", index=1)
+    pg.locator("#access-table thead th").nth(2).wait_for()
+    assert_clean(pg, "monitor with green access")
+    assert sized.errors == []

@@ -12,6 +12,7 @@ import io
 import json
 import statistics
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -261,8 +262,7 @@ def test_the_url_holds_the_view_and_back_and_forward_work(page: PageWatch, serve
     assert page.errors == []
 
 
-@pytest.fixture(scope="module")
-def tiny_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def serve_tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server over the tiny region: it has addresses, so green access is computed."""
     from groengezond.api.static import WEB_DIST
     from groengezond.api.testing import free_port, start_server, stop_server
@@ -275,8 +275,15 @@ def tiny_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     port = free_port()
     proc = start_server(folder, port, env={
         "GG_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('tiny-db') / 'p.sqlite'}"})
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def tiny_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve_tiny(tmp_path_factory)
 
 
 def test_green_access_shows_the_apis_figures(page: PageWatch, tiny_server: str) -> None:
