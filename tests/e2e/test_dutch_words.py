@@ -5,7 +5,9 @@ canvas are not text) is split into words and compared with a list of common Engl
 phrases the app used to leak ("deaths", "per year", "Failed to fetch", …). Allowed, and so not
 on the list: proper nouns and names of data sets and software (MapLibre, OpenStreetMap, CBS,
 PDOK, RIVM, GGD), units and symbols (m, m², ha, km, °C, %, €), codes (BU…, WK…, GM…) and the
-abbreviations SII and RII, which are the international names of the measures.
+abbreviations SII and RII, which are the international names of the measures. The sources'
+attributions on the map (``region.json``) are shown as their makers wrote them (the synthetic
+test region's "Generated test data; nothing in it is real" holds no word of the list).
 """
 
 from __future__ import annotations

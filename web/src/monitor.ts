@@ -33,6 +33,10 @@ function trendText(direction: string): string {
   return ({ rising: t("trendRising"), falling: t("trendFalling"), no_significant_change: t("trendNone") } as Record<string, string>)[direction] ?? t("trendInsufficient");
 }
 
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** The gap heading that fits the indicator's domain. */
 function gapTitle(ind: IndicatorInfo): string {
   return ind.domain === "health" ? t("gapTitle") : ind.domain === "green" ? t("gapTitleGreen") : t("gapTitleOther");
@@ -398,7 +402,7 @@ export class MonitorView {
     legend.replaceChildren(
       h("div", { class: "legend-title" }, `${nameOf(ind)} (${unitText(ind.unit)}), ${values.year}`),
       list,
-      h("p", { class: "note" }, `${directionText(ind)}. ${t("legendStable", { n: CLASSES, years: `${ind.years[0]}–${ind.years.at(-1)}` })}`),
+      h("p", { class: "note" }, `${capitalise(directionText(ind))}. ${t("legendStable", { n: CLASSES, years: `${ind.years[0]}–${ind.years.at(-1)}` })}`),
     );
   }
 
