@@ -163,3 +163,22 @@ export function canvasPng(canvas: HTMLCanvasElement): Promise<Blob> {
 export function slug(text: string): string {
   return text.normalize("NFKD").replace(/[^\w-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase();
 }
+
+/** A feature's bounding box as [[west, south], [east, north]]. */
+export function boundsOf(feature: GeoJSON.Feature): [[number, number], [number, number]] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === "number") {
+      minX = Math.min(minX, c[0]); maxX = Math.max(maxX, c[0]);
+      minY = Math.min(minY, c[1] as number); maxY = Math.max(maxY, c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(visit);
+  };
+  visit((feature.geometry as GeoJSON.Polygon).coordinates);
+  return [[minX, minY], [maxX, maxY]];
+}
+
+/** The middle of a feature's bounding box (lon, lat). */
+export function centreOf(feature: GeoJSON.Feature): [number, number] {
+  const [[w, s], [e, n]] = boundsOf(feature);
+  return [(w + e) / 2, (s + n) / 2];
+}

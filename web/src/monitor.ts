@@ -10,7 +10,8 @@ import { hatchImage, NO_DATA, SUPPRESSED, VIRIDIS } from "./colour";
 import { fmt, hasKey, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
 import { h } from "./dom";
 import { AccessPanel } from "./monitor-access";
-import { canvasPng, classBreaks, CLASSES, digits, qualifiedNames, RELIABLE_WIDTH, saveBlob, slug, svgBlob, svgPng, toCsv, tooUncertain } from "./monitor-data";
+import { compareTable } from "./monitor-compare";
+import { boundsOf, canvasPng, centreOf, classBreaks, CLASSES, digits, qualifiedNames, RELIABLE_WIDTH, saveBlob, slug, svgBlob, svgPng, toCsv, tooUncertain } from "./monitor-data";
 import { rankedTable, shownName, type SortKey } from "./monitor-table";
 
 const LEVELS = ["buurt", "wijk", "gemeente"] as const;
@@ -497,28 +498,7 @@ export class MonitorView {
       return;
     }
     const [a, b] = await Promise.all([api.area(ind.id, this.selected), api.area(ind.id, this.compare)]);
-    const d = digits(ind);
-    const nameA = this.names.get(a.area.code) ?? a.area.name, nameB = this.names.get(b.area.code) ?? b.area.name;
-    const table = h("table", { class: "compare", id: "compare-table" });
-    table.append(h("caption", {}, t("compareTitle", { indicator: nameOf(ind), unit: unitText(ind.unit) })));
-    const head = h("tr");
-    head.append(h("th", { scope: "col" }, t("year")), h("th", { scope: "col" }, nameA), h("th", { scope: "col" }, nameB), h("th", { scope: "col" }, t("difference")));
-    { const thead = h("thead"); thead.append(head); table.append(thead); }
-    const body = h("tbody");
-    const cell = (p: AreaDoc["series"][number] | undefined) => {
-      if (!p) return "–";
-      if (p.suppressed) return t("suppressed");
-      const iv = ind.has_interval && p.lower !== null && p.upper !== null ? ` (${fmt(p.lower, d)} – ${fmt(p.upper, d)})` : "";
-      return `${fmt(p.value, d)}${iv}`;
-    };
-    for (const year of ind.years) {
-      const pa = a.series.find((p) => p.year === year), pb = b.series.find((p) => p.year === year);
-      const diff = pa && pb && !pa.suppressed && !pb.suppressed && pa.value !== null && pb.value !== null ? fmt(pa.value - pb.value, d) : "–";
-      const tr = h("tr");
-      tr.append(h("th", { scope: "row" }, String(year)), h("td", { class: "num" }, cell(pa)), h("td", { class: "num" }, cell(pb)), h("td", { class: "num" }, diff));
-      body.append(tr);
-    }
-    table.append(body);
+    const table = compareTable(ind, a, b, this.names);
     panel.replaceChildren(h("h3", {}, t("compareHeading")), h("div", { class: "table-wrap" }));
     panel.lastElementChild!.append(table);
     panel.hidden = false;
@@ -618,28 +598,4 @@ export class MonitorView {
     const names = out.map((v) => shownName(v, this.names)).sort().join(", ");
     panel.append(h("p", { class: "note", id: "left-out" }, t("leftOut", { n: out.length, of: doc.values.filter((v) => !v.suppressed).length, year: last, times: RELIABLE_WIDTH, names })));
   }
-}
-
-function centreOf(feature: GeoJSON.Feature): [number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === "number") {
-      minX = Math.min(minX, c[0]); maxX = Math.max(maxX, c[0]);
-      minY = Math.min(minY, c[1] as number); maxY = Math.max(maxY, c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(visit);
-  };
-  visit((feature.geometry as GeoJSON.Polygon).coordinates);
-  return [(minX + maxX) / 2, (minY + maxY) / 2];
-}
-
-function boundsOf(feature: GeoJSON.Feature): [[number, number], [number, number]] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === "number") {
-      minX = Math.min(minX, c[0]); maxX = Math.max(maxX, c[0]);
-      minY = Math.min(minY, c[1] as number); maxY = Math.max(maxY, c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(visit);
-  };
-  visit((feature.geometry as GeoJSON.Polygon).coordinates);
-  return [[minX, minY], [maxX, maxY]];
 }
