@@ -51,3 +51,49 @@ export function fmt(value: number | null | undefined, digits = 1): string {
 export function nameOf(item: { name_nl: string; name_en: string }): string {
   return current === "nl" ? item.name_nl : item.name_en;
 }
+
+/** Dutch words for the registry's units (src/groengezond/indicators/registry.yaml is English). */
+const UNITS_NL: Record<string, string> = {
+  "% of adults (18+)": "% van volwassenen (18+)",
+  "% of households": "% van huishoudens",
+  "% of inhabitants": "% van inwoners",
+  "% of land (resident-weighted)": "% van het land (gewogen naar bewoners)",
+  "% of land area": "% van het landoppervlak",
+  "% of residents": "% van bewoners",
+  "% of residents in the age group": "% van bewoners in de leeftijdsgroep",
+  "EUR per year": "€ per jaar",
+  "dB (Lden)": "dB (Lden)",
+  "decile (1-10)": "deciel (1-10)",
+  households: "huishoudens",
+  "km (by road)": "km (over de weg)",
+  "km (straight line)": "km (hemelsbreed)",
+  "m² per inhabitant": "m² per inwoner",
+  persons: "personen",
+  "score (1-10)": "rapportcijfer (1-10)",
+  "score (Leefbaarometer 3.0)": "score (Leefbaarometer 3.0)",
+  "score (deviation, Leefbaarometer 3.0)": "score (afwijking, Leefbaarometer 3.0)",
+  "score (standardised; 0 = national mean)": "score (gestandaardiseerd; 0 = landelijk gemiddelde)",
+  years: "jaar",
+};
+
+/** A unit of the indicator registry in the current language. */
+export function unitText(unit: string): string {
+  return current === "nl" ? (UNITS_NL[unit] ?? unit) : unit;
+}
+
+/** A disclosure reason of the API (English, groengezond.indicators.disclosure) in words of the
+ * current language; an unknown reason is shown as it is. */
+export function reasonText(reason: string): string {
+  if (current !== "nl") return reason;
+  const few = /^fewer than (\d+) persons$/.exec(reason);
+  if (few) return `minder dan ${few[1]} personen`;
+  if (reason === "number of persons unknown") return "aantal personen onbekend";
+  if (reason.startsWith("dominance rule")) return "dominantieregel (één bijdrager bepaalt het totaal)";
+  if (reason === "no addresses") return "geen adressen";
+  return reason;
+}
+
+/** Whether ``key`` is a string of the app (for keys built from data, such as domains). */
+export function hasKey(key: string): key is Key {
+  return Object.prototype.hasOwnProperty.call(STRINGS[current], key);
+}

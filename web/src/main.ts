@@ -7,7 +7,7 @@ import type maplibregl from "maplibre-gl";
 import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
-import { MonitorView } from "./monitor";
+import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
 import { PlannerView } from "./planner";
 
@@ -22,12 +22,52 @@ declare global {
 
 const panel = document.getElementById("panel")!;
 const status = document.getElementById("status")!;
+const announcer = document.getElementById("announce")!;
 let threeD = true;
 let current: View = "3d";
+
+/** The page's one live region: results and errors are announced here. */
+function announce(text: string): void {
+  announcer.textContent = text;
+}
 
 function showStatus(text: string | null): void {
   status.hidden = !text;
   status.textContent = text ?? "";
+  if (text) announce(text);
+}
+
+/** The view a URL hash holds: "#monitor?ind=…&level=…&year=…&area=…&cmp=…". */
+interface Route {
+  view: View;
+  monitor: MonitorState;
+}
+
+export function parseHash(hash: string): Route {
+  const [name, query = ""] = hash.replace(/^#/, "").split("?", 2);
+  const view = (VIEWS as string[]).includes(name) ? (name as View) : "3d";
+  const q = new URLSearchParams(query);
+  const year = Number(q.get("year"));
+  const monitor: MonitorState = {
+    ind: q.get("ind") ?? undefined,
+    level: q.get("level") ?? undefined,
+    year: Number.isInteger(year) && year > 0 ? year : undefined,
+    area: q.get("area"),
+    compare: q.get("cmp"),
+  };
+  return { view, monitor };
+}
+
+export function hashOf(view: View, m: MonitorState | null): string {
+  if (view !== "monitor" || !m) return `#${view}`;
+  const q = new URLSearchParams();
+  if (m.ind) q.set("ind", m.ind);
+  if (m.level) q.set("level", m.level);
+  if (m.year) q.set("year", String(m.year));
+  if (m.area) q.set("area", m.area);
+  if (m.compare) q.set("cmp", m.compare);
+  const query = q.toString();
+  return query ? `#monitor?${query}` : "#monitor";
 }
 
 function swatch(colour: string, label: string): HTMLElement {
@@ -110,7 +150,7 @@ async function main(): Promise<void> {
   const biggest = gemeenten.reduce<AreaRow | null>((a, b) => (!a || b.inhabitants > a.inhabitants ? b : a), null);
   const centre = biggest ? (await getJSON<{ centre_wgs84: [number, number] }>(`/api/areas/${biggest.code}`)).centre_wgs84 : null;
   const camera3d = (): Camera | null => (centre ? { center: centre, zoom: 15, pitch: threeD ? 60 : 0, bearing: threeD ? -20 : 0 } : null);
-  const startView = (location.hash.slice(1) || "3d") as View;
+  const startView = parseHash(location.hash).view;
   // open straight at the 3D camera: no tiles are loaded for a view that is left at once
   const map = createMap(document.getElementById("map")!, region.bounds_wgs84, attribution, startView === "3d" ? camera3d() : null);
   const home = () => {
@@ -122,13 +162,20 @@ async function main(): Promise<void> {
   await map.once("load");
   showStatus(null);
 
-  const monitor = new MonitorView(map, panel, () => { window.__gg!.monitorReady = true; });
+  const monitor = new MonitorView(map, panel, () => { window.__gg!.monitorReady = true; }, announce);
+  monitor.hasAddresses = (region.counts.addresses ?? 0) > 0;
+  // a change made in the Monitor is a new history entry, so Back returns to the view before it
+  monitor.onStateChange = (s) => {
+    const hash = hashOf("monitor", s);
+    if (location.hash !== hash) history.pushState(null, "", hash);
+  };
   const planner = new PlannerView(map, panel);
   const participation = new ParticipationView(map, panel);
   const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
 
   let first = true;
-  const select = async (view: View): Promise<void> => {
+  const select = async (view: View, state: MonitorState = {}, push = false): Promise<void> => {
+    const from = current;
     if (current === "monitor" && view !== "monitor") monitor.deactivate();
     if (current === "planner" && view !== "planner") planner.deactivate();
     if (current === "participation" && view !== "participation") participation.deactivate();
@@ -139,7 +186,8 @@ async function main(): Promise<void> {
       tab.setAttribute("aria-selected", String(on));
       tab.tabIndex = on ? 0 : -1;
     });
-    if (location.hash !== `#${view}`) history.replaceState(null, "", `#${view}`);
+    panel.setAttribute("aria-labelledby", `tab-${view}`);
+    if (push && parseHash(location.hash).view !== view) history.pushState(null, "", `#${view}`);
     try {
       if (view === "3d") {
         threeD = true;
@@ -151,9 +199,14 @@ async function main(): Promise<void> {
         window.__gg!.monitorReady = false;
         setDimension(map, false);
         showFabric(map, false, false);
-        map.jumpTo({ pitch: 0, bearing: 0 });
-        map.fitBounds(region.bounds_wgs84, { padding: 20, duration: 0 });
-        await monitor.activate();
+        if (first || from !== "monitor") {
+          map.jumpTo({ pitch: 0, bearing: 0 });
+          map.fitBounds(region.bounds_wgs84, { padding: 20, duration: 0 });
+        }
+        await monitor.activate(state);
+        // the URL names the whole view (filled in when it named only the tab)
+        const hash = hashOf("monitor", monitor.state());
+        if (location.hash !== hash) history.replaceState(null, "", hash);
       } else if (view === "planner") {
         setDimension(map, false);
         showFabric(map, true, false);
@@ -166,25 +219,38 @@ async function main(): Promise<void> {
         await participation.activate();
       }
     } catch (e) {
+      console.error(e);
       showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
     }
     first = false;
   };
 
   tabs.forEach((tab, i) => {
-    tab.addEventListener("click", () => void select(tab.dataset.view as View));
+    tab.addEventListener("click", () => void select(tab.dataset.view as View, {}, true));
     tab.addEventListener("keydown", (e) => {
       const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
       if (!step) return;
       const next = tabs[(i + step + tabs.length) % tabs.length];
       next.focus();
-      void select(next.dataset.view as View);
+      void select(next.dataset.view as View, {}, true);
     });
+  });
+  // the skip link moves focus to the panel without touching the URL (which holds the view)
+  document.querySelector<HTMLAnchorElement>(".skip-link")?.addEventListener("click", (e) => {
+    e.preventDefault();
+    panel.focus();
+  });
+  // Back and Forward: show the view the URL holds, without adding history
+  window.addEventListener("popstate", () => {
+    const route = parseHash(location.hash);
+    void select(route.view, route.monitor);
   });
 
   const langButton = document.getElementById("lang") as HTMLButtonElement;
   const syncLang = () => {
     langButton.textContent = lang() === "nl" ? "EN" : "NL";
+    // the accessible name starts with the visible text (WCAG 2.5.3)
+    langButton.setAttribute("aria-label", lang() === "nl" ? "EN – English" : "NL – Nederlands");
     badge.textContent = t("synthetic");
     badge.title = t("syntheticTitle");
     applyStatic();
@@ -206,7 +272,8 @@ async function main(): Promise<void> {
   };
   map.on("idle", onIdle);
 
-  await select(VIEWS.includes(startView) ? startView : "3d");
+  const route = parseHash(location.hash);
+  await select(route.view, route.monitor);
 }
 
 main().catch((e: unknown) => showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`));

@@ -17,6 +17,7 @@ from groengezond.api import (
     capabilities,
     catalogue,
     indicators,
+    monitor_download,
     ogc,
     scenarios,
     tiles,
@@ -51,6 +52,7 @@ def mount_web(app: FastAPI, region: Region, region_dir: Path,
     app.state.web = ctx
     for module in (areas, indicators, access, catalogue, tiles, ogc, scenarios, capabilities):
         app.include_router(module.router)
+    app.include_router(monitor_download.router)
     # compresses JSON and the script bundle; ready-gzipped map payloads pass through as they are
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     mount_static(app, web_dist)

@@ -1,0 +1,121 @@
+"""Accessibility: axe-core (WCAG 2.2 AA and best practice) finds nothing on any view.
+
+axe-core comes from npm (``web/node_modules/axe-core``, a dev dependency of the front end) and
+is evaluated through the DevTools protocol, so the app's Content-Security-Policy stays on and
+nothing is fetched from elsewhere. Every Monitor state the app builds (indicator, area panel,
+comparison, another level and year) and the other views in their initial state are checked, at
+desktop size and at phone size (390 × 844).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import PageWatch, wait_js
+from .test_monitor_web import serve_tiny
+
+pytestmark = pytest.mark.slow
+
+AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def axe_violations(pg: Any) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is; the violations with their first nodes."""
+    if not pg.evaluate("typeof window.axe !== 'undefined'"):
+        pg.evaluate("() => { " + AXE.read_text("utf-8") + "\n}")
+    result = pg.evaluate("""async (tags) => {
+        const r = await window.axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        return r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(
+                (n) => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+    }""", TAGS)
+    return list(result)
+
+
+def assert_clean(pg: Any, state: str) -> None:
+    found = axe_violations(pg)
+    assert found == [], f"{state}: " + json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def page_rules(pg: Any) -> None:
+    """One h1, a skip link first in the tab order, one live region for results."""
+    assert pg.locator("h1").count() == 1
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.classList.contains('skip-link')")
+    assert pg.evaluate("document.activeElement.getAttribute('href')") == "#panel"
+    before = pg.url
+    pg.keyboard.press("Enter")  # the skip link focuses the panel and leaves the URL alone
+    assert pg.evaluate("document.activeElement.id") == "panel"
+    assert pg.url == before
+    assert pg.locator("#panel[aria-live]").count() == 0
+    assert pg.locator("#announce[role=status]").count() == 1
+
+
+def monitor_ready(pg: Any) -> None:
+    wait_js(pg, "window.__gg && window.__gg.monitorReady === true && window.__gg.map.loaded()")
+
+
+@pytest.fixture(scope="module")
+def tiny_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve_tiny(tmp_path_factory)
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request: pytest.FixtureRequest, page: PageWatch) -> PageWatch:
+    width, height = SIZES[request.param]
+    page.page.set_viewport_size({"width": width, "height": height})
+    return page
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: npm ci in web/")
+def test_monitor_states_have_no_axe_violations(sized: PageWatch, server: str) -> None:
+    pg = sized.page
+    pg.goto(f"{server}/#monitor")
+    monitor_ready(pg)
+    page_rules(pg)
+    assert_clean(pg, "monitor")
+    pg.select_option("#area-select", "BU90010203")
+    pg.locator("#area-panel:not([hidden]) h3").wait_for()
+    pg.select_option("#compare-select", "BU90020101")
+    pg.locator("#compare-table").wait_for()
+    assert_clean(pg, "monitor with an area and a comparison")
+    pg.locator("#ranked-table button[data-sort=name]").click()
+    pg.locator("#ranked-table th[aria-sort]").wait_for()
+    pg.select_option("#indicator-select", "green_within_300m_pct")
+    pg.locator("#legend .legend-title", has_text="300 m").wait_for()
+    pg.select_option("#level-select", "wijk")
+    wait_js(pg, "document.querySelectorAll('#ranked-table tbody tr').length === 6")
+    assert_clean(pg, "monitor, green indicator per wijk")
+    assert sized.errors == []
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: npm ci in web/")
+@pytest.mark.parametrize("view", ["3d", "planner", "participation"])
+def test_other_views_have_no_axe_violations(sized: PageWatch, server: str, view: str) -> None:
+    pg = sized.page
+    pg.goto(f"{server}/#{view}")
+    wait_js(pg, f"window.__gg && window.__gg.view === '{view}' && window.__gg.map.loaded()")
+    pg.locator("#panel h2").first.wait_for()
+    pg.wait_for_load_state("networkidle")  # the view's lists (catalogue, field labs) are in
+    page_rules(pg)
+    assert_clean(pg, view)
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: npm ci in web/")
+def test_monitor_with_green_access_has_no_axe_violations(sized: PageWatch,
+                                                         tiny_server: str) -> None:
+    pg = sized.page
+    pg.goto(f"{tiny_server}/#monitor")
+    monitor_ready(pg)
+    pg.locator("#access-table").wait_for()
+    pg.select_option("#area-select", index=1)
+    pg.locator("#access-table thead th").nth(2).wait_for()
+    assert_clean(pg, "monitor with green access")
+    assert sized.errors == []
