@@ -57,7 +57,7 @@ e2e: $(VENV)/.installed-test $(WEB_DIST) /usr/bin/chromium
 	$(VENV)/bin/pytest -q tests/e2e
 
 ## demo: install, generate the synthetic demo region if missing, compute its baseline, serve
-demo: $(VENV)/.installed $(WEB_DIST)
+demo: $(VENV)/.installed $(WEB_DIST) $(PANGO_LIB)
 	$(VENV)/bin/groengezond demo
 
 # The real Gemeente Utrecht from the open data in ../shared/data (see its SOURCES.md); the

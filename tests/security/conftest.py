@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 import shapely.geometry
 from fastapi import FastAPI
@@ -65,4 +67,14 @@ def assert_problem(r: Any, status: int) -> dict[str, Any]:
     return body
 
 
-__all__ = ["Path", "assert_problem", "park", "scenario"]
+def run_async(fn: Any, *args: Any) -> Any:
+    """``anyio.run(fn, *args)`` in a thread of its own.
+
+    The browser tests keep Playwright's sync API (an asyncio loop in the main thread) open for
+    the whole session, and anyio refuses to start a second loop in a thread that has one.
+    """
+    with ThreadPoolExecutor(1) as ex:
+        return ex.submit(anyio.run, fn, *args).result()
+
+
+__all__ = ["Path", "assert_problem", "park", "run_async", "scenario"]

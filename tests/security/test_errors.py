@@ -21,7 +21,7 @@ from groengezond.api.security import BodySizeLimit
 from groengezond.cli.app import uvicorn_options
 from participation_support import RATING, Env, dump
 
-from .conftest import assert_problem
+from .conftest import assert_problem, run_async
 
 db = participation_support.db
 env = participation_support.env
@@ -160,6 +160,6 @@ def test_incomplete_request_bodies_time_out() -> None:
     scope = {"type": "http", "method": "POST", "path": "/api/x",
              "headers": [(b"content-type", b"application/json")]}
     guard = BodySizeLimit(app, default=1000, by_prefix={}, body_timeout_s=0.2)
-    anyio.run(guard, scope, receive, send)
+    run_async(guard, scope, receive, send)
     assert sent[0]["status"] == 408 and not reached
     assert uvicorn_options("", 5)["timeout_keep_alive"] == 5  # idle connections close too

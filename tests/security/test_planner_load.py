@@ -25,7 +25,7 @@ from groengezond.api.scenario_limits import MAX_DRAWS, MAX_INTERVENTIONS, MAX_VE
 from groengezond.api.testing import web_app
 from groengezond.region.model import Region
 
-from .conftest import assert_problem, park, scenario
+from .conftest import assert_problem, park, run_async, scenario
 
 RUN = "/api/scenarios/run"
 
@@ -175,7 +175,7 @@ def test_pool_stops_a_run_at_its_deadline() -> None:
         assert time.monotonic() - t0 < 5
         assert not pool._children  # the worker was killed and reaped
 
-    anyio.run(main)
+    run_async(main)
     assert pool.stats["timed_out"] == 1
 
 
@@ -191,7 +191,7 @@ def test_pool_stops_a_run_when_its_client_disconnects() -> None:
             await pool.run(_sleepy(30), gone)
         assert time.monotonic() - t0 < 5 and not pool._children
 
-    anyio.run(main)
+    run_async(main)
 
 
 def test_pool_runs_elsewhere_refuses_beyond_capacity_and_keeps_the_loop_free() -> None:
@@ -215,7 +215,7 @@ def test_pool_runs_elsewhere_refuses_beyond_capacity_and_keeps_the_loop_free() -
             with pytest.raises(PoolFullError):
                 await pool.run(_sleepy(0))
 
-    anyio.run(main)
+    run_async(main)
     assert pids and pids[0] != os.getpid()  # computed in a child: its memory went with it
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert max(gaps) < 0.5  # the event loop (and /health) kept going while the run computed
