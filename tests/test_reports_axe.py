@@ -8,6 +8,7 @@ the test skips with the reason when neither is there or chromium is missing.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,30 +33,39 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 @pytest.fixture(scope="module")
 def browser() -> Any:
+    """What the tests need to run axe: skip with the reason when it is not there."""
     if not AXE.exists():
         pytest.skip(f"axe-core not found at {AXE} (npm ci in web/, or set GG_AXE_JS)")
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium: apt-get install -y chromium")
+    return None
+
+
+def _axe_in_chromium(html: str) -> list[dict[str, Any]]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield b
-        b.close()
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = b.new_page()
+            page.set_content(html)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                RULES)
+        finally:
+            b.close()
+    return [{"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+            for v in result["violations"]]
 
 
 def _violations(browser: Any, html: str) -> list[dict[str, Any]]:
-    page = browser.new_page()
-    try:
-        page.set_content(html)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            RULES)
-        return [{"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
-                for v in result["violations"]]
-    finally:
-        page.close()
+    """axe's violations of ``html``, in a thread of its own: the browser tests keep a sync
+    Playwright (an asyncio loop) open in the main thread for the whole session."""
+    with ThreadPoolExecutor(1) as ex:
+        return ex.submit(_axe_in_chromium, html).result()
 
 
 @pytest.mark.slow
