@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
-from alembic.config import Config
-from sqlalchemy import Connection, Date, DateTime, Float, Integer, String, Text, select
+from sqlalchemy import Date, DateTime, Float, Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from groengezond.errors import InputError, Problem
@@ -67,23 +65,8 @@ class Intervention(Base):
 class RegisterDatabase(Database):
     """The participation :class:`Database` plumbing with the register's own migrations."""
 
-    def alembic_config(self, connection: Connection | None = None) -> Config:
-        """Alembic configuration of the register migrations."""
-        cfg = Config()
-        folder = resources.files("groengezond.evaluation") / "register_migrations"
-        cfg.set_main_option("script_location", str(Path(str(folder))))
-        cfg.attributes["connection"] = connection
-        cfg.attributes["version_table"] = VERSION_TABLE
-        cfg.attributes["schema"] = self.schema
-        return cfg
-
-    def current_revision(self) -> str | None:
-        """The register's revision (None when never migrated)."""
-        from alembic.runtime.migration import MigrationContext
-
-        with self.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-            return ctx.get_current_revision()
+    migrations: ClassVar[tuple[str, str]] = ("groengezond.evaluation", "register_migrations")
+    version_table: ClassVar[str] = VERSION_TABLE
 
 
 def open_register(url: str) -> RegisterDatabase:

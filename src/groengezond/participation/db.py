@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from alembic import command
 from alembic.config import Config
@@ -62,6 +62,11 @@ class Database:
     engine: Engine
     backend: str
     schema: str | None = None
+
+    migrations: ClassVar[tuple[str, str]] = ("groengezond.participation", "migrations")
+    """Package and folder of the Alembic chain; subclasses for other chains set their own."""
+    version_table: ClassVar[str] = VERSION_TABLE
+    """Alembic's version table of the chain, so that chains share one database."""
 
     @classmethod
     def from_url(cls, url: str, *, migrate: bool = True, schema: str | None = None,
@@ -140,10 +145,11 @@ class Database:
     def alembic_config(self, connection: Connection | None = None) -> Config:
         """The Alembic configuration of the migrations, bound to ``connection`` if given."""
         cfg = Config()
-        folder = resources.files("groengezond.participation") / "migrations"
+        package, name = self.migrations
+        folder = resources.files(package) / name
         cfg.set_main_option("script_location", str(Path(str(folder))))
         cfg.attributes["connection"] = connection
-        cfg.attributes["version_table"] = VERSION_TABLE
+        cfg.attributes["version_table"] = self.version_table
         cfg.attributes["schema"] = self.schema
         return cfg
 
@@ -164,7 +170,7 @@ class Database:
         from alembic.runtime.migration import MigrationContext
 
         with self.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+            ctx = MigrationContext.configure(conn, opts={"version_table": self.version_table})
             return ctx.get_current_revision()
 
     @contextmanager

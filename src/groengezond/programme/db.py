@@ -11,11 +11,7 @@ release; two version tables in one database is what Alembic supports for indepen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
-
-from alembic.config import Config
-from sqlalchemy import Connection
+from typing import ClassVar
 
 from groengezond.participation.db import Database
 
@@ -35,20 +31,5 @@ class ProgrammeDatabase(Database):
         assert isinstance(db, ProgrammeDatabase)
         return db
 
-    def alembic_config(self, connection: Connection | None = None) -> Config:
-        """The Alembic configuration of the programme migrations."""
-        cfg = Config()
-        folder = resources.files("groengezond.programme") / "migrations"
-        cfg.set_main_option("script_location", str(Path(str(folder))))
-        cfg.attributes["connection"] = connection
-        cfg.attributes["version_table"] = VERSION_TABLE
-        cfg.attributes["schema"] = self.schema
-        return cfg
-
-    def current_revision(self) -> str | None:
-        """The programme revision the database is at (None when never migrated)."""
-        from alembic.runtime.migration import MigrationContext
-
-        with self.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-            return ctx.get_current_revision()
+    migrations: ClassVar[tuple[str, str]] = ("groengezond.programme", "migrations")
+    version_table: ClassVar[str] = VERSION_TABLE

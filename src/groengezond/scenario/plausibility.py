@@ -50,6 +50,7 @@ from groengezond.scenario.model import (
     InterventionCost,
     Scenario,
     check_geometries,
+    parse_geometry,
 )
 
 MIN_POLYGON_M2 = 100.0
@@ -267,6 +268,37 @@ def _displacement(region: Region, index: int, geom: BaseGeometry, hit: npt.NDArr
                         total_floor, cost)
 
 
+OUTSIDE_TOLERANCE_M = 1.0
+"""An intervention may stick out of the region's outline by this much (m)."""
+
+
+def check_inside(region: Region, scenario: Scenario, file: str = "scenario") -> None:
+    """Refuse interventions that lie (partly) outside the region's outline, not just its box.
+
+    :func:`~groengezond.scenario.model.check_geometries` checks the bounding box; a region
+    such as gemeente Utrecht has land in its box that is not in the gemeente, so this checks the
+    outline itself (issue 12). Unreadable geometry is left to ``check_geometries``.
+    """
+    top = region.areas_at("region")
+    outline = shapely.union_all(np.asarray((top if len(top) else region.areas).geometry.array,
+                                           dtype=object))
+    zone = shapely.buffer(outline, OUTSIDE_TOLERANCE_M)
+    problems = []
+    for i, item in enumerate(scenario.interventions):
+        try:
+            geom = parse_geometry(item.geometry)
+        except Exception:
+            continue
+        if not geom.is_empty and not shapely.covered_by(geom, zone):
+            problems.append(Problem(
+                file, f"intervention {i + 1} '{item.name}'", "geometry",
+                f"lies (partly) outside the region '{region.meta.name}'",
+                "draw it inside the region's areas (RD New coordinates), or run the scenario "
+                "on the region it was made for"))
+    if problems:
+        raise InputError(problems)
+
+
 def check_plausibility(region: Region, scenario: Scenario, *, file: str = "scenario",
                        catalogue: Catalogue | None = None,
                        prices: DisplacementCosts | None = None) -> Plausible:
@@ -296,6 +328,7 @@ def check_plausibility(region: Region, scenario: Scenario, *, file: str = "scena
         Every refusal at once, each naming the intervention, the field and the fix, with a
         ``key`` (see module docstring).
     """
+    check_inside(region, scenario, file)
     if not scenario.interventions:
         raise InputError([Problem(file, "scenario", "interventions", "has no interventions",
                                   "draw or add at least one intervention", key="no_interventions")])

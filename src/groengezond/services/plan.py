@@ -9,12 +9,10 @@ only, so that the API can keep one Planner in memory and answer within about a s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from groengezond.access.supply import GREEN_NORM_M2_PER_INHABITANT
 from groengezond.cooling import change_layer
@@ -71,6 +69,10 @@ from groengezond.scenario.result import (
     ScenarioResult,
     ValueShareOut,
 )
+from groengezond.services.plan_compare import compare
+
+__all__ = ["DEFAULT_REGION", "Planner", "base_region", "compare", "region_identity",
+           "weighted_median"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -369,7 +371,6 @@ class Planner:
         if n_draws < MIN_DRAWS:
             raise InputError.single("request", scenario.name, "draws", f"{n_draws}",
                                     f"use at least {MIN_DRAWS} draws")
-        _check_inside(self.region, scenario)
         apply_overrides(self.valuation or load_valuation(), scenario.valuation)
         plausible = check_plausibility(self.region, scenario)
         return self.evaluate(plausible, rng, n_draws=n_draws, seed=seed, original=scenario)
@@ -541,79 +542,6 @@ def _value_shares(health: HealthResult) -> list[ValueShareOut]:
         lo, med, hi = np.percentile(share, [2.5, 50.0, 97.5])
         out.append(ValueShareOut(outcome=outcome, share=interval(med, lo, hi)))
     return out
-
-
-def compare(results: Sequence[ScenarioResult]) -> pd.DataFrame:
-    """One row per scenario (baseline first, all zeros), side by side.
-
-    Columns: residents within 300 m (share), change of NDVI and air temperature, deaths and
-    depression cases prevented per year (median [95% interval]), euros per year and the gap
-    verdict.
-    """
-    def fmt(iv: Any) -> str:
-        if iv is None:
-            return "not computable"
-        return f"{iv.median:.3g} [{iv.lower:.3g}, {iv.upper:.3g}]"
-
-    rows: list[dict[str, Any]] = []
-    if results:
-        base = results[0].exposures
-        rows.append({"scenario": "baseline", "within_300m": base.within_300m_before,
-                     "d_ndvi_500m": 0.0, "d_t_air_c": 0.0, "deaths_prevented": "0",
-                     "depression_cases_prevented": "0", "eur_per_year": "0",
-                     "cost_eur": "0", "benefit_cost_ratio": "-",
-                     "sii_change": 0.0, "gap": "-"})
-    for r in results:
-        tot = {t.outcome: t.total for t in r.totals}
-        rows.append({
-            "scenario": r.scenario, "within_300m": r.exposures.within_300m_after,
-            "d_ndvi_500m": r.exposures.d_ndvi_500m, "d_t_air_c": r.exposures.d_t_air_c,
-            "deaths_prevented": fmt(tot["all_cause_mortality"])
-            if "all_cause_mortality" in tot else "-",
-            "depression_cases_prevented": fmt(tot["depression"]) if "depression" in tot else "-",
-            "eur_per_year": fmt(r.money.total),
-            "cost_eur": f"{r.costs.total_low_eur:.3g}-{r.costs.total_high_eur:.3g}"
-            if r.costs else "-",
-            "benefit_cost_ratio": fmt(r.costs.benefit_cost_ratio)
-            if r.costs and r.costs.benefit_cost_ratio else "-",
-            "sii_change": r.equity.sii_change,
-            "gap": r.equity.verdict})
-    return pd.DataFrame(rows)
-
-
-OUTSIDE_TOLERANCE_M = 1.0
-"""An intervention may stick out of the region's outline by this much (m)."""
-
-
-def _check_inside(region: Region, scenario: Scenario) -> None:
-    """Refuse interventions that lie (partly) outside the region's outline, not just its box.
-
-    The scenario code checks the bounding box; a region such as gemeente Utrecht has land in
-    its box that is not in the gemeente, so this checks the outline itself (issue 12).
-    """
-    import shapely
-
-    from groengezond.errors import Problem
-    from groengezond.scenario.model import parse_geometry
-
-    top = region.areas_at("region")
-    outline = shapely.union_all(np.asarray((top if len(top) else region.areas).geometry.array,
-                                           dtype=object))
-    zone = shapely.buffer(outline, OUTSIDE_TOLERANCE_M)
-    problems = []
-    for i, item in enumerate(scenario.interventions):
-        try:
-            geom = parse_geometry(item.geometry)
-        except Exception:  # check_geometries reports unreadable geometry with its reason
-            continue
-        if not geom.is_empty and not shapely.covered_by(geom, zone):
-            problems.append(Problem(
-                "scenario", f"intervention {i + 1} '{item.name}'", "geometry",
-                f"lies (partly) outside the region '{region.meta.name}'",
-                "draw it inside the region's areas (RD New coordinates), or run the scenario "
-                "on the region it was made for"))
-    if problems:
-        raise InputError(problems)
 
 
 DEFAULT_REGION: dict[str, Any] = {"generator": {"inhabitants": 150_000, "seed": 42}}

@@ -1,35 +1,6 @@
-"""Alembic environment: runs the programme migrations on the connection it is given.
+"""Alembic environment of the programme migrations (see :mod:`groengezond.migration_env`)."""
 
-:meth:`groengezond.programme.db.ProgrammeDatabase.migrate` passes its connection in
-``config.attributes["connection"]``; there is no ``alembic.ini`` and no offline mode.
-"""
-
-from __future__ import annotations
-
-from alembic import context
-from sqlalchemy import Connection
-
+from groengezond.migration_env import run_migrations
 from groengezond.programme.models import Base
 
-
-def run_migrations_online() -> None:
-    """Run the migrations on the connection from ``config.attributes``."""
-    config = context.config
-    connection = config.attributes.get("connection")
-    if not isinstance(connection, Connection):
-        raise RuntimeError("run the programme migrations through ProgrammeDatabase.migrate()")
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        version_table=config.attributes.get("version_table", "programme_alembic_version"),
-        version_table_schema=config.attributes.get("schema"),
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-if context.is_offline_mode():
-    raise RuntimeError("offline (SQL script) migrations are not supported")
-run_migrations_online()
+run_migrations(Base.metadata, "programme")
