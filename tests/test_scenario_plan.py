@@ -448,7 +448,7 @@ def test_mortality_baseline_is_standardised_by_age_per_buurt(planner: Planner) -
     # all ages (not yet standardised by age per buurt: a known shortfall, see docs/planner.md)
     heat = planner.baselines.get("heat_mortality", None)
     assert heat is None or np.ptp(heat.value) == 0
-    assert any("standardised indirectly by age" in n for n in planner.baseline_notes)
+    assert any("standardised indirectly by age" in n.text for n in planner.baseline_notes)
 
 
 def test_by_age_rates_must_make_up_the_band() -> None:
