@@ -299,8 +299,7 @@ def test_erasing_everything_and_a_comment_outside_the_lab(page: PageWatch, serve
     click_lonlat(pg, lab.centre_wgs84)
     pg.fill("#comment-text", "Mooi \u202eplan")
     pg.click("#comment-submit")
-    wait(pg, "document.querySelector('[data-msg=\"comment\"]').textContent"
-             ".includes('contains the control character U+202E')")
+    message(pg, "comment", "De tekst klopt niet. Pas het aan en probeer het opnieuw.")
     assert pg.locator("[data-msg=comment]").get_attribute("class") == "form-msg error"
     # a valid comment, then edited: new text and category, back in the moderation queue
     pg.fill("#comment-text", "Een bankje bij de speeltuin")

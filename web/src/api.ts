@@ -135,6 +135,7 @@ export interface Problem {
   problem: string;
   fix: string;
   key?: string;
+  params?: Record<string, string | number | null>;
 }
 
 export class ApiError extends Error {
@@ -264,6 +265,8 @@ export interface ScenarioResult {
   displaced?: Array<{ intervention: string; buildings: number; dwellings: number; residents: number }>;
   value_shares?: Array<{ outcome: string; share: Interval }>;
   notes: string[];
+  /** The notes as message keys with parameters (groengezond.messages), worded by the UI. */
+  messages?: Array<{ key: string; params: Record<string, string | number | null>; text: string }>;
 }
 
 export interface NotComputable {
@@ -416,8 +419,9 @@ interface RequestOptions {
 async function errorOf(response: Response): Promise<ApiError> {
   let detail = response.statusText || `HTTP ${response.status}`;
   try {
-    const doc = (await response.json()) as { detail?: unknown };
+    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
     if (typeof doc.detail === "string") detail = doc.detail;
+    if (Array.isArray(doc.problems)) return new ApiError(detail, response.status, doc.problems as Problem[]);
   } catch {
     /* not JSON: keep the status text */
   }

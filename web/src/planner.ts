@@ -7,21 +7,26 @@
 import type maplibregl from "maplibre-gl";
 import { ApiError, getJSON, scenarios, type Problem, type ScenarioResult } from "./api";
 import { DrawTool, type DrawKind, type Drawn } from "./draw";
-import { fmt, lang, onLangChange, t } from "./i18n";
-import { h } from "./dom";
+import { fmt, lang, messageText, ncText, onLangChange, outcomeUnitText, qualityText, refusalText, t } from "./i18n";
+import { errorText, h } from "./dom";
 import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
 import { rdToLonLat } from "./snapshot";
+import { formatEuroRange } from "./format";
 
 export interface CatalogueItem {
   id: string;
   name_nl: string;
   name_en: string;
-  description: string;
+  description_nl: string;
+  description_en: string;
   scenario_intervention: string;
   typical_size_text: string;
+  typical_size_text_nl: string;
   typical_cost_eur: { low: number; high: number; price_year: number; assumption: boolean };
   evidence: { strength: string };
+  evidence_text_nl: string;
+  evidence_text_en: string;
   problems: string[];
 }
 
@@ -266,7 +271,7 @@ export class PlannerView {
       const doc = await getJSON<{ items: CatalogueItem[] }>(`/api/catalogue?q=${encodeURIComponent(this.query)}`);
       items = doc.items;
     } catch (e) {
-      ul.replaceChildren(h("li", {}, e instanceof Error ? e.message : t("error")));
+      ul.replaceChildren(h("li", { class: "error" }, errorText(e)));
       return;
     }
     ul.replaceChildren();
@@ -274,11 +279,12 @@ export class PlannerView {
     for (const item of items) {
       const li = h("li", { class: "catalogue-item" });
       li.append(h("strong", {}, itemName(item)));
-      li.append(h("p", {}, item.description.trim().split(/(?<=\.)\s/)[0]));
+      const nl = lang() === "nl";
+      li.append(h("p", {}, (nl ? item.description_nl : item.description_en).trim().split(/(?<=\.)\s/)[0]));
       const c = item.typical_cost_eur;
       const star = c.assumption ? " *" : "";
       li.append(h("p", { class: "note" },
-        `${t("typicalSize")}: ${item.typical_size_text} · ${t("cost")}: € ${fmt(c.low, 0)} – € ${fmt(c.high, 0)} (${c.price_year})${star} · ${t("evidence")}: ${item.evidence.strength}`));
+        `${t("typicalSize")}: ${nl ? item.typical_size_text_nl : item.typical_size_text} · ${t("cost")}: ${formatEuroRange(c.low, c.high, c.assumption, lang())} (${c.price_year})${star} · ${nl ? item.evidence_text_nl : item.evidence_text_en}`));
       const kind = DRAW_FOR[item.scenario_intervention];
       if (kind) {
         const b = h("button", { type: "button", class: "link", "data-catalogue": item.id }, t("addToScenario"));
@@ -308,7 +314,7 @@ export class PlannerView {
     } catch (e) {
       const placed = e instanceof ApiError && e.status === 422 && this.placeRefusals(e.problems);
       if (state) {
-        state.textContent = placed ? t("refusedPlan") : `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+        state.textContent = placed ? t("refusedPlan") : errorText(e);
         state.classList.add("error");
       }
     } finally {
@@ -332,20 +338,18 @@ export class PlannerView {
     const dl = h("dl", { class: "results" });
     for (const [label, text] of resultRows(r)) dl.append(h("dt", {}, label), h("dd", {}, text));
     box.append(dl);
-    // the engine's full sentence is English; the Dutch rows above say the same in Dutch
-    const gap = h("p", { class: `note gap-${r.equity.verdict}`, lang: "en" }, r.equity.statement);
-    box.append(gap);
+    // the engine's full sentence is English: shown in English only (the rows above word it)
+    if (lang() === "en") box.append(h("p", { class: `note gap-${r.equity.verdict}` }, r.equity.statement));
     const aside = r.pathways.filter((p) => !p.in_default_total);
-    for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${lang() === "nl" && p.label_nl ? p.label_nl : p.label} ${p.total ? `${ivText(p.total, 2)} ${p.unit}` : ivText(null, 2, p.not_computable?.reason)}`));
+    for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${lang() === "nl" && p.label_nl ? p.label_nl : p.label} ${p.total ? `${ivText(p.total, 2)} ${outcomeUnitText(p.unit)}` : ivText(null, 2, p.not_computable ? ncText(p.not_computable) : undefined)}`));
     for (const b of r.per_hectare ?? []) box.append(h("p", { class: "note" }, `${t("perHectare", { label: lang() === "nl" && b.label_nl ? b.label_nl : b.label, ha: fmt(b.area_ha, 2) })}: € ${fmt(b.eur_per_year, 0)} ${t("perYearShort")}`));
-    if (r.costs && !r.costs.benefit_cost_ratio) box.append(h("p", { class: "note", lang: "en" }, r.costs.reason));
+    if (r.costs && !r.costs.benefit_cost_ratio && lang() === "en") box.append(h("p", { class: "note" }, r.costs.reason));
     for (const q of r.quality ?? []) {
-      box.append(h("p", { class: "note quality-flag" }, t("qualityFlag", {
-        layer: q.layer, status: t(q.status === "missing" ? "qualityMissing" : "qualityPlaceholder"),
-        reason: q.reason, figures: q.figures.join(", "),
-      })));
+      box.append(h("p", { class: "note quality-flag" }, qualityText(q)));
     }
-    for (const n of r.notes) box.append(h("p", { class: "note run-note", lang: "en" }, n));
+    const pathwayNames = Object.fromEntries(r.pathways.map((p) => [p.erf_id, lang() === "nl" && p.label_nl ? p.label_nl : p.label]));
+    if (r.messages) for (const m of r.messages) box.append(h("p", { class: "note run-note", "data-key": m.key }, messageText(m, pathwayNames)));
+    else if (lang() === "en") for (const n of r.notes) box.append(h("p", { class: "note run-note" }, n));
     box.append(h("p", { class: "note" }, t("runInfo", { draws: fmt(r.n_draws, 0), seed: String(r.seed ?? "–") })));
     if (last.scenario) {
       const pub = h("section", { class: "publish", id: "publish" });
@@ -502,8 +506,7 @@ const REFUSALS: Record<string, "refuseNoInterventions" | "refuseInvalidPolygon" 
 function refusalItem(p: Problem): HTMLElement {
   const key = p.key ? REFUSALS[p.key] : undefined;
   const li = h("li", { class: "error refusal", "data-key": p.key ?? "" });
-  li.append(h("strong", {}, key ? t(key) : t("refusedOther")));
-  li.append(h("span", { lang: "en", class: "note" }, ` ${p.field ? `${p.field}: ` : ""}${p.problem}; ${p.fix}`));
+  li.append(h("strong", {}, refusalText(p) ?? (key ? t(key) : t("refusedOther"))));
   return li;
 }
 
