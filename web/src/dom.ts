@@ -2,7 +2,7 @@
 // anything a person wrote is shown literally.
 
 import { ApiError } from "./api";
-import { hasKey, lang, refusalText, t } from "./i18n";
+import { hasKey, refusalText, t } from "./i18n";
 
 /** An element with attributes and (optional) text content. */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
@@ -29,8 +29,8 @@ const FIELDS: Record<string, string> = {
 
 /** What went wrong and what to do, in the user's language, without internals (no
  * coordinates, reference systems, ids or "Failed to fetch"). A refusal with a known key is
- * worded with its figures; in English, the API's own sentence (which names the fix) is kept
- * for statuses that have no key. */
+ * worded with its figures. The API's own sentence (its ``detail``, for the CLI and logs) is
+ * never shown: it may name ids, coordinates or reference systems. */
 export function errorText(e: unknown): string {
   if (!(e instanceof ApiError)) return t("errOffline"); // fetch itself failed: no answer
   const s = e.status;
@@ -43,7 +43,6 @@ export function errorText(e: unknown): string {
     if (field && hasKey(field)) return t("errInputField", { field: t(field) });
     return t("errInput");
   }
-  if (lang() === "en" && s < 500 && e.message && e.problems.length === 0) return e.message;
   if (s === 401) return t("errUnauthorized");
   if (s === 403) return t("errForbidden");
   if (s === 404) return t("errNotFound");
