@@ -281,3 +281,18 @@ def test_size_text_per_language() -> None:
     assert Size(value=20, unit="trees").text("nl") == "20 bomen"
     assert Size(value=1.5, unit="ha").text("nl") == "1,5 ha"
     assert str(Size(value=1000, unit="m2")) == "1,000 m²"
+
+
+def test_the_api_document_carries_both_languages() -> None:
+    from groengezond.api.catalogue import item_doc
+
+    doc = item_doc(CAT["tiny_forest"], CAT, full=True)
+    assert doc["name_nl"] == "Tiny Forest (minibos)" and doc["name_en"] == "Tiny forest"
+    assert doc["description_nl"].startswith("Plant een dicht minibos")
+    assert doc["description_en"].startswith("Plant a dense")
+    assert doc["evidence_text_nl"] == "opkomend bewijs"
+    assert doc["evidence_text_en"] == "emerging evidence"
+    assert doc["evidence"]["basis_nl"] and doc["evidence"]["basis_en"]
+    assert doc["typical_size_text_nl"] == "250 m²" and doc["notes_nl"].startswith("Doorgerekend")
+    assert doc["cost"]["basis_nl"].startswith("Aanname")
+    assert "description" not in doc and "co_benefits" not in doc
