@@ -303,8 +303,12 @@ def test_meedoen_resident_and_moderator_views_are_dutch(page: PageWatch, server:
         sp.click("#staff-login")
         sp.locator("#mod-queue li[data-comment]").first.wait_for()
         check(sp, "Meedoen (moderation queue)")
+        sp.click("#staff-logout")
+        sp.wait_for_selector("#login-form")
     finally:
         sp.close()
+        # the browser is shared by the session's tests: leave no resident key behind
+        pg.evaluate(f"localStorage.removeItem('gg-resident-token-{nl_lab}')")
 
 
 @pytest.mark.parametrize("view", ["3d", "planner", "participation"])
