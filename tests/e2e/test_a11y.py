@@ -119,3 +119,32 @@ def test_monitor_with_green_access_has_no_axe_violations(sized: PageWatch,
     pg.locator("#access-table thead th").nth(2).wait_for()
     assert_clean(pg, "monitor with green access")
     assert sized.errors == []
+
+
+# --- Evaluator tab: the register (logged out, then as a planner) and an estimate -----------
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: npm ci in web/")
+def test_evaluator_states_have_no_axe_violations(sized: PageWatch, server: str,
+                                                 server_db: Path) -> None:
+    from .test_evaluator_web import add_planner, log_out_in_tab, login_in_tab
+
+    pg = sized.page
+    who = (f"a11y-evaluator-{pg.viewport_size['width']}", "a11y evaluator pass phrase")
+    add_planner(server_db, *who)
+    pg.goto(f"{server}/#evaluator")
+    wait_js(pg, "window.__gg && window.__gg.view === 'evaluator' && window.__gg.map.loaded()")
+    pg.locator("#ev-estimate-form").wait_for()
+    page_rules(pg)
+    log_out_in_tab(pg)
+    assert_clean(pg, "evaluator, logged out")
+    login_in_tab(pg, who)
+    assert_clean(pg, "evaluator, register form")
+    pg.fill("#ev-name", f"A11y {who[0]}")
+    pg.select_option("#ev-areas", ["BU90010101", "BU90010102"])
+    pg.fill("#ev-start", "2019-01-01")
+    pg.click("#ev-save")
+    pg.locator("#ev-register-msg", has_text="A11y").wait_for()
+    pg.select_option("#ev-estimator", "cs_did")
+    pg.click("#ev-run")
+    pg.locator("#ev-verdict p").first.wait_for()
+    assert_clean(pg, "evaluator with an estimate")
+    assert sized.errors == []

@@ -558,3 +558,85 @@ export const participation = {
       method: "POST", body: reason ? { reason } : {}, headers: staffHeaders(true),
     }),
 };
+
+// Evaluator (/api/evaluations): the intervention register (writes: planner or admin, with the
+// staff login above) and estimates after disclosure control.
+
+export interface RegisteredIntervention {
+  id: number;
+  name: string;
+  catalogue_id: string | null;
+  start_date: string;
+  completion_date: string | null;
+  cost_eur: number | null;
+  areas: string[];
+  geometry_wkt: string | null;
+}
+
+export interface InterventionIn {
+  name: string;
+  areas: string[];
+  start_date: string;
+  completion_date: string | null;
+  cost_eur: number | null;
+}
+
+export interface EvalEstimate {
+  estimator: string;
+  target: string;
+  estimate: number | null;
+  se: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  p_value: number | null;
+  identified: boolean;
+  reason: string;
+  key: string;
+  n_treated: number;
+  n_control: number;
+  suppressed: boolean;
+  suppression_reason: string;
+}
+
+export interface EventRow {
+  e: number;
+  coef: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  suppressed: boolean;
+  suppression_reason: string;
+}
+
+export interface EvalSeriesRow {
+  time: number;
+  treated: number | null;
+  comparison: number | null;
+  treated_suppressed: boolean;
+  comparison_suppressed: boolean;
+  comparison_kind: "synthetic" | "mean";
+}
+
+export interface EvaluationDoc {
+  indicator: string;
+  estimator: string;
+  years: number[];
+  n_areas: number;
+  estimates: EvalEstimate[];
+  event_study: EventRow[];
+  series: EvalSeriesRow[];
+  disclosure: { rules: string[]; suppressed: number; persons_treated: number | null; persons_comparison: number | null };
+}
+
+const E = "/api/evaluations";
+
+export const evaluations = {
+  list: () => request<RegisteredIntervention[]>(`${E}/interventions`),
+  register: (body: InterventionIn) =>
+    request<RegisteredIntervention>(`${E}/register`, { method: "POST", body, headers: staffHeaders(true) }),
+  remove: (id: number) => request<void>(`${E}/register/${id}`, { method: "DELETE", headers: staffHeaders(true) }),
+  estimate: (indicator: string, estimator: string, ids: number[]) => {
+    const q = new URLSearchParams({ indicator, estimator, level: "buurt" });
+    for (const id of ids) q.append("intervention", String(id));
+    return request<EvaluationDoc>(`${E}/estimate?${q.toString()}`);
+  },
+};

@@ -10,9 +10,10 @@ import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
 import { PlannerView } from "./planner";
+import { EvaluatorView } from "./evaluator";
 
-type View = "3d" | "monitor" | "planner" | "participation";
-const VIEWS: View[] = ["3d", "monitor", "planner", "participation"];
+type View = "3d" | "monitor" | "planner" | "participation" | "evaluator";
+const VIEWS: View[] = ["3d", "monitor", "planner", "participation", "evaluator"];
 
 declare global {
   interface Window {
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   };
   const planner = new PlannerView(map, panel);
   const participation = new ParticipationView(map, panel);
+  const evaluator = new EvaluatorView(panel, announce);
   const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
 
   let first = true;
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     if (current === "monitor" && view !== "monitor") monitor.deactivate();
     if (current === "planner" && view !== "planner") planner.deactivate();
     if (current === "participation" && view !== "participation") participation.deactivate();
+    if (current === "evaluator" && view !== "evaluator") evaluator.deactivate();
     current = view;
     window.__gg!.view = view;
     tabs.forEach((tab) => {
@@ -212,6 +215,11 @@ async function main(): Promise<void> {
         showFabric(map, true, false);
         map.jumpTo({ pitch: 0, bearing: 0 });
         await planner.activate();
+      } else if (view === "evaluator") {
+        setDimension(map, false);
+        showFabric(map, true, false);
+        map.jumpTo({ pitch: 0, bearing: 0 });
+        await evaluator.activate();
       } else {
         setDimension(map, false);
         showFabric(map, true, false);
