@@ -129,3 +129,20 @@ def test_an_estimate_on_a_tiny_buurt_is_suppressed(tmp_path: Path) -> None:
     assert all(row["treated"] is None and row["treated_suppressed"] for row in doc["series"])
     assert all(row["comparison"] is not None for row in doc["series"])
     assert doc["disclosure"]["suppressed"] > 0
+
+
+def test_a_synthetic_control_over_too_many_donors_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import groengezond.api.evaluations as ev
+
+    region = web_region()
+    client = TestClient(web_app(tmp_path / "region", region))
+    staff = _login(client, "planner")
+    code = sorted(region.areas_at("buurt")["code"])[0]
+    assert client.post("/api/evaluations/register", headers=staff, json={
+        "name": "Park", "areas": [code], "start_date": "2016-01-01"}).status_code == 201
+    monkeypatch.setattr(ev, "MAX_SYNTH_DONORS", 5)
+    r = client.get("/api/evaluations/estimate", params={
+        "indicator": "perceived_health_good_pct", "intervention": [1], "estimator": "synth"})
+    assert r.status_code == 422
+    assert "donor areas is more than one request may run (5)" in r.text

@@ -40,6 +40,9 @@ from groengezond.evaluation.run import ESTIMATORS
 router = APIRouter(prefix="/api/evaluations", tags=["evaluator"], route_class=ReadableRoute)
 
 MAX_INTERVENTIONS_PER_ESTIMATE = 50
+MAX_SYNTH_DONORS = 200
+"""Largest donor pool a synthetic control is run on per request (each donor is also a placebo
+fit: about 2 s per 100 donors, benchmarks/bench_evaluate.py)."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -220,6 +223,15 @@ def estimate(
     region = request.app.state.region
     p = panel_from_region(region, indicator, level=level,
                           treatment=treatment(_db(), intervention))
+    donors = int((p.data.groupby("unit")["first_treat"].first() == 0).sum())
+    if estimator == "synth" and donors > MAX_SYNTH_DONORS:
+        from groengezond.errors import InputError
+
+        raise InputError.single("request", "query", "estimator",
+                                f"a synthetic control over {donors} donor areas is more than "
+                                f"one request may run ({MAX_SYNTH_DONORS})",
+                                "use cs_did, or run `groengezond evaluate estimate --estimator "
+                                "synth` on a smaller panel")
     result = evaluate(p, estimator)
     persons = dict(zip(region.areas["code"].astype(str),
                        pd.to_numeric(region.areas["inhabitants"], errors="coerce"), strict=True))
