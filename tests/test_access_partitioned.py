@@ -106,3 +106,14 @@ def test_access_on_dask_with_two_workers_equals_single(region: Region,
     assert_identical(single, on_dask)
     assert on_dask.summary["within_300m_network"] == single.summary["within_300m_network"]
     assert np.isfinite(on_dask.addresses["supply_m2_per_inhabitant"]).any()
+
+
+def test_dask_26_partitions_2_workers_equal_single_on_1_5_million_inhabitants() -> None:
+    """Issue 20's check: 1.5M synthetic inhabitants, 26 partitions on 2 Dask workers."""
+    big = generate_region(inhabitants=1_500_000, seed=42)
+    reference = compute_access(big)
+    with dask_client(DaskSettings(workers=2, memory_limit="4GB")) as client:
+        mapper = distributed_mapper(client, 26)
+        on_dask = compute_access(big, tile_mapper=mapper)
+    assert len(reference.addresses) > 500_000
+    assert_identical(reference, on_dask)
