@@ -28,7 +28,6 @@ import numpy as np
 import numpy.typing as npt
 
 from groengezond.access.catchment_tiles import (
-    MARGIN,  # noqa: F401  (re-exported for supply)
     DirectPart,
     PairPart,
     TileMapper,
