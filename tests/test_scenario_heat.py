@@ -115,3 +115,46 @@ def test_heat_deaths_per_buurt_follow_the_age_standardised_baseline(region: Regi
     # cases / (P x dT) is proportional to the buurt's baseline (the same ERF and hot days)
     ratio = per / base
     np.testing.assert_allclose(ratio, ratio[0], rtol=0.02)
+
+
+def test_degrees_per_buurt_and_the_map_layer_by_hand(region: Region) -> None:
+    """Issue 14 point 7: the °C change is in the result per buurt (``buurten[].d_t_air_c``,
+    keyed by buurt code so a map can colour the buurten) and as a map layer (50 m blocks);
+    both equal a hand computation from the per-address and per-cell changes."""
+    from groengezond.scenario.apply import apply_scenario
+    from groengezond.scenario.exposures import scenario_exposures
+
+    code = ranked_by_income(region)[0]
+    park = park_in(region, code, 5.0)
+    sc = scenario_from_data({"name": "p", "interventions": [
+        {"kind": "add_green", "name": "Park", "geometry": park.wkt}]})
+    planner = Planner(region)
+    r = planner.run(sc, np.random.default_rng(1))
+    ex = scenario_exposures(planner.baseline, apply_scenario(region, sc))
+    dt = ex.delta["t_air_c"]
+    res = planner.baseline.residents
+    idx = planner.baseline.buurt_index
+    by_code = {b.code: b for b in r.buurten}
+    assert set(by_code) == set(planner.codes)
+    touched = 0
+    for i, c in enumerate(planner.codes):
+        rows = idx == i
+        w = res[rows].sum()
+        want = float((dt[rows] * res[rows]).sum() / w) if w > 0 else 0.0
+        assert by_code[c].d_t_air_c == pytest.approx(want, abs=1e-12)
+        touched += want < 0
+    assert touched >= 2
+    # the result's JSON carries the field per buurt code (what the web joins to its geometry)
+    dumped = r.model_dump(mode="json")["buurten"]
+    assert all("code" in b and "d_t_air_c" in b for b in dumped)
+    # the map layer: each block is the mean of its 5 x 5 cells of the window's change
+    win = ex.t_air_window
+    assert win is not None and r.cooling_map is not None
+    lc = region.landcover
+    assert lc is not None
+    x, y, v = min(r.cooling_map.cells, key=lambda cell: cell[2])
+    c0 = int(round((x - lc.transform.c) / lc.cell_size_m - 2.5)) - win.col0
+    r0 = int(round((lc.transform.f - y) / lc.cell_size_m - 2.5)) - win.row0
+    block = np.nan_to_num(win.d_t_air_c[r0:r0 + 5, c0:c0 + 5])
+    assert v == pytest.approx(round(float(block.mean()), 3), abs=1e-12)
+    assert v < 0
