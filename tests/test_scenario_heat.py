@@ -153,8 +153,8 @@ def test_degrees_per_buurt_and_the_map_layer_by_hand(region: Region) -> None:
     lc = region.landcover
     assert lc is not None
     x, y, v = min(r.cooling_map.cells, key=lambda cell: cell[2])
-    c0 = int(round((x - lc.transform.c) / lc.cell_size_m - 2.5)) - win.col0
-    r0 = int(round((lc.transform.f - y) / lc.cell_size_m - 2.5)) - win.row0
+    c0 = round((x - lc.transform.c) / lc.cell_size_m - 2.5) - win.col0
+    r0 = round((lc.transform.f - y) / lc.cell_size_m - 2.5) - win.row0
     block = np.nan_to_num(win.d_t_air_c[r0:r0 + 5, c0:c0 + 5])
     assert v == pytest.approx(round(float(block.mean()), 3), abs=1e-12)
     assert v < 0
