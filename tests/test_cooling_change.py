@@ -53,3 +53,20 @@ def test_other_valid_cells_fall_back_to_two_runs() -> None:
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     ok = ~np.isnan(want)
     np.testing.assert_allclose(got[ok], want[ok], rtol=0, atol=1e-12)
+
+
+def test_same_convolution_is_fftconvolve_to_the_last_bit() -> None:
+    from scipy.signal import fftconvolve
+
+    from groengezond.cooling import exponential_kernel
+    from groengezond.cooling_change import SameConvolution
+
+    rng = np.random.default_rng(0)
+    for shape, kernel in [((230, 241), exponential_kernel(20.0, 100.0)),
+                          ((64, 90), np.ones((31, 31)))]:
+        conv = SameConvolution(shape, kernel)
+        for _ in range(2):
+            a = rng.random(shape)
+            np.testing.assert_array_equal(conv(a), fftconvolve(a, kernel, mode="same"))
+    with pytest.raises(ValueError):
+        SameConvolution((10, 10), np.ones((3, 3)))(np.zeros((9, 10)))

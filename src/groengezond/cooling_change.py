@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from scipy import fft as sp_fft
 from scipy import signal
 
 from groengezond.cooling import (
@@ -42,7 +43,39 @@ from groengezond.cooling import (
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-__all__ = ["unmixed_change"]
+__all__ = ["SameConvolution", "unmixed_change"]
+
+
+class SameConvolution:
+    """``scipy.signal.fftconvolve(a, kernel, mode="same")`` for many arrays ``a`` of one shape.
+
+    The kernel's transform is computed once; every step is that of ``fftconvolve`` (the same
+    padded FFT size, product and crop), so the results are the same to the last bit.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the arrays to convolve (2-D).
+    kernel : numpy.ndarray
+        The kernel (2-D, float).
+    """
+
+    def __init__(self, shape: tuple[int, ...], kernel: FloatArray) -> None:
+        self.shape = (int(shape[0]), int(shape[1]))
+        self.full = [self.shape[i] + kernel.shape[i] - 1 for i in range(2)]
+        self.fshape = [sp_fft.next_fast_len(n, True) for n in self.full]
+        self.kernel_ft = sp_fft.rfftn(kernel, self.fshape, axes=[0, 1])
+
+    def __call__(self, values: npt.ArrayLike) -> FloatArray:
+        """The "same"-size convolution of ``values`` with the kernel."""
+        a = np.asarray(values)
+        if a.shape != self.shape:
+            raise ValueError(f"shape {a.shape} is not {self.shape}")
+        ret = sp_fft.irfftn(sp_fft.rfftn(a, self.fshape, axes=[0, 1]) * self.kernel_ft,
+                            self.fshape, axes=[0, 1])[: self.full[0], : self.full[1]]
+        r0 = (ret.shape[0] - self.shape[0]) // 2
+        c0 = (ret.shape[1] - self.shape[1]) // 2
+        return np.array(ret[r0:r0 + self.shape[0], c0:c0 + self.shape[1]])
 
 
 def _green_count_change(g0: BoolArray, g1: BoolArray, kernel: FloatArray) -> FloatArray:
@@ -108,11 +141,14 @@ def unmixed_change(before: npt.ArrayLike, after: npt.ArrayLike, cell_size_m: flo
     ga1 = counts1 * cell_size_m**2 / 10_000.0
     kernel = exponential_kernel(p.cooling_distance_m / cell_size_m,
                                 p.park_kernel_cutoff * p.cooling_distance_m / cell_size_m)
-    den = _convolve(valid.astype(float), kernel)
+    # cooling._convolve: FFT for a kernel of more than 121 cells, with its transform once
+    conv = (SameConvolution(valid.shape, kernel) if kernel.size > 121
+            else (lambda a: _convolve(a, kernel)))
+    den = conv(valid.astype(float))
     safe = np.where(den > 1e-12, den, 1.0)
 
     def t_nomix(cc: FloatArray, green: BoolArray, ga: FloatArray) -> FloatArray:
-        num = _convolve(np.where(green & valid, np.nan_to_num(cc), 0.0), kernel)
+        num = conv(np.where(green & valid, np.nan_to_num(cc), 0.0))
         with np.errstate(invalid="ignore", divide="ignore"):
             cc_park = np.where(den > 1e-12, num / safe, np.nan)
         hm = np.where(valid, heat_mitigation(cc, cc_park, ga, p.green_area_threshold_ha),

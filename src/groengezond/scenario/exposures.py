@@ -60,7 +60,7 @@ from groengezond.access.incremental import (
 from groengezond.access.nearest import NearestGreen, nearest_green, point_distance
 from groengezond.access.rule_3_30_300 import TREE_VIEW_RADIUS_M
 from groengezond.cooling import NODATA_CODE, CoolingChange, mix_air_temperature, run_cooling
-from groengezond.cooling_change import unmixed_change
+from groengezond.cooling_change import SameConvolution, unmixed_change
 from groengezond.grouping import weighted_mean_by_key
 from groengezond.landcover import NDVI_BY_CLASS, disc_kernel
 from groengezond.network import Snap, WalkNetwork
@@ -326,6 +326,7 @@ def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatAr
                            & (base.cols >= int(change.cols.min()) - m)
                            & (base.cols <= int(change.cols.max()) + m))
     rows_r, cols_r = base.rows[reach], base.cols[reach]
+    convs: dict[float, SameConvolution] = {}  # one kernel transform per radius
     for name, radius in FOCAL.items():
         lut = np.nan_to_num(base.luts[name])
         dv = lut[change.new] - lut[change.old]
@@ -341,7 +342,9 @@ def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatAr
             r0, c0 = tr_ * tile - k, tc_ * tile - k
             win = np.zeros((tile + 2 * k, tile + 2 * k), dtype=np.float64)
             np.add.at(win, (change.rows[idx] - r0, change.cols[idx] - c0), dv[idx])
-            conv = fftconvolve(win, kernel.astype(np.float64), mode="same")
+            if radius not in convs:
+                convs[radius] = SameConvolution(win.shape, kernel.astype(np.float64))
+            conv = convs[radius](win)
             sel = reach[(rows_r >= max(r0, 0)) & (rows_r < min(r0 + win.shape[0], h))
                         & (cols_r >= max(c0, 0)) & (cols_r < min(c0 + win.shape[1], w))]
             num[sel] += conv[base.rows[sel] - r0, base.cols[sel] - c0]
