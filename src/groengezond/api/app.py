@@ -30,6 +30,8 @@ from groengezond.api.planner_pool import RunPool, pool_from_settings
 from groengezond.api.problems import install_problem_handlers
 from groengezond.api.reports import router as reports_router
 from groengezond.api.security import install_security
+from groengezond.api.shared_scenarios import page_router as shared_page_router
+from groengezond.api.shared_scenarios import router as shared_scenarios_router
 from groengezond.logs import configure_logging
 from groengezond.participation.db import Database
 from groengezond.participation.security import RateLimiter
@@ -82,6 +84,9 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
         finally:
             pool.close()
             db.engine.dispose()
+            sharing = getattr(app.state, "sharing_db", None)
+            if sharing is not None:
+                sharing.dispose()
             log.info("stopped", extra={"fields": {"event": "shutdown"}})
 
     app = FastAPI(
@@ -100,6 +105,8 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     app.include_router(participation_router(db, limiter=limiter))
     app.include_router(reports_router)
     app.include_router(evaluations_router)
+    app.include_router(shared_scenarios_router)
+    app.include_router(shared_page_router)
 
     @app.get("/health", summary="Liveness check")
     async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute
