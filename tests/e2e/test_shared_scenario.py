@@ -75,6 +75,11 @@ def test_shared_link_opens_the_same_scenario_in_a_fresh_profile(
     assert doc["name"] == "Gedeeld park" and doc["version"] == 1
     assert [i["kind"] for i in doc["scenario_wgs84"]["interventions"]] == ["add_green"]
     assert doc["scenario_wgs84"]["interventions"][0]["displace"] is True
+    # the report button: a tagged PDF of the same scenario, rendered on the server
+    report = pg.get_attribute("#report-link", "href")
+    assert report == f"/api/reports/shared-scenario/{href[3:]}?format=pdf&lang=nl"
+    pdf = httpx.get(f"{server}{report}", timeout=120)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     out = subprocess.run(
         [sys.executable, "-c", FRESH, f"{server}{href}", str(tmp_path / "fresh-profile"),

@@ -12,7 +12,7 @@ import { h } from "./dom";
 import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
 import { rdToLonLat } from "./snapshot";
-import { linkOf, shareScenario } from "./shared-scenario";
+import { linkOf, reportOf, shareScenario } from "./shared-scenario";
 
 export interface CatalogueItem {
   id: string;
@@ -403,7 +403,8 @@ export class PlannerView {
       state.textContent = t("sharing");
       shareScenario(this.last.scenario).then((shared) => {
         const a = h("a", { href: shared.link, id: "share-link" }, linkOf(shared));
-        state.replaceChildren(document.createTextNode(`${t("shareLink")}: `), a);
+        const report = h("a", { href: reportOf(shared, lang()), id: "report-link", target: "_blank", rel: "noopener" }, t("reportPdf"));
+        state.replaceChildren(document.createTextNode(`${t("shareLink")}: `), a, document.createTextNode(" · "), report);
       }).catch((e: unknown) => {
         state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
       });

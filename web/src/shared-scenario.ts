@@ -85,3 +85,8 @@ export async function openShared(id: string): Promise<SharedScenario> {
 export function linkOf(shared: SharedScenario): string {
   return `${location.origin}${shared.link}`;
 }
+
+/** The server-rendered report (tagged PDF) of a shared scenario, in `language`. */
+export function reportOf(shared: SharedScenario, language: "nl" | "en"): string {
+  return `/api/reports/shared-scenario/${encodeURIComponent(shared.id)}?format=pdf&lang=${language}`;
+}

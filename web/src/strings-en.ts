@@ -379,4 +379,5 @@ export const en: Record<Key, string> = {
   sharing: "Saving on the server…",
   shareLink: "Link to share",
   sharedOpened: "Shared scenario opened: {name}",
+  reportPdf: "Report (PDF)",
 };

@@ -381,4 +381,5 @@ export const nl = {
   sharing: "Bezig met opslaan op de server…",
   shareLink: "Link om te delen",
   sharedOpened: "Gedeeld scenario geopend: {name}",
+  reportPdf: "Rapport (pdf)",
 };
