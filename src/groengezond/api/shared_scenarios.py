@@ -121,33 +121,41 @@ def sharing_db(request: Request) -> SharingDatabase:
     return db
 
 
-def caller(request: Request,
-           x_owner_key: Annotated[str | None, Header(max_length=200)] = None) -> store.Caller:
-    """Who calls: the staff member of a Bearer token or session cookie, and the owner key."""
+def authenticated_staff(request: Request) -> Any:
+    """The staff member (:class:`~groengezond.participation.security.Staff`) of a Bearer token
+    or session cookie (with the CSRF header on writes), or None when there is neither."""
+    from groengezond.api.participation import SAFE_METHODS
     from groengezond.participation.config import participation_settings
     from groengezond.participation.db import Database
     from groengezond.participation.errors import UnauthorizedError
-    from groengezond.api.participation import SAFE_METHODS
     from groengezond.participation.security import authenticate, check_csrf
     from groengezond.participation.service import utc_now
 
     pdb = getattr(request.app.state, "participation_db", None)
-    staff = None
-    if isinstance(pdb, Database):
-        auth = request.headers.get("authorization", "")
-        cfg = participation_settings()
-        cookie = request.cookies.get("__Host-gg_session" if cfg.cookie_secure else "gg_session")
-        if auth:
-            scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise UnauthorizedError("use 'Authorization: Bearer <token>' from "
-                                        "/api/participation/auth/login")
-            staff = authenticate(pdb, token.strip(), utc_now())
-        elif cookie:
-            staff = authenticate(pdb, cookie, utc_now())
-            if request.method not in SAFE_METHODS:
-                csrf = request.cookies.get("__Host-gg_csrf" if cfg.cookie_secure else "gg_csrf")
-                check_csrf(staff, request.headers.get("x-csrf-token"), csrf)
+    if not isinstance(pdb, Database):
+        return None
+    auth = request.headers.get("authorization", "")
+    cfg = participation_settings()
+    cookie = request.cookies.get("__Host-gg_session" if cfg.cookie_secure else "gg_session")
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise UnauthorizedError("use 'Authorization: Bearer <token>' from "
+                                    "/api/participation/auth/login")
+        return authenticate(pdb, token.strip(), utc_now())
+    if cookie:
+        staff = authenticate(pdb, cookie, utc_now())
+        if request.method not in SAFE_METHODS:
+            csrf = request.cookies.get("__Host-gg_csrf" if cfg.cookie_secure else "gg_csrf")
+            check_csrf(staff, request.headers.get("x-csrf-token"), csrf)
+        return staff
+    return None
+
+
+def caller(request: Request,
+           x_owner_key: Annotated[str | None, Header(max_length=200)] = None) -> store.Caller:
+    """Who calls: the staff member of a Bearer token or session cookie, and the owner key."""
+    staff = authenticated_staff(request)
     return store.Caller(staff=staff.username if staff else None,
                         owner_key=x_owner_key or None)
 
