@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from groengezond.api.testing import web_app
 from groengezond.region.model import Region
 from groengezond.synth import generate_region
-
 from test_api_scenarios import park_scenario
 
 PROCESSES_CORE = "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core"

@@ -155,14 +155,14 @@ class JobList(BaseModel):
 _OPTIONS = {
     "crs": Description(title="CRS of the geometries", description="EPSG:4326 (lon/lat, "
                        "default) or EPSG:28992 (RD New, metres, as in scenario files)",
-                       schema={"type": "string", "enum": ["EPSG:4326", "EPSG:28992"],
+                       schema_={"type": "string", "enum": ["EPSG:4326", "EPSG:28992"],
                                "default": "EPSG:4326"}, minOccurs=0, maxOccurs=1),
     "seed": Description(title="Seed", description="Seed of the Monte Carlo (same seed, same "
-                        "answer)", schema={"type": "integer", "minimum": 0, "default": 42},
+                        "answer)", schema_={"type": "integer", "minimum": 0, "default": 42},
                         minOccurs=0, maxOccurs=1),
     "n_draws": Description(title="Draws", description="Monte Carlo draws for the 95 % "
                            f"intervals; more than {SYNC_MAX_DRAWS} run as a job",
-                           schema={"type": "integer", "minimum": MIN_DRAWS,
+                           schema_={"type": "integer", "minimum": MIN_DRAWS,
                                    "maximum": MAX_DRAWS, "default": MIN_DRAWS},
                            minOccurs=0, maxOccurs=1),
 }
@@ -176,7 +176,7 @@ _SCENARIO_SCHEMA: dict[str, Any] = {
                    "add_connection, add_dwellings, each with a GeoJSON or WKT geometry"}
 _RESULT = Description(title="Scenario result", description="Exposures, health pathways, "
                       "totals and euros with 95 % intervals, costs, the health gap (the JSON of "
-                      "POST /api/scenarios/run)", schema={"type": "object",
+                      "POST /api/scenarios/run)", schema_={"type": "object",
                                                           "contentMediaType": JSON})
 PROCESSES: dict[str, ProcessDescription] = {
     "plan-scenario": ProcessDescription(
@@ -184,7 +184,7 @@ PROCESSES: dict[str, ProcessDescription] = {
         description="Effects of one scenario against the region's baseline: green access, "
                     "health, money and the health gap, with 95 % intervals.",
         inputs={"scenario": Description(title="Scenario", description="The plan",
-                                        schema=_SCENARIO_SCHEMA, minOccurs=1, maxOccurs=1),
+                                        schema_=_SCENARIO_SCHEMA, minOccurs=1, maxOccurs=1),
                 **_OPTIONS},
         outputs={"result": _RESULT}),
     "compare-scenarios": ProcessDescription(
@@ -192,12 +192,12 @@ PROCESSES: dict[str, ProcessDescription] = {
         description="Several scenarios side by side (baseline first) with every full result.",
         inputs={"scenarios": Description(
             title="Scenarios", description=f"1 to {MAX_SCENARIOS} plans",
-            schema={"type": "array", "items": _SCENARIO_SCHEMA, "minItems": 1,
+            schema_={"type": "array", "items": _SCENARIO_SCHEMA, "minItems": 1,
                     "maxItems": MAX_SCENARIOS}, minOccurs=1, maxOccurs=1), **_OPTIONS},
         outputs={"comparison": Description(title="Comparison", description="One row per "
-                                           "scenario", schema={"type": "array"}),
+                                           "scenario", schema_={"type": "array"}),
                  "results": Description(title="Results", description="Every scenario's "
-                                        "result", schema={"type": "array"})}),
+                                        "result", schema_={"type": "array"})}),
 }
 
 

@@ -52,7 +52,7 @@ class ShareIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scenario: dict[str, Any] = Field(description="The scenario (name, interventions, ...)")
     crs: Literal["EPSG:4326", "EPSG:28992"] = Field(
-        CRS_WGS84, description="CRS of the geometries: lon/lat (default) or RD New")
+        "EPSG:4326", description="CRS of the geometries: lon/lat (default) or RD New")
     visibility: Visibility | None = Field(
         None, description="public (listed), unlisted (link only; the default of a new share) "
                           "or private (staff only)")

@@ -27,7 +27,7 @@ from groengezond.reports.render import Format, render
 from groengezond.scenario.model import Scenario, parse_geometry
 from groengezond.scenario.result import IntervalOut, ScenarioResult
 
-MAX_BUURTEN = 25
+MAX_BUURTEN = 15
 """Buurten listed (those with the largest value per year first); the JSON keeps all."""
 MAX_COMMENTS = 30
 """Residents' comments quoted per published scenario (newest first)."""

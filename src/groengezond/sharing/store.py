@@ -170,7 +170,7 @@ def create(db: SharingDatabase, scenario: Scenario, caller: Caller,
 
 
 def _row(s: Any, scenario_id: str, caller: Caller) -> SharedScenario:
-    row = s.get(SharedScenario, scenario_id)
+    row: SharedScenario | None = s.get(SharedScenario, scenario_id)
     if row is None or not _may_read(row, caller):
         raise NotFoundError(f"request: shared scenario {scenario_id!r} does not exist (or is "
                             "private); check the link")
