@@ -112,7 +112,7 @@ class JobStore:
             job.status, job.started = "running", _now()
             try:
                 out = anyio.run(work, dismissed)
-            except BaseException as exc:  # noqa: BLE001 - every failure becomes the job's state
+            except BaseException as exc:
                 if job.dismissed.is_set():
                     job.status, job.message = "dismissed", "dismissed by the client"
                 else:
