@@ -1,4 +1,4 @@
-"""axe-core finds 0 violations in the reports' HTML (area, scenario and progress report).
+"""axe-core finds 0 violations in the reports' HTML (area, scenario, evaluation, progress).
 
 Runs axe in Debian's chromium through Playwright. axe-core comes from the web app's
 devDependencies (``web/node_modules/axe-core``) or from ``GG_AXE_JS`` (path to ``axe.min.js``);
@@ -112,4 +112,25 @@ def test_scenario_report_has_no_axe_violations(browser: Any, lang: str) -> None:
         "field_lab": "Proeftuin", "published_as": "Park", "n_comments": 1,
         "comments": [{"category": "idea", "text": "Meer bankjes"}]}])
     html = render_scenario_report(rep, sc, region.areas, lang, "html").decode()  # type: ignore[arg-type]
+    assert _violations(browser, html) == []
+
+
+@pytest.mark.slow
+def test_evaluation_report_has_no_axe_violations(browser: Any) -> None:
+    from groengezond.evaluation.panel import panel_from_region
+    from groengezond.evaluation.run import evaluate
+    from groengezond.reports.evaluation import evaluation_report, render_evaluation_report
+
+    region = web_region()
+    buurten = sorted(region.areas.loc[region.areas["level"] == "buurt", "code"])[:6]
+    p = panel_from_region(region, "perceived_health_good_pct",
+                          treatment={b: (2016 if i < 3 else 2020) for i, b in enumerate(buurten)})
+    res = evaluate(p, "twfe_event")
+    doc = {"indicator": "perceived_health_good_pct", "estimator": "twfe_event",
+           "years": p.years, "n_areas": 24, "estimates": [e.to_dict() for e in res.estimates],
+           "event_study": res.event_study.to_dict(orient="records"),
+           "series": res.series.to_dict(orient="records")}
+    rep = evaluation_report(doc, load_registry(), region.meta, interventions=[
+        {"name": "Schoolpleinen", "areas": buurten[:3], "start_date": "2016-05-01"}])
+    html = render_evaluation_report(rep, "nl", "html").decode()
     assert _violations(browser, html) == []

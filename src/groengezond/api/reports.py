@@ -188,3 +188,36 @@ async def shared_scenario_report_route(
                                           version)
     scenario = store.validate(view.scenario)
     return await _scenario_report(request, ctx, scenario, 42, MIN_DRAWS, view.id, format, lang)
+
+
+@router.get("/evaluation", summary="Evaluation report: effect of registered interventions",
+            response_class=Response, responses={200: {
+                "description": "The report (JSON: its data)",
+                "content": {m: {} for m in MEDIA.values()}}})
+def evaluation_report_route(
+    request: Request,
+    indicator: Annotated[str, Query(max_length=100)],
+    intervention: Annotated[list[int], Query(description="Intervention id; repeatable.",
+                                             max_length=100)],
+    estimator: Annotated[str, Query(max_length=40)] = "cs_did",
+    level: Annotated[Literal["buurt", "wijk", "gemeente"], Query()] = "buurt",
+    format: Annotated[Literal["pdf", "html", "json"], Query(
+        description="pdf (tagged PDF/UA-1), html or json (the report's data)")] = "pdf",
+    lang: Annotated[Literal["nl", "en"], Query(description="nl (Dutch) or en (English)")]
+    = "nl",
+) -> Response:
+    """The Evaluator's estimate (as ``/api/evaluations/estimate``) as a report."""
+    from groengezond.api.evaluations import _db, estimate
+    from groengezond.evaluation.register import list_interventions
+    from groengezond.indicators.registry import load_registry
+    from groengezond.reports.evaluation import evaluation_report, render_evaluation_report
+
+    doc = estimate(request, indicator, intervention, estimator, level)
+    chosen = [x for x in list_interventions(_db()) if x.get("id") in set(intervention)]
+    region = request.app.state.region
+    report = evaluation_report(doc, load_registry(), region.meta, level=level,
+                               interventions=chosen)
+    content = report.model_dump_json().encode("utf-8") if format == "json" else \
+        render_evaluation_report(report, lang, format)
+    return Response(content, media_type=MEDIA[format], headers={
+        "Content-Disposition": f'inline; filename="evaluation-{indicator}-{lang}.{format}"'})

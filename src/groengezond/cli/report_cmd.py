@@ -1,5 +1,5 @@
-"""``groengezond report area CODE ...`` and ``groengezond report scenario FILE ...``: Versneller
-reports as tagged PDF, HTML or their JSON data, Dutch or English."""
+"""``groengezond report area CODE``, ``report scenario FILE``, ``report evaluation FILE``:
+Versneller reports as tagged PDF, HTML or their JSON data, Dutch or English."""
 
 from __future__ import annotations
 
@@ -112,5 +112,43 @@ def scenario_command(
         content = report.model_dump_json(indent=2).encode("utf-8")
     else:
         content = render_scenario_report(report, scenario, data.areas, language, fmt_ok)
+    write_report(content, out)
+    console.print(f"wrote {out}", highlight=False, soft_wrap=True)
+
+
+@report_app.command("evaluation")
+@report_errors
+def evaluation_command(
+    file: Annotated[Path, typer.Argument(
+        help="estimates.json written by `groengezond evaluate estimate`.")],
+    region: Annotated[Path, typer.Option("--region", help="Region folder it was run on.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (.pdf, .html or .json).")],
+    lang: Annotated[str, typer.Option("--lang", help="nl (Dutch) or en (English).")] = "nl",
+    fmt: Annotated[str, typer.Option("--format", help="pdf, html or json (the data).")] = "pdf",
+    level: Annotated[str, typer.Option("--level", help="Level of the areas compared.")]
+    = "buurt",
+) -> None:
+    """The Evaluator's estimate (effect with its interval, verdict, event study, series)."""
+    import json
+
+    from groengezond.errors import InputError
+    from groengezond.indicators.registry import load_registry
+    from groengezond.region.store import read_region
+    from groengezond.reports.evaluation import evaluation_report, render_evaluation_report
+    from groengezond.reports.render import check_format, check_lang, write_report
+
+    language = check_lang(lang)
+    fmt_ok = "json" if fmt == "json" else check_format(fmt)
+    try:
+        doc = json.loads(Path(file).read_text("utf-8"))
+        assert isinstance(doc, dict) and "indicator" in doc and "estimates" in doc
+    except (OSError, ValueError, AssertionError):
+        raise InputError.single(str(file), "", "", "is not an estimates.json of the Evaluator",
+                                "give the estimates.json that `groengezond evaluate estimate` "
+                                "wrote") from None
+    meta = read_region(region).meta
+    report = evaluation_report(doc, load_registry(), meta, level=level)
+    content = report.model_dump_json(indent=2).encode("utf-8") if fmt_ok == "json" else \
+        render_evaluation_report(report, language, fmt_ok)
     write_report(content, out)
     console.print(f"wrote {out}", highlight=False, soft_wrap=True)

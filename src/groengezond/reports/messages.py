@@ -134,6 +134,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "category_other": ("overig", "other"),
     "flags": ("Cijfers op plaatsvervangende gegevens", "Figures on placeholder data"),
     "run_info": ("Invoer-hash {hash}", "Input hash {hash}"),
+    # evaluation report
+    "evaluation_report": ("Evaluatierapport", "Evaluation report"),
+    "evaluation_intro": ("Wat de geregistreerde ingrepen deden met deze indicator in {region}: "
+                         "{n} gebieden ({level}), {first}–{last}, schatter {estimator}.",
+                         "What the registered interventions did to this indicator in {region}: "
+                         "{n} areas ({level}), {first}–{last}, estimator {estimator}."),
+    "eval_interventions": ("Ingrepen", "Interventions"),
+    "eval_areas": ("gebieden", "areas"),
+    "eval_start": ("start", "start"),
+    "eval_estimates": ("Geschat effect", "Estimated effect"),
+    "eval_estimates_intro": ("Effect op de indicator ({unit}) met 95%-interval; een schatting "
+                             "die de gegevens niet dragen staat er niet als getal.",
+                             "Effect on the indicator ({unit}) with its 95 % interval; an "
+                             "estimate the data cannot support is not printed as a number."),
+    "eval_target": ("schatting", "estimate"),
+    "eval_effect": ("effect", "effect"),
+    "eval_treated_control": ("behandeld / vergelijking", "treated / comparison"),
+    "eval_not_identified": ("niet geïdentificeerd", "not identified"),
+    "eval_caveat": ("kanttekening", "caveat"),
+    "eval_event_study": ("Effect per jaar vanaf de start", "Effect by years from the start"),
+    "eval_event_intro": ("Negatieve jaren liggen vóór de start: effecten daar wijzen op "
+                         "verschillen die er al waren.",
+                         "Negative years lie before the start: effects there point to "
+                         "differences that were already there."),
+    "eval_event_alt": ("Grafiek: effect op {name} per jaar vanaf de start, met "
+                       "95%-intervallen; de getallen staan in de tabel eronder.",
+                       "Chart: effect on {name} by years from the start, with 95 % intervals; "
+                       "the numbers are in the table below."),
+    "eval_e": ("jaren vanaf start", "years from start"),
+    "eval_series": ("Behandelde en vergelijkingsgebieden", "Treated and comparison areas"),
+    "eval_treated": ("behandeld (gemiddelde)", "treated (mean)"),
+    "eval_comparison": ("vergelijking (gemiddelde)", "comparison (mean)"),
     # area report
     "area_report": ("Gebiedsrapport", "Area report"),
     "level_buurt": ("buurt", "neighbourhood (buurt)"),
