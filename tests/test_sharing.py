@@ -151,3 +151,35 @@ def test_own_migration_chain(tmp_path: Path) -> None:
     db.migrate()
     assert db.current_revision() == "s0001"
     db.dispose()
+
+
+def test_on_postgresql_when_available() -> None:
+    import os
+
+    url = os.environ.get("GG_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("PostgreSQL half skipped: GG_TEST_POSTGRES_URL is not set (run "
+                    "`scripts/postgres.sh start` and export the URL it prints)")
+    import uuid
+
+    from sqlalchemy import text
+
+    from groengezond.scenario.model import scenario_from_data
+    from groengezond.sharing import store
+
+    schema = f"t_sharing_{uuid.uuid4().hex[:8]}"
+    db = SharingDatabase.from_url(url, schema=schema)
+    try:
+        assert db.current_revision() == "s0001"
+        plan = scenario_from_data({"name": "Park", "interventions": [
+            {"kind": "add_green", "geometry": "POLYGON((0 0, 100 0, 100 100, 0 0))"}]})
+        made = store.create(db, plan, store.Caller())
+        key = store.Caller(owner_key=made.owner_key)
+        assert store.add_version(db, made.id, plan, key).version == 2
+        assert store.read(db, made.id, store.Caller(), 1).name == "Park"
+        db.downgrade("base")
+        db.migrate()
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        db.dispose()
