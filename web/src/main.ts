@@ -11,6 +11,7 @@ import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
 import { PlannerView } from "./planner";
 import { EvaluatorView } from "./evaluator";
+import { openShared, sharedIdOf } from "./shared-scenario";
 
 type View = "3d" | "monitor" | "planner" | "participation" | "evaluator";
 const VIEWS: View[] = ["3d", "monitor", "planner", "participation", "evaluator"];
@@ -281,7 +282,17 @@ async function main(): Promise<void> {
   map.on("idle", onIdle);
 
   const route = parseHash(location.hash);
-  await select(route.view, route.monitor);
+  // a shared scenario link /s/<id> opens the Planner with that scenario drawn
+  const sharedId = sharedIdOf(location.pathname);
+  await select(sharedId ? "planner" : route.view, route.monitor);
+  if (sharedId) {
+    try {
+      const shared = await openShared(sharedId);
+      announce(t("sharedOpened", { name: shared.name }));
+    } catch (e) {
+      showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }
 
 main().catch((e: unknown) => showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`));

@@ -12,6 +12,7 @@ import { h } from "./dom";
 import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
 import { rdToLonLat } from "./snapshot";
+import { linkOf, reportOf, shareScenario } from "./shared-scenario";
 
 export interface CatalogueItem {
   id: string;
@@ -120,6 +121,17 @@ function itemName(item: CatalogueItem): string {
   return lang() === "nl" ? item.name_nl : item.name_en;
 }
 
+/** The Planner on the page (set when it is made), for openScenario. */
+let planner: PlannerView | null = null;
+
+/** Draw `scenario` (the /api/scenarios/run body, geometries in lon/lat) back on the Planner's
+ * map, with its `result` when known (else the drawn plan is ready to run). */
+export async function openScenario(scenario: Record<string, unknown>, result?: ScenarioResult): Promise<void> {
+  await planner?.open(scenario, result);
+}
+
+const KIND_OF: Record<string, DrawKind> = { add_green: "park", plant_trees: "trees", add_connection: "footbridge", add_dwellings: "homes" };
+
 export class PlannerView {
   private readonly draw: DrawTool;
   private drawn: Drawn[] = [];
@@ -139,6 +151,7 @@ export class PlannerView {
 
   constructor(private readonly map: maplibregl.Map, private readonly panel: HTMLElement) {
     this.draw = new DrawTool(map, (d) => this.added(d), (kind, n) => this.drawState(kind, n));
+    planner = this;
     onLangChange(() => { if (this.root?.isConnected) void this.rebuild(); });
   }
 
@@ -224,6 +237,7 @@ export class PlannerView {
     const btns = h("div", { class: "buttons" });
     btns.append(run, save);
     scen.append(nameLabel, btns, h("p", { class: "note", id: "run-state", role: "status" }));
+    scen.append(h("p", { class: "note", id: "share-state", role: "status" }));
     scen.append(h("div", { id: "scenario-results" }));
     if (caps.scenarios) {
       const savedSec = h("section", { class: "saved" });
@@ -354,10 +368,47 @@ export class PlannerView {
     }
   }
 
+  /** Replace the drawn plan with `scenario`'s interventions (see openScenario). */
+  async open(scenario: Record<string, unknown>, result?: ScenarioResult): Promise<void> {
+    const items = Array.isArray(scenario.interventions) ? (scenario.interventions as Array<Record<string, unknown>>) : [];
+    const base = Date.now();
+    this.drawn = items.flatMap((it, i): Drawn[] => {
+      const kind = KIND_OF[String(it.kind)];
+      if (!kind || !it.geometry) return [];
+      return [{
+        id: base + i, kind, geometry: it.geometry as GeoJSON.Geometry,
+        catalogueId: typeof it.catalogue_id === "string" ? it.catalogue_id : undefined,
+        dwellings: typeof it.dwellings === "number" ? it.dwellings : undefined,
+        walkingTrips: typeof it.walking_trips_per_day === "number" ? it.walking_trips_per_day : undefined,
+        minutesPerWalk: typeof it.minutes_per_walk === "number" ? it.minutes_per_walk : undefined,
+        displace: it.displace === true ? true : undefined,
+      }];
+    });
+    const name = typeof scenario.name === "string" ? scenario.name : "";
+    this.last = result ? { name, result, scenario } : null;
+    this.refusals = new Map();
+    this.planRefusals = [];
+    await this.rebuild();
+    const input = this.root?.querySelector<HTMLInputElement>("#scenario-name");
+    if (input && name) input.value = name;
+    this.draw.show(this.drawn);
+  }
+
   private save(): void {
     if (!this.last) return;
     this.saved.push(this.last);
     storeSaved(this.saved);
+    const state = this.root?.querySelector<HTMLElement>("#share-state");
+    if (this.last.scenario && state) {
+      state.textContent = t("sharing");
+      shareScenario(this.last.scenario).then((shared) => {
+        const a = h("a", { href: shared.link, id: "share-link" }, linkOf(shared));
+        const report = h("a", { href: reportOf(shared, lang()), id: "report-link", target: "_blank", rel: "noopener" }, t("reportPdf"));
+        state.replaceChildren(document.createTextNode(`${t("shareLink")}: `), a, document.createTextNode(" · "), report);
+      }).catch((e: unknown) => {
+        state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+      });
+    }
     const input = this.root?.querySelector<HTMLInputElement>("#scenario-name");
     if (input) input.value = t("scenarioDefault", { n: this.saved.length + 1 });
     this.renderSaved();

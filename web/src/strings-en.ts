@@ -444,4 +444,8 @@ export const en: Record<Key, string> = {
   evKey_no_post: "there is no wave after the intervention.",
   evKey_no_pre_post: "there is no wave before or after the intervention.",
   evKey_too_few_units: "too few buurten.",
+  sharing: "Saving on the server…",
+  shareLink: "Link to share",
+  sharedOpened: "Shared scenario opened: {name}",
+  reportPdf: "Report (PDF)",
 };

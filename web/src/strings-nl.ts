@@ -446,4 +446,8 @@ export const nl = {
   evKey_no_post: "er is geen meting na de ingreep.",
   evKey_no_pre_post: "er is geen meting vóór of na de ingreep.",
   evKey_too_few_units: "te weinig buurten.",
+  sharing: "Bezig met opslaan op de server…",
+  shareLink: "Link om te delen",
+  sharedOpened: "Gedeeld scenario geopend: {name}",
+  reportPdf: "Rapport (pdf)",
 };
