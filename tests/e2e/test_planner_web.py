@@ -13,6 +13,7 @@ import io
 import math
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -392,13 +393,13 @@ def test_comparison_has_a_baseline_and_a_difference_and_exports_csv(page: PageWa
     gap = table.locator("tr[data-metric=health_gap_sii] td")
     sii = a["equity"]["sii_before"]
     expect()(gap.first).to_have_text("–" if sii is None else nl_fmt(sii, 3))
-    deaths = [t for t in a["totals"] if t["outcome"] == "all_cause_mortality"][0]["total"]
+    deaths = next(t for t in a["totals"] if t["outcome"] == "all_cause_mortality")["total"]
     expect()(table.locator("tr[data-metric=deaths_prevented] td").nth(1)).to_have_text(
         f"{nl_fmt(deaths['median'], 2)} (95%-interval {nl_fmt(deaths['lower'], 2)} – "
         f"{nl_fmt(deaths['upper'], 2)})")
     with pg.expect_download() as dl:
         pg.click("#compare-csv")
-    text = open(dl.value.path(), encoding="utf-8-sig").read()
+    text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
     rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(text))}
     assert float(rows["d_t_air_c"]["Klein park median"]) == pytest.approx(da)
     assert float(rows["d_t_air_c"]["Groot park median"]) == pytest.approx(db)

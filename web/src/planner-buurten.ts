@@ -74,7 +74,7 @@ export class BuurtTable {
       b.addEventListener("click", () => {
         this.ascending = key === this.key ? !this.ascending : key === "name";
         this.key = key;
-        table.replaceWith(this.render());
+        (table.parentElement ?? table).replaceWith(this.render());
         document.querySelector<HTMLButtonElement>(`#buurt-table button[data-sort=${key}]`)?.focus();
       });
       th.append(b);
@@ -94,7 +94,8 @@ export class BuurtTable {
       tbody.append(tr);
     }
     table.append(thead, tbody);
-    const wrap = h("div", { class: "table-scroll" });
+    // a region that scrolls sideways on a narrow screen, reachable with the keyboard
+    const wrap = h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": t("buurtTableCaption") });
     wrap.append(table);
     return wrap;
   }

@@ -82,7 +82,8 @@ export function compareView(picked: Compared[]): HTMLElement {
     tbody.append(tr);
   }
   table.append(thead, tbody);
-  const wrap = h("div", { class: "table-scroll" });
+  // a region that scrolls sideways on a narrow screen, reachable with the keyboard
+    const wrap = h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": t("compareCaption", { first: picked[0].name, last: picked[picked.length - 1].name }) });
   wrap.append(table);
   const dl = h("button", { type: "button", id: "compare-csv" }, t("downloadCsv"));
   dl.addEventListener("click", () => saveBlob(`vergelijking-${slug(picked.map((p) => p.name).join("-"))}.csv`, compareCsv(picked)));
