@@ -126,7 +126,8 @@ export class BuurtMap {
     if (src) src.setData(data);
     else {
       this.map.addSource(SOURCE, { type: "geojson", data });
-      const before = this.map.getLayer("drawn-fill") ? "drawn-fill" : undefined;
+      // under the cooling blocks and the drawings, which stay readable on top
+      const before = ["cooling-fill", "drawn-fill"].find((id) => this.map.getLayer(id));
       this.map.addLayer({ id: LAYERS[0], type: "fill", source: SOURCE, paint: { "fill-opacity": 0.7, "fill-color": NO_DATA } }, before);
       this.map.addLayer({ id: LAYERS[1], type: "line", source: SOURCE, paint: { "line-color": "#ffffff", "line-width": 1 } }, before);
     }

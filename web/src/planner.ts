@@ -99,7 +99,8 @@ export class PlannerView {
   private comparing: number[] | null = null;
   private runs = 0;
   private openId: string | null = null;
-  private measure: BuurtMeasure = "access";
+  /** What the result map shows: a measure per buurt, or the cooling per 50 m block. */
+  private measure: BuurtMeasure | "blocks" = "access";
   /** Refusals of the last run, by intervention index (from 0), and those of the whole plan. */
   private refusals = new Map<number, Problem[]>();
   private planRefusals: Problem[] = [];
@@ -376,14 +377,19 @@ export class PlannerView {
     const label = h("label", { class: "field" });
     const sel = h("select", { id: "buurt-measure" });
     for (const m of MEASURES) sel.append(h("option", { value: m }, t(m === "access" ? "buurtAccess" : m === "ndvi" ? "buurtNdvi" : m === "heat" ? "buurtHeat" : m === "deaths" ? "buurtDeaths" : "buurtDepression")));
-    sel.value = this.measure;
+    if (r.cooling_map?.cells.length) sel.append(h("option", { value: "blocks" }, t("coolingBlocks")));
+    sel.value = this.measure === "blocks" && !r.cooling_map?.cells.length ? "access" : this.measure;
     label.append(h("span", {}, t("buurtMapMeasure")), sel);
     const legend = h("div", { id: "buurt-legend-box" });
+    // the buurten and the 50 m cooling blocks are two maps of the result: one shows at a time
     const show = async (): Promise<void> => {
-      const el = await this.buurtMap.show(r.buurten ?? [], this.measure);
-      if (!this.stale && this.last?.result === r) legend.replaceChildren(el);
+      const blocks = sel.value === "blocks";
+      if (this.map.getLayer("cooling-fill")) this.map.setLayoutProperty("cooling-fill", "visibility", blocks ? "visible" : "none");
+      if (blocks) { this.buurtMap.clear(); legend.replaceChildren(h("p", { class: "note" }, t("coolingBlocksNote", { min: fmt(r.cooling_map?.min_abs_c ?? 0, 3) }))); return; }
+      const el = await this.buurtMap.show(r.buurten ?? [], sel.value as BuurtMeasure);
+      if (!this.stale && this.last?.result === r && sel.value !== "blocks") legend.replaceChildren(el);
     };
-    sel.addEventListener("change", () => { this.measure = sel.value as BuurtMeasure; void show(); });
+    sel.addEventListener("change", () => { this.measure = sel.value as BuurtMeasure | "blocks"; void show(); });
     void show();
     sec.append(label, legend, new BuurtTable(r.buurten ?? [], (code) => this.buurtMap.focus(code)).render());
     return sec;

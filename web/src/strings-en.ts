@@ -365,6 +365,8 @@ export const en: Record<Key, string> = {
   baselineCol: "Current situation",
   differenceCol: "Difference",
   bcrShort: "Benefit-cost ratio",
+  coolingBlocks: "Cooling per 50 m block",
+  coolingBlocksNote: "Blue where it gets cooler; blocks changing by less than {min} °C are left out.",
   displaceLabel: "Demolish the buildings under it (residents move; acquisition and demolition costed)",
   mortalityShare: "Share of the value from avoided deaths",
   displacedRow: "Demolished for the park",

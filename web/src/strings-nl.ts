@@ -367,6 +367,8 @@ export const nl = {
   baselineCol: "Huidige situatie",
   differenceCol: "Verschil",
   bcrShort: "Baten-kostenverhouding",
+  coolingBlocks: "Verkoeling per blok van 50 m",
+  coolingBlocksNote: "Blauw waar het koeler wordt; blokken die minder dan {min} °C veranderen zijn weggelaten.",
   displaceLabel: "Gebouwen eronder slopen (bewoners verhuizen; aankoop en sloop meegerekend)",
   mortalityShare: "Deel van de waarde uit voorkomen sterfte",
   displacedRow: "Gesloopt voor het park",
