@@ -139,6 +139,18 @@ export class DrawTool {
   }
 
   start(kind: DrawKind, vertices: Vertex[] = []): void {
+    this.restoreEdit();
+    this.begin(kind, vertices);
+  }
+
+  /** A drawing being edited goes back unchanged (another drawing starts). */
+  private restoreEdit(): void {
+    const base = this.editing;
+    this.editing = null;
+    if (base) this.onDone(base);
+  }
+
+  private begin(kind: DrawKind, vertices: Vertex[]): void {
     this.ensureLayers();
     this.kind = kind;
     this.vertices = vertices;
@@ -150,8 +162,9 @@ export class DrawTool {
 
   /** Draw a finished drawing again: its vertices can be moved, removed and added to. */
   edit(d: Drawn): void {
+    this.restoreEdit();
     this.editing = d;
-    this.start(d.kind, verticesOf(d.geometry));
+    this.begin(d.kind, verticesOf(d.geometry));
   }
 
   add(point: Vertex): void {

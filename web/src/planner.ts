@@ -204,7 +204,8 @@ export class PlannerView {
     if (src) { src.setData(data); return; }
     if (!features.length || !this.map.isStyleLoaded()) return;
     this.map.addSource("cooling", { type: "geojson", data });
-    this.map.addLayer({ id: "cooling-fill", type: "fill", source: "cooling", paint: {
+    // shown when the result's map is set to the 50 m blocks (else the buurten show)
+    this.map.addLayer({ id: "cooling-fill", type: "fill", source: "cooling", layout: { visibility: this.measure === "blocks" ? "visible" : "none" }, paint: {
       "fill-color": ["interpolate", ["linear"], ["get", "dt"], -0.5, "#2166ac", -0.1, "#67a9cf", -0.005, "#d1e5f0", 0, "#f7f7f7", 0.1, "#ef8a62"],
       "fill-opacity": 0.55 } }, this.map.getLayer("drawn-fill") ? "drawn-fill" : undefined);
   }

@@ -348,7 +348,7 @@ export const en: Record<Key, string> = {
   catalogueCount: "{n} of {of} measures",
   heatRow: "Summer air temperature at the homes",
   heatText: "{dt} °C on average over the residents",
-  heatMax: "largest drop at a home {max} °C",
+  heatMax: "at the home with the largest change {max} °C",
   perBuurt: "Effects per buurt",
   buurtMapMeasure: "Map shows",
   buurtTableCaption: "Effects per buurt (median; click a column heading to sort)",

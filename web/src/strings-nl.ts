@@ -350,7 +350,7 @@ export const nl = {
   catalogueCount: "{n} van {of} maatregelen",
   heatRow: "Zomerse luchttemperatuur bij de woningen",
   heatText: "{dt} °C gemiddeld over de bewoners",
-  heatMax: "grootste daling bij een woning {max} °C",
+  heatMax: "bij de woning met de grootste verandering {max} °C",
   perBuurt: "Effecten per buurt",
   buurtMapMeasure: "Kaart toont",
   buurtTableCaption: "Effecten per buurt (mediaan; klik op een kolomkop om te sorteren)",
