@@ -445,3 +445,44 @@ def test_a_saved_scenario_reopens_on_the_map_and_the_url_holds_it(page: PageWatc
     expect()(pg.locator("#drawn-list li[data-drawn]")).to_have_count(1)
     expect()(pg.locator("#scenario-results > h3")).to_have_text("Resultaat: Park aan de rand")
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def no_landcover_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over the tiny region without its land-cover raster."""
+    import dataclasses
+
+    from groengezond.api.testing import free_port, start_server, stop_server
+    from groengezond.region.store import write_region
+    from groengezond.region.testing import tiny_region
+
+    region = dataclasses.replace(tiny_region(), landcover=None)
+    folder = write_region(region, tmp_path_factory.mktemp("no-lc") / "region")
+    port = free_port()
+    proc = start_server(folder, port, env={
+        "GG_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('no-lc-db') / 'p.sqlite'}"})
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)
+
+
+def test_items_resting_on_missing_land_cover_say_so(page: PageWatch,
+                                                    no_landcover_server: str) -> None:
+    region = get(no_landcover_server, "/api/region")
+    assert not region["counts"].get("landcover_cells")
+    pg = open_planner(page, no_landcover_server)
+    everything = get(no_landcover_server, "/api/catalogue")
+    resting = [i["id"] for i in everything["items"]
+               if i["scenario_intervention"] in ("plant_trees", "depave", "green_roofs")]
+    assert any(i["scenario_intervention"] == "plant_trees" for i in everything["items"])
+    for item_id in resting:
+        li = pg.locator(f"#catalogue-list li[data-id={item_id}]")
+        expect()(li.locator(".draw-reason")).to_have_text(
+            "Niet door te rekenen in deze regio: de effecten rusten op de bodembedekking, "
+            "en die ontbreekt.")
+        expect()(li.locator("button[data-catalogue]")).to_have_count(0)
+    # a park still can be drawn: its access to green does not rest on the land cover
+    expect()(pg.locator("#catalogue-list li[data-id=pocket_park] button[data-catalogue]")
+             ).to_have_count(1)
+    assert page.errors == []
