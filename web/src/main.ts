@@ -10,6 +10,7 @@ import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
 import { PlannerView, type PlannerState } from "./planner";
+import { openShared, sharedIdOf } from "./shared-scenario";
 
 type View = "3d" | "monitor" | "planner" | "participation";
 const VIEWS: View[] = ["3d", "monitor", "planner", "participation"];
@@ -284,7 +285,17 @@ async function main(): Promise<void> {
   map.on("idle", onIdle);
 
   const route = parseHash(location.hash);
-  await select(route.view, route.monitor, false, route.planner);
+  // a shared scenario link /s/<id> opens the Planner with that scenario drawn
+  const sharedId = sharedIdOf(location.pathname);
+  await select(sharedId ? "planner" : route.view, route.monitor, false, sharedId ? {} : route.planner);
+  if (sharedId) {
+    try {
+      const shared = await openShared(sharedId);
+      announce(t("sharedOpened", { name: shared.name }));
+    } catch (e) {
+      showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }
 
 main().catch((e: unknown) => showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`));

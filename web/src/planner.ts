@@ -22,6 +22,7 @@ import { boundsOfDrawn, drawnOf, loadSaved, newSaved, scenarioOf, storeSaved, ty
 import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
 import { rdToLonLat } from "./snapshot";
+import { linkOf, reportOf, shareScenario } from "./shared-scenario";
 
 interface Capabilities {
   catalogue: boolean;
@@ -255,6 +256,7 @@ export class PlannerView {
     const btns = h("div", { class: "buttons" });
     btns.append(run, save);
     scen.append(nameLabel, btns, h("p", { class: "note", id: "run-reason" }), h("p", { class: "note", id: "run-state", role: "status" }));
+    scen.append(h("p", { class: "note", id: "share-state", role: "status" }));
     scen.append(h("div", { id: "scenario-results" }));
     if (caps.scenarios) {
       const savedSec = h("section", { class: "saved" });
@@ -404,6 +406,17 @@ export class PlannerView {
     this.last.id = s.id;
     this.openId = s.id;
     this.onStateChange(this.state());
+    const state = this.root?.querySelector<HTMLElement>("#share-state");
+    if (this.last.scenario && state) {
+      state.textContent = t("sharing");
+      shareScenario(this.last.scenario).then((shared) => {
+        const a = h("a", { href: shared.link, id: "share-link" }, linkOf(shared));
+        const report = h("a", { href: reportOf(shared, lang()), id: "report-link", target: "_blank", rel: "noopener" }, t("reportPdf"));
+        state.replaceChildren(document.createTextNode(`${t("shareLink")}: `), a, document.createTextNode(" · "), report);
+      }).catch((e: unknown) => {
+        state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+      });
+    }
     const input = this.root?.querySelector<HTMLInputElement>("#scenario-name");
     if (input) input.value = t("scenarioDefault", { n: this.saved.length + 1 });
     this.renderSaved();

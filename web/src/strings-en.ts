@@ -433,4 +433,8 @@ export const en: Record<Key, string> = {
   fifthN: "{n}",
   skipLink: "Skip to content",
   viewsLabel: "Views",
+  sharing: "Saving on the server…",
+  shareLink: "Link to share",
+  sharedOpened: "Shared scenario opened: {name}",
+  reportPdf: "Report (PDF)",
 };

@@ -435,4 +435,8 @@ export const nl = {
   fifthN: "{n}",
   skipLink: "Naar de inhoud",
   viewsLabel: "Weergaven",
+  sharing: "Bezig met opslaan op de server…",
+  shareLink: "Link om te delen",
+  sharedOpened: "Gedeeld scenario geopend: {name}",
+  reportPdf: "Rapport (pdf)",
 };
