@@ -2,10 +2,11 @@
 
 Usage: ``python tests/e2e/doc_screenshots.py [REGION_DIR]`` (default ``data/demo-region``; made
 by ``make demo``). Needs the built front end, ``/usr/bin/chromium`` and Playwright for Python.
-Writes ``docs/img/web-3d.png``, ``web-monitor.png``, ``web-planner.png`` and
-``web-meedoen.png``: for the last, a throw-away participation database gets a planner account
-and a field lab over the wijk the park is drawn in, the Planner publishes the park into it, and
-the Meedoen tab shows it.
+Writes ``docs/img/web-3d.png``, ``web-monitor.png``, ``web-planner.png``,
+``web-planner-buurten.png`` (the park's effect per buurt: the map of Δ °C and the sortable
+table) and ``web-meedoen.png``: for the last, a throw-away participation database gets a
+planner account and a field lab over the wijk the park is drawn in, the Planner publishes the
+park into it, and the Meedoen tab shows it.
 """
 
 from __future__ import annotations
@@ -83,6 +84,22 @@ def open_field_lab(base: str, region_dir: Path, wijk: str) -> int:
         "closes_on": (today + timedelta(days=30)).isoformat()}, token)["id"])
 
 
+def planner_buurten(page: Any) -> None:
+    """The last run's effect per buurt: the map of the change of air temperature (zoomed out to
+    the buurten around the park) and the table sorted by it."""
+    page.select_option("#buurt-measure", "heat")
+    page.wait_for_selector("#buurt-legend[data-measure=heat]")
+    page.click("#buurt-table button[data-sort=heat]")
+    page.click("#buurt-table button[data-sort=heat]")  # coolest first
+    page.evaluate("window.__gg.map.zoomTo(13.5, {duration: 0})")
+    wait_js(page, "window.__gg.map.loaded()")
+    page.locator("#buurt-effects").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#buurt-effects .table-scroll').scrollLeft = 0")
+    time.sleep(1.0)
+    page.screenshot(path=str(OUT / "web-planner-buurten.png"))
+    page.evaluate("window.__gg.map.zoomTo(14.5, {duration: 0})")
+
+
 def main(region_dir: Path) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -121,6 +138,9 @@ def main(region_dir: Path) -> None:
             for dx, dy in ((-90, -60), (80, -70), (100, 50), (-70, 70)):
                 page.mouse.click(cx + dx, cy + dy)
             page.keyboard.press("Enter")
+            # the map centre is built up: the park demolishes what stands there (costed), else
+            # the Planner refuses a park over buildings
+            page.check("#drawn-list input[data-displace]")
             page.fill("#scenario-name", "Park")
             page.click("#run-scenario")
             wait_js(page, "document.querySelector('#scenario-results dl.results')", 300.0)
@@ -128,6 +148,7 @@ def main(region_dir: Path) -> None:
             page.locator("#scenario-results dl.results").scroll_into_view_if_needed()
             time.sleep(1.0)
             page.screenshot(path=str(OUT / "web-planner.png"))
+            planner_buurten(page)
             # publish the park into a field lab over the wijk at the map centre
             lon, lat = page.evaluate("window.__gg.map.getCenter().toArray()")
             wijk = wijk_at(region_dir, lon, lat)
@@ -152,7 +173,8 @@ def main(region_dir: Path) -> None:
     finally:
         stop_server(proc)
         db_dir.cleanup()
-    print(f"wrote {OUT}/web-3d.png, web-monitor.png, web-planner.png, web-meedoen.png")
+    print(f"wrote {OUT}/web-3d.png, web-monitor.png, web-planner.png, "
+          "web-planner-buurten.png, web-meedoen.png")
 
 
 if __name__ == "__main__":

@@ -148,3 +148,52 @@ def test_evaluator_states_have_no_axe_violations(sized: PageWatch, server: str,
     pg.locator("#ev-verdict p").first.wait_for()
     assert_clean(pg, "evaluator with an estimate")
     assert sized.errors == []
+
+
+# The Planner's states (issue 16, item 4): drawing with the vertex list and the centre marker,
+# the filtered catalogue, a result with its per-buurt table and effect map, an out-of-date
+# result, a refusal at its intervention, and the comparison with baseline and difference.
+
+def _draw_at_centres(pg: Any, kind: str, ring: list[tuple[float, float]]) -> None:
+    """Draw with the keyboard route: move the map centre to each vertex, add it, finish."""
+    from .test_planner_web import lonlat
+
+    pg.click(f"button[data-kind={kind}]")
+    for x, y in ring:
+        lon, lat = lonlat(x, y)
+        pg.evaluate(f"window.__gg.map.jumpTo({{center: [{lon}, {lat}], zoom: 15}})")
+        pg.click("#draw-centre")
+    pg.locator("#vertex-list li").nth(len(ring) - 1).wait_for()
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: npm ci in web/")
+def test_planner_states_have_no_axe_violations(sized: PageWatch, tiny_server: str) -> None:
+    from .test_planner_web import HOMES, PARK, open_planner, run
+
+    pg = open_planner(sized, tiny_server)
+    pg.select_option("#filter-problem", "heat")
+    pg.locator("#catalogue-list li.catalogue-item").first.wait_for()
+    _draw_at_centres(pg, "park", PARK)
+    assert pg.locator("#map-centre").is_visible()
+    assert_clean(pg, "planner while drawing, catalogue filtered")
+    pg.click("#draw-finish")
+    run(pg)
+    pg.locator("#buurt-legend").wait_for()
+    pg.locator("#buurt-table tbody tr").first.wait_for()
+    assert_clean(pg, "planner result with per-buurt table and effect map")
+    pg.click("#save-scenario")
+    pg.check("#drawn-list input[data-displace]")
+    pg.locator("#result-stale").wait_for()
+    assert_clean(pg, "planner result out of date")
+    run(pg)
+    pg.click("#save-scenario")
+    pg.click("#compare-scenarios")
+    pg.locator("#compare-table").wait_for()
+    assert_clean(pg, "planner comparison")
+    pg.fill("#dwellings", "300")
+    _draw_at_centres(pg, "homes", HOMES[0])
+    pg.click("#draw-finish")
+    run(pg)
+    pg.locator("#drawn-list .refusal").first.wait_for()
+    assert_clean(pg, "planner refusal at its intervention")
+    assert [e for e in sized.errors if "status of 422" not in e] == []

@@ -55,7 +55,7 @@ FRESH = textwrap.dedent("""
 def test_shared_link_opens_the_same_scenario_in_a_fresh_profile(
         page: PageWatch, server: str, tmp_path: Path) -> None:
     pg = open_app(page, server, "planner")
-    pg.wait_for_selector("#run-scenario:not([disabled])")
+    pg.wait_for_selector("#catalogue-list li")  # the run waits for a drawing
     draw_park(pg, dx0=120)
     wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
     pg.check("#drawn-list input[data-displace]")

@@ -224,7 +224,10 @@ export interface ScenarioResult {
     meets_green_norm_after?: number;
     no_green_before?: number;
     no_green_after?: number;
+    max_cooling_c?: number | null;
   };
+  /** Effects per buurt (changes are after − before; null: not computable). */
+  buurten?: BuurtEffect[];
   totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval | null; not_computable?: NotComputable | null }>;
   pathways: Array<{ erf_id: string; label: string; label_nl?: string; outcome: string; unit: string; total: Interval | null; in_default_total: boolean; not_computable?: NotComputable | null }>;
   money: { unit: string; price_years: number[]; total: Interval | null; notes: string[]; not_computable?: NotComputable | null };
@@ -264,6 +267,20 @@ export interface ScenarioResult {
   displaced?: Array<{ intervention: string; buildings: number; dwellings: number; residents: number }>;
   value_shares?: Array<{ outcome: string; share: Interval }>;
   notes: string[];
+}
+
+/** Effect of a scenario in one buurt (groengezond.scenario.result.BuurtEffect). */
+export interface BuurtEffect {
+  code: string;
+  name: string;
+  residents: number;
+  within_300m_before: number;
+  within_300m_after: number;
+  d_green_share_300m_pp: number | null;
+  d_ndvi_500m: number | null;
+  d_t_air_c: number | null;
+  deaths_prevented: Interval | null;
+  depression_cases_prevented: Interval | null;
 }
 
 export interface NotComputable {

@@ -9,7 +9,7 @@ import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./bas
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
-import { PlannerView } from "./planner";
+import { PlannerView, type PlannerState } from "./planner";
 import { EvaluatorView } from "./evaluator";
 import { openShared, sharedIdOf } from "./shared-scenario";
 
@@ -39,10 +39,12 @@ function showStatus(text: string | null): void {
   if (text) announce(text);
 }
 
-/** The view a URL hash holds: "#monitor?ind=…&level=…&year=…&area=…&cmp=…". */
+/** The view a URL hash holds: "#monitor?ind=…&level=…&year=…&area=…&cmp=…", or
+ * "#planner?scenario=…" (a saved scenario open on the map). */
 interface Route {
   view: View;
   monitor: MonitorState;
+  planner: PlannerState;
 }
 
 export function parseHash(hash: string): Route {
@@ -57,10 +59,11 @@ export function parseHash(hash: string): Route {
     area: q.get("area"),
     compare: q.get("cmp"),
   };
-  return { view, monitor };
+  return { view, monitor, planner: { scenario: view === "planner" ? q.get("scenario") : null } };
 }
 
-export function hashOf(view: View, m: MonitorState | null): string {
+export function hashOf(view: View, m: MonitorState | null, p: PlannerState | null = null): string {
+  if (view === "planner" && p?.scenario) return `#planner?scenario=${encodeURIComponent(p.scenario)}`;
   if (view !== "monitor" || !m) return `#${view}`;
   const q = new URLSearchParams();
   if (m.ind) q.set("ind", m.ind);
@@ -172,12 +175,17 @@ async function main(): Promise<void> {
     if (location.hash !== hash) history.pushState(null, "", hash);
   };
   const planner = new PlannerView(map, panel);
+  // opening or saving a scenario is a new history entry; Back goes to the view before it
+  planner.onStateChange = (s) => {
+    const hash = hashOf("planner", null, s);
+    if (current === "planner" && location.hash !== hash) history.pushState(null, "", hash);
+  };
   const participation = new ParticipationView(map, panel);
   const evaluator = new EvaluatorView(panel, announce);
   const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
 
   let first = true;
-  const select = async (view: View, state: MonitorState = {}, push = false): Promise<void> => {
+  const select = async (view: View, state: MonitorState = {}, push = false, plannerState?: PlannerState): Promise<void> => {
     const from = current;
     if (current === "monitor" && view !== "monitor") monitor.deactivate();
     if (current === "planner" && view !== "planner") planner.deactivate();
@@ -215,7 +223,10 @@ async function main(): Promise<void> {
         setDimension(map, false);
         showFabric(map, true, false);
         map.jumpTo({ pitch: 0, bearing: 0 });
-        await planner.activate();
+        // from the URL (load, Back, Forward) the URL decides; from a tab the Planner's own state
+        await planner.activate(plannerState ?? planner.state(), plannerState !== undefined);
+        const hash = hashOf("planner", null, planner.state());
+        if (location.hash !== hash) history.replaceState(null, "", hash);
       } else if (view === "evaluator") {
         setDimension(map, false);
         showFabric(map, true, false);
@@ -252,7 +263,7 @@ async function main(): Promise<void> {
   // Back and Forward: show the view the URL holds, without adding history
   window.addEventListener("popstate", () => {
     const route = parseHash(location.hash);
-    void select(route.view, route.monitor);
+    void select(route.view, route.monitor, false, route.planner);
   });
 
   const langButton = document.getElementById("lang") as HTMLButtonElement;
@@ -284,7 +295,7 @@ async function main(): Promise<void> {
   const route = parseHash(location.hash);
   // a shared scenario link /s/<id> opens the Planner with that scenario drawn
   const sharedId = sharedIdOf(location.pathname);
-  await select(sharedId ? "planner" : route.view, route.monitor);
+  await select(sharedId ? "planner" : route.view, route.monitor, false, sharedId ? {} : route.planner);
   if (sharedId) {
     try {
       const shared = await openShared(sharedId);
