@@ -6,6 +6,7 @@ import "./style.css";
 import type maplibregl from "maplibre-gl";
 import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
+import { installBottomSheet } from "./bottom-sheet";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
@@ -23,6 +24,8 @@ declare global {
 const panel = document.getElementById("panel")!;
 const status = document.getElementById("status")!;
 const announcer = document.getElementById("announce")!;
+// phones: the panel is a draggable bottom sheet over a full-screen map (bottom-sheet.ts)
+installBottomSheet(document.querySelector("main")!, panel);
 let threeD = true;
 let current: View = "3d";
 
