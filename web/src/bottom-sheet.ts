@@ -20,6 +20,9 @@ export interface BottomSheet {
   snap(index: SnapIndex): void;
   /** The current height index. */
   current(): SnapIndex;
+  /** Call ``fn`` with the height (px) the sheet covers at the bottom of the map (0 on wide
+   * screens), now and after every change: the map pads its camera by it. */
+  onCover(fn: (px: number) => void): void;
 }
 
 /** The snap index nearest to a height of ``px`` in a container of ``total`` px. */
@@ -55,11 +58,14 @@ export function installBottomSheet(main: HTMLElement, panel: HTMLElement): Botto
     main.style.setProperty("--sheet-h", `${Math.round(clamped)}px`);
   };
 
+  const listeners: Array<(px: number) => void> = [];
+  const cover = () => (phone.matches ? Math.round(SNAPS[index] * main.clientHeight) : 0);
   const snap = (i: SnapIndex) => {
     index = i;
     main.dataset.sheet = ["low", "half", "high"][i];
     setHeight(SNAPS[i] * main.clientHeight);
     label();
+    listeners.forEach((fn) => fn(cover()));
   };
 
   // dragging: the sheet's top follows the pointer, and snaps to the nearest height on release
@@ -107,5 +113,12 @@ export function installBottomSheet(main: HTMLElement, panel: HTMLElement): Botto
   phone.addEventListener("change", () => snap(index));
   onLangChange(label);
   snap(index);
-  return { snap, current: () => index };
+  return {
+    snap,
+    current: () => index,
+    onCover: (fn) => {
+      listeners.push(fn);
+      fn(cover());
+    },
+  };
 }

@@ -25,7 +25,7 @@ const panel = document.getElementById("panel")!;
 const status = document.getElementById("status")!;
 const announcer = document.getElementById("announce")!;
 // phones: the panel is a draggable bottom sheet over a full-screen map (bottom-sheet.ts)
-installBottomSheet(document.querySelector("main")!, panel);
+const sheet = installBottomSheet(document.querySelector("main")!, panel);
 let threeD = true;
 let current: View = "3d";
 
@@ -161,6 +161,8 @@ async function main(): Promise<void> {
     if (cam) map.easeTo({ ...cam, duration: 600 });
     else map.fitBounds(region.bounds_wgs84, { padding: 20 });
   };
+  // on phones the camera's centre is the map above the bottom sheet
+  sheet.onCover((px) => map.setPadding({ top: 0, left: 0, right: 0, bottom: Math.min(px, map.getContainer().clientHeight * 0.5) }));
   window.__gg = { map, view: current };
   await map.once("load");
   showStatus(null);
