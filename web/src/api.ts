@@ -364,11 +364,23 @@ export interface MyComment {
   moderation_reason: string | null;
   created_at: string;
   updated_at: string;
+  /** The municipality's official reply, if any. */
+  reply?: CommentReply | null;
+}
+
+/** The municipality's official reply to a comment (PUT/DELETE /comments/{id}/reply). */
+export interface CommentReply {
+  text: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface ModerationItem extends MyComment {
   report_count: number;
   needs_review: boolean;
+  /** Name of the plan the comment is about (null: the field lab in general). */
+  scenario_name?: string | null;
+  scenario_withdrawn?: boolean;
 }
 
 export const GREEN_VISITS = ["daily", "weekly", "monthly", "rarely", "never"] as const;
@@ -432,13 +444,15 @@ interface RequestOptions {
 
 async function errorOf(response: Response): Promise<ApiError> {
   let detail = response.statusText || `HTTP ${response.status}`;
+  let problems: Problem[] = [];
   try {
-    const doc = (await response.json()) as { detail?: unknown };
+    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
     if (typeof doc.detail === "string") detail = doc.detail;
+    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
   } catch {
     /* not JSON: keep the status text */
   }
-  return new ApiError(detail, response.status);
+  return new ApiError(detail, response.status, problems);
 }
 
 const sleep = (ms: number) => new Promise((done) => window.setTimeout(done, ms));
@@ -559,7 +573,13 @@ export const participation = {
   authMode: (): "cookie" | "bearer" => (bearer ? "bearer" : "cookie"),
   /** Whether a staff session may exist (so /auth/me is not asked, and 401 logged, for nothing). */
   maybeLoggedIn: (): boolean => bearer !== null || csrfCookie() !== null,
-  queue: () => request<ModerationItem[]>(`${P}/moderation/queue`, { headers: staffHeaders(false) }),
+  queue: (includeReviewed = false) =>
+    request<ModerationItem[]>(`${P}/moderation/queue${includeReviewed ? "?include_reviewed=true" : ""}`, { headers: staffHeaders(false) }),
+  /** Set the municipality's official reply to a comment (any staff role). */
+  reply: (comment: number, text: string) =>
+    request<CommentReply & { comment_id: number }>(`${P}/comments/${comment}/reply`, { method: "PUT", body: { text }, headers: staffHeaders(true) }),
+  unreply: (comment: number) =>
+    request<void>(`${P}/comments/${comment}/reply`, { method: "DELETE", headers: staffHeaders(true) }),
   /** Open a field lab (planner or admin). The area is the polygon as the map gives it. */
   createLab: (body: { name: string; description: string; area_code: string; geometry_wgs84: GeoJSON.Polygon | GeoJSON.MultiPolygon; buurten: Buurt[]; opens_on: string; closes_on: string }) =>
     request<FieldLab>(`${P}/field-labs`, { method: "POST", body, headers: staffHeaders(true) }),

@@ -6,6 +6,7 @@ import "./style.css";
 import type maplibregl from "maplibre-gl";
 import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
+import { installBottomSheet } from "./bottom-sheet";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
@@ -25,6 +26,8 @@ declare global {
 const panel = document.getElementById("panel")!;
 const status = document.getElementById("status")!;
 const announcer = document.getElementById("announce")!;
+// phones: the panel is a draggable bottom sheet over a full-screen map (bottom-sheet.ts)
+const sheet = installBottomSheet(document.querySelector("main")!, panel);
 let threeD = true;
 let current: View = "3d";
 
@@ -163,6 +166,8 @@ async function main(): Promise<void> {
     if (cam) map.easeTo({ ...cam, duration: 600 });
     else map.fitBounds(region.bounds_wgs84, { padding: 20 });
   };
+  // on phones the camera's centre is the map above the bottom sheet
+  sheet.onCover((px) => map.setPadding({ top: 0, left: 0, right: 0, bottom: Math.min(px, map.getContainer().clientHeight * 0.5) }));
   window.__gg = { map, view: current };
   await map.once("load");
   showStatus(null);
