@@ -30,6 +30,7 @@ from groengezond.api.planner_pool import RunPool, pool_from_settings
 from groengezond.api.problems import install_problem_handlers
 from groengezond.api.reports import router as reports_router
 from groengezond.api.security import install_security
+from groengezond.api.ucloud import router as ucloud_router
 from groengezond.logs import configure_logging
 from groengezond.participation.db import Database
 from groengezond.participation.security import RateLimiter
@@ -100,6 +101,7 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     app.include_router(participation_router(db, limiter=limiter))
     app.include_router(reports_router)
     app.include_router(evaluations_router)
+    app.include_router(ucloud_router)
 
     @app.get("/health", summary="Liveness check")
     async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute

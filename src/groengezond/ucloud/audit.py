@@ -61,7 +61,7 @@ class AuditLog:
                output: bytes | str | None = None, details: dict[str, Any] | None = None
                ) -> dict[str, Any]:
         """Append one entry and return it (with its ``seq`` and ``hash``)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "r+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)

@@ -146,8 +146,8 @@ def indicator_rows(linked: Linked, areas: pd.DataFrame, released: dict[str, Rele
     -------
     DataFrame
         ``area_code``, ``level``, ``indicator``, ``year``, ``value`` (per 1000; NaN when
-        suppressed), ``denominator`` (residents), ``suppressed`` (bool), ``reason``,
-        ``source``.
+        suppressed), ``denominator`` (residents), ``suppressed`` (bool), ``reason``
+        (``disclosure_control`` or ``""``; never whether primary or secondary), ``source``.
     """
     persons = person_table(linked, year)
     parent = dict(zip(areas["code"].astype(str), areas["parent"].astype(object), strict=True))
@@ -167,6 +167,7 @@ def indicator_rows(linked: Linked, areas: pd.DataFrame, released: dict[str, Rele
                 value = np.nan if sup else float(cell["value"]) / float(d) * 1000.0
                 rows.append({"area_code": code, "level": lv, "indicator": ind, "year": year,
                              "value": value, "denominator": int(d), "suppressed": sup,
-                             "reason": str(cell["reason"]), "source": SOURCE})
+                             "reason": "disclosure_control" if sup else "",
+                             "source": SOURCE})
             area = area.map(parent).dropna().astype(str)
     return pd.DataFrame(rows)

@@ -38,9 +38,9 @@ from groengezond.ucloud.governance import (
 )
 from groengezond.ucloud.pipeline import HubRun
 
-RELEASE_COLUMNS = ["table", "area_code", "level", "category", "published", "suppressed",
-                   "reason"]
-"""What a release file holds: never the exact value of a cell."""
+RELEASE_COLUMNS = ["table", "area_code", "level", "category", "published", "suppressed"]
+"""What a release file holds: never the exact value of a cell, nor why it was suppressed
+(primary or secondary: telling would say which cells hold 1-9 persons)."""
 LEVELS = ("buurt", "wijk", "gemeente")
 
 
@@ -76,7 +76,7 @@ class Export:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
@@ -135,11 +135,11 @@ class Hub:
         """Store a run: pseudonymised data, protected releases, indicators, summary."""
         user = self.act(token, "ingest", domain)
         linked = self.root / "linked"
-        linked.mkdir(parents=True, exist_ok=True)
+        linked.mkdir(mode=0o700, parents=True, exist_ok=True)
         run.linked.persons.to_parquet(linked / "persons.parquet", index=False)
         for name, ev in run.linked.events.items():
             ev.to_parquet(linked / f"events_{name}.parquet", index=False)
-        (self.root / "releases").mkdir(exist_ok=True)
+        (self.root / "releases").mkdir(mode=0o700, exist_ok=True)
         for name, rel in run.releases.items():
             rel.cells[RELEASE_COLUMNS].to_parquet(self.root / "releases" / f"{name}.parquet",
                                                   index=False)
