@@ -61,6 +61,7 @@ def test_primary_rules() -> None:
                           "top1": [0, 1, 1, 1, 230.0, 30.0], "top2": [0, 1, 1, 1, 15.0, 25.0]})
     sup, reason = primary(cells, Rules())
     assert reason.tolist() == ["", "min_count", "min_count", "", "p_percent", ""]
+    assert sup.tolist() == [r != "" for r in reason]
     # row 5: 250 - 230 - 15 = 5 < 0.1 * 230; below, 250 - 200 - 20 = 30 >= 20 (p = 10)
     assert p_percent_sensitive(250, 200, 20, 20.0).item()
     assert not p_percent_sensitive(250, 200, 20, 10.0).item()
