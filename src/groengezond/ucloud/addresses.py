@@ -58,9 +58,9 @@ class AddressIndex:
         key = (pcs + "|" + nums.astype(str)).to_numpy()
         by_address = pd.Series(bu, index=key)
         by_address = by_address[~by_address.index.duplicated()]
-        per_pc = pd.Series(bu, index=pcs.to_numpy()).groupby(level=0).agg(
-            lambda b: b.iloc[0] if b.nunique() == 1 else None).dropna()
-        return cls(by_address, per_pc)
+        g = pd.DataFrame({"pc": pcs.to_numpy(), "bu": bu}).groupby("pc")["bu"].agg(
+            ["first", "nunique"])
+        return cls(by_address, g.loc[g["nunique"] == 1, "first"])
 
     def lookup(self, postcode: object, house_number: object) -> str | None:
         """Buurt code of an address, or None when it cannot be resolved."""

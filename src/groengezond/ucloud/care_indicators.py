@@ -151,23 +151,22 @@ def indicator_rows(linked: Linked, areas: pd.DataFrame, released: dict[str, Rele
     """
     persons = person_table(linked, year)
     parent = dict(zip(areas["code"].astype(str), areas["parent"].astype(object), strict=True))
-    rows = []
+    frames = []
     for ind, (rel_name, bands) in INDICATORS.items():
         cells = released[rel_name].cells
         tot = cells[cells["category"] == TOTAL].set_index("area_code")
-        den = persons[persons["age_band"].isin(bands)]
-        area = den["buurt"].astype(str)
+        area = persons.loc[persons["age_band"].isin(bands), "buurt"].astype(str)
         for lv in LEVELS:
-            counts = area.value_counts()
-            for code, d in counts.items():
-                if code not in tot.index:
-                    continue
-                cell = tot.loc[code]
-                sup = bool(cell["suppressed"])
-                value = np.nan if sup else float(cell["value"]) / float(d) * 1000.0
-                rows.append({"area_code": code, "level": lv, "indicator": ind, "year": year,
-                             "value": value, "denominator": int(d), "suppressed": sup,
-                             "reason": "disclosure_control" if sup else "",
-                             "source": SOURCE})
+            den = area.value_counts()
+            den = den[den.index.isin(tot.index)]
+            t = tot.loc[den.index]
+            sup = t["suppressed"].to_numpy(dtype=bool)
+            value = t["value"].to_numpy(dtype=float) / den.to_numpy(dtype=float) * 1000.0
+            value[sup] = np.nan
+            frames.append(pd.DataFrame({
+                "area_code": den.index.astype(str), "level": lv, "indicator": ind,
+                "year": year, "value": value, "denominator": den.to_numpy(dtype=np.int64),
+                "suppressed": sup, "reason": np.where(sup, "disclosure_control", ""),
+                "source": SOURCE}))
             area = area.map(parent).dropna().astype(str)
-    return pd.DataFrame(rows)
+    return pd.concat(frames, ignore_index=True)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from groengezond.errors import InputError
 from groengezond.ucloud.addresses import AddressIndex
-from groengezond.ucloud.pseudonym import Pseudonymiser, bsn_valid_array
+from groengezond.ucloud.pseudonym import PseudonymCache, Pseudonymiser, bsn_valid_array
 
 IntArray = npt.NDArray[np.int64]
 
@@ -101,7 +101,7 @@ class Linked:
 
 
 def pseudonym_categorical(bsns: npt.NDArray[np.int64],
-                          pseudonymiser: Pseudonymiser) -> pd.Categorical:
+                          pseudonymiser: Pseudonymiser | PseudonymCache) -> pd.Categorical:
     """Pseudonyms of integer BSNs as a categorical (each distinct BSN hashed once).
 
     Raises
@@ -119,7 +119,7 @@ def pseudonym_categorical(bsns: npt.NDArray[np.int64],
     return pd.Categorical.from_codes(codes, categories=pd.Index(pseud))
 
 
-def link_register(register: pd.DataFrame, pseudonymiser: Pseudonymiser,
+def link_register(register: pd.DataFrame, pseudonymiser: Pseudonymiser | PseudonymCache,
                   addresses: AddressIndex, *, keep: tuple[str, ...] = ("income_decile",)
                   ) -> Linked:
     """Pseudonymise the population register and reduce its addresses to buurt codes.
@@ -161,7 +161,8 @@ def link_register(register: pd.DataFrame, pseudonymiser: Pseudonymiser,
 
 
 def link_source(linked: Linked, name: str, records: pd.DataFrame,
-                pseudonymiser: Pseudonymiser, *, bsn_column: str = "bsn") -> LinkageRate:
+                pseudonymiser: Pseudonymiser | PseudonymCache, *,
+                bsn_column: str = "bsn") -> LinkageRate:
     """Pseudonymise a source that carries the BSN, drop the BSN, link it to the register."""
     cat = pseudonym_categorical(records[bsn_column].to_numpy(dtype=np.int64), pseudonymiser)
     return linked.add_source(name, records.drop(columns=[bsn_column]), cat)

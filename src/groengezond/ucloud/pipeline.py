@@ -19,7 +19,7 @@ from groengezond.errors import Problem
 from groengezond.ucloud.addresses import AddressIndex
 from groengezond.ucloud.care_indicators import Release, indicator_rows, releases
 from groengezond.ucloud.linkage import Linked, link_pseudonymised, link_register, link_source
-from groengezond.ucloud.pseudonym import Pseudonymiser
+from groengezond.ucloud.pseudonym import PseudonymCache, Pseudonymiser
 from groengezond.ucloud.social import ingest_frame
 from groengezond.ucloud.suppression import Rules
 
@@ -83,16 +83,17 @@ def ingest_link_aggregate(register: pd.DataFrame, care_events: pd.DataFrame,
     HubRun
     """
     step = progress or (lambda _name: None)
+    pz = PseudonymCache(pseudonymiser)  # each BSN hashed once in this run; never stored
     step("addresses")
     index = AddressIndex.from_frame(address_table)
     step("register")
-    linked = link_register(register, pseudonymiser, index)
+    linked = link_register(register, pz, index)
     step("care")
-    link_source(linked, "care", care_events, pseudonymiser)
+    link_source(linked, "care", care_events, pz)
     quarantine: list[Problem] = []
     for scheme, frame in social.items():
         step(scheme)
-        batch = ingest_frame(frame, scheme, pseudonymiser, index, file=f"{scheme}.csv")
+        batch = ingest_frame(frame, scheme, pz, index, file=f"{scheme}.csv")
         quarantine += batch.quarantine
         link_pseudonymised(linked, scheme, batch.records)
     step("disclosure")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from groengezond.errors import GroengezondError, InputError, Problem
 
@@ -176,15 +177,64 @@ class Pseudonymiser:
         return self.many_int(ints)
 
     def many_int(self, bsns: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
-        """Pseudonyms of integer BSNs that passed :func:`bsn_valid_array` (no check here)."""
-        dk = self._domain_key
-        digest = hmac.digest
+        """Pseudonyms of integer BSNs that passed :func:`bsn_valid_array` (no check here).
+
+        HMAC (RFC 2104) computed from precomputed inner and outer SHA-256 states, which gives
+        the same digest as :func:`hmac.digest` at a third of the cost.
+        """
+        dk = self._domain_key.ljust(64, b"\0")
+        inner = hashlib.sha256(bytes(x ^ 0x36 for x in dk))
+        outer = hashlib.sha256(bytes(x ^ 0x5C for x in dk))
         out = np.empty(len(bsns), dtype=object)
+        n = PSEUDONYM_HEX
         for i, b in enumerate(bsns.tolist()):
-            out[i] = digest(dk, b"%09d" % b, "sha256").hex()[:PSEUDONYM_HEX]
+            h = inner.copy()
+            h.update(b"%09d" % b)
+            o = outer.copy()
+            o.update(h.digest())
+            out[i] = o.hexdigest()[:n]
         return out
 
 
 def key_fingerprint(key: bytes) -> str:
     """A short public fingerprint of a key (for audit records; reveals nothing of it)."""
     return hashlib.sha256(b"gg-fingerprint:" + key).hexdigest()[:12]
+
+
+class PseudonymCache:
+    """Pseudonyms of one run, each BSN hashed once across all sources.
+
+    Lives in memory for the duration of a run only (it maps BSNs to pseudonyms, so it is
+    never written or logged); the hub's stored data hold the pseudonyms alone.
+
+    Parameters
+    ----------
+    pseudonymiser : Pseudonymiser
+    """
+
+    def __init__(self, pseudonymiser: Pseudonymiser) -> None:
+        self.pseudonymiser = pseudonymiser
+        self._bsn = np.empty(0, dtype=np.int64)
+        self._pseud = np.empty(0, dtype=object)
+        self._index = pd.Index(self._bsn)
+
+    @property
+    def domain(self) -> str:
+        """The project's domain."""
+        return self.pseudonymiser.domain
+
+    def many_int(self, bsns: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
+        """As :meth:`Pseudonymiser.many_int`, hashing only BSNs not seen before in this run."""
+        b = np.asarray(bsns, dtype=np.int64)
+        pos = self._index.get_indexer(b)
+        out = np.empty(len(b), dtype=object)
+        hit = pos >= 0
+        out[hit] = self._pseud[pos[hit]]
+        if (~hit).any():
+            new_b, inv = np.unique(b[~hit], return_inverse=True)
+            new_p = self.pseudonymiser.many_int(new_b)
+            out[~hit] = new_p[inv]
+            self._bsn = np.concatenate([self._bsn, new_b])
+            self._pseud = np.concatenate([self._pseud, new_p])
+            self._index = pd.Index(self._bsn)
+        return out

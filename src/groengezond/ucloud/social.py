@@ -25,7 +25,7 @@ import pandas as pd
 
 from groengezond.errors import InputError, Problem
 from groengezond.ucloud.addresses import AddressIndex
-from groengezond.ucloud.pseudonym import Pseudonymiser, bsn_valid_array
+from groengezond.ucloud.pseudonym import PseudonymCache, Pseudonymiser, bsn_valid_array
 
 RECORD_COLUMNS = ["pseudonym", "buurt", "scheme", "provision", "start_year", "end_year",
                   "source"]
@@ -65,7 +65,8 @@ class SocialBatch:
                 "unresolved_addresses": self.unresolved_addresses}
 
 
-def ingest_frame(frame: pd.DataFrame, scheme: str, pseudonymiser: Pseudonymiser,
+def ingest_frame(frame: pd.DataFrame, scheme: str,
+                 pseudonymiser: Pseudonymiser | PseudonymCache,
                  addresses: AddressIndex, *, file: str, source: str | None = None
                  ) -> SocialBatch:
     """Check, pseudonymise and reduce one scheme's extract to buurt.
@@ -153,7 +154,8 @@ def ingest_frame(frame: pd.DataFrame, scheme: str, pseudonymiser: Pseudonymiser,
     return SocialBatch(records, quarantine, int(unresolved.sum()))
 
 
-def read_extract(path: Path, scheme: str, pseudonymiser: Pseudonymiser,
+def read_extract(path: Path, scheme: str,
+                 pseudonymiser: Pseudonymiser | PseudonymCache,
                  addresses: AddressIndex) -> SocialBatch:
     """Read a CSV extract (all columns as text) and :func:`ingest_frame` it."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -240,7 +240,8 @@ def protect(system: CellSystem, rules: Rules | None = None,
         det = determined_cells(m, sup)  # (b) no suppressed cell follows linearly
         if not det.any():
             break
-        for c in np.flatnonzero(det):
+        added = False
+        for c in np.flatnonzero(det):  # one complement per determined cell, per round
             best: int | None = None
             for r in rows_of[int(c)]:
                 pick = _complement(rows[r], sup, values, cost)
@@ -249,8 +250,8 @@ def protect(system: CellSystem, rules: Rules | None = None,
             if best is not None:
                 sup[best] = True
                 reason[best] = "secondary"
-                break
-        else:
+                added = True
+        if not added:
             break  # nothing left to suppress around the determined cells
     out = cells.drop(columns=[c for c in ("top1", "top2", "topn", "persons")
                               if c in cells.columns])
