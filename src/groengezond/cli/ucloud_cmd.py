@@ -264,3 +264,54 @@ def publish(region: Annotated[Path, typer.Option(help="Region folder to add them
     h.audit.append(user=user.name, role=user.role, action="publish", target=str(region),
                    details={"rows": rows})
     console.print(f"{rows} indicator values added to {region}")
+
+
+@ucloud_app.command("microdata")
+@report_errors
+@_denied
+def microdata(
+    year: int = 2024,
+    region: Annotated[Path | None, typer.Option(
+        help="Region whose green share within 300 m per buurt is joined (optional).")] = None,
+    attacks: Annotated[int, typer.Option(help="Attack attempts per privacy attack.")] = 2000,
+    seed: int = 0, hub: HubOpt = DEFAULT_HUB, token: TokenOpt = None,
+) -> None:
+    """Synthetic microdata of the linked data (metasyn) with its utility and privacy report
+    and the release decision (data steward); written to the hub's microdata/ folder."""
+    from groengezond.ucloud.linkage import Linked
+    from groengezond.ucloud.microdata import linked_microdata, microdata_release
+
+    h = _hub(hub)
+    user = h.act(token, "synthesise", "microdata")
+    folder = hub / "linked"
+    if not (folder / "persons.parquet").exists():
+        raise GroengezondError(f"{folder}: no linked data; run 'groengezond ucloud run' first")
+    linked = Linked(pd.read_parquet(folder / "persons.parquet"))
+    for f in folder.glob("events_*.parquet"):
+        linked.events[f.stem.removeprefix("events_")] = pd.read_parquet(f)
+    exposures = None
+    if region is not None:
+        from groengezond.region.store import read_region
+
+        ind = read_region(region, validate=False).indicators
+        g = ind[ind["indicator"] == "green_share_300m_pct"]
+        if len(g):
+            exposures = g[g["year"] == g["year"].max()].set_index("area_code")["value"]
+    real = linked_microdata(linked, year, exposures)
+    result = microdata_release(real, seed=seed, attacks=attacks)
+    out = hub / "microdata"
+    out.mkdir(mode=0o700, exist_ok=True)
+    result["synthetic"].to_parquet(out / "synthetic.parquet", index=False)
+    report = {k: v for k, v in result.items() if k != "synthetic"}
+    text = json.dumps(report, indent=1, default=str)
+    (out / "report.json").write_text(text)
+    h.audit.append(user=user.name, role=user.role, action="synthesise", target="microdata",
+                   output=text, details={"decision": report["decision"]["decision"]})
+    console.print(json.dumps({"utility": {k: v for k, v in report["utility"].items()
+                                          if k != "pairwise"},
+                              "privacy": [{k: r[k] for k in ("attack", "train", "control",
+                                                             "baseline", "risk",
+                                                             "risk_upper")}
+                                          for r in report["privacy"]],
+                              "decision": report["decision"], "sizes": report["sizes"]},
+                             indent=1, default=str))

@@ -81,7 +81,7 @@ def person_table(linked: Linked, year: int) -> pd.DataFrame:
     mh = np.zeros(n, dtype=np.int64)
     care = linked.events.get("care")
     if care is not None:
-        sel = (care["person"] >= 0) & (care["kind"].astype(str) == "gp_mental_health") & \
+        sel = (care["person"] >= 0) & (care["kind"] == "gp_mental_health") & \
             (care["year"] == year)
         mh = np.bincount(care.loc[sel, "person"].to_numpy(dtype=np.int64), minlength=n)
     out["gp_mh_contacts"] = mh
@@ -116,10 +116,12 @@ def _contacts_release(persons: pd.DataFrame, areas: pd.DataFrame, rules: Rules) 
 
 
 def releases(linked: Linked, areas: pd.DataFrame, year: int,
-             rules: Rules | None = None) -> dict[str, Release]:
-    """Every protected release of the year (see the module's table)."""
+             rules: Rules | None = None, persons: pd.DataFrame | None = None
+             ) -> dict[str, Release]:
+    """Every protected release of the year (see the module's table); ``persons`` is
+    :func:`person_table` when the caller has it already."""
     rules = rules or Rules()
-    persons = person_table(linked, year)
+    persons = person_table(linked, year) if persons is None else persons
     return {
         "gp_mh_contacts": _contacts_release(persons, areas, rules),
         "wmo": _count_release("wmo", persons, "wmo", areas, ("age_band", "sex"), rules),
@@ -139,7 +141,7 @@ INDICATORS = {
 
 
 def indicator_rows(linked: Linked, areas: pd.DataFrame, released: dict[str, Release],
-                   year: int) -> pd.DataFrame:
+                   year: int, persons: pd.DataFrame | None = None) -> pd.DataFrame:
     """The indicators per area from the protected releases.
 
     Returns
@@ -149,7 +151,7 @@ def indicator_rows(linked: Linked, areas: pd.DataFrame, released: dict[str, Rele
         suppressed), ``denominator`` (residents), ``suppressed`` (bool), ``reason``
         (``disclosure_control`` or ``""``; never whether primary or secondary), ``source``.
     """
-    persons = person_table(linked, year)
+    persons = person_table(linked, year) if persons is None else persons
     parent = dict(zip(areas["code"].astype(str), areas["parent"].astype(object), strict=True))
     frames = []
     for ind, (rel_name, bands) in INDICATORS.items():

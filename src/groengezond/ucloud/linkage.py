@@ -85,12 +85,13 @@ class Linked:
 
     def add_source(self, name: str, records: pd.DataFrame,
                    pseudonyms: pd.Categorical) -> LinkageRate:
-        """Link a pseudonymised source (pseudonyms as a categorical, one per record)."""
+        """Link a pseudonymised source (pseudonyms as a categorical, one per record); the
+        frame is kept as it is, with a ``person`` column added."""
         index = pd.Index(self.persons["pseudonym"].to_numpy())
         cat_person = index.get_indexer(pseudonyms.categories)
         codes = np.asarray(pseudonyms.codes, dtype=np.int64)
         person = np.where(codes >= 0, cat_person[np.maximum(codes, 0)], -1)
-        out = records.copy()
+        out = records  # callers hand over a frame of their own (drop() made a copy)
         out["person"] = person.astype(np.int64)
         self.events[name] = out
         used = np.unique(codes[codes >= 0])

@@ -17,7 +17,12 @@ import pandas as pd
 
 from groengezond.errors import Problem
 from groengezond.ucloud.addresses import AddressIndex
-from groengezond.ucloud.care_indicators import Release, indicator_rows, releases
+from groengezond.ucloud.care_indicators import (
+    Release,
+    indicator_rows,
+    person_table,
+    releases,
+)
 from groengezond.ucloud.linkage import Linked, link_pseudonymised, link_register, link_source
 from groengezond.ucloud.pseudonym import PseudonymCache, Pseudonymiser
 from groengezond.ucloud.social import ingest_frame
@@ -96,8 +101,10 @@ def ingest_link_aggregate(register: pd.DataFrame, care_events: pd.DataFrame,
         batch = ingest_frame(frame, scheme, pz, index, file=f"{scheme}.csv")
         quarantine += batch.quarantine
         link_pseudonymised(linked, scheme, batch.records)
+    step("aggregate")
+    persons = person_table(linked, year)
     step("disclosure")
-    rel = releases(linked, areas, year, rules)
+    rel = releases(linked, areas, year, rules, persons)
     step("indicators")
-    ind = indicator_rows(linked, areas, rel, year)
+    ind = indicator_rows(linked, areas, rel, year, persons)
     return HubRun(linked, rel, ind, quarantine)

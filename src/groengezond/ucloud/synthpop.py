@@ -30,7 +30,7 @@ from groengezond.ucloud.addresses import synthetic_address_keys
 
 IntArray = npt.NDArray[np.int64]
 
-GP_CONTACTS_BY_AGE = {"0-17": 2.5, "18-64": 3.6, "65+": 6.5}
+GP_CONTACTS_BY_AGE = {"0-17": 2.8, "18-64": 4.0, "65+": 7.2}
 """Mean GP contacts per person per year by age band (assumption, synthetic)."""
 MH_CARE_SHARE = 0.35
 """Share of adults at risk of anxiety/depression who have mental-health GP care in a year
