@@ -24,8 +24,8 @@ with a *baseline* attack that does not use the synthetic data:
 
 - singling-out: predicates built from synthetic rows (value combinations of 3 columns) that
   match exactly one training record;
-- linkability: the columns split in two halves; a target's nearest synthetic neighbour on each
-  half is the same row;
+- linkability: the columns split in two interleaved halves; a target's nearest synthetic
+  neighbour on each half is the same row;
 - inference: a target's secret column guessed from its nearest synthetic neighbour on the
   other columns.
 
@@ -231,12 +231,14 @@ def _encode(frames: list[pd.DataFrame]) -> list[npt.NDArray[np.float64]]:
     return [x.xs(i).to_numpy() for i in range(len(frames))]
 
 
-def _nearest(ref: npt.NDArray[np.float64], query: npt.NDArray[np.float64]
+def _nearest(ref: npt.NDArray[np.float64], query: npt.NDArray[np.float64], k: int = 1
              ) -> npt.NDArray[np.int64]:
+    """Indices of the ``k`` nearest rows of ``ref`` per query row (k = 1: a vector)."""
     from sklearn.neighbors import NearestNeighbors
 
-    nn = NearestNeighbors(n_neighbors=1).fit(ref)
-    return np.asarray(nn.kneighbors(query, return_distance=False)[:, 0], dtype=np.int64)
+    nn = NearestNeighbors(n_neighbors=k).fit(ref)
+    idx = nn.kneighbors(query, return_distance=False)
+    return np.asarray(idx[:, 0] if k == 1 else idx, dtype=np.int64)
 
 
 def singling_out(train: pd.DataFrame, control: pd.DataFrame, syn: pd.DataFrame,
@@ -264,24 +266,29 @@ def singling_out(train: pd.DataFrame, control: pd.DataFrame, syn: pd.DataFrame,
 
 
 def linkability(train: pd.DataFrame, control: pd.DataFrame, syn: pd.DataFrame,
-                rng: np.random.Generator, n: int = 500) -> AttackRisk:
-    """Targets whose nearest synthetic row is the same on both halves of the columns."""
+                rng: np.random.Generator, n: int = 500, k: int = 5) -> AttackRisk:
+    """Targets whose ``k`` nearest synthetic rows on the two halves of the columns share a
+    row (anonymeter's ``n_neighbors``)."""
     cols = list(train.columns)
-    half = len(cols) // 2
-    a, b = cols[:half], cols[half:]
+    a, b = cols[0::2], cols[1::2]  # interleaved, so that both halves carry information
     tr = train.iloc[rng.choice(len(train), size=min(n, len(train)), replace=False)]
     co = control.iloc[rng.choice(len(control), size=min(n, len(control)), replace=False)]
     m = min(len(tr), len(co))
     tr, co = tr.iloc[:m], co.iloc[:m]
 
+    def overlap(na: npt.NDArray[np.int64], nb: npt.NDArray[np.int64]) -> int:
+        return int(sum(bool(set(x) & set(y)) for x, y in zip(na.tolist(), nb.tolist(),
+                                                               strict=True)))
+
     def linked(target: pd.DataFrame) -> int:
         sa, ta = _encode([syn[a], target[a]])
         sb, tb = _encode([syn[b], target[b]])
-        return int((_nearest(sa, ta) == _nearest(sb, tb)).sum())
+        return overlap(_nearest(sa, ta, k).reshape(len(ta), -1),
+                       _nearest(sb, tb, k).reshape(len(tb), -1))
 
-    base = int((rng.integers(0, len(syn), m) == rng.integers(0, len(syn), m)).sum())
-    return _risk("linkability", linked(tr), linked(co), base, m, {"columns_a": a,
-                                                                  "columns_b": b})
+    base = overlap(rng.integers(0, len(syn), (m, k)), rng.integers(0, len(syn), (m, k)))
+    return _risk("linkability", linked(tr), linked(co), base, m,
+                 {"columns_a": a, "columns_b": b, "n_neighbors": k})
 
 
 def inference(train: pd.DataFrame, control: pd.DataFrame, syn: pd.DataFrame, secret: str,
