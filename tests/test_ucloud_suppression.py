@@ -15,7 +15,7 @@ from groengezond.ucloud.suppression import (
     primary,
     protect,
 )
-from groengezond.ucloud.tables import TOTAL, build_system, hierarchy_counts
+from groengezond.ucloud.tables import TOTAL, CellSystem, build_system, hierarchy_counts
 
 
 def _areas(n_wijk: int = 4, n_buurt: int = 5) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def _areas(n_wijk: int = 4, n_buurt: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "level", "parent"])
 
 
-def _release(seed: int) -> tuple[pd.DataFrame, object]:
+def _release(seed: int) -> tuple[pd.DataFrame, CellSystem]:
     """Two linked tables (age band, sex) of the same persons over buurt/wijk/gemeente."""
     rng = np.random.default_rng(seed)
     areas = _areas()
@@ -47,8 +47,8 @@ def _release(seed: int) -> tuple[pd.DataFrame, object]:
 
 def test_relations_hold_and_tables_share_their_totals() -> None:
     _, system = _release(0)
-    cells = system.cells  # type: ignore[attr-defined]
-    assert np.allclose(system.relations @ system.values, 0)  # type: ignore[attr-defined]
+    cells = system.cells
+    assert np.allclose(system.relations @ system.values, 0)
     totals = cells[cells["category"] == TOTAL]
     # one total per area, shared by both tables: 1 gemeente + 4 wijken + 20 buurten
     assert len(totals) == 25 and set(totals["table"]) == {"*"}
@@ -72,9 +72,9 @@ def test_primary_rules() -> None:
 def test_attack_recovers_cells_when_only_primary_suppression_is_applied() -> None:
     """The attack is real: without secondary suppression it finds suppressed cells."""
     _, system = _release(1)
-    sup, _ = primary(system.cells, Rules())  # type: ignore[attr-defined]
+    sup, _ = primary(system.cells, Rules())
     assert sup.any()
-    res = differencing_attack(system.relations, system.values, sup)  # type: ignore[attr-defined]
+    res = differencing_attack(system.relations, system.values, sup)
     assert len(res.recovered) > 0
     # what it recovers is right
     solved = res.by_differences
@@ -84,10 +84,10 @@ def test_attack_recovers_cells_when_only_primary_suppression_is_applied() -> Non
 @pytest.mark.parametrize("seed", range(6))
 def test_differencing_attack_recovers_no_suppressed_cell(seed: int) -> None:
     _, system = _release(seed)
-    out = protect(system)  # type: ignore[arg-type]
+    out = protect(system)
     sup = out["suppressed"].to_numpy()
     assert (out.loc[out["reason"] == "min_count", "value"] < 10).all()
-    res = differencing_attack(system.relations, system.values, sup)  # type: ignore[attr-defined]
+    res = differencing_attack(system.relations, system.values, sup)
     assert len(res.by_differences) == 0
     assert len(res.by_algebra) == 0
     assert len(res.recovered) == 0
@@ -95,14 +95,14 @@ def test_differencing_attack_recovers_no_suppressed_cell(seed: int) -> None:
     width = (res.upper - res.lower)[sup]
     assert np.all(width >= 1.0)
     # no relation has exactly one suppressed cell
-    m = system.relations.tocsr()  # type: ignore[attr-defined]
+    m = system.relations.tocsr()
     per_row = np.asarray((m != 0).astype(int) @ sup.astype(int)).ravel()
     assert not (per_row == 1).any()
 
 
 def test_published_counts_are_rounded_to_five_and_suppressed_are_nan() -> None:
     _, system = _release(2)
-    out = protect(system)  # type: ignore[arg-type]
+    out = protect(system)
     pub = out.loc[~out["suppressed"], "published"].to_numpy()
     assert np.all(pub % 5 == 0)
     assert out.loc[out["suppressed"], "published"].isna().all()

@@ -172,7 +172,7 @@ def ingest_fhir(
         index = AddressIndex.from_frame(table, file=addresses.name)
     batch = ingest_paths(paths, Pseudonymiser(load_key(), domain), index, source="fhir")
     out = hub / "linked"
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
     batch.persons.to_parquet(out / "fhir_persons.parquet", index=False)
     batch.events.to_parquet(out / "fhir_events.parquet", index=False)
     q = pd.DataFrame([vars(x) for x in batch.quarantine],
