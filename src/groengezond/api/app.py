@@ -33,6 +33,7 @@ from groengezond.api.reports import router as reports_router
 from groengezond.api.security import install_security
 from groengezond.api.shared_scenarios import page_router as shared_page_router
 from groengezond.api.shared_scenarios import router as shared_scenarios_router
+from groengezond.api.ucloud import router as ucloud_router
 from groengezond.logs import configure_logging
 from groengezond.participation.db import Database
 from groengezond.participation.security import RateLimiter
@@ -110,6 +111,7 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     app.include_router(shared_scenarios_router)
     app.include_router(shared_page_router)
     app.include_router(programme_router)
+    app.include_router(ucloud_router)
 
     @app.get("/health", summary="Liveness check")
     async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute

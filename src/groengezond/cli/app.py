@@ -210,6 +210,7 @@ def _register_commands() -> None:
     from groengezond.cli.plan_cmd import plan_command
     from groengezond.cli.programme_cmd import programme_app
     from groengezond.cli.report_cmd import report_app
+    from groengezond.cli.ucloud_cmd import ucloud_app
     from groengezond.cli.within_cmd import within_gaps_command
 
     app.command("access")(access_command)
@@ -223,6 +224,7 @@ def _register_commands() -> None:
     app.add_typer(participation_app, name="participation")
     app.add_typer(programme_app, name="programme")
     app.add_typer(report_app, name="report")
+    app.add_typer(ucloud_app, name="ucloud")
 
 
 _register_commands()
