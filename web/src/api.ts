@@ -172,24 +172,27 @@ export const api = {
     getJSON<GeoJSON.FeatureCollection>(`/api/areas.geojson?level=${level}&simplify=5`),
 };
 
+/** The ApiError of a failed response: its RFC 9457 detail and problems, or the status text. */
+export async function problemOf(response: Response): Promise<ApiError> {
+  let detail = response.statusText;
+  let problems: Problem[] = [];
+  try {
+    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
+    if (typeof doc.detail === "string") detail = doc.detail;
+    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
+  } catch {
+    /* not JSON: keep the status text */
+  }
+  return new ApiError(detail, response.status, problems);
+}
+
 export async function postJSON<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  if (!response.ok) {
-    let detail = response.statusText;
-    let problems: Problem[] = [];
-    try {
-      const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
-      if (typeof doc.detail === "string") detail = doc.detail;
-      if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
-    } catch {
-      /* not JSON: keep the status text */
-    }
-    throw new ApiError(detail, response.status, problems);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
 }
 

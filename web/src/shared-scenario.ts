@@ -3,7 +3,7 @@
 // browser (localStorage "gg-owner-key", the key only, never a scenario) and sent as X-Owner-Key
 // to save new versions. Whoever opens the link sees the newest version on the Planner's map.
 
-import { ApiError, type Problem } from "./api";
+import { problemOf } from "./api";
 import { openScenario } from "./planner";
 
 const OWNER_KEY = "gg-owner-key";
@@ -35,18 +35,7 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
   if (key) headers["X-Owner-Key"] = key;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) {
-    let detail = response.statusText;
-    let problems: Problem[] = [];
-    try {
-      const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
-      if (typeof doc.detail === "string") detail = doc.detail;
-      if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
-    } catch {
-      /* not JSON: keep the status text */
-    }
-    throw new ApiError(detail, response.status, problems);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
 }
 
