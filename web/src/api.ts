@@ -173,24 +173,27 @@ export const api = {
     getJSON<GeoJSON.FeatureCollection>(`/api/areas.geojson?level=${level}&simplify=5`),
 };
 
+/** The ApiError of a failed response: its RFC 9457 detail and problems, or the status text. */
+export async function problemOf(response: Response): Promise<ApiError> {
+  let detail = response.statusText;
+  let problems: Problem[] = [];
+  try {
+    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
+    if (typeof doc.detail === "string") detail = doc.detail;
+    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
+  } catch {
+    /* not JSON: keep the status text */
+  }
+  return new ApiError(detail, response.status, problems);
+}
+
 export async function postJSON<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  if (!response.ok) {
-    let detail = response.statusText;
-    let problems: Problem[] = [];
-    try {
-      const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
-      if (typeof doc.detail === "string") detail = doc.detail;
-      if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
-    } catch {
-      /* not JSON: keep the status text */
-    }
-    throw new ApiError(detail, response.status, problems);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
 }
 
@@ -225,7 +228,10 @@ export interface ScenarioResult {
     meets_green_norm_after?: number;
     no_green_before?: number;
     no_green_after?: number;
+    max_cooling_c?: number | null;
   };
+  /** Effects per buurt (changes are after − before; null: not computable). */
+  buurten?: BuurtEffect[];
   totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval | null; not_computable?: NotComputable | null }>;
   pathways: Array<{ erf_id: string; label: string; label_nl?: string; outcome: string; unit: string; total: Interval | null; in_default_total: boolean; not_computable?: NotComputable | null }>;
   money: { unit: string; price_years: number[]; total: Interval | null; notes: string[]; not_computable?: NotComputable | null };
@@ -267,6 +273,20 @@ export interface ScenarioResult {
   notes: string[];
   /** The notes as message keys with parameters (groengezond.messages), worded by the UI. */
   messages?: Array<{ key: string; params: Record<string, string | number | null>; text: string }>;
+}
+
+/** Effect of a scenario in one buurt (groengezond.scenario.result.BuurtEffect). */
+export interface BuurtEffect {
+  code: string;
+  name: string;
+  residents: number;
+  within_300m_before: number;
+  within_300m_after: number;
+  d_green_share_300m_pp: number | null;
+  d_ndvi_500m: number | null;
+  d_t_air_c: number | null;
+  deaths_prevented: Interval | null;
+  depression_cases_prevented: Interval | null;
 }
 
 export interface NotComputable {
@@ -350,11 +370,23 @@ export interface MyComment {
   moderation_reason: string | null;
   created_at: string;
   updated_at: string;
+  /** The municipality's official reply, if any. */
+  reply?: CommentReply | null;
+}
+
+/** The municipality's official reply to a comment (PUT/DELETE /comments/{id}/reply). */
+export interface CommentReply {
+  text: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface ModerationItem extends MyComment {
   report_count: number;
   needs_review: boolean;
+  /** Name of the plan the comment is about (null: the field lab in general). */
+  scenario_name?: string | null;
+  scenario_withdrawn?: boolean;
 }
 
 export const GREEN_VISITS = ["daily", "weekly", "monthly", "rarely", "never"] as const;
@@ -418,14 +450,15 @@ interface RequestOptions {
 
 async function errorOf(response: Response): Promise<ApiError> {
   let detail = response.statusText || `HTTP ${response.status}`;
+  let problems: Problem[] = [];
   try {
     const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
     if (typeof doc.detail === "string") detail = doc.detail;
-    if (Array.isArray(doc.problems)) return new ApiError(detail, response.status, doc.problems as Problem[]);
+    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
   } catch {
     /* not JSON: keep the status text */
   }
-  return new ApiError(detail, response.status);
+  return new ApiError(detail, response.status, problems);
 }
 
 const sleep = (ms: number) => new Promise((done) => window.setTimeout(done, ms));
@@ -546,7 +579,13 @@ export const participation = {
   authMode: (): "cookie" | "bearer" => (bearer ? "bearer" : "cookie"),
   /** Whether a staff session may exist (so /auth/me is not asked, and 401 logged, for nothing). */
   maybeLoggedIn: (): boolean => bearer !== null || csrfCookie() !== null,
-  queue: () => request<ModerationItem[]>(`${P}/moderation/queue`, { headers: staffHeaders(false) }),
+  queue: (includeReviewed = false) =>
+    request<ModerationItem[]>(`${P}/moderation/queue${includeReviewed ? "?include_reviewed=true" : ""}`, { headers: staffHeaders(false) }),
+  /** Set the municipality's official reply to a comment (any staff role). */
+  reply: (comment: number, text: string) =>
+    request<CommentReply & { comment_id: number }>(`${P}/comments/${comment}/reply`, { method: "PUT", body: { text }, headers: staffHeaders(true) }),
+  unreply: (comment: number) =>
+    request<void>(`${P}/comments/${comment}/reply`, { method: "DELETE", headers: staffHeaders(true) }),
   /** Open a field lab (planner or admin). The area is the polygon as the map gives it. */
   createLab: (body: { name: string; description: string; area_code: string; geometry_wgs84: GeoJSON.Polygon | GeoJSON.MultiPolygon; buurten: Buurt[]; opens_on: string; closes_on: string }) =>
     request<FieldLab>(`${P}/field-labs`, { method: "POST", body, headers: staffHeaders(true) }),
@@ -561,4 +600,86 @@ export const participation = {
     request<ModerationItem>(`${P}/moderation/comments/${comment}/${action}`, {
       method: "POST", body: reason ? { reason } : {}, headers: staffHeaders(true),
     }),
+};
+
+// Evaluator (/api/evaluations): the intervention register (writes: planner or admin, with the
+// staff login above) and estimates after disclosure control.
+
+export interface RegisteredIntervention {
+  id: number;
+  name: string;
+  catalogue_id: string | null;
+  start_date: string;
+  completion_date: string | null;
+  cost_eur: number | null;
+  areas: string[];
+  geometry_wkt: string | null;
+}
+
+export interface InterventionIn {
+  name: string;
+  areas: string[];
+  start_date: string;
+  completion_date: string | null;
+  cost_eur: number | null;
+}
+
+export interface EvalEstimate {
+  estimator: string;
+  target: string;
+  estimate: number | null;
+  se: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  p_value: number | null;
+  identified: boolean;
+  reason: string;
+  key: string;
+  n_treated: number;
+  n_control: number;
+  suppressed: boolean;
+  suppression_reason: string;
+}
+
+export interface EventRow {
+  e: number;
+  coef: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  suppressed: boolean;
+  suppression_reason: string;
+}
+
+export interface EvalSeriesRow {
+  time: number;
+  treated: number | null;
+  comparison: number | null;
+  treated_suppressed: boolean;
+  comparison_suppressed: boolean;
+  comparison_kind: "synthetic" | "mean";
+}
+
+export interface EvaluationDoc {
+  indicator: string;
+  estimator: string;
+  years: number[];
+  n_areas: number;
+  estimates: EvalEstimate[];
+  event_study: EventRow[];
+  series: EvalSeriesRow[];
+  disclosure: { rules: string[]; suppressed: number; persons_treated: number | null; persons_comparison: number | null };
+}
+
+const E = "/api/evaluations";
+
+export const evaluations = {
+  list: () => request<RegisteredIntervention[]>(`${E}/interventions`),
+  register: (body: InterventionIn) =>
+    request<RegisteredIntervention>(`${E}/register`, { method: "POST", body, headers: staffHeaders(true) }),
+  remove: (id: number) => request<void>(`${E}/register/${id}`, { method: "DELETE", headers: staffHeaders(true) }),
+  estimate: (indicator: string, estimator: string, ids: number[]) => {
+    const q = new URLSearchParams({ indicator, estimator, level: "buurt" });
+    for (const id of ids) q.append("intervention", String(id));
+    return request<EvaluationDoc>(`${E}/estimate?${q.toString()}`);
+  },
 };

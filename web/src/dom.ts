@@ -27,6 +27,15 @@ const FIELDS: Record<string, string> = {
   geometry: "fieldGeometry", geometry_rd: "fieldGeometry", dwellings: "fieldDwellings",
 };
 
+/** A request field (``geometry``, ``interventions.1.dwellings``) in words, lower case; the
+ * field's own name when it has no words here. */
+export function fieldText(field: string): string {
+  const key = FIELDS[field.split(".").pop() ?? ""];
+  if (!key || !hasKey(key)) return field;
+  const words = t(key);
+  return words.charAt(0).toLowerCase() + words.slice(1);
+}
+
 /** What went wrong and what to do, in the user's language, without internals (no
  * coordinates, reference systems, ids or "Failed to fetch"). A refusal with a known key is
  * worded with its figures. The API's own sentence (its ``detail``, for the CLI and logs) is
