@@ -60,7 +60,9 @@ def test_the_dutch_wording_is_not_the_english() -> None:
 def test_every_key_the_engine_writes_is_listed() -> None:
     """Every ``message("…")`` and refusal ``key="…"`` in the scenario code is a listed key."""
     code = "\n".join(p.read_text("utf-8") for p in [*(SRC / "scenario").glob("*.py"),
-                                                     SRC / "services" / "plan.py"])
+                                                     SRC / "services" / "plan.py",
+                                                     SRC / "evaluation" / "run.py",
+                                                     SRC / "api" / "evaluations.py"])
     emitted = set(re.findall(r'message\(\s*"([a-z_.]+)"', code))
     assert emitted and emitted <= set(MESSAGE_KEYS), emitted - set(MESSAGE_KEYS)
     assert set(MESSAGE_KEYS) <= emitted, set(MESSAGE_KEYS) - emitted

@@ -58,9 +58,13 @@ REFUSAL_KEYS: dict[str, tuple[str, ...]] = {
     "wrong_geometry": ("intervention",),
     "missing_count": ("intervention",),
     "no_dwellings": ("intervention",),
+    # the Evaluator's estimate (groengezond.evaluation.run, api/evaluations.py)
+    "synth_one_treated": ("treated",),
+    "synth_too_many_donors": ("donors", "max_donors"),
 }
-"""Every key of a refusal (:class:`groengezond.errors.Problem` ``key``) a scenario can get,
-with the names of its ``params``; the web app words them as ``refuse.<key>``."""
+"""Every key of a refusal (:class:`groengezond.errors.Problem` ``key``) a scenario or an
+estimate can get, with the names of its ``params``; the web app words them as
+``refuse.<key>``."""
 
 
 @dataclass(frozen=True)

@@ -512,6 +512,8 @@ export const en: Record<Key, string> = {
   "refuse.wrong_geometry": "This shape does not fit the intervention: remove it and draw it again with the intervention's button.",
   "refuse.missing_count": "Give the number of trees to plant in the area.",
   "refuse.no_dwellings": "Give the number of dwellings the new residents live in.",
+  "refuse.synth_one_treated": "A synthetic control compares one buurt with the intervention with a constructed buurt; this choice has {treated}. Choose an intervention in one buurt, or another method.",
+  "refuse.synth_too_many_donors": "A synthetic control over {donors} comparison buurten is too large for the website (at most {max_donors}). Choose another method, or ask an analyst to run it from the command line.",
   // Errors: what happened and what to do, in the user's words
   errOffline: "The server cannot be reached. Check the internet connection and try again.",
   errInput: "Something is not filled in correctly. Check the input and try again.",

@@ -514,6 +514,8 @@ export const nl = {
   "refuse.wrong_geometry": "Deze vorm past niet bij de ingreep: verwijder hem en teken hem opnieuw met de knop van de ingreep.",
   "refuse.missing_count": "Geef op hoeveel bomen er in het vlak komen.",
   "refuse.no_dwellings": "Geef op in hoeveel woningen de nieuwe bewoners wonen.",
+  "refuse.synth_one_treated": "Een synthetische controle vergelijkt één buurt met de ingreep met een nagebootste buurt; deze keuze heeft er {treated}. Kies een ingreep in één buurt, of een andere methode.",
+  "refuse.synth_too_many_donors": "Een synthetische controle over {donors} vergelijkingsbuurten is te groot voor de website (hooguit {max_donors}). Kies een andere methode, of laat de analist hem met de opdrachtregel draaien.",
   // Errors: what happened and what to do, in the user's words
   errOffline: "De server is niet bereikbaar. Controleer de internetverbinding en probeer het opnieuw.",
   errInput: "Dit is niet goed ingevuld. Controleer de invoer en probeer het opnieuw.",
