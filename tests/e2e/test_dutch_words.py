@@ -78,10 +78,12 @@ def visible_text(pg: Any) -> str:
     built the region)."""
     text = str(pg.evaluate("document.body.innerText"))
     name = str(pg.evaluate("document.getElementById('region-name').textContent"))
-    base = pg.url.split("#")[0].rstrip("/")
+    base = str(pg.evaluate("location.origin"))  # also on /s/<id>
     region = json.loads(urllib.request.urlopen(f"{base}/api/region", timeout=30).read())
     for source in region.get("sources", []):  # the sources' attributions, as their makers wrote
         text = text.replace(str(source.get("attribution", "")), " ")
+    for link in pg.locator("#share-link").all_inner_texts():  # a URL with a random id
+        text = text.replace(link, " ")
     return text.replace(name, " ")
 
 
@@ -132,8 +134,7 @@ def open_planner(page: PageWatch, server: str) -> Any:
     pg = page.page
     pg.goto(f"{server}/#planner")
     wait_js(pg, "window.__gg && window.__gg.view === 'planner' && window.__gg.map.loaded()")
-    pg.wait_for_selector("#run-scenario:not([disabled])")
-    pg.wait_for_selector("#catalogue-list li.catalogue-item")
+    pg.wait_for_selector("#catalogue-list li.catalogue-item")  # the run waits for a drawing
     return pg
 
 
@@ -143,20 +144,21 @@ def test_verkenner_catalogue_is_dutch(page: PageWatch, server: str) -> None:
     pg = open_planner(page, server)
     check(pg, "Verkenner")
     items = json.loads(urllib.request.urlopen(f"{server}/api/catalogue", timeout=30).read())
-    first = items["items"][0]
-    shown = pg.locator(f"#catalogue-list li:has([data-catalogue='{first['id']}'])").inner_text() \
-        if first["scenario_intervention"] in DRAWABLE else pg.locator(
-            "#catalogue-list li.catalogue-item").first.inner_text()
-    assert first["name_nl"] in shown
-    assert first["description_nl"].split(". ")[0].strip().rstrip(".") in " ".join(shown.split())
-    assert first["evidence_text_nl"] in shown and first["typical_size_text_nl"] in shown
+    for first in items["items"][:3]:
+        item = f"#catalogue-list li.catalogue-item[data-id='{first['id']}']"
+        shown = pg.locator(item).inner_text()
+        assert first["name_nl"] in shown
+        assert first["description_nl"].split(". ")[0].strip().rstrip(".") in " ".join(shown.split())
+        assert first["typical_size_text_nl"] in shown and "Bewijs: " in shown
+        # an assumed cost range to 1 significant digit, € on both ends
+        assert re.search(r"€ [\d.,]+( miljoen)? – € [\d.,]+( miljoen)? \(\d{4}\)", shown), shown
+    # an item the Planner cannot draw says why, in Dutch
+    if pg.locator("#catalogue-list .draw-reason").count():
+        check(pg, "Verkenner (items that cannot be drawn)")
     # the search finds Dutch words too
     pg.fill("#catalogue-search", "schoolplein")
     wait_js(pg, "document.querySelectorAll('#catalogue-list li.catalogue-item').length === 1")
     check(pg, "Verkenner (search)")
-
-
-DRAWABLE = {"add_green", "plant_trees", "add_connection", "add_dwellings"}
 
 
 def draw_park(pg: Any) -> None:
@@ -195,6 +197,45 @@ def test_planner_refusal_and_result_are_dutch(page: PageWatch, server: str) -> N
     costs = re.search(r"€ [\d.,]+( miljoen)? – € [\d.,]+( miljoen)?", results)
     assert costs, results
     assert page.errors == [] or all("status of 422" in e for e in page.errors)
+
+
+def test_saved_and_shared_scenario_pages_are_dutch(page: PageWatch, server: str) -> None:
+    """Saving shares the plan (link and report); its /s/<id> page opens it drawn, in Dutch,
+    and the same run there gives Dutch results and notes."""
+    pg = open_planner(page, server)
+    draw_park(pg)
+    pg.check("#drawn-list input[data-displace]")
+    pg.fill("#scenario-name", "Gedeeld buurtpark")
+    pg.click("#run-scenario")
+    pg.wait_for_selector("#scenario-results dl.results")
+    pg.click("#save-scenario")
+    pg.wait_for_selector("#share-link")
+    assert pg.locator("#report-link").inner_text() != ""
+    check(pg, "Planner (saved and shared)")
+    href = pg.get_attribute("#share-link", "href")
+    assert href and href.startswith("/s/")
+    pg.goto(f"{server}{href}")
+    wait_js(pg, "document.querySelector('#drawn-list')?.textContent.includes('Park')")
+    wait_js(pg, "document.getElementById('announce').textContent.includes('Gedeeld buurtpark')")
+    check(pg, "shared scenario /s/<id>")
+    pg.click("#run-scenario")
+    pg.wait_for_selector("#scenario-results dl.results")
+    assert pg.locator("#scenario-results .run-note").count() > 0
+    check(pg, "shared scenario /s/<id> (result)")
+    assert page.errors == []
+
+
+def test_a_missing_shared_scenario_is_worded_in_dutch(page: PageWatch, server: str) -> None:
+    """A link to a shared scenario that does not exist says so in Dutch (no id, no status)."""
+    pg = page.page
+    pg.goto(f"{server}/s/doesnotexist1")
+    wait_js(pg, "window.__gg && window.__gg.view === 'planner'")
+    pg.wait_for_function("document.getElementById('status')?.textContent.length > 0"
+                         " || document.getElementById('announce')?.textContent.length > 0")
+    pg.wait_for_selector("#catalogue-list li.catalogue-item")
+    assert "doesnotexist1" not in str(pg.evaluate("document.body.innerText"))
+    check(pg, "shared scenario that does not exist")
+    assert all("status of 404" in e for e in page.errors)
 
 
 def test_a_failed_request_is_worded_in_dutch(page: PageWatch, server: str) -> None:
@@ -279,6 +320,9 @@ def test_meedoen_resident_and_moderator_views_are_dutch(page: PageWatch, server:
     wait(pg, "window.__gg.map.loaded()")
     pg.wait_for_selector("[data-scenario]")
     check(pg, "Meedoen (resident)")
+    pg.locator(".plan-details summary").first.click()  # the Planner's figures behind it
+    pg.locator(".plan-details[open] dl.results").first.wait_for()
+    check(pg, "Meedoen (plan card, meer details)")
     # a comment pinned inside the lab: pending, in the moderator's queue
     pg.click("#pin-comment")
     box = pg.locator("#map").bounding_box()
@@ -301,17 +345,78 @@ def test_meedoen_resident_and_moderator_views_are_dutch(page: PageWatch, server:
         check(sp, "Meedoen (moderator login refused)")
         sp.fill("#staff-password", NL_MODERATOR[1])
         sp.click("#staff-login")
-        sp.locator("#mod-queue li[data-comment]").first.wait_for()
+        item = sp.locator("#mod-queue li[data-comment]").first
+        item.wait_for()
         check(sp, "Meedoen (moderation queue)")
+        # the municipality's official reply, then approval: the resident sees both
+        cid = item.get_attribute("data-comment")
+        item.locator(f"#reply-{cid}").fill("Dank u, we nemen het mee in het ontwerp.")
+        item.locator(f"[data-reply='{cid}']").click()
+        sp.wait_for_selector("[data-msg=mod]:has-text('Reactie geplaatst.')")
+        check(sp, "Meedoen (moderation queue with a reply)")
+        sp.locator(f"#mod-queue li[data-comment='{cid}'] [data-action=approve]").click()
+        sp.locator(f"#mod-queue li[data-comment='{cid}']").wait_for(state="detached")
+        check(sp, "Meedoen (moderation queue after approval)")
         sp.click("#staff-logout")
         sp.wait_for_selector("#login-form")
+        pg.reload()
+        wait(pg, f"document.querySelector('.participation')?.dataset.ready === '{nl_lab}'")
+        pg.locator(f"#public-comments li[data-comment='{cid}'] .official-reply").wait_for()
+        check(pg, "Meedoen (resident, comment with the municipality's reply)")
     finally:
         sp.close()
         # the browser is shared by the session's tests: leave no resident key behind
         pg.evaluate(f"localStorage.removeItem('gg-resident-token-{nl_lab}')")
 
 
-@pytest.mark.parametrize("view", ["3d", "planner", "participation"])
+EV_PLANNER = ("e2e-nl-evaluator", "planner pass phrase for the Dutch scan")
+
+
+def test_evaluator_is_dutch(page: PageWatch, server: str, server_db: Path) -> None:
+    """The Evaluator tab logged out and in, its verdicts (event study, staggered DiD), and the
+    refusal of a synthetic control over several treated buurten, all in Dutch."""
+    from groengezond.api.testing import web_region
+
+    from .test_evaluator_web import add_planner, log_out_in_tab, login_in_tab
+
+    who = add_planner(server_db, *EV_PLANNER)
+    pg = page.page
+    pg.goto(f"{server}/#evaluator")
+    wait_js(pg, "window.__gg && window.__gg.view === 'evaluator'")
+    pg.locator("#ev-register h3").wait_for()
+    pg.wait_for_load_state("networkidle")
+    check(pg, "Evaluator")
+    login_in_tab(pg, who)
+    check(pg, "Evaluator (planner logged in)")
+    codes = web_region().areas_at("buurt").sort_values("code")["code"].tolist()[:4]
+    pg.fill("#ev-name", "Groene schoolpleinen (scan)")
+    pg.select_option("#ev-areas", codes)
+    pg.fill("#ev-start", "2015-06-01")
+    pg.fill("#ev-done", "2016-03-01")
+    pg.fill("#ev-cost", "250000")
+    pg.click("#ev-save")
+    pg.locator("#ev-register-msg", has_text="Groene schoolpleinen (scan)").wait_for()
+    check(pg, "Evaluator (registered)")
+    for box in pg.locator("#ev-estimate-form input[type=checkbox]").all():
+        box.uncheck()
+    pg.locator("#ev-estimate-form label.check", has_text="Groene schoolpleinen (scan)") \
+        .first.locator("input").check()
+    pg.select_option("#ev-outcome", "perceived_health_good_pct")
+    for estimator in ("twfe_event", "cs_did", "synth"):
+        pg.select_option("#ev-estimator", estimator)
+        pg.evaluate("document.getElementById('ev-verdict')?.remove()")
+        pg.click("#ev-run")
+        pg.locator("#ev-verdict, #ev-estimate-msg.error").first.wait_for()
+        check(pg, f"Evaluator (verdict, {estimator})")
+    # synthetic control over four treated buurten: refused, worded from its key with the count
+    refused = pg.locator("#ev-estimate-msg").inner_text()
+    assert refused.startswith("Een synthetische controle vergelijkt één buurt"), refused
+    assert "deze keuze heeft er 4" in refused
+    log_out_in_tab(pg)
+    assert [e for e in page.errors if "status of 401" not in e and "status of 422" not in e] == []
+
+
+@pytest.mark.parametrize("view", ["3d", "planner", "participation", "evaluator"])
 def test_other_views_are_dutch(page: PageWatch, server: str, view: str) -> None:
     pg = page.page
     pg.goto(f"{server}/#{view}")

@@ -15,7 +15,7 @@ import {
 } from "./api";
 import { button, errorText, h } from "./dom";
 import { eventChart, seriesChart } from "./evaluator-chart";
-import { fmt, hasKey, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
+import { fmt, hasKey, lang, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
 import { currentStaff, staffBar, staffLoginForm } from "./staff";
 
 export const ESTIMATORS = ["cs_did", "twfe_event", "matched_did", "synth"] as const;
@@ -26,7 +26,8 @@ export const fmtEffect = (v: number | null): string => fmt(v, 2);
 /** The identification verdict's key (``evaluation.pretrend_untestable``) in words. */
 export function keyText(key: string, fallback: string): string {
   const k = `evKey_${key.replace(/^evaluation\./, "")}`;
-  return hasKey(k) ? t(k) : fallback;
+  // the engine's sentence is English: in Dutch an unknown key reads as a missing input
+  return hasKey(k) ? t(k) : lang() === "en" ? fallback : t("ncOther");
 }
 
 /** The verdict in plain words: the effect with its interval, what it means, and caveats. */
