@@ -234,6 +234,7 @@ def test_a_missing_shared_scenario_is_worded_in_dutch(page: PageWatch, server: s
                          " || document.getElementById('announce')?.textContent.length > 0")
     pg.wait_for_selector("#catalogue-list li.catalogue-item")
     assert "doesnotexist1" not in str(pg.evaluate("document.body.innerText"))
+    pg.locator("#status", has_text="Dit gedeelde scenario bestaat niet (meer).").wait_for()
     check(pg, "shared scenario that does not exist")
     assert all("status of 404" in e for e in page.errors)
 

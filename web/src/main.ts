@@ -4,7 +4,7 @@
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
 import type maplibregl from "maplibre-gl";
-import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
+import { api, ApiError, getJSON, type AreaRow, type RegionInfo } from "./api";
 import { errorText } from "./dom";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
 import { installBottomSheet } from "./bottom-sheet";
@@ -307,7 +307,7 @@ async function main(): Promise<void> {
       const shared = await openShared(sharedId);
       announce(t("sharedOpened", { name: shared.name }));
     } catch (e) {
-      showStatus(errorText(e));
+      showStatus(e instanceof ApiError && e.status === 404 ? t("sharedMissing") : errorText(e));
     }
   }
 }

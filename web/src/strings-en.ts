@@ -650,5 +650,6 @@ export const en: Record<Key, string> = {
   sharing: "Saving on the server…",
   shareLink: "Link to share",
   sharedOpened: "Shared scenario opened: {name}",
+  sharedMissing: "This shared scenario does not exist (any more). Ask whoever sent the link for a new one, or draw the plan here.",
   reportPdf: "Report (PDF)",
 };

@@ -652,5 +652,6 @@ export const nl = {
   sharing: "Bezig met opslaan op de server…",
   shareLink: "Link om te delen",
   sharedOpened: "Gedeeld scenario geopend: {name}",
+  sharedMissing: "Dit gedeelde scenario bestaat niet (meer). Vraag wie u de link stuurde om een nieuwe, of teken het plan hier.",
   reportPdf: "Rapport (pdf)",
 };
