@@ -43,19 +43,30 @@ def server(tmp_path_factory: pytest.TempPathFactory, server_db: Path) -> Iterato
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A Playwright persistent context on Debian's chromium with a fresh user-data-dir."""
+def browser() -> Iterator[Any]:
+    """Debian's chromium, driven by Playwright, for the whole session."""
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium: apt-get install -y chromium")
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="pip install playwright (never 'playwright install')")
     SCREENSHOTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS, headless=True, viewport={"width": 1280, "height": 800})
-        yield ctx
-        ctx.close()
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def browser_context(browser: Any) -> Iterator[Any]:
+    """A browser context of this test alone: its own cookies, localStorage and cache.
+
+    One context for the whole session let a test inherit another's state (a moderator still
+    logged in, a resident's key, a saved scenario), so tests passed alone and failed in a
+    suite. Pages a test opens in this context share its state, as two tabs of one browser do.
+    """
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield ctx
+    ctx.close()
 
 
 def wait_js(page: Any, expression: str, timeout_s: float = 90.0) -> Any:

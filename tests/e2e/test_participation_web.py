@@ -233,7 +233,8 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
     pg.click(f"#rating-{sid} button[type=submit]")
     message(pg, f"rating-{sid}", "Uw oordeel is opgeslagen.")
     assert rows(server_db, "SELECT scenario_id, green, health, safety, would_use "
-                           "FROM participation_ratings") == [(sid, 2, 3, 5, 2)]
+                           f"FROM participation_ratings WHERE scenario_id = {sid}"
+                ) == [(sid, 2, 3, 5, 2)]
     token = pg.evaluate(f"localStorage.getItem('gg-resident-token-{lab.id}')")
     assert token and len(token) >= 40
 
@@ -254,7 +255,9 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
     wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-mine']})"
              f".map((f) => f.id).join() === '{comment_id}'")
     assert pg.locator("#mine-pending-note").is_visible()
-    stored = rows(server_db, "SELECT id, category, text, status FROM participation_comments")
+    # (other tests share the server's database: only this lab's rows are this test's)
+    stored = rows(server_db, "SELECT id, category, text, status FROM participation_comments "
+                             f"WHERE field_lab_id = {lab.id}")
     assert stored == [(comment_id, "idea", XSS, "pending")]
     # not public yet
     assert pg.locator("#no-public-comments").is_visible()
@@ -274,8 +277,8 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
     pg.click("#survey-submit")
     message(pg, "survey", "Uw antwoorden zijn opgeslagen.")
     assert rows(server_db, "SELECT buurt_code, satisfaction, green_rating, feels_safe, "
-                           "neighbour_contact, green_visits FROM participation_survey_responses"
-                ) == [(buurt, 7, 6, 4, 3, "weekly")]
+                           "neighbour_contact, green_visits FROM participation_survey_responses "
+                           f"WHERE field_lab_id = {lab.id}") == [(buurt, 7, 6, 4, 3, "weekly")]
     assert pg.locator("#my-survey").is_visible()
     pg.screenshot(path=str(SCREENSHOTS / "participation-resident.png"))
 
@@ -303,13 +306,14 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
         sp.wait_for_selector("[data-msg=mod]:has-text('Reactie geplaatst.')")
         item = sp.locator(f"#mod-queue li[data-comment='{comment_id}']")
         assert item.locator(".official-reply .reply-text").inner_text() == REPLY
-        assert rows(server_db, "SELECT comment_id, text FROM participation_comment_replies") \
-            == [(comment_id, REPLY)]
+        assert rows(server_db, "SELECT comment_id, text FROM participation_comment_replies "
+                               f"WHERE comment_id = {comment_id}") == [(comment_id, REPLY)]
         sp.screenshot(path=str(SCREENSHOTS / "participation-moderation.png"))
         item.locator("[data-action=reject]").click()  # a rejection needs a reason
         assert "Geef een reden" in item.inner_text()
         item.locator("[data-action=approve]").click()
-        sp.wait_for_selector("#mod-empty")
+        # it leaves the queue (which may hold other tests' comments: the database is shared)
+        sp.wait_for_selector(f"#mod-queue li[data-comment='{comment_id}']", state="detached")
         sp.click("#staff-logout")
         sp.wait_for_selector("#login-form")
         assert "gg_csrf" not in sp.evaluate("document.cookie")
@@ -317,7 +321,8 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
         assert staff.foreign_hosts() == set()
     finally:
         staff.page.close()
-    assert rows(server_db, "SELECT status FROM participation_comments") == [("approved",)]
+    assert rows(server_db, "SELECT status FROM participation_comments "
+                           f"WHERE field_lab_id = {lab.id}") == [("approved",)]
 
     # the resident's page, reloaded, shows the comment on the map and in the list, as text
     pg.reload()
@@ -344,12 +349,14 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
     pg.locator(".comment-popup summary").click()
     pg.locator(".comment-popup [data-report]").click()
     pg.wait_for_selector(".comment-popup .form-msg:has-text('Bedankt')")
-    assert rows(server_db, "SELECT reason FROM participation_comment_reports") == [("abusive",)]
+    assert rows(server_db, "SELECT reason FROM participation_comment_reports "
+                           f"WHERE comment_id = {comment_id}") == [("abusive",)]
 
     # the resident deletes the survey answers: gone from the database
     pg.locator("#my-survey button").click()
     pg.wait_for_selector("#my-survey", state="detached")
-    assert rows(server_db, "SELECT COUNT(*) FROM participation_survey_responses") == [(0,)]
+    assert rows(server_db, "SELECT COUNT(*) FROM participation_survey_responses "
+                           f"WHERE field_lab_id = {lab.id}") == [(0,)]
     assert pg.locator("#survey-submit").inner_text() == "Enquête versturen"
 
     # English: the survey questions come from the API in the page's language
@@ -476,7 +483,7 @@ def test_planner_publishes_a_costed_scenario_into_the_field_lab(page: PageWatch,
                                                                 lab: Lab) -> None:
     pg = page.page
     pg.goto(f"{server}/#planner")
-    pg.wait_for_selector("#run-scenario:not([disabled])")
+    pg.wait_for_selector("#catalogue-list li")  # the run waits for a drawing
     box = pg.locator("#map").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     # a park and a footbridge from the catalogue (so both carry a cost)
