@@ -466,7 +466,7 @@ def test_planner_opens_a_field_lab_and_changes_its_period(page: PageWatch, serve
     res.wait_for()
     text = res.inner_text()
     assert "Buurtpark" in text and "Heel het fieldlab" in text
-    assert "onderdrukt: fewer than 10 respondents" in text
+    assert "onderdrukt: minder dan 10 respondenten" in text
     csv = pg.evaluate("(u) => fetch(u).then(async (r) => [r.status, await r.text()])",
                       res.locator("a[data-format=csv]").get_attribute("href"))
     assert csv[0] == 200 and "Buurtpark" in csv[1]

@@ -92,8 +92,8 @@ export function unitText(unit: string): string {
  * current language; an unknown reason is shown as it is. */
 export function reasonText(reason: string): string {
   if (current !== "nl") return reason;
-  const few = /^fewer than (\d+) persons$/.exec(reason);
-  if (few) return `minder dan ${few[1]} personen`;
+  const few = /^fewer than (\d+) (persons|respondents)$/.exec(reason);
+  if (few) return `minder dan ${few[1]} ${few[2] === "persons" ? "personen" : "respondenten"}`;
   if (reason === "number of persons unknown") return "aantal personen onbekend";
   if (reason.startsWith("dominance rule")) return "dominantieregel (één bijdrager bepaalt het totaal)";
   if (reason === "no addresses") return "geen adressen";
