@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Query, Request
 
+from groengezond.api.models_evaluations import EvaluationEstimate, RegisteredIntervention
 from groengezond.api.problems import ReadableRoute
 from groengezond.evaluation.register import (
     RegisterDatabase,
@@ -40,12 +41,14 @@ def _db() -> RegisterDatabase:
     return _register(get_settings().database_url)
 
 
-@router.get("/interventions", summary="Registered interventions")
+@router.get("/interventions", summary="Registered interventions",
+            response_model=list[RegisteredIntervention])
 def interventions() -> list[dict[str, Any]]:
     return list_interventions(_db())
 
 
-@router.get("/estimate", summary="Effect of registered interventions on an indicator")
+@router.get("/estimate", summary="Effect of registered interventions on an indicator",
+            response_model=EvaluationEstimate)
 def estimate(
     request: Request,
     indicator: str,

@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse, Response
 
 from groengezond.api.context import COLLECTIONS, Collection, WebContext, check_level, get_context
 from groengezond.api.geojson import GEOJSON
+from groengezond.api.models_maps import OgcCollection, OgcCollections, OgcConformance, OgcLanding
 from groengezond.api.problems import OgcRoute
 from groengezond.api.security import public_base
 from groengezond.errors import InputError
@@ -110,7 +111,7 @@ def _json(doc: dict[str, Any], media_type: str = JSON) -> Response:
     return Response(json.dumps(doc, ensure_ascii=False), media_type=media_type)
 
 
-@router.get("", summary="Landing page")
+@router.get("", summary="Landing page", response_model=OgcLanding)
 def landing(request: Request, ctx: Ctx) -> Response:
     """Links to the API definition, the conformance declaration and the collections."""
     base = _base(request)
@@ -129,13 +130,14 @@ def landing(request: Request, ctx: Ctx) -> Response:
     })
 
 
-@router.get("/conformance", summary="Conformance declaration")
+@router.get("/conformance", summary="Conformance declaration",
+            response_model=OgcConformance)
 def conformance() -> Response:
     """The conformance classes implemented: Core, OpenAPI 3.0 and GeoJSON."""
     return _json({"conformsTo": CONFORMANCE})
 
 
-@router.get("/collections", summary="Feature collections")
+@router.get("/collections", summary="Feature collections", response_model=OgcCollections)
 def collections(request: Request, ctx: Ctx) -> Response:
     """Every collection with its extent and links."""
     base = _base(request)
@@ -145,7 +147,8 @@ def collections(request: Request, ctx: Ctx) -> Response:
     })
 
 
-@router.get("/collections/{collectionId}", summary="One feature collection")
+@router.get("/collections/{collectionId}", summary="One feature collection",
+            response_model=OgcCollection)
 def collection(collectionId: str, request: Request, ctx: Ctx) -> Response:  # noqa: N803
     """The collection's description: title, extent (CRS84), links to its items."""
     return _json(_collection(ctx, request, _get_collection(collectionId)))

@@ -18,6 +18,7 @@ from groengezond.api.problems import ReadableRoute
 from groengezond.participation.db import Database
 from groengezond.programme.db import ProgrammeDatabase
 from groengezond.region.quality import NotComputable
+from groengezond.reports.area import AreaReport
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], route_class=ReadableRoute)
 Ctx = Annotated[WebContext, Depends(get_context)]
@@ -34,7 +35,8 @@ def _programme_db(ctx: WebContext) -> ProgrammeDatabase:
 
 @router.get("/area/{code}", summary="Area report: indicators, gaps, green access, field labs",
             response_class=Response,
-            responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+            responses={200: {"model": AreaReport,  # format=json: the report's data
+                             "content": {m: {} for m in MEDIA.values() if "json" not in m}}})
 def area_report_route(
     code: str,
     request: Request,
