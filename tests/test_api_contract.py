@@ -25,7 +25,7 @@ from pyproj import Transformer
 from shapely.geometry import mapping
 from starlette.routing import Mount
 
-from groengezond.api.testing import web_app
+from groengezond.api.testing import web_app, web_region
 from groengezond.region.model import Region
 from groengezond.scenario.testing import park_in, ranked_by_income
 from groengezond.synth import generate_region
@@ -248,6 +248,26 @@ def test_planner_answers_match_the_contract(client: TestClient, app: FastAPI,
     compared = c.check("POST", "/api/scenarios/compare", client.post(
         "/api/scenarios/compare", json={"scenarios": [scenario]}))
     assert isinstance(compared, dict) and compared["comparison"][0]["scenario"] == "baseline"
+
+
+def test_a_gap_that_cannot_be_computed_is_null_in_the_answer(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Without addresses the health gap is NaN: sent as null (valid JSON), as typed."""
+    region = web_region()
+    app = web_app(tmp_path_factory.mktemp("nan") / "region", region)
+    client = TestClient(app)
+    wijk = region.areas[region.areas["code"] == "WK900102"].geometry.iloc[0]
+    cx, cy = wijk.centroid.x, wijk.centroid.y
+    ring = [TO_WGS84.transform(x, y) for x, y in ((cx - 60, cy - 40), (cx + 60, cy - 40),
+                                                  (cx + 60, cy + 40), (cx - 60, cy + 40),
+                                                  (cx - 60, cy - 40))]
+    scenario = {"name": "Buurtpark", "interventions": [
+        {"kind": "add_green", "name": "Buurtpark", "green_kind": "park", "displace": True,
+         "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    result = Contract(app.openapi()).check("POST", "/api/scenarios/run", client.post(
+        "/api/scenarios/run", json=scenario))
+    assert isinstance(result, dict)
+    assert result["equity"]["sii_change"] is None and result["equity"]["verdict"] == "unknown"
 
 
 def test_participation_answers_match_the_contract(tmp_path: Path) -> None:

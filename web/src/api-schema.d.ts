@@ -598,48 +598,6 @@ export interface components {
       suppressed?: boolean;
     };
     /**
-     * AccessGapOut
-     * @description Change of the gap in green access between buurten ranked by income (no health model).
-     *
-     * The indicator is the share of residents (%) within the Planner's distance (300 m by
-     * default) of public green by walking network; the change is exact (no uncertainty from an
-     * exposure-response function).
-     */
-    AccessGapOut: {
-      /** Indicator */
-      indicator: string;
-      /**
-       * Indicator Name Nl
-       * @default
-       */
-      indicator_name_nl?: string;
-      /**
-       * Indicator Name En
-       * @default
-       */
-      indicator_name_en?: string;
-      /**
-       * Sii Before
-       * @description Most − least deprived end, percentage points
-       */
-      sii_before: number;
-      /** Sii After */
-      sii_after: number;
-      /** Sii Change */
-      sii_change: number;
-      /** Quintile Gap Before */
-      quintile_gap_before: number;
-      /** Quintile Gap After */
-      quintile_gap_after: number;
-      /**
-       * Verdict
-       * @enum {string}
-       */
-      verdict: "narrows" | "widens" | "unchanged" | "unknown";
-      /** Statement */
-      statement: string;
-    };
-    /**
      * AccessSummary
      * @description Region-wide access figures (:func:`~groengezond.services.access.compute_access`)
      * as served.
@@ -1530,79 +1488,6 @@ export interface components {
       floor_area_m2: number;
     };
     /**
-     * EquityOut
-     * @description Change of the health gap between buurten ranked by income.
-     *
-     * The indicator after the scenario is y·(1 + e·PF) per buurt (``scenario.impacts.GAP_MODELS``);
-     * ``sii_change`` is the point change (median PF); ``sii_change_interval`` and
-     * ``abs_sii_change`` give the 95% interval over draws of the exposure-response function, the
-     * exposure (NDVI-proxy factor) and the indicator's sampling error, shown beside the SII's own
-     * interval (``sii_before_interval``) and as a percentage of the gap.
-     */
-    EquityOut: {
-      /** Indicator */
-      indicator: string;
-      /**
-       * Indicator Name Nl
-       * @description Name of the indicator (registry name_nl)
-       * @default
-       */
-      indicator_name_nl?: string;
-      /**
-       * Indicator Name En
-       * @default
-       */
-      indicator_name_en?: string;
-      /**
-       * Indicator Unit
-       * @default
-       */
-      indicator_unit?: string;
-      /**
-       * Pathway
-       * @description ERF whose preventable fraction changes the indicator
-       * @default
-       */
-      pathway?: string;
-      /** Year */
-      year: number | null;
-      /** Deprivation */
-      deprivation: string;
-      /** Sii Before */
-      sii_before: number;
-      /** @description The SII's own 95% interval (the indicator's sampling error) */
-      sii_before_interval?: components["schemas"]["IntervalOut"] | null;
-      /** Sii After */
-      sii_after: number;
-      /** Sii Change */
-      sii_change: number;
-      sii_change_interval?: components["schemas"]["IntervalOut"] | null;
-      /**
-       * Sii Change Pct Of Gap
-       * @description The change as a percentage of |SII before|
-       */
-      sii_change_pct_of_gap?: number | null;
-      /** @description Change of |SII| (negative = narrower), 95% interval over draws */
-      abs_sii_change?: components["schemas"]["IntervalOut"] | null;
-      /** Quintile Gap Before */
-      quintile_gap_before: number;
-      /** Quintile Gap After */
-      quintile_gap_after: number;
-      /** Quintile Gap Change */
-      quintile_gap_change: number;
-      quintile_gap_change_interval?: components["schemas"]["IntervalOut"] | null;
-      /**
-       * Verdict
-       * @enum {string}
-       */
-      verdict: "narrows" | "widens" | "unchanged" | "unknown";
-      /** Statement */
-      statement: string;
-      access?: components["schemas"]["AccessGapOut"] | null;
-      /** By Income Group */
-      by_income_group: components["schemas"]["IncomeGroupEffect"][];
-    };
-    /**
      * Erased
      * @description What was deleted with a resident (GDPR art. 17).
      */
@@ -1937,7 +1822,7 @@ export interface components {
       /** Approved Comments */
       approved_comments: number;
       /** Scenarios */
-      scenarios: components["schemas"]["groengezond__participation__results__ScenarioResult"][];
+      scenarios: components["schemas"]["ScenarioResult"][];
       /** Survey */
       survey: components["schemas"]["AreaResult"][];
       /** Disclosure */
@@ -2667,6 +2552,205 @@ export interface components {
       not_computable?: components["schemas"]["NotComputable"] | null;
     };
     /**
+     * PlannerAccessGap
+     * @description :class:`~groengezond.scenario.result.AccessGapOut` as served: NaN gaps are null.
+     */
+    PlannerAccessGap: {
+      /** Indicator */
+      indicator: string;
+      /**
+       * Indicator Name Nl
+       * @default
+       */
+      indicator_name_nl?: string;
+      /**
+       * Indicator Name En
+       * @default
+       */
+      indicator_name_en?: string;
+      /**
+       * Sii Before
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      sii_before: number | null;
+      /**
+       * Sii After
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      sii_after: number | null;
+      /**
+       * Sii Change
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      sii_change: number | null;
+      /**
+       * Quintile Gap Before
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      quintile_gap_before: number | null;
+      /**
+       * Quintile Gap After
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      quintile_gap_after: number | null;
+      /**
+       * Verdict
+       * @enum {string}
+       */
+      verdict: "narrows" | "widens" | "unchanged" | "unknown";
+      /** Statement */
+      statement: string;
+    };
+    /**
+     * PlannerEquity
+     * @description :class:`~groengezond.scenario.result.EquityOut` as served: NaN gaps (not computable,
+     * ``verdict`` unknown) are null.
+     */
+    PlannerEquity: {
+      /** Indicator */
+      indicator: string;
+      /**
+       * Indicator Name Nl
+       * @description Name of the indicator (registry name_nl)
+       * @default
+       */
+      indicator_name_nl?: string;
+      /**
+       * Indicator Name En
+       * @default
+       */
+      indicator_name_en?: string;
+      /**
+       * Indicator Unit
+       * @default
+       */
+      indicator_unit?: string;
+      /**
+       * Pathway
+       * @description ERF whose preventable fraction changes the indicator
+       * @default
+       */
+      pathway?: string;
+      /** Year */
+      year: number | null;
+      /** Deprivation */
+      deprivation: string;
+      /**
+       * Sii Before
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      sii_before: number | null;
+      /** @description The SII's own 95% interval (the indicator's sampling error) */
+      sii_before_interval?: components["schemas"]["IntervalOut"] | null;
+      /**
+       * Sii After
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      sii_after: number | null;
+      /**
+       * Sii Change
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      sii_change: number | null;
+      sii_change_interval?: components["schemas"]["IntervalOut"] | null;
+      /**
+       * Sii Change Pct Of Gap
+       * @description The change as a percentage of |SII before|
+       */
+      sii_change_pct_of_gap?: number | null;
+      /** @description Change of |SII| (negative = narrower), 95% interval over draws */
+      abs_sii_change?: components["schemas"]["IntervalOut"] | null;
+      /**
+       * Quintile Gap Before
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      quintile_gap_before: number | null;
+      /**
+       * Quintile Gap After
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      quintile_gap_after: number | null;
+      /**
+       * Quintile Gap Change
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      quintile_gap_change: number | null;
+      quintile_gap_change_interval?: components["schemas"]["IntervalOut"] | null;
+      /**
+       * Verdict
+       * @enum {string}
+       */
+      verdict: "narrows" | "widens" | "unchanged" | "unknown";
+      /** Statement */
+      statement: string;
+      access?: components["schemas"]["PlannerAccessGap"] | null;
+      /** By Income Group */
+      by_income_group: components["schemas"]["IncomeGroupEffect"][];
+    };
+    /**
+     * PlannerResult
+     * @description ``POST /api/scenarios/run``: the scenario's result as served (see the module doc).
+     */
+    PlannerResult: {
+      /** Scenario */
+      scenario: string;
+      /**
+       * Input Hash
+       * @description sha256 of canonical scenario JSON + region meta
+       */
+      input_hash: string;
+      /** Seed */
+      seed: number | null;
+      /** N Draws */
+      n_draws: number;
+      /** Region */
+      region: {
+        [key: string]: unknown;
+      };
+      exposures: components["schemas"]["ExposureSummary"];
+      /** Buurten */
+      buurten: components["schemas"]["BuurtEffect"][];
+      /** Pathways */
+      pathways: components["schemas"]["PathwayOut"][];
+      /** Totals */
+      totals: components["schemas"]["TotalOut"][];
+      money: components["schemas"]["MoneyOut"];
+      equity: components["schemas"]["PlannerEquity"];
+      costs?: components["schemas"]["CostOut"] | null;
+      /**
+       * Per Hectare
+       * @description Groene Batenplanner values, beside the totals
+       */
+      per_hectare?: components["schemas"]["HectareBenefitOut"][];
+      canopy_growth?: components["schemas"]["CanopyGrowthOut"] | null;
+      /**
+       * Quality
+       * @description Layers that are placeholders or missing, and the figures that rest on them
+       */
+      quality?: components["schemas"]["QualityFlagOut"][];
+      /**
+       * Not Computable
+       * @description Figures that cannot be computed, by result field
+       */
+      not_computable?: {
+        [key: string]: components["schemas"]["NotComputable"];
+      };
+      /**
+       * Value Shares
+       * @description Share of the euros per outcome (e.g. mortality)
+       */
+      value_shares?: components["schemas"]["ValueShareOut"][];
+      /** @description Change of air temperature as a map layer (None: nothing changes) */
+      cooling_map?: components["schemas"]["CoolingMapOut"] | null;
+      /**
+       * Displaced
+       * @description Buildings, dwellings and residents a park displaces
+       */
+      displaced?: components["schemas"]["DisplacedOut"][];
+      /** Notes */
+      notes: string[];
+    };
+    /**
      * PointGeometry
      * @description A GeoJSON point in EPSG:4326 (lon, lat).
      */
@@ -2966,7 +3050,7 @@ export interface components {
       /** Comparison */
       comparison: components["schemas"]["ComparisonRow"][];
       /** Results */
-      results: components["schemas"]["groengezond__scenario__result__ScenarioResult"][];
+      results: components["schemas"]["PlannerResult"][];
     };
     /**
      * ScenarioIn
@@ -3009,6 +3093,28 @@ export interface components {
       snapshot?: {
         [key: string]: unknown;
       } | null;
+    };
+    /**
+     * ScenarioResult
+     * @description Ratings of one published scenario (mean and 95 % CI per criterion, scale 1-5).
+     */
+    ScenarioResult: {
+      /** Respondents */
+      respondents: number | null;
+      /** Suppressed */
+      suppressed: boolean;
+      /** Suppression Reason */
+      suppression_reason: string;
+      /** Figures */
+      figures: components["schemas"]["Figure"][];
+      /** Scenario Id */
+      scenario_id: number;
+      /** Scenario Ref */
+      scenario_ref: string;
+      /** Name */
+      name: string;
+      /** Withdrawn */
+      withdrawn: boolean;
     };
     /**
      * SensitivityOut
@@ -3450,91 +3556,6 @@ export interface components {
        * @default false
        */
       suppressed?: boolean;
-    };
-    /**
-     * ScenarioResult
-     * @description Ratings of one published scenario (mean and 95 % CI per criterion, scale 1-5).
-     */
-    groengezond__participation__results__ScenarioResult: {
-      /** Respondents */
-      respondents: number | null;
-      /** Suppressed */
-      suppressed: boolean;
-      /** Suppression Reason */
-      suppression_reason: string;
-      /** Figures */
-      figures: components["schemas"]["Figure"][];
-      /** Scenario Id */
-      scenario_id: number;
-      /** Scenario Ref */
-      scenario_ref: string;
-      /** Name */
-      name: string;
-      /** Withdrawn */
-      withdrawn: boolean;
-    };
-    /**
-     * ScenarioResult
-     * @description Everything a scenario run gives, JSON-ready (``model_dump(mode="json")``).
-     */
-    groengezond__scenario__result__ScenarioResult: {
-      /** Scenario */
-      scenario: string;
-      /**
-       * Input Hash
-       * @description sha256 of canonical scenario JSON + region meta
-       */
-      input_hash: string;
-      /** Seed */
-      seed: number | null;
-      /** N Draws */
-      n_draws: number;
-      /** Region */
-      region: {
-        [key: string]: unknown;
-      };
-      exposures: components["schemas"]["ExposureSummary"];
-      /** Buurten */
-      buurten: components["schemas"]["BuurtEffect"][];
-      /** Pathways */
-      pathways: components["schemas"]["PathwayOut"][];
-      /** Totals */
-      totals: components["schemas"]["TotalOut"][];
-      money: components["schemas"]["MoneyOut"];
-      equity: components["schemas"]["EquityOut"];
-      costs?: components["schemas"]["CostOut"] | null;
-      /**
-       * Per Hectare
-       * @description Groene Batenplanner values, beside the totals
-       */
-      per_hectare?: components["schemas"]["HectareBenefitOut"][];
-      canopy_growth?: components["schemas"]["CanopyGrowthOut"] | null;
-      /**
-       * Quality
-       * @description Layers that are placeholders or missing, and the figures that rest on them
-       */
-      quality?: components["schemas"]["QualityFlagOut"][];
-      /**
-       * Not Computable
-       * @description Figures that cannot be computed, by result field
-       */
-      not_computable?: {
-        [key: string]: components["schemas"]["NotComputable"];
-      };
-      /**
-       * Value Shares
-       * @description Share of the euros per outcome (e.g. mortality)
-       */
-      value_shares?: components["schemas"]["ValueShareOut"][];
-      /** @description Change of air temperature as a map layer (None: nothing changes) */
-      cooling_map?: components["schemas"]["CoolingMapOut"] | null;
-      /**
-       * Displaced
-       * @description Buildings, dwellings and residents a park displaces
-       */
-      displaced?: components["schemas"]["DisplacedOut"][];
-      /** Notes */
-      notes: string[];
     };
     /**
      * AddConnection
@@ -5579,7 +5600,7 @@ export interface operations {
       /** @description Successful Response */
       200: {
         content: {
-          "application/json": components["schemas"]["groengezond__scenario__result__ScenarioResult"];
+          "application/json": components["schemas"]["PlannerResult"];
         };
       };
     };

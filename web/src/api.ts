@@ -135,11 +135,11 @@ export async function postJSON<T>(url: string, body: unknown): Promise<T> {
 // Scenario results (groengezond.scenario.result.ScenarioResult).
 
 export type Interval = Schemas["IntervalOut"];
-export type ScenarioResult = Schemas["groengezond__scenario__result__ScenarioResult"];
+export type ScenarioResult = Schemas["PlannerResult"];
 export type ScenarioRunRequest = Schemas["ScenarioRunRequest"];
 export type ScenarioComparison = Schemas["ScenarioComparison"];
 export type NotComputable = Schemas["NotComputable"];
-export type Verdict = Schemas["EquityOut"]["verdict"];
+export type Verdict = Schemas["PlannerEquity"]["verdict"];
 
 export const scenarios = {
   /** Run a scenario as the Planner builds it (interventions drawn in lon/lat). The body is

@@ -5,7 +5,9 @@ The request of ``/run`` is a :class:`~groengezond.scenario.model.Scenario` plus 
 router documents it with these models but reads the body itself, so that a bad scenario is
 refused with the scenario parser's readable problems (intervention, field, fix, key) and the
 raw bounds are checked before any parsing (:mod:`groengezond.api.scenario_limits`).
-The answer of ``/run`` is :class:`~groengezond.scenario.result.ScenarioResult` as it is.
+The answer of ``/run`` is :class:`~groengezond.scenario.result.ScenarioResult` as served
+(:class:`PlannerResult`): the health-gap figures are NaN when the region cannot rank its areas
+(e.g. no addresses), and JSON has no NaN, so they are sent as null and typed as such.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from groengezond.api.contract import Contract, FloatOrNaN
 from groengezond.api.scenario_limits import MAX_DRAWS, MAX_SEED
 from groengezond.health.impact import MIN_DRAWS
 from groengezond.scenario.model import Scenario
-from groengezond.scenario.result import ScenarioResult
+from groengezond.scenario.result import AccessGapOut, EquityOut, ScenarioResult
 
 Crs = Literal["EPSG:4326", "EPSG:28992"]
 
@@ -48,6 +50,35 @@ class ScenarioCompareRequest(RunOptionsIn):
     scenarios: list[Scenario] = Field(min_length=1, max_length=10)
 
 
+class PlannerAccessGap(AccessGapOut):
+    """:class:`~groengezond.scenario.result.AccessGapOut` as served: NaN gaps are null."""
+
+    sii_before: FloatOrNaN  # type: ignore[assignment]
+    sii_after: FloatOrNaN  # type: ignore[assignment]
+    sii_change: FloatOrNaN  # type: ignore[assignment]
+    quintile_gap_before: FloatOrNaN  # type: ignore[assignment]
+    quintile_gap_after: FloatOrNaN  # type: ignore[assignment]
+
+
+class PlannerEquity(EquityOut):
+    """:class:`~groengezond.scenario.result.EquityOut` as served: NaN gaps (not computable,
+    ``verdict`` unknown) are null."""
+
+    sii_before: FloatOrNaN  # type: ignore[assignment]
+    sii_after: FloatOrNaN  # type: ignore[assignment]
+    sii_change: FloatOrNaN  # type: ignore[assignment]
+    quintile_gap_before: FloatOrNaN  # type: ignore[assignment]
+    quintile_gap_after: FloatOrNaN  # type: ignore[assignment]
+    quintile_gap_change: FloatOrNaN  # type: ignore[assignment]
+    access: PlannerAccessGap | None = None  # type: ignore[assignment]
+
+
+class PlannerResult(ScenarioResult):
+    """``POST /api/scenarios/run``: the scenario's result as served (see the module doc)."""
+
+    equity: PlannerEquity  # type: ignore[assignment]
+
+
 class ComparisonRow(Contract):
     """One scenario side by side with the others (baseline first; intervals as text)."""
 
@@ -68,7 +99,7 @@ class ScenarioComparison(Contract):
     """``POST /api/scenarios/compare``: the comparison rows and every scenario's result."""
 
     comparison: list[ComparisonRow]
-    results: list[ScenarioResult]
+    results: list[PlannerResult]
 
 
 REQUEST_MODELS = (ScenarioRunRequest, ScenarioCompareRequest)

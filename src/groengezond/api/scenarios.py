@@ -46,7 +46,9 @@ from starlette.exceptions import HTTPException
 
 from groengezond.api.context import WebContext, get_context
 from groengezond.api.contract import body_of
+from groengezond.api.geojson import json_ready
 from groengezond.api.models_scenarios import (
+    PlannerResult,
     ScenarioCompareRequest,
     ScenarioComparison,
     ScenarioRunRequest,
@@ -69,7 +71,6 @@ from groengezond.errors import InputError
 from groengezond.participation.config import RateLimit
 from groengezond.participation.security import RateLimiter
 from groengezond.scenario.model import Scenario, parse_geometry, scenario_from_data
-from groengezond.scenario.result import ScenarioResult
 from groengezond.services.plan import Planner, compare
 
 log = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ async def _in_pool(request: Request, job: Any, what: str) -> Any:
 # The bodies are read as JSON and parsed by the scenario parser (readable, located problems);
 # their models are documented with ``openapi_extra`` (see groengezond.api.contract.body_of).
 @router.post("/run", summary="Run one scenario against the region's baseline",
-             response_model=ScenarioResult, openapi_extra=body_of(ScenarioRunRequest))
+             response_model=PlannerResult, openapi_extra=body_of(ScenarioRunRequest))
 async def run(request: Request, ctx: WebContext = Depends(get_context)) -> JSONResponse:
     """The scenario's effects: exposures, health pathways, totals, euros and the health gap."""
     limit_client(request)
@@ -208,7 +209,7 @@ async def run(request: Request, ctx: WebContext = Depends(get_context)) -> JSONR
     def job() -> dict[str, Any]:
         result = p.run(scenario, np.random.default_rng(opts.seed), n_draws=opts.n_draws,
                        seed=opts.seed)
-        out: dict[str, Any] = result.model_dump(mode="json")
+        out: dict[str, Any] = json_ready(result.model_dump(mode="json"))  # NaN as null
         return out
 
     out: dict[str, Any] = await _in_pool(request, job, "run")
@@ -247,7 +248,8 @@ async def compare_scenarios(request: Request,
                          seed=opts.seed) for s in scenarios]
         rows = [{k: _finite(v) for k, v in row.items()}
                 for row in compare(results).to_dict(orient="records")]
-        return {"comparison": rows, "results": [r.model_dump(mode="json") for r in results]}
+        return {"comparison": rows,
+                "results": [json_ready(r.model_dump(mode="json")) for r in results]}
 
     out: dict[str, Any] = await _in_pool(request, job, "compare")
     return JSONResponse(out)
