@@ -2222,10 +2222,13 @@ export interface components {
       upper: number | null;
       /** Source */
       source: string;
-      /** Respondents */
-      respondents: number | null;
+      /**
+       * Respondents
+       * @description Only on rows not yet published
+       */
+      respondents?: number | null;
       /** Level */
-      level: string;
+      level?: string | null;
     };
     /**
      * LandcoverTiles

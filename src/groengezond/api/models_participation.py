@@ -90,8 +90,8 @@ class LabIndicatorRow(Contract):
     lower: FloatOrNaN
     upper: FloatOrNaN
     source: str
-    respondents: int | None
-    level: str
+    respondents: int | None = Field(None, description="Only on rows not yet published")
+    level: str | None = None
 
 
 EXPORT_MEDIA: dict[str, dict[str, Any]] = {
