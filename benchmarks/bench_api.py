@@ -21,10 +21,16 @@
    after the runs (the runs compute in worker processes, so their memory goes back to the
    operating system).
 
+4. ``first_render_3d_cold``: as 2, but every run starts a new server process (empty caches)
+   and a new browser profile, over the region with its baseline computed, so its tiles are
+   pre-built (``baseline/tiles.mbtiles``, :mod:`groengezond.api.tile_store`); median of 5
+   runs, target 2 s. ``first_render_3d_cold_without_store`` is the same without the store.
+
 Run: ``python benchmarks/bench_api.py`` (needs the built front end for part 2, ``make web``,
 ``/usr/bin/chromium`` and ``pip install playwright``; part 2 is reported as skipped without).
 ``python benchmarks/bench_api.py --only planner_load`` runs part 3 alone and updates its row
-in the existing results (the row carries its own ``commit``).
+in the existing results (the row carries its own ``commit``); ``--only first_render_cold``
+does the same for part 4.
 Writes ``benchmarks/results/api.json``.
 """
 
@@ -51,6 +57,9 @@ TARGET_P95_S = 0.100
 INHABITANTS = int(os.environ.get("BENCH_API_INHABITANTS", "150000"))
 SEED = 42
 RENDER_RUNS = 3
+COLD_RUNS = 5
+COLD_TARGET_S = 2.0
+"""Issue 16: the first 3D render on a freshly started server within 2 s (median)."""
 INDICATORS = ("healthy_life_expectancy_years", "perceived_health_good_pct",
               "depression_anxiety_risk_pct", "overweight_pct", "green_share_300m_pct",
               "income_mean_eur")
@@ -177,6 +186,99 @@ def first_render_runs(base: str) -> list[float] | str:
                 times.append(float(page.evaluate("window.__gg.firstRender3dMs")) / 1000)
                 ctx.close()
     return times
+
+
+def _render_once(p: Any, base: str) -> float:
+    """One first 3D render in a fresh browser profile: seconds from navigation start."""
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with tempfile.TemporaryDirectory() as profile:
+        ctx = p.chromium.launch_persistent_context(
+            profile, executable_path="/usr/bin/chromium", args=args, headless=True,
+            viewport={"width": 1280, "height": 800})
+        try:
+            page = ctx.new_page()
+            page.goto(f"{base}/#3d")
+            deadline = time.monotonic() + 180
+            while not page.evaluate("window.__gg && window.__gg.firstRender3dMs"):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the 3D view did not render in 180 s")
+                time.sleep(0.05)
+            return float(page.evaluate("window.__gg.firstRender3dMs")) / 1000
+        finally:
+            ctx.close()
+
+
+def first_render_cold(folder: Path, report: Report, runs: int = COLD_RUNS) -> None:
+    """``first_render_3d_cold``: a freshly started server process and a fresh browser profile
+    for every run, over the region with its baseline (and so its pre-built tiles); then the
+    same without the tile store, for comparison (``first_render_3d_cold_without_store``)."""
+    from groengezond.api.testing import free_port, start_server, stop_server
+    from groengezond.api.tile_store import STORE_FILE
+    from groengezond.services.baseline import compute_baseline
+
+    skipped = _render_prerequisites()
+    if skipped:
+        report.add("first_render_3d_cold", skipped=skipped)
+        print(f"first_render_3d_cold: skipped ({skipped})")
+        return
+    from playwright.sync_api import sync_playwright
+
+    t0 = time.perf_counter()
+    lines = compute_baseline(folder)
+    baseline_s = time.perf_counter() - t0
+    tiles_line = next((ln.strip() for ln in lines if "map tiles" in ln), "")
+    store = folder / "baseline" / STORE_FILE
+    for name, with_store, n in (("first_render_3d_cold", True, runs),
+                                ("first_render_3d_cold_without_store", False, max(3, runs // 2))):
+        aside = store.with_suffix(".aside")
+        if not with_store:
+            store.rename(aside)
+        times: list[float] = []
+        starts: list[float] = []
+        try:
+            with sync_playwright() as p:
+                for _ in range(n):
+                    port = free_port()
+                    s0 = time.perf_counter()
+                    proc = start_server(folder, port, timeout_s=300, env=PLANNER_ENV)
+                    starts.append(time.perf_counter() - s0)
+                    try:
+                        times.append(_render_once(p, f"http://127.0.0.1:{port}"))
+                    finally:
+                        stop_server(proc)
+        finally:
+            if not with_store:
+                aside.rename(store)
+        row = report.add(name, median_s=statistics.median(times), min_s=min(times),
+                         max_s=max(times), runs=len(times),
+                         run_seconds=[round(t, 2) for t in times],
+                         server_start_s=round(statistics.median(starts), 2),
+                         note="each run: a newly started server process (its caches empty) "
+                              "and a fresh browser profile; navigation start to the first idle "
+                              "map with buildings, headless chromium, software WebGL "
+                              "(SwiftShader)" + ("; tiles from baseline/tiles.mbtiles"
+                                                 if with_store else "; no tile store: every "
+                                                 "tile encoded on demand"),
+                         **({"target_s": COLD_TARGET_S, "baseline_s": round(baseline_s, 1),
+                             "tile_store": tiles_line} if with_store else {}))
+        print(f"{name}: {', '.join(f'{t:.2f}' for t in times)} s "
+              f"(median {row['median_s']:.2f} s)")
+
+
+def _render_prerequisites() -> str:
+    """Why the browser part cannot run here, or '' when it can."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install playwright)"
+    if not Path("/usr/bin/chromium").exists():
+        return "no /usr/bin/chromium (apt-get install -y chromium)"
+    from groengezond.api.static import WEB_DIST
+
+    if not (WEB_DIST / "index.html").exists():
+        return "front end not built (make web)"
+    return ""
 
 
 def tile_figures(region: Any, report: Report) -> None:
@@ -357,6 +459,16 @@ def _merge_into_existing(report: Report) -> Path:
 def main() -> None:
     from groengezond.api.testing import free_port, start_server, stop_server
 
+    if "--only" in sys.argv and sys.argv[-1] == "first_render_cold":
+        from groengezond.region.store import write_region
+        from groengezond.synth import generate_region
+
+        report = Report("api")
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = write_region(generate_region(INHABITANTS, SEED), Path(tmp) / "region")
+            first_render_cold(folder, report)
+        print(f"wrote {_merge_into_existing(report)}")
+        return
     if "--only" in sys.argv and sys.argv[-1] == "planner_load":
         from groengezond.region.store import write_region
         from groengezond.synth import generate_region
@@ -431,6 +543,7 @@ def _full(free_port: Any, start_server: Any, stop_server: Any) -> None:
             planner_load(base, proc.pid, region, report)
         finally:
             stop_server(proc)
+        first_render_cold(folder, report)
     print(f"wrote {report.write()}")
 
 

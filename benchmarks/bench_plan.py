@@ -14,13 +14,16 @@ with its ranges, equity). Results:
 - ``baseline``: time to build the Planner's baseline (network, nearest green, focal
   exposures, cooling), one run;
 - ``scenario_end_to_end``: median of ``--runs`` runs of :meth:`Planner.run` (target 1 s), peak
-  memory in one extra run;
+  memory in one extra run; beside the wall time the process CPU time of the same runs and the
+  load average before them (on a shared, loaded machine the wall time waits for the CPU);
 - ``scenario_empty``: the same for a scenario that changes nothing (the fixed cost).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -74,15 +77,25 @@ def main() -> None:
         "scenario": scenario.model_dump(mode="json"), "draws": 1000})
     report.add("baseline", median_s=base_s, min_s=base_s, max_s=base_s, runs=1)
 
+    cpu: list[float] = []
+
     def run() -> object:
-        return planner.run(scenario, np.random.default_rng(1), n_draws=1000)
+        c0 = time.process_time()
+        out = planner.run(scenario, np.random.default_rng(1), n_draws=1000)
+        cpu.append(time.process_time() - c0)
+        return out
 
     def empty() -> object:
         return planner.evaluate(Plausible(Scenario(name="nothing")), np.random.default_rng(1),
                                 n_draws=1000)
 
     result = planner.run(scenario, np.random.default_rng(1), n_draws=1000)
-    report.add("scenario_end_to_end", **time_runs(run, runs=args.runs),
+    load_before = os.getloadavg()
+    timed = time_runs(run, runs=args.runs)
+    timed_cpu = cpu[-args.runs:]
+    report.add("scenario_end_to_end", **timed,
+               cpu_median_s=statistics.median(timed_cpu), cpu_min_s=min(timed_cpu),
+               load_average_1_5_15=[round(x, 2) for x in load_before],
                peak_mem_mb=peak_mem_mb(run), target_s=1.0,
                addresses_closer=result.exposures.addresses_closer,
                gap=result.equity.verdict,

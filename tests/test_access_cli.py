@@ -106,3 +106,19 @@ def test_service_summary() -> None:
     assert result.summary["green_spaces_counted"] == 1
     assert result.summary["within_300m_euclidean"] == 0.2  # 2 of 10 residents
     assert result.summary["within_300m_network"] == 0.0
+
+
+def test_access_command_on_a_local_dask_cluster_writes_the_same_files(tmp_path: Path) -> None:
+    from groengezond.synth import generate_region
+
+    region = write_region(generate_region(20_000, seed=3), tmp_path / "synth")
+    runner = CliRunner()
+    one = runner.invoke(app, ["access", str(region), "--out", str(tmp_path / "one")])
+    assert one.exit_code == 0, one.output
+    dask = runner.invoke(app, ["access", str(region), "--out", str(tmp_path / "dask"),
+                               "--workers", "2", "--partitions", "6"])
+    assert dask.exit_code == 0, dask.output
+    for name in ("access_addresses.parquet", "access_areas.parquet"):
+        a = pq.read_table(tmp_path / "one" / name).drop(["geometry"])
+        b = pq.read_table(tmp_path / "dask" / name).drop(["geometry"])
+        assert a.equals(b), name

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from shapely.geometry import mapping
 
 from groengezond.api.testing import web_app, web_region
 from groengezond.evaluation.panel import panel_from_region
 from groengezond.evaluation.register import import_csv, open_register
 from groengezond.evaluation.run import evaluate
+from groengezond.participation.config import ParticipationSettings
+from groengezond.participation.security import Passwords, create_user
+from groengezond.region.model import Region
 from groengezond.settings import get_settings
 
 
@@ -41,3 +48,101 @@ def test_register_and_estimate_over_http(tmp_path: Path) -> None:
     bad = client.get("/api/evaluations/estimate", params={
         "indicator": "perceived_health_good_pct", "intervention": [99]})
     assert bad.status_code == 422
+
+
+def _with_addresses(region: Region) -> Region:
+    """The web test region with one address per buurt (at its centroid, all its residents)."""
+    b = region.areas_at("buurt")
+    addresses = gpd.GeoDataFrame(
+        {"address_id": np.arange(len(b), dtype="int64"), "buurt": b["code"].to_numpy(),
+         "residents": b["inhabitants"].to_numpy(dtype="int64")},
+        geometry=b.geometry.centroid.to_numpy(), crs=b.crs)
+    return region.with_layers(addresses=addresses)
+
+
+def _login(client: TestClient, role: str) -> dict[str, str]:
+    fast = ParticipationSettings(argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
+    create_user(client.app.state.participation_db, Passwords(fast),  # type: ignore[attr-defined]
+                f"{role}1", "a long enough password", role, datetime.now(UTC))
+    r = client.post("/api/participation/auth/login",
+                    json={"username": f"{role}1", "password": "a long enough password"})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def test_staff_register_update_and_delete_over_http(tmp_path: Path) -> None:
+    region = _with_addresses(web_region())
+    client = TestClient(web_app(tmp_path / "region", region))
+    buurten = region.areas_at("buurt")
+    body = {"name": "Schoolplein", "areas": buurten["code"].tolist()[:2],
+            "start_date": "2015-04-01", "completion_date": "2016-03-01", "cost_eur": 80000,
+            "catalogue_id": "schoolyard"}
+    assert client.post("/api/evaluations/register", json=body).status_code == 401
+    assert client.post("/api/evaluations/register", json=body,
+                       headers=_login(client, "moderator")).status_code == 403
+    staff = _login(client, "planner")
+    r = client.post("/api/evaluations/register", json=body, headers=staff)
+    assert r.status_code == 201, r.text
+    assert r.json()["areas"] == body["areas"] and r.json()["id"] == 1
+    # only a geometry: the buurt whose one address (its centroid) lies within 300 m
+    target = buurten.iloc[5]
+    park = target.geometry.centroid.buffer(50)
+    r = client.post("/api/evaluations/register", headers=staff, json={
+        "name": "Park", "geometry": mapping(park), "start_date": "2019-05-01"})
+    assert r.status_code == 201, r.text
+    near = buurten[buurten.geometry.centroid.distance(park) <= 300]["code"].tolist()
+    assert r.json()["areas"] == sorted(near) and target["code"] in near
+    assert r.json()["geometry_wkt"].startswith("POLYGON")
+    # bad input: named field, nothing written
+    bad = client.post("/api/evaluations/register", headers=staff, json={
+        **body, "areas": ["BU99999999"]})
+    assert bad.status_code == 422 and "areas" in bad.text
+    bad = client.post("/api/evaluations/register", headers=staff, json={
+        **body, "completion_date": "2014-01-01"})
+    assert bad.status_code == 422 and "completion_date" in bad.text
+    r = client.put("/api/evaluations/register/1", headers=staff,
+                   json={**body, "name": "Schoolplein (herzien)"})
+    assert r.status_code == 200 and r.json()["name"] == "Schoolplein (herzien)"
+    assert client.put("/api/evaluations/register/9", headers=staff, json=body).status_code == 404
+    assert client.delete("/api/evaluations/register/1").status_code == 401
+    assert client.delete("/api/evaluations/register/1", headers=staff).status_code == 204
+    assert [x["name"] for x in client.get("/api/evaluations/interventions").json()] == ["Park"]
+
+
+def test_an_estimate_on_a_tiny_buurt_is_suppressed(tmp_path: Path) -> None:
+    region = web_region()
+    client = TestClient(web_app(tmp_path / "region", region))
+    buurten = region.areas_at("buurt")
+    small = buurten.loc[buurten["inhabitants"] < 10, "code"].tolist()
+    assert small, "the web test region has a buurt with fewer than 10 residents"
+    staff = _login(client, "planner")
+    r = client.post("/api/evaluations/register", headers=staff, json={
+        "name": "Klein plein", "areas": small[:1], "start_date": "2016-01-01"})
+    assert r.status_code == 201, r.text
+    doc = client.get("/api/evaluations/estimate", params={
+        "indicator": "perceived_health_good_pct", "intervention": [1],
+        "estimator": "twfe_event"}).json()
+    head = doc["estimates"][0]
+    assert head["suppressed"] is True and head["estimate"] is None and head["se"] is None
+    assert head["suppression_reason"] == "fewer than 10 persons"
+    assert all(row["suppressed"] and row["coef"] is None for row in doc["event_study"])
+    assert all(row["treated"] is None and row["treated_suppressed"] for row in doc["series"])
+    assert all(row["comparison"] is not None for row in doc["series"])
+    assert doc["disclosure"]["suppressed"] > 0
+
+
+def test_a_synthetic_control_over_too_many_donors_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import groengezond.api.evaluations as ev
+
+    region = web_region()
+    client = TestClient(web_app(tmp_path / "region", region))
+    staff = _login(client, "planner")
+    code = sorted(region.areas_at("buurt")["code"])[0]
+    assert client.post("/api/evaluations/register", headers=staff, json={
+        "name": "Park", "areas": [code], "start_date": "2016-01-01"}).status_code == 201
+    monkeypatch.setattr(ev, "MAX_SYNTH_DONORS", 5)
+    r = client.get("/api/evaluations/estimate", params={
+        "indicator": "perceived_health_good_pct", "intervention": [1], "estimator": "synth"})
+    assert r.status_code == 422
+    assert "donor areas is more than one request may run (5)" in r.text

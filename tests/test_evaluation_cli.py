@@ -27,6 +27,8 @@ def panel_csv(tmp_path: Path) -> tuple[Path, Path, pd.DataFrame]:
     t = tmp_path / "treated.csv"
     pd.DataFrame({"area_code": list(treated), "start_year": list(treated.values())}).to_csv(
         t, index=False)
+    pd.DataFrame({"area_code": codes, "inhabitants": 500}).to_csv(
+        tmp_path / "inhabitants.csv", index=False)
     return p, t, long
 
 
@@ -35,10 +37,12 @@ def test_estimate_cs_did_writes_tables_json_and_charts(
     p, t, _ = panel_csv
     out = tmp_path / "out"
     res = runner.invoke(app, ["evaluate", "estimate", "--panel", str(p), "--treatment", str(t),
-                              "--indicator", "perceived_health_good_pct", "--out", str(out)])
+                              "--indicator", "perceived_health_good_pct", "--out", str(out),
+                              "--inhabitants", str(tmp_path / "inhabitants.csv")])
     assert res.exit_code == 0, res.output
     doc = json.loads((out / "estimates.json").read_text())
     head = doc["estimates"][0]
+    assert head["suppressed"] is False and head["persons"] == 15000
     assert head["estimator"] == "cs_did" and head["target"] == "att_simple"
     assert head["ci_low"] < 3.0 < head["ci_high"]
     assert head["identified"]
@@ -48,6 +52,21 @@ def test_estimate_cs_did_writes_tables_json_and_charts(
     assert (out / "event_study.png").stat().st_size > 1000
     assert (out / "treated_vs_comparison.png").exists()
     assert "identified" in res.output
+
+
+def test_estimate_without_inhabitants_suppresses_and_says_how_to_publish(
+        tmp_path: Path, panel_csv: tuple[Path, Path, pd.DataFrame]) -> None:
+    p, t, _ = panel_csv
+    out = tmp_path / "closed"
+    res = runner.invoke(app, ["evaluate", "estimate", "--panel", str(p), "--treatment", str(t),
+                              "--indicator", "perceived_health_good_pct", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "estimates.json").read_text())
+    assert all(e["estimate"] is None and e["suppressed"] for e in doc["estimates"])
+    assert all(r["coef"] is None for r in doc["event_study"])
+    assert "suppressed (number of persons unknown)" in res.output
+    assert "--inhabitants" in res.output
+    assert not (out / "att_gt.csv").exists() and doc["disclosure"]["persons_treated"] is None
 
 
 def test_estimate_synth_on_three_waves_is_not_identified(
@@ -122,13 +141,16 @@ def test_register_import_then_estimate_from_the_register(
     out = tmp_path / "reg"
     res = runner.invoke(app, ["evaluate", "estimate", "--panel", str(p), "--intervention", "1",
                               "--intervention", "2", "--indicator",
-                              "perceived_health_good_pct", "--out", str(out)])
+                              "perceived_health_good_pct", "--out", str(out),
+                              "--inhabitants", str(tmp_path / "inhabitants.csv")])
     assert res.exit_code == 0, res.output
     from_register = json.loads((out / "estimates.json").read_text())["estimates"][0]
     out2 = tmp_path / "csv"
     runner.invoke(app, ["evaluate", "estimate", "--panel", str(p), "--treatment", str(t),
-                        "--indicator", "perceived_health_good_pct", "--out", str(out2)])
+                        "--indicator", "perceived_health_good_pct", "--out", str(out2),
+                        "--inhabitants", str(tmp_path / "inhabitants.csv")])
     from_csv = json.loads((out2 / "estimates.json").read_text())["estimates"][0]
+    assert from_register["estimate"] is not None
     assert from_register["estimate"] == pytest.approx(from_csv["estimate"])
 
 
@@ -142,3 +164,26 @@ def test_register_refuses_a_bad_file_and_writes_nothing(tmp_path: Path) -> None:
         assert field in res.output
     res = runner.invoke(app, ["evaluate", "register"])
     assert res.exit_code == 0 and "BU" not in res.output and "A  " not in res.output
+
+
+def test_register_a_built_scenario_and_a_yaml_file(tmp_path: Path, tiny_dir: Path) -> None:
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(
+        "name: Pleintje\ninterventions:\n- kind: add_green\n  name: Pocket park\n"
+        "  catalogue_id: pocket_park\n"
+        "  geometry: POLYGON ((140150 455050, 140250 455050, 140250 455150, 140150 455150, "
+        "140150 455050))\n", "utf-8")
+    res = runner.invoke(app, ["evaluate", "register", "--scenario", str(scenario)])
+    assert res.exit_code == 2 and "--region/--started/--completed" in res.output
+    res = runner.invoke(app, ["evaluate", "register", "--scenario", str(scenario), "--region",
+                              str(tiny_dir), "--started", "2021-02-01", "--completed",
+                              "2021-09-30"])
+    assert res.exit_code == 0, res.output
+    assert "ids [1]" in res.output
+    # both addresses of BU99990101 lie within 300 m of the park, none of BU99990102
+    assert "Pleintje: Pocket park  (1 areas)" in res.output
+    yml = tmp_path / "iv.yaml"
+    yml.write_text("- name: Wadi\n  areas: [BU99990102]\n  start_date: 2022-01-01\n", "utf-8")
+    res = runner.invoke(app, ["evaluate", "register", "--yaml", str(yml)])
+    assert res.exit_code == 0, res.output
+    assert "ids [2]" in res.output and "Wadi  (1 areas)" in res.output

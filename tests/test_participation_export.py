@@ -108,7 +108,7 @@ def test_cli_migrate_create_user_and_export(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     runner = CliRunner()
     r = runner.invoke(participation_app, ["migrate", "--database-url", url])
-    assert r.exit_code == 0 and "0002" in r.output
+    assert r.exit_code == 0 and "0003" in r.output
     r = runner.invoke(participation_app, ["create-user", "plan1", "--role", "planner",
                                           "--password-stdin", "--database-url", url],
                       input=PASSWORD + "\n", env={"GG_PARTICIPATION_ARGON2_MEMORY_KIB": "8",

@@ -37,11 +37,11 @@ def test_upgrade_from_empty_matches_the_models(empty: tuple[Database, str | None
     assert table_names(db) & TABLES == set()
     assert db.current_revision() is None
     db.migrate()
-    assert db.current_revision() == "0002"
+    assert db.current_revision() == "0003"
     assert table_names(db) >= TABLES
     assert schema_diff(db) == []  # models and migrations agree
     db.migrate()  # idempotent
-    assert db.current_revision() == "0002"
+    assert db.current_revision() == "0003"
 
 
 def test_downgrade_upgrade_round_trip(empty: tuple[Database, str | None]) -> None:

@@ -34,6 +34,7 @@ def test_plan_in_another_town_is_refused(env: Env) -> None:
     (p,) = r.json()["problems"]
     assert "intervention 2 'Elders'" in p["problem"] and "outside" in p["problem"]
     assert "intervention 1" not in p["problem"] and p["fix"]
+    assert p["key"] == "plan_outside_lab"
     lab = env.client.get(env.url(f"/field-labs/{env.lab['id']}")).json()
     assert "scn-far" not in [s["scenario_id"] for s in lab["scenarios"]]
 

@@ -108,7 +108,18 @@ SAMPLES: dict[tuple[str, str], Callable[[Env], Call]] = {
     ("POST", "/moderation/comments/{comment_id}/reject"): lambda e: Call(
         _commented(e).params, {"reason": "off topic"}),
     ("POST", "/moderation/comments/{comment_id}/hide"): lambda e: Call(_commented(e).params),
+    ("PUT", "/comments/{comment_id}/reply"): lambda e: Call(
+        _commented(e).params, {"text": "Dank u, we nemen het mee."}),
+    ("DELETE", "/comments/{comment_id}/reply"): lambda e: _replied(e),
 }
+
+
+def _replied(env: Env) -> Call:
+    call = _commented(env)
+    r = env.client.put(env.url(f"/comments/{call.params['comment_id']}/reply"),
+                       json={"text": "Dank u."}, headers=env.bearer("moderator"))
+    assert r.status_code == 200, r.text
+    return Call(call.params)
 
 
 def _walk(routes: list[Any]) -> Any:

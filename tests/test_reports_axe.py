@@ -1,4 +1,4 @@
-"""axe-core finds 0 violations in the reports' HTML (area report and progress report).
+"""axe-core finds 0 violations in the reports' HTML (area, scenario, evaluation, progress).
 
 Runs axe in Debian's chromium through Playwright. axe-core comes from the web app's
 devDependencies (``web/node_modules/axe-core``) or from ``GG_AXE_JS`` (path to ``axe.min.js``);
@@ -89,4 +89,48 @@ def test_area_report_has_no_axe_violations(browser: Any, lang: str) -> None:
 def test_progress_report_has_no_axe_violations(browser: Any) -> None:
     programme = read_programme(ROOT / "examples" / "programme" / "programme.xlsx")
     html = render_progress_report(progress_report(programme, "2026H2"), "nl", "html").decode()
+    assert _violations(browser, html) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_scenario_report_has_no_axe_violations(browser: Any, lang: str) -> None:
+    import numpy as np
+
+    from groengezond.reports.scenario import render_scenario_report, scenario_report
+    from groengezond.scenario.model import scenario_from_data
+    from groengezond.scenario.testing import park_in, ranked_by_income
+    from groengezond.services.plan import Planner
+    from groengezond.synth import generate_region
+
+    region = generate_region(20_000, seed=1)
+    sc = scenario_from_data({"name": "Park", "interventions": [
+        {"kind": "add_green", "name": "Buurtpark", "catalogue_id": "neighbourhood_park",
+         "geometry": park_in(region, ranked_by_income(region)[0], 5.0).wkt}]})
+    result = Planner(region).run(sc, np.random.default_rng(42), n_draws=1000, seed=42)
+    rep = scenario_report(sc, result, region.meta, feedback=[{
+        "field_lab": "Proeftuin", "published_as": "Park", "n_comments": 1,
+        "comments": [{"category": "idea", "text": "Meer bankjes"}]}])
+    html = render_scenario_report(rep, sc, region.areas, lang, "html").decode()  # type: ignore[arg-type]
+    assert _violations(browser, html) == []
+
+
+@pytest.mark.slow
+def test_evaluation_report_has_no_axe_violations(browser: Any) -> None:
+    from groengezond.evaluation.panel import panel_from_region
+    from groengezond.evaluation.run import evaluate
+    from groengezond.reports.evaluation import evaluation_report, render_evaluation_report
+
+    region = web_region()
+    buurten = sorted(region.areas.loc[region.areas["level"] == "buurt", "code"])[:6]
+    p = panel_from_region(region, "perceived_health_good_pct",
+                          treatment={b: (2016 if i < 3 else 2020) for i, b in enumerate(buurten)})
+    res = evaluate(p, "twfe_event")
+    doc = {"indicator": "perceived_health_good_pct", "estimator": "twfe_event",
+           "years": p.years, "n_areas": 24, "estimates": [e.to_dict() for e in res.estimates],
+           "event_study": res.event_study.to_dict(orient="records"),
+           "series": res.series.to_dict(orient="records")}
+    rep = evaluation_report(doc, load_registry(), region.meta, interventions=[
+        {"name": "Schoolpleinen", "areas": buurten[:3], "start_date": "2016-05-01"}])
+    html = render_evaluation_report(rep, "nl", "html").decode()
     assert _violations(browser, html) == []

@@ -113,3 +113,17 @@ def test_trees_ramp_up_with_crown_growth(planner: Planner, region: Region) -> No
     # the present value is below that of full benefits from year 1
     full = r.money.total.median * annuity_factor(0.0225, 30)
     assert r.costs.benefits_present_value_eur.median < 0.8 * full
+
+
+def test_every_valuation_parameter_is_read_by_the_code() -> None:
+    """Issue 14: no money parameter that nothing reads (a reader would take it for a setting
+    of the model). Each parameter of valuation.yaml is named in the package's code."""
+    from pathlib import Path
+
+    import groengezond
+    from groengezond.health.valuation import load_valuation
+
+    root = Path(groengezond.__file__).parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+    unread = [k for k in load_valuation().parameters if f'"{k}"' not in code]
+    assert not unread, f"valuation.yaml parameters nothing reads: {unread}"

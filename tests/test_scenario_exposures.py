@@ -212,3 +212,41 @@ def test_crowns_grow_from_planting_to_mature_size() -> None:
     assert np.isclose(g[9], (4.0 / 6.0) ** 2)
     assert np.isclose(g[0], ((2.0 + 4.0 / 20) / 6.0) ** 2)
     assert (g[19:] == 1.0).all() and (np.diff(g) >= 0).all()
+
+
+def test_water_is_nodata_in_the_ndvi_focal_mean(base: ExposureBaseline, region: Region) -> None:
+    """Issue 14 point 7: the NDVI mean within 500 m is over land cells only (as InVEST and the
+    RIVM do); water still counts as a valid, non-green cell in the green shares. By hand, at
+    the homes with the most water around them."""
+    from groengezond.landcover import NDVI_BY_CLASS
+
+    lc = region.landcover
+    assert lc is not None
+    code = {v: k for k, v in region.meta.landcover_classes.items()}
+    water = lc.classes == code["water"]
+    kernel = disc_kernel(500.0, lc.cell_size_m).astype(bool)
+    k = kernel.shape[0] // 2
+    h, w = lc.classes.shape
+    inner = np.flatnonzero((base.rows >= k) & (base.rows < h - k) & (base.cols >= k)
+                           & (base.cols < w - k))
+    n_water = np.array([water[base.rows[i] - k:base.rows[i] + k + 1,
+                              base.cols[i] - k:base.cols[i] + k + 1][kernel].sum()
+                        for i in inner[:: max(len(inner) // 3000, 1)]])
+    picks = inner[:: max(len(inner) // 3000, 1)][np.argsort(-n_water)[:5]]
+    assert n_water.max() > 100  # homes by the river: water within 500 m
+    names = region.meta.landcover_classes
+    for i in picks:
+        win = lc.classes[base.rows[i] - k:base.rows[i] + k + 1,
+                         base.cols[i] - k:base.cols[i] + k + 1][kernel]
+        cls = [names[int(c)] for c in win]
+        land = [NDVI_BY_CLASS[c] for c in cls if c not in ("water", "nodata")]
+        assert np.isnan(NDVI_BY_CLASS["water"])
+        assert base.focal["ndvi_500m"][i] == pytest.approx(float(np.mean(land)), rel=1e-5)
+        # water in the mean as NDVI 0 would make the home look less green
+        with_water = sum(land) / (len(land) + cls.count("water"))
+        assert base.focal["ndvi_500m"][i] > with_water + 1e-3
+        # the green share counts water as a valid cell that is not green
+        valid = [c for c in cls if c != "nodata"]
+        green = [c for c in valid if c in ("low_green", "trees", "agriculture")]
+        assert base.focal["green_share_500m"][i] == pytest.approx(len(green) / len(valid),
+                                                                  abs=1e-6)

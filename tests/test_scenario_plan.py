@@ -444,11 +444,12 @@ def test_mortality_baseline_is_standardised_by_age_per_buurt(planner: Planner) -
     share_old = old[ok] / (young + old)[ok]
     assert np.corrcoef(share_old, base.value[ok])[0, 1] > 0.99
     assert base.value[ok].max() > 1.2 * base.value[ok].min()
-    # the heat pathway's baseline is natural-cause mortality net of displacement, one rate for
-    # all ages (not yet standardised by age per buurt: a known shortfall, see docs/planner.md)
-    heat = planner.baselines.get("heat_mortality", None)
-    assert heat is None or np.ptp(heat.value) == 0
-    assert any("standardised indirectly by age" in n for n in planner.baseline_notes)
+    # the heat pathway's baseline (natural-cause mortality net of displacement) is standardised
+    # by age per buurt too (tests/test_scenario_heat.py checks it by hand)
+    heat = planner.baselines["heat_mortality"]
+    assert np.ptp(heat.value[ok]) > 0
+    assert any("standardised indirectly by age" in n and "heat_mortality" in n
+               for n in planner.baseline_notes)
 
 
 def test_by_age_rates_must_make_up_the_band() -> None:

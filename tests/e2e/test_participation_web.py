@@ -9,6 +9,7 @@ checked in the database itself.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import urllib.error
 import urllib.request
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.slow
 ADMIN = ("e2e-admin", "admin pass phrase for e2e")
 MODERATOR = ("e2e-moderator", "moderator pass phrase for e2e")
 WIJK = "WK900102"
+REPLY = "Dank u. De gemeente plant in het voorjaar bomen bij de school."
 XSS = 'Meer bomen bij de school <img src=x onerror="window.__xss=1"> & een bankje'
 TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 
@@ -64,6 +66,10 @@ class Lab:
     buurten: list[dict[str, str]]
     centre_wgs84: tuple[float, float]
     first_tree_wgs84: tuple[float, float]
+    park_ring: tuple[tuple[float, float], ...] = ()
+    park_result: Any = None
+    bbox_wgs84: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    elsewhere: int = 0
 
 
 def rows(db_file: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -115,8 +121,41 @@ def lab(server: str, server_db: Path) -> Lab:
                 "type": "MultiPoint",
                 "coordinates": [[cx - 80 + 20 * i, cy + 60] for i in range(9)]}}]}}}, token)
     lon, lat = TO_WGS84.transform(cx - 20, cy - 70)  # inside the wijk, off the park
+    # a second lab in another wijk, for the refusal of a plan outside it
+    other = areas[areas["code"] == "WK900203"].geometry.iloc[0]
+    elsewhere = call(server, "POST", "/api/participation/field-labs", {
+        "name": "Veldlab Wijk 2.3", "description": "", "area_code": "WK900203",
+        "geometry_rd": mapping(other), "buurten": [],
+        "opens_on": (today - timedelta(days=1)).isoformat(),
+        "closes_on": (today + timedelta(days=30)).isoformat()}, token)
     return Lab(created["id"], park["id"], trees["id"], buurten, (lon, lat),
-               TO_WGS84.transform(cx - 80, cy + 60))
+               TO_WGS84.transform(cx - 80, cy + 60), tuple(ring), result,
+               tuple(created["bbox_wgs84"]), elsewhere["id"])
+
+
+def round2(value: float) -> float:
+    """Two significant digits, as the plan card rounds (plan-card.ts)."""
+    if value == 0:
+        return 0.0
+    p = 10.0 ** (math.floor(math.log10(abs(value))) - 1)
+    return round(value / p) * p
+
+
+def where_words(pt: tuple[float, float], bbox: tuple[float, float, float, float]) -> str:
+    """The part of the lab a point lies in, as the plan card words it (3 × 3 grid of the bbox)."""
+    w, s, e, n = bbox
+    col = min(2, math.floor(3 * (pt[0] - w) / (e - w)))
+    row = min(2, math.floor(3 * (n - pt[1]) / (n - s)))
+    return [["in het noordwesten van het veldlab", "in het noorden van het veldlab",
+             "in het noordoosten van het veldlab"],
+            ["in het westen van het veldlab", "midden in het veldlab",
+             "in het oosten van het veldlab"],
+            ["in het zuidwesten van het veldlab", "in het zuiden van het veldlab",
+             "in het zuidoosten van het veldlab"]][row][col]
+
+
+def dutch_int(value: float) -> str:
+    return f"{round(value):,}".replace(",", ".")
 
 
 def open_participation(watch: PageWatch, server: str, lab: Lab) -> Any:
@@ -158,8 +197,25 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
     wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-scenario-fill']})"
              ".length > 0")
     card = pg.locator(f"[data-scenario='{lab.scenario}']")
+    # in plain words first: what changes where (a list beside the map), and the effect felt
+    centre = (sum(p[0] for p in lab.park_ring) / 5, sum(p[1] for p in lab.park_ring) / 5)
+    change = card.locator(".plan-changes li").first
+    assert change.inner_text().startswith(
+        f"Nieuw park (9.600 m²) {where_words(centre, lab.bbox_wgs84)}")
+    e = lab.park_result["exposures"]
+    gain = round2((e["within_300m_after"] - e["within_300m_before"]) * e["residents"])
+    plain = card.locator(".plain-effect").first.inner_text()
+    if abs(gain) < 1:
+        assert plain == "Het aantal mensen op loopafstand (300 m) van groen blijft ongeveer gelijk."
+    else:
+        assert f"ongeveer {dutch_int(abs(gain))} mensen" in plain
+    # the Planner's figures only behind "Meer details"
+    assert "Voorkomen sterfgevallen" not in card.inner_text()
+    card.locator(".plan-details summary").click()
     text = card.inner_text()
     assert "Buurtpark" in text and "Voorkomen sterfgevallen" in text and "95%-interval" in text
+    card.locator(".show-change").first.click()  # the list's button shows the change on the map
+    wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-scenario-fill']}).length > 0")
     # the plan from a scenario file (RD New) is drawn too
     pg.locator(f"[data-scenario='{lab.rd_scenario}'] .show-scenario").click()
     first = wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-scenario-points']})"
@@ -194,6 +250,10 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
     assert mine.locator(".comment-text").inner_text() == XSS
     assert "wacht op moderatie" in mine.inner_text()
     comment_id = int(mine.get_attribute("data-comment") or 0)
+    # the resident's own pending pin shows on the map (only to them), with a note saying so
+    wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-mine']})"
+             f".map((f) => f.id).join() === '{comment_id}'")
+    assert pg.locator("#mine-pending-note").is_visible()
     stored = rows(server_db, "SELECT id, category, text, status FROM participation_comments")
     assert stored == [(comment_id, "idea", XSS, "pending")]
     # not public yet
@@ -235,6 +295,16 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
         assert "__Host-gg_csrf=" in sp.evaluate("document.cookie")
         assert item.locator(".comment-text").inner_text() == XSS
         assert "Veldlab Wijk 1.2" in item.inner_text()
+        # the queue says which plan the comment is about (none: the lab in general)
+        assert item.locator(".mod-about").inner_text() == "Over het veldlab in het algemeen"
+        # the municipality's official reply, given in the queue
+        item.locator(f"#reply-{comment_id}").fill(REPLY)
+        item.locator(f"[data-reply='{comment_id}']").click()
+        sp.wait_for_selector("[data-msg=mod]:has-text('Reactie geplaatst.')")
+        item = sp.locator(f"#mod-queue li[data-comment='{comment_id}']")
+        assert item.locator(".official-reply .reply-text").inner_text() == REPLY
+        assert rows(server_db, "SELECT comment_id, text FROM participation_comment_replies") \
+            == [(comment_id, REPLY)]
         sp.screenshot(path=str(SCREENSHOTS / "participation-moderation.png"))
         item.locator("[data-action=reject]").click()  # a rejection needs a reason
         assert "Geef een reden" in item.inner_text()
@@ -254,12 +324,19 @@ def test_resident_takes_part_and_a_moderator_approves(page: PageWatch, server: s
     wait(pg, f"document.querySelector('.participation')?.dataset.ready === '{lab.id}'")
     listed = pg.locator(f"#public-comments li[data-comment='{comment_id}'] .comment-text")
     assert listed.inner_text() == XSS
+    reply = pg.locator(f"#public-comments li[data-comment='{comment_id}'] .official-reply")
+    assert reply.locator(".reply-text").inner_text() == REPLY
+    assert reply.locator(".reply-head").inner_text().startswith("Reactie van de gemeente · ")
+    assert pg.locator(f"#my-comments li[data-comment='{comment_id}'] .reply-text") \
+        .inner_text() == REPLY
+    wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-mine']}).length === 0")
     assert pg.locator(f"#my-comments li[data-comment='{comment_id}']") \
         .get_attribute("data-status") == "approved"
     wait(pg, "window.__gg.map.queryRenderedFeatures({layers: ['p-comments']}).length === 1")
     click_lonlat(pg, lab.centre_wgs84)
     pg.wait_for_selector(".comment-popup")
     assert pg.locator(".comment-popup .comment-text").inner_text() == XSS
+    assert pg.locator(".comment-popup .reply-text").inner_text() == REPLY
     pg.screenshot(path=str(SCREENSHOTS / "participation-approved.png"))
     assert pg.evaluate("window.__xss") is None
     assert pg.evaluate("document.querySelectorAll('img[src=x]').length") == 0
@@ -454,11 +531,22 @@ def test_planner_publishes_a_costed_scenario_into_the_field_lab(page: PageWatch,
     # publishing the same scenario again is refused with the API's message
     pg.click("#publish-submit")
     wait(pg, "document.querySelector('#publish-msg')?.classList.contains('error')")
+    # a lab elsewhere refuses the plan: its residents could not see it (key plan_outside_lab)
+    pg.select_option("#publish-lab", str(lab.elsewhere))
+    pg.click("#publish-submit")
+    message_id = "document.querySelector('#publish-msg')?.textContent"
+    wait(pg, f"{message_id}?.startsWith('Een of meer maatregelen')")
+    assert pg.locator("#publish-msg").inner_text() == (
+        "Een of meer maatregelen van dit plan liggen buiten veldlab Veldlab Wijk 2.3: de "
+        "bewoners kunnen ze daar niet zien. Kies het veldlab waar het plan ligt, of teken het "
+        "binnen dit veldlab.")
+    assert rows(server_db, "SELECT COUNT(*) FROM participation_scenarios "
+                           f"WHERE field_lab_id = {lab.elsewhere}") == [(0,)]
     # residents see it in the Meedoen tab
     pg.click("#tab-participation")
     pg.wait_for_selector("#lab-select")
     pg.select_option("#lab-select", str(lab.id))
     wait(pg, f"document.querySelector('.participation')?.dataset.ready === '{lab.id}'")
     assert "Park en brug" in pg.locator("#p-scenarios").inner_text()
-    assert [e for e in page.errors if "409" not in e] == []
+    assert [e for e in page.errors if "409" not in e and "422" not in e] == []
     assert page.foreign_hosts() == set()

@@ -146,9 +146,12 @@ def test_planner_draws_and_offers_the_run(page: PageWatch, server: str) -> None:
     pg.wait_for_selector("#run-scenario")
     pg.wait_for_selector("#catalogue-list li")
     assert pg.locator("#scenario-unavailable").count() == 0
-    assert pg.locator("#run-scenario").is_enabled()
+    # nothing drawn yet: the run waits for a drawing, and says so
+    assert pg.locator("#run-scenario").is_disabled()
+    assert "Teken eerst" in pg.locator("#run-reason").inner_text()
     draw_park(pg)
     wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
+    assert pg.locator("#run-scenario").is_enabled()
     pg.wait_for_timeout(300)
     pg.screenshot(path=str(SCREENSHOTS / "planner.png"))
     assert page.errors == []
@@ -156,7 +159,7 @@ def test_planner_draws_and_offers_the_run(page: PageWatch, server: str) -> None:
 
 def test_planner_shows_a_refusal_at_its_intervention(page: PageWatch, server: str) -> None:
     pg = open_app(page, server, "planner")
-    pg.wait_for_selector("#run-scenario:not([disabled])")
+    pg.wait_for_selector("#catalogue-list li")
     draw_park(pg)
     wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
     pg.click("#run-scenario")
@@ -180,7 +183,7 @@ def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str)
     pg = open_app(page, server, "planner")
     pg.evaluate("localStorage.removeItem('gg-saved-scenarios')")
     pg.reload()
-    pg.wait_for_selector("#run-scenario:not([disabled])")
+    pg.wait_for_selector("#catalogue-list li")
     assert pg.locator("#save-scenario").is_disabled()
     draw_park(pg)
     wait_js(pg, "document.querySelector('#drawn-list').textContent.includes('Park')")
@@ -216,7 +219,7 @@ def test_planner_runs_saves_and_compares_scenarios(page: PageWatch, server: str)
     table = pg.locator("#compare-table")
     table.wait_for()
     heads = table.locator("thead th").all_inner_texts()
-    assert heads[1:] == ["Park oost", "Twee parken"]
+    assert heads[1:] == ["Huidige situatie", "Park oost", "Twee parken", "Verschil"]
     assert table.locator("tbody tr").count() >= 5
     assert NUMBER_WITH_INTERVAL.search(table.inner_text())
     pg.screenshot(path=str(SCREENSHOTS / "planner-compare.png"))

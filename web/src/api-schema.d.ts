@@ -109,6 +109,12 @@ export interface paths {
     /** Hide a comment (moderator) */
     post: operations["moderation_hide_api_participation_moderation_comments__comment_id__hide_post"];
   };
+  "/api/participation/comments/{comment_id}/reply": {
+    /** Set the municipality's official reply to a comment (staff) */
+    put: operations["put_reply_api_participation_comments__comment_id__reply_put"];
+    /** Withdraw the official reply to a comment (staff) */
+    delete: operations["delete_reply_api_participation_comments__comment_id__reply_delete"];
+  };
   "/api/participation/field-labs/{lab_id}/results": {
     /** Results with disclosure control (residents' figures once closed) */
     get: operations["lab_results_api_participation_field_labs__lab_id__results_get"];
@@ -128,13 +134,204 @@ export interface paths {
      */
     get: operations["area_report_route_api_reports_area__code__get"];
   };
+  "/api/reports/scenario": {
+    /**
+     * Scenario report: plan, effects, euros, gap, residents
+     * @description Run the scenario (as ``/api/scenarios/run``) and render its report on the server.
+     */
+    post: operations["scenario_report_route_api_reports_scenario_post"];
+  };
+  "/api/reports/shared-scenario/{scenario_id}": {
+    /**
+     * Report of a shared scenario
+     * @description The report of shared scenario ``scenario_id`` (the web app's report button); residents'
+     * comments are those of field-lab publications under this id.
+     */
+    get: operations["shared_scenario_report_route_api_reports_shared_scenario__scenario_id__get"];
+  };
+  "/api/reports/evaluation": {
+    /**
+     * Evaluation report: effect of registered interventions
+     * @description The Evaluator's estimate (as ``/api/evaluations/estimate``) as a report.
+     */
+    get: operations["evaluation_report_route_api_reports_evaluation_get"];
+  };
   "/api/evaluations/interventions": {
     /** Registered interventions */
     get: operations["interventions_api_evaluations_interventions_get"];
   };
+  "/api/evaluations/register": {
+    /** Register an intervention (staff) */
+    post: operations["register_api_evaluations_register_post"];
+  };
+  "/api/evaluations/register/{intervention_id}": {
+    /** Replace an intervention (staff) */
+    put: operations["replace_api_evaluations_register__intervention_id__put"];
+    /** Remove an intervention (staff) */
+    delete: operations["remove_api_evaluations_register__intervention_id__delete"];
+  };
   "/api/evaluations/estimate": {
     /** Effect of registered interventions on an indicator */
     get: operations["estimate_api_evaluations_estimate_get"];
+  };
+  "/api/shared-scenarios": {
+    /**
+     * List public (or your own) scenarios
+     * @description Newest first.
+     */
+    get: operations["list_shared_api_shared_scenarios_get"];
+    /**
+     * Share a scenario
+     * @description Save the scenario under a new stable id (version 1).
+     */
+    post: operations["share_api_shared_scenarios_post"];
+  };
+  "/api/shared-scenarios/import": {
+    /**
+     * Share a scenario YAML file
+     * @description Validate the YAML as ``groengezond plan`` would, then share it (version 1).
+     */
+    post: operations["import_yaml_api_shared_scenarios_import_post"];
+  };
+  "/api/shared-scenarios/{scenario_id}": {
+    /**
+     * One shared scenario
+     * @description The newest version, or ``version``.
+     */
+    get: operations["get_shared_api_shared_scenarios__scenario_id__get"];
+    /**
+     * Delete (owner)
+     * @description Delete the scenario and all its versions.
+     */
+    delete: operations["delete_shared_api_shared_scenarios__scenario_id__delete"];
+  };
+  "/api/shared-scenarios/{scenario_id}/versions": {
+    /**
+     * Save a new version (owner)
+     * @description The owner's next version; the id and link stay the same.
+     */
+    post: operations["new_version_api_shared_scenarios__scenario_id__versions_post"];
+  };
+  "/api/shared-scenarios/{scenario_id}/scenario.yaml": {
+    /**
+     * Export as scenario YAML
+     * @description The scenario file ``groengezond plan`` reads (geometries in EPSG:28992).
+     */
+    get: operations["export_yaml_api_shared_scenarios__scenario_id__scenario_yaml_get"];
+  };
+  "/api/programme": {
+    /**
+     * The whole programme (staff and leads)
+     * @description Projects, budget lines, KPIs, milestones, risks and lessons.
+     */
+    get: operations["get_programme_api_programme_get"];
+  };
+  "/api/programme/rules": {
+    /**
+     * Budget rules, checked
+     * @description Rijk ≤ €30M, cofinancing ≥ Rijk, track shares in their ranges, spent ≤ committed.
+     */
+    get: operations["get_rules_api_programme_rules_get"];
+  };
+  "/api/programme/import": {
+    /**
+     * Import the workbook (staff)
+     * @description Validate the whole workbook; store it in one transaction, or refuse it whole (422)
+     * listing every problem with sheet, row, column and fix.
+     */
+    post: operations["import_xlsx_api_programme_import_post"];
+  };
+  "/api/programme/export.xlsx": {
+    /**
+     * Export the workbook (staff)
+     * @description The stored programme in the import's layout.
+     */
+    get: operations["export_xlsx_api_programme_export_xlsx_get"];
+  };
+  "/api/programme/projects/{code}/status": {
+    /**
+     * Change a project's status (staff or its lead)
+     * @description Audited.
+     */
+    put: operations["put_status_api_programme_projects__code__status_put"];
+  };
+  "/api/programme/projects/{code}/actuals": {
+    /**
+     * Record a KPI actual (staff or the project's lead)
+     * @description Audited.
+     */
+    put: operations["put_actual_api_programme_projects__code__actuals_put"];
+  };
+  "/api/programme/members": {
+    /**
+     * Grant a programme role (staff)
+     * @description Staff without a project, or lead of one project. Audited.
+     */
+    post: operations["post_member_api_programme_members_post"];
+  };
+  "/api/programme/lessons": {
+    /**
+     * Search the knowledge base
+     * @description Lessons whose text contains every word of ``q`` (public).
+     */
+    get: operations["get_lessons_api_programme_lessons_get"];
+    /**
+     * Add a lesson (staff, or the lead of its project)
+     * @description Audited.
+     */
+    post: operations["post_lesson_api_programme_lessons_post"];
+  };
+  "/api/programme/audit": {
+    /**
+     * The audit trail (staff)
+     * @description Every change, oldest first.
+     */
+    get: operations["get_audit_api_programme_audit_get"];
+  };
+  "/api/programme/report": {
+    /**
+     * Half-year progress report
+     * @description Each track's progress, the budget against the rules, the KPIs against targets.
+     */
+    get: operations["get_report_api_programme_report_get"];
+  };
+  "/api/ucloud/me": {
+    /** The authenticated user */
+    get: operations["me_api_ucloud_me_get"];
+  };
+  "/api/ucloud/indicators": {
+    /** Published care indicators per area */
+    get: operations["indicators_api_ucloud_indicators_get"];
+  };
+  "/api/ucloud/releases": {
+    /** Protected releases */
+    get: operations["releases_api_ucloud_releases_get"];
+  };
+  "/api/ucloud/releases/{name}": {
+    /** The published cells of a release */
+    get: operations["release_api_ucloud_releases__name__get"];
+  };
+  "/api/ucloud/linkage": {
+    /** Counts and linkage rates */
+    get: operations["linkage_api_ucloud_linkage_get"];
+  };
+  "/api/ucloud/exports": {
+    /** Export requests */
+    get: operations["exports_api_ucloud_exports_get"];
+    /** Request an export (it waits for four-eyes approval) */
+    post: operations["request_export_api_ucloud_exports_post"];
+  };
+  "/api/ucloud/exports/{export_id}/decision": {
+    /** Approve or reject an export (a second person) */
+    post: operations["decide_api_ucloud_exports__export_id__decision_post"];
+  };
+  "/api/ucloud/exports/{export_id}/download": {
+    /** An approved export as CSV */
+    get: operations["download_api_ucloud_exports__export_id__download_get"];
+  };
+  "/api/ucloud/audit": {
+    /** The audit log (data steward) */
+    get: operations["audit_api_ucloud_audit_get"];
   };
   "/health": {
     /** Liveness check */
@@ -266,7 +463,8 @@ export interface paths {
   "/ogc/conformance": {
     /**
      * Conformance declaration
-     * @description The conformance classes implemented: Core, OpenAPI 3.0 and GeoJSON.
+     * @description The conformance classes implemented: Features Core, OpenAPI 3.0 and GeoJSON, and
+     * Processes Core, OGC process description, JSON, OpenAPI 3.0, job list and dismiss.
      */
     get: operations["conformance_ogc_conformance_get"];
   };
@@ -325,6 +523,53 @@ export interface paths {
      * @description Area polygons (EPSG:28992) with the published values of ``indicator`` in ``year``.
      */
     get: operations["download_gpkg_api_indicators__indicator__download_gpkg_get"];
+  };
+  "/ogc/processes": {
+    /**
+     * Processes
+     * @description ``plan-scenario`` and ``compare-scenarios``.
+     */
+    get: operations["process_list_ogc_processes_get"];
+  };
+  "/ogc/processes/{processId}": {
+    /**
+     * Process description
+     * @description Inputs and outputs with their JSON schemas.
+     */
+    get: operations["process_description_ogc_processes__processId__get"];
+  };
+  "/ogc/processes/{processId}/execution": {
+    /**
+     * Execute a process
+     * @description Run now (sync) or as a job (``Prefer: respond-async``, or a large run).
+     */
+    post: operations["execute_ogc_processes__processId__execution_post"];
+  };
+  "/ogc/jobs": {
+    /**
+     * Jobs
+     * @description Every job kept, newest first.
+     */
+    get: operations["job_list_ogc_jobs_get"];
+  };
+  "/ogc/jobs/{jobId}": {
+    /**
+     * Job status
+     * @description accepted, running, successful, failed or dismissed.
+     */
+    get: operations["job_status_ogc_jobs__jobId__get"];
+    /**
+     * Dismiss a job
+     * @description Stop the job (its run's process is killed) and drop its results.
+     */
+    delete: operations["dismiss_ogc_jobs__jobId__delete"];
+  };
+  "/ogc/jobs/{jobId}/results": {
+    /**
+     * Job results
+     * @description The outputs as a document (``{"result": ...}``), once the job is successful.
+     */
+    get: operations["job_results_ogc_jobs__jobId__results_get"];
   };
 }
 
@@ -703,6 +948,18 @@ export interface components {
       rows: components["schemas"]["SummaryRow"][];
     };
     /**
+     * ActualIn
+     * @description The actual of a KPI in a half-year.
+     */
+    ActualIn: {
+      /** Indicator */
+      indicator: string;
+      /** Period */
+      period: string;
+      /** Actual */
+      actual: number;
+    };
+    /**
      * Area
      * @description An area without its geometry; ``geometry_quality``: real, derived or placeholder.
      */
@@ -906,6 +1163,32 @@ export interface components {
       rank: number | null;
     };
     /**
+     * Assumption
+     * @description A money value or a pathway the result rests on, with its source.
+     */
+    Assumption: {
+      /** What */
+      what: string;
+      /** What Nl */
+      what_nl: string;
+      /** Value */
+      value: string;
+      /** Source */
+      source: string;
+      /** Assumption */
+      assumption: boolean;
+    };
+    /**
+     * AuditOut
+     * @description The audit log and whether its hash chain holds.
+     */
+    AuditOut: {
+      /** Chain Intact */
+      chain_intact: boolean;
+      /** Entries */
+      entries: components["schemas"]["groengezond__api__ucloud__AuditEntry"][];
+    };
+    /**
      * BestWorstRow
      * @description One year of the gap between the best and the worst area.
      */
@@ -956,6 +1239,25 @@ export interface components {
       suppression_reason?: string;
       /** Quality */
       quality?: ("real" | "derived" | "placeholder" | "missing") | null;
+    };
+    /**
+     * BudgetLineData
+     * @description Money for a project from one source in one year (euros).
+     */
+    BudgetLineData: {
+      /** Project */
+      project: string;
+      /** Source */
+      source: string;
+      /** Year */
+      year: number;
+      /** Committed Eur */
+      committed_eur: number;
+      /**
+       * Spent Eur
+       * @default 0
+       */
+      spent_eur?: number;
     };
     /**
      * Buurt
@@ -1032,6 +1334,21 @@ export interface components {
        */
       d_cycling_min_per_week?: number;
       value_eur_per_year: components["schemas"]["IntervalOut"] | null;
+    };
+    /**
+     * BuurtRow
+     * @description Effects in one buurt.
+     */
+    BuurtRow: {
+      /** Code */
+      code: string;
+      /** Name */
+      name: string;
+      /** Residents */
+      residents: number;
+      deaths: components["schemas"]["Iv"];
+      depression: components["schemas"]["Iv"];
+      value_eur: components["schemas"]["Iv"];
     };
     /**
      * CanopyGrowthOut
@@ -1206,6 +1523,16 @@ export interface components {
       items: components["schemas"]["CatalogueItem"][];
     };
     /**
+     * Comment
+     * @description An approved resident comment.
+     */
+    Comment: {
+      /** Category */
+      category: string;
+      /** Text */
+      text: string;
+    };
+    /**
      * CommentFeature
      * @description An approved comment as a GeoJSON Feature.
      */
@@ -1238,7 +1565,8 @@ export interface components {
     };
     /**
      * CommentOut
-     * @description A comment as its author (or a moderator) sees it, with its moderation state.
+     * @description A comment as its author (or a moderator) sees it, with its moderation state and the
+     * municipality's reply (None while there is none).
      */
     CommentOut: {
       /** Id */
@@ -1275,6 +1603,7 @@ export interface components {
        * Format: date-time
        */
       updated_at: string;
+      reply?: components["schemas"]["ReplyOut"] | null;
     };
     /**
      * CommentProperties
@@ -1464,12 +1793,55 @@ export interface components {
       sensitivity?: components["schemas"]["SensitivityOut"][];
     };
     /**
+     * CostSummary
+     * @description Costs, benefits and the benefit-cost ratio.
+     */
+    CostSummary: {
+      /** Total Low Eur */
+      total_low_eur: number;
+      /** Total High Eur */
+      total_high_eur: number;
+      /** Maintenance Low Eur Per Year */
+      maintenance_low_eur_per_year: number;
+      /** Maintenance High Eur Per Year */
+      maintenance_high_eur_per_year: number;
+      /** Any Assumption */
+      any_assumption: boolean;
+      /** Appraisal Years */
+      appraisal_years: number;
+      /** Discount Rate */
+      discount_rate: number;
+      benefits_pv: components["schemas"]["Iv"];
+      costs_pv: components["schemas"]["Iv"];
+      bcr: components["schemas"]["Iv"];
+      /** Reason */
+      reason: string;
+    };
+    /**
      * Decision
      * @description A moderator's reason (required to reject, optional to hide or approve).
      */
     Decision: {
       /** Reason */
       reason?: string | null;
+    };
+    /**
+     * Description
+     * @description An input or output: title, description and JSON schema.
+     */
+    Description: {
+      /** Title */
+      title: string;
+      /** Description */
+      description: string;
+      /** Schema */
+      schema: {
+        [key: string]: unknown;
+      };
+      /** Minoccurs */
+      minOccurs?: number | null;
+      /** Maxoccurs */
+      maxOccurs?: number | null;
     };
     /**
      * DisplacedOut
@@ -1488,6 +1860,17 @@ export interface components {
       floor_area_m2: number;
     };
     /**
+     * Done
+     * @description A change was stored (and audited).
+     */
+    Done: {
+      /**
+       * Ok
+       * @default true
+       */
+      ok?: boolean;
+    };
+    /**
      * Erased
      * @description What was deleted with a resident (GDPR art. 17).
      */
@@ -1501,7 +1884,8 @@ export interface components {
     };
     /**
      * EstimateOut
-     * @description One estimate of an effect with its 95 % interval, or the reason it is not identified.
+     * @description One estimate of an effect with its 95 % interval, or the reason it is not identified;
+     * after disclosure control (a suppressed estimate is null with the reason).
      */
     EstimateOut: {
       /** Estimator */
@@ -1545,17 +1929,73 @@ export interface components {
       n_control: number;
       /**
        * Details
-       * @description Estimator-specific extras
+       * @description Estimator-specific extras (empty when suppressed)
        */
       details: {
         [key: string]: unknown;
       };
       /** Verdict */
       verdict: string;
+      /**
+       * Persons
+       * @description Residents the estimate describes (rounded)
+       */
+      persons: number | null;
+      /** Suppressed */
+      suppressed: boolean;
+      /** Suppression Reason */
+      suppression_reason: string;
+    };
+    /**
+     * EstimateRow
+     * @description One estimate (a target of one estimator).
+     */
+    EstimateRow: {
+      /** Estimator */
+      estimator: string;
+      /** Target */
+      target: string;
+      /** Estimate */
+      estimate: number | null;
+      /** Ci Low */
+      ci_low: number | null;
+      /** Ci High */
+      ci_high: number | null;
+      /** P Value */
+      p_value: number | null;
+      /** Identified */
+      identified: boolean;
+      /** Reason */
+      reason: string;
+      /** N Treated */
+      n_treated: number;
+      /** N Control */
+      n_control: number;
+    };
+    /**
+     * EvaluationDisclosure
+     * @description The disclosure rules applied to an evaluation and how many figures they suppressed.
+     */
+    EvaluationDisclosure: {
+      /** Rules */
+      rules: string[];
+      /** Suppressed */
+      suppressed: number;
+      /**
+       * Persons Treated
+       * @description Residents of the treated areas, to 5
+       */
+      persons_treated: number | null;
+      /**
+       * Persons Comparison
+       * @description Residents of the comparison areas, to 5
+       */
+      persons_comparison: number | null;
     };
     /**
      * EvaluationEstimate
-     * @description ``/api/evaluations/estimate``: the estimates, the event study and the series.
+     * @description ``/api/evaluations/estimate``: the estimates, the event study, the series and the
+     * disclosure control applied.
      */
     EvaluationEstimate: {
       /** Indicator */
@@ -1576,13 +2016,143 @@ export interface components {
       /** Estimates */
       estimates: components["schemas"]["EstimateOut"][];
       /** Event Study */
-      event_study: ({
-          [key: string]: (number | null) | number | string | boolean;
-        })[];
+      event_study: components["schemas"]["EventStudyRow"][];
       /** Series */
-      series: ({
-          [key: string]: (number | null) | number | string | boolean;
-        })[];
+      series: components["schemas"]["EvaluationSeriesPoint"][];
+      disclosure: components["schemas"]["EvaluationDisclosure"];
+    };
+    /**
+     * EvaluationReport
+     * @description The data of an evaluation report (its JSON is what the PDF prints).
+     */
+    EvaluationReport: {
+      /** Indicator */
+      indicator: string;
+      /** Name Nl */
+      name_nl: string;
+      /** Name En */
+      name_en: string;
+      /** Unit */
+      unit: string;
+      /** Estimator */
+      estimator: string;
+      /** Level */
+      level: string;
+      /** Years */
+      years: number[];
+      /** N Areas */
+      n_areas: number;
+      /** Dropped Areas */
+      dropped_areas?: unknown[];
+      /** Interventions */
+      interventions: components["schemas"]["groengezond__reports__evaluation__InterventionRow"][];
+      /** Estimates */
+      estimates: components["schemas"]["EstimateRow"][];
+      /** Event Study */
+      event_study: components["schemas"]["EventRow"][];
+      /** Series */
+      series: components["schemas"]["SeriesRow"][];
+      /** Region */
+      region: string;
+      /** Synthetic */
+      synthetic: boolean;
+      /** Sources */
+      sources: {
+          [key: string]: string;
+        }[];
+      /** Quality */
+      quality: components["schemas"]["QualityRow"][];
+    };
+    /**
+     * EvaluationSeriesPoint
+     * @description One wave of the treated and the comparison line, each gated on its own.
+     */
+    EvaluationSeriesPoint: {
+      /** Time */
+      time: number;
+      /**
+       * Treated
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      treated: number | null;
+      /**
+       * Comparison
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      comparison: number | null;
+      /** Treated Suppressed */
+      treated_suppressed: boolean;
+      /** Comparison Suppressed */
+      comparison_suppressed: boolean;
+      /**
+       * Comparison Kind
+       * @enum {string}
+       */
+      comparison_kind: "synthetic" | "mean";
+    };
+    /**
+     * EventRow
+     * @description The effect at ``e`` periods from the start (negative: before; a pre-trend check).
+     */
+    EventRow: {
+      /** E */
+      e: number;
+      /** Coef */
+      coef: number | null;
+      /** Ci Low */
+      ci_low: number | null;
+      /** Ci High */
+      ci_high: number | null;
+    };
+    /**
+     * EventStudyRow
+     * @description One event-time coefficient (waves since treatment) with its 95 % interval, gated.
+     */
+    EventStudyRow: {
+      /**
+       * E
+       * @description Event time in waves since treatment (-1: the reference)
+       */
+      e: number;
+      /**
+       * E Years
+       * @description Event time in years (cs_did)
+       */
+      e_years?: number | null;
+      /**
+       * Coef
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      coef: number | null;
+      /**
+       * Se
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      se: number | null;
+      /**
+       * Ci Low
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      ci_low: number | null;
+      /**
+       * Ci High
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      ci_high: number | null;
+      /**
+       * P Value
+       * @description A number, or null where the value is NaN or infinite (not computable, suppressed or missing); JSON has no NaN
+       */
+      p_value?: number | null;
+      /**
+       * Persons
+       * @description Residents the coefficient describes
+       */
+      persons: number | null;
+      /** Suppressed */
+      suppressed: boolean;
+      /** Suppression Reason */
+      suppression_reason: string;
     };
     /**
      * Evidence
@@ -1596,6 +2166,77 @@ export interface components {
       strength: "strong" | "moderate" | "limited" | "emerging";
       /** Basis */
       basis: string;
+    };
+    /**
+     * ExecuteIn
+     * @description An execute request (OGC 18-062r2, execute.yaml).
+     */
+    ExecuteIn: {
+      /**
+       * Inputs
+       * @description Input values by input id
+       */
+      inputs: {
+        [key: string]: unknown;
+      };
+      /**
+       * Outputs
+       * @description Outputs wanted (default all)
+       */
+      outputs?: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * Response
+       * @description raw: the single output itself; document: an object of outputs
+       * @default raw
+       * @enum {string}
+       */
+      response?: "raw" | "document";
+    };
+    /**
+     * ExportDecision
+     * @description A data steward's decision on an export.
+     */
+    ExportDecision: {
+      /** Approve */
+      approve: boolean;
+    };
+    /**
+     * ExportOut
+     * @description An export request and its state.
+     */
+    ExportOut: {
+      /** Id */
+      id: string;
+      /** Release */
+      release: string;
+      /** Level */
+      level: string;
+      /** Requester */
+      requester: string;
+      /** Status */
+      status: string;
+      /** Created */
+      created: string;
+      /** Output Sha256 */
+      output_sha256: string;
+      /** Rows */
+      rows: number;
+      /** Approver */
+      approver?: string | null;
+      /** Decided */
+      decided?: string | null;
+    };
+    /**
+     * ExportRequest
+     * @description What to export.
+     */
+    ExportRequest: {
+      /** Release */
+      release: string;
+      /** Level */
+      level?: ("buurt" | "wijk" | "gemeente") | null;
     };
     /**
      * ExposureSummary
@@ -1711,6 +2352,20 @@ export interface components {
      */
     Extent: {
       spatial: components["schemas"]["SpatialExtent"];
+    };
+    /**
+     * Feedback
+     * @description What residents said where the scenario was published.
+     */
+    Feedback: {
+      /** Field Lab */
+      field_lab: string;
+      /** Published As */
+      published_as: string;
+      /** Comments */
+      comments: components["schemas"]["Comment"][];
+      /** N Comments */
+      n_comments: number;
     };
     /**
      * FieldLabIn
@@ -1867,6 +2522,53 @@ export interface components {
       /** Upper */
       upper: number | null;
     };
+    /**
+     * GapSummary
+     * @description The health gap: slope index of inequality before and after, and the verdict.
+     */
+    GapSummary: {
+      /** Indicator Nl */
+      indicator_nl: string;
+      /** Indicator En */
+      indicator_en: string;
+      /** Unit */
+      unit: string;
+      /** Year */
+      year: number | null;
+      /** Verdict */
+      verdict: string;
+      /** Sii Before */
+      sii_before: number;
+      /** Sii After */
+      sii_after: number;
+      sii_change: components["schemas"]["Iv"];
+      /** Quintile Gap Before */
+      quintile_gap_before: number;
+      /** Quintile Gap After */
+      quintile_gap_after: number;
+      /** Access Verdict */
+      access_verdict?: string | null;
+      /** Statement */
+      statement: string;
+    };
+    /**
+     * GrantIn
+     * @description A role for a user: staff, or lead of one project.
+     */
+    GrantIn: {
+      /** Username */
+      username: string;
+      /**
+       * Role
+       * @enum {string}
+       */
+      role: "staff" | "lead";
+      /**
+       * Project
+       * @default
+       */
+      project?: string;
+    };
     /** HTTPValidationError */
     HTTPValidationError: {
       /** Detail */
@@ -1914,6 +2616,38 @@ export interface components {
       price_year: number;
       /** Source */
       source: string;
+    };
+    /**
+     * ImportIn
+     * @description A scenario YAML file (as ``groengezond plan`` reads it) to share.
+     */
+    ImportIn: {
+      /**
+       * Yaml
+       * @description The file's text
+       */
+      yaml: string;
+      /**
+       * Visibility
+       * @default unlisted
+       * @enum {string}
+       */
+      visibility?: "public" | "unlisted" | "private";
+      /**
+       * Note
+       * @default
+       */
+      note?: string;
+    };
+    /**
+     * ImportOut
+     * @description What an import stored, per kind.
+     */
+    ImportOut: {
+      /** Counts */
+      counts: {
+        [key: string]: number;
+      };
     };
     /**
      * IncomeGroupEffect
@@ -2044,6 +2778,36 @@ export interface components {
       source?: string;
       /** Coverage */
       coverage?: number | null;
+    };
+    /**
+     * IndicatorValue
+     * @description One published indicator value (``value`` null where suppressed, never 0).
+     */
+    IndicatorValue: {
+      /** Area Code */
+      area_code: string;
+      /** Level */
+      level: string;
+      /** Indicator */
+      indicator: string;
+      /** Year */
+      year: number;
+      /** Value */
+      value: number | null;
+      /**
+       * Denominator
+       * @description Residents the rate is per (persons)
+       */
+      denominator: number;
+      /** Suppressed */
+      suppressed: boolean;
+      /**
+       * Reason
+       * @description 'disclosure_control' when suppressed, else ''
+       */
+      reason: string;
+      /** Source */
+      source: string;
     };
     /**
      * InequalityDoc
@@ -2195,6 +2959,135 @@ export interface components {
       upper: number;
     };
     /**
+     * InterventionIn
+     * @description An intervention to register: where (area codes or a geometry), when, cost, catalogue.
+     */
+    InterventionIn: {
+      /** Name */
+      name: string;
+      /**
+       * Areas
+       * @description Area codes (BU/WK/GM...); empty when a geometry is given
+       */
+      areas?: string[];
+      /**
+       * Geometry
+       * @description GeoJSON geometry or WKT in EPSG:28992 (m); the treated buurten are those with at least 50 % of residents within 300 m
+       */
+      geometry?: {
+        [key: string]: unknown;
+      } | string | null;
+      /**
+       * Start Date
+       * Format: date
+       */
+      start_date: string;
+      /** Completion Date */
+      completion_date?: string | null;
+      /** Cost Eur */
+      cost_eur?: number | null;
+      /** Catalogue Id */
+      catalogue_id?: string | null;
+    };
+    /**
+     * Iv
+     * @description A median with its 95 % interval (None: not computable, see ``reason``).
+     */
+    Iv: {
+      /** Median */
+      median: number | null;
+      /** Lower */
+      lower?: number | null;
+      /** Upper */
+      upper?: number | null;
+      /**
+       * Reason
+       * @default
+       */
+      reason?: string;
+    };
+    /**
+     * JobList
+     * @description ``GET /ogc/jobs``.
+     */
+    JobList: {
+      /** Jobs */
+      jobs: components["schemas"]["StatusInfo"][];
+      /** Links */
+      links: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+    };
+    /**
+     * KpiData
+     * @description A KPI in the IATI structure: result → indicator (baseline) → periods (target, actual).
+     */
+    KpiData: {
+      /** Project */
+      project: string;
+      /** Result */
+      result: string;
+      /** Indicator */
+      indicator: string;
+      /** Measure */
+      measure: string;
+      /**
+       * Ascending
+       * @default true
+       */
+      ascending?: boolean;
+      /** Baseline Year */
+      baseline_year?: number | null;
+      /** Baseline */
+      baseline?: number | null;
+      /**
+       * Monitor Indicator
+       * @default
+       */
+      monitor_indicator?: string;
+      /**
+       * Monitor Area
+       * @default
+       */
+      monitor_area?: string;
+      /**
+       * Periods
+       * @default []
+       */
+      periods?: components["schemas"]["PeriodData"][];
+    };
+    /**
+     * KpiStatus
+     * @description A KPI in one half-year: baseline, target, actual, where the actual comes from.
+     */
+    KpiStatus: {
+      /** Project */
+      project: string;
+      /** Result */
+      result: string;
+      /** Indicator */
+      indicator: string;
+      /** Measure */
+      measure: string;
+      /** Ascending */
+      ascending: boolean;
+      /** Baseline */
+      baseline: number | null;
+      /** Target */
+      target: number | null;
+      /** Actual */
+      actual: number | null;
+      /** Origin */
+      origin: string;
+      /** Monitor Year */
+      monitor_year?: number | null;
+      /**
+       * Note
+       * @default
+       */
+      note?: string;
+      /** Status */
+      status: string;
+    };
+    /**
      * LabIndicatorRow
      * @description A survey result as a Monitor indicator row (long form).
      */
@@ -2278,6 +3171,63 @@ export interface components {
       };
     };
     /**
+     * LessonCreated
+     * @description The id of a new lesson.
+     */
+    LessonCreated: {
+      /** Id */
+      id: number;
+    };
+    /**
+     * LessonData
+     * @description A knowledge-base entry.
+     */
+    LessonData: {
+      /** What */
+      what: string;
+      /** Where */
+      where: string;
+      /**
+       * Area Code
+       * @default
+       */
+      area_code?: string;
+      /** Result */
+      result: string;
+      /** Source */
+      source: string;
+      /**
+       * Catalogue Entry
+       * @default
+       */
+      catalogue_entry?: string;
+      /**
+       * Project
+       * @default
+       */
+      project?: string;
+    };
+    /**
+     * LessonOut
+     * @description A lesson of the knowledge base.
+     */
+    LessonOut: {
+      /** What */
+      what: string;
+      /** Where */
+      where: string;
+      /** Area Code */
+      area_code: string;
+      /** Result */
+      result: string;
+      /** Source */
+      source: string;
+      /** Catalogue Entry */
+      catalogue_entry: string;
+      /** Project */
+      project: string;
+    };
+    /**
      * LessonRow
      * @description A lesson of the knowledge base quoted in the report.
      */
@@ -2292,18 +3242,21 @@ export interface components {
       source: string;
     };
     /**
-     * Link
-     * @description A web link (OGC API, RFC 8288): target, relation, media type and title.
+     * Linkage
+     * @description Counts of the last run (keys and numbers).
      */
-    Link: {
-      /** Href */
-      href: string;
-      /** Rel */
-      rel: string;
-      /** Type */
-      type: string;
-      /** Title */
-      title: string;
+    Linkage: {
+      /** Domain */
+      domain: string;
+      /** Year */
+      year: number;
+      /** Persons */
+      persons: number;
+      /** Linkage */
+      linkage: {
+          [key: string]: unknown;
+        }[];
+      [key: string]: unknown;
     };
     /**
      * LoginIn
@@ -2338,8 +3291,53 @@ export interface components {
       expires_at: string;
     };
     /**
+     * Me
+     * @description The authenticated user.
+     */
+    Me: {
+      /** Name */
+      name: string;
+      /** Role */
+      role: string;
+    };
+    /**
+     * MilestoneData
+     * @description A milestone of a project.
+     */
+    MilestoneData: {
+      /** Project */
+      project: string;
+      /** Title */
+      title: string;
+      /**
+       * Due On
+       * Format: date
+       */
+      due_on: string;
+      /** Done On */
+      done_on?: string | null;
+    };
+    /**
+     * MilestoneRow
+     * @description A milestone due in the half-year.
+     */
+    MilestoneRow: {
+      /** Project */
+      project: string;
+      /** Title */
+      title: string;
+      /**
+       * Due On
+       * Format: date
+       */
+      due_on: string;
+      /** Done On */
+      done_on: string | null;
+    };
+    /**
      * ModerationItem
-     * @description A comment in the moderation queue.
+     * @description A comment in the moderation queue, with the name of the plan it is about (None when
+     * it is about the field lab in general, or the plan was withdrawn: ``scenario_withdrawn``).
      */
     ModerationItem: {
       /** Id */
@@ -2376,10 +3374,18 @@ export interface components {
        * Format: date-time
        */
       updated_at: string;
+      reply?: components["schemas"]["ReplyOut"] | null;
       /** Report Count */
       report_count: number;
       /** Needs Review */
       needs_review: boolean;
+      /** Scenario Name */
+      scenario_name?: string | null;
+      /**
+       * Scenario Withdrawn
+       * @default false
+       */
+      scenario_withdrawn?: boolean;
     };
     /**
      * MoneyOut
@@ -2492,7 +3498,7 @@ export interface components {
       storageCrs: string;
       extent: components["schemas"]["Extent"];
       /** Links */
-      links: components["schemas"]["Link"][];
+      links: components["schemas"]["groengezond__api__contract__Link"][];
     };
     /**
      * OgcCollections
@@ -2500,7 +3506,7 @@ export interface components {
      */
     OgcCollections: {
       /** Links */
-      links: components["schemas"]["Link"][];
+      links: components["schemas"]["groengezond__api__contract__Link"][];
       /** Collections */
       collections: components["schemas"]["OgcCollection"][];
     };
@@ -2522,7 +3528,7 @@ export interface components {
       /** Description */
       description: string;
       /** Links */
-      links: components["schemas"]["Link"][];
+      links: components["schemas"]["groengezond__api__contract__Link"][];
     };
     /**
      * PathwayOut
@@ -2553,6 +3559,18 @@ export interface components {
       /** Caveat */
       caveat: string;
       not_computable?: components["schemas"]["NotComputable"] | null;
+    };
+    /**
+     * PeriodData
+     * @description Target and actual of a KPI in one half-year.
+     */
+    PeriodData: {
+      /** Period */
+      period: string;
+      /** Target */
+      target?: number | null;
+      /** Actual */
+      actual?: number | null;
     };
     /**
      * PlannerAccessGap
@@ -2778,6 +3796,254 @@ export interface components {
       type: "Point";
       /** Coordinates */
       coordinates: [number, number];
+    };
+    /**
+     * ProcessDescription
+     * @description ``GET /ogc/processes/{processId}``: the process with its inputs and outputs.
+     */
+    ProcessDescription: {
+      /** Id */
+      id: string;
+      /** Title */
+      title: string;
+      /** Description */
+      description: string;
+      /**
+       * Version
+       * @default 1.0.0
+       */
+      version?: string;
+      /**
+       * Jobcontroloptions
+       * @default [
+       *   "sync-execute",
+       *   "async-execute"
+       * ]
+       */
+      jobControlOptions?: string[];
+      /**
+       * Outputtransmission
+       * @default [
+       *   "value"
+       * ]
+       */
+      outputTransmission?: string[];
+      /**
+       * Links
+       * @default []
+       */
+      links?: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+      /** Inputs */
+      inputs: {
+        [key: string]: components["schemas"]["Description"];
+      };
+      /** Outputs */
+      outputs: {
+        [key: string]: components["schemas"]["Description"];
+      };
+    };
+    /**
+     * ProcessList
+     * @description ``GET /ogc/processes``.
+     */
+    ProcessList: {
+      /** Processes */
+      processes: components["schemas"]["ProcessSummary"][];
+      /** Links */
+      links: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+    };
+    /**
+     * ProcessSummary
+     * @description A process in the list.
+     */
+    ProcessSummary: {
+      /** Id */
+      id: string;
+      /** Title */
+      title: string;
+      /** Description */
+      description: string;
+      /**
+       * Version
+       * @default 1.0.0
+       */
+      version?: string;
+      /**
+       * Jobcontroloptions
+       * @default [
+       *   "sync-execute",
+       *   "async-execute"
+       * ]
+       */
+      jobControlOptions?: string[];
+      /**
+       * Outputtransmission
+       * @default [
+       *   "value"
+       * ]
+       */
+      outputTransmission?: string[];
+      /**
+       * Links
+       * @default []
+       */
+      links?: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+    };
+    /**
+     * Programme
+     * @description The whole programme.
+     */
+    Programme: {
+      /**
+       * Projects
+       * @default []
+       */
+      projects?: components["schemas"]["ProjectData"][];
+      /**
+       * Budget
+       * @default []
+       */
+      budget?: components["schemas"]["BudgetLineData"][];
+      /**
+       * Kpis
+       * @default []
+       */
+      kpis?: components["schemas"]["KpiData"][];
+      /**
+       * Milestones
+       * @default []
+       */
+      milestones?: components["schemas"]["MilestoneData"][];
+      /**
+       * Risks
+       * @default []
+       */
+      risks?: components["schemas"]["RiskData"][];
+      /**
+       * Lessons
+       * @default []
+       */
+      lessons?: components["schemas"]["LessonData"][];
+    };
+    /**
+     * ProgressReport
+     * @description The data of a half-year progress report (its JSON is what the PDF prints).
+     */
+    ProgressReport: {
+      /** Period */
+      period: string;
+      /**
+       * Starts On
+       * Format: date
+       */
+      starts_on: string;
+      /**
+       * Ends On
+       * Format: date
+       */
+      ends_on: string;
+      /** Projects */
+      projects: number;
+      /** Totals */
+      totals: {
+        [key: string]: number;
+      };
+      /** Tracks */
+      tracks: components["schemas"]["TrackProgress"][];
+      /** Project Rows */
+      project_rows: components["schemas"]["ProjectRow"][];
+      /** Rules */
+      rules: components["schemas"]["RuleCheck"][];
+      /** Rules Ok */
+      rules_ok: boolean;
+      /** Kpis */
+      kpis: components["schemas"]["KpiStatus"][];
+      /** Kpis On Track */
+      kpis_on_track: number;
+      /** Milestones */
+      milestones: components["schemas"]["MilestoneRow"][];
+      /** Risks */
+      risks: components["schemas"]["RiskRow"][];
+    };
+    /**
+     * ProjectData
+     * @description A project (see :class:`groengezond.programme.models.Project`).
+     */
+    ProjectData: {
+      /** Code */
+      code: string;
+      /** Name */
+      name: string;
+      /** Track */
+      track: string;
+      /**
+       * Module
+       * @default
+       */
+      module?: string;
+      /** Lead */
+      lead: string;
+      /**
+       * Lead User
+       * @default
+       */
+      lead_user?: string;
+      /**
+       * Partners
+       * @default []
+       */
+      partners?: string[];
+      /**
+       * Areas
+       * @default []
+       */
+      areas?: string[];
+      /**
+       * Starts On
+       * Format: date
+       */
+      starts_on: string;
+      /**
+       * Ends On
+       * Format: date
+       */
+      ends_on: string;
+      /** Status */
+      status: string;
+      /**
+       * Catalogue
+       * @default []
+       */
+      catalogue?: string[];
+      /**
+       * Links
+       * @default []
+       */
+      links?: components["schemas"]["groengezond__programme__schemas__Link"][];
+    };
+    /**
+     * ProjectRow
+     * @description One project in the half-year: its category, status, money and KPIs on track.
+     */
+    ProjectRow: {
+      /** Code */
+      code: string;
+      /** Name */
+      name: string;
+      /** Category */
+      category: string;
+      /** Lead */
+      lead: string;
+      /** Status */
+      status: string;
+      /** Committed Eur */
+      committed_eur: number;
+      /** Spent Eur */
+      spent_eur: number;
+      /** Kpis */
+      kpis: number;
+      /** Kpis On Track */
+      kpis_on_track: number;
     };
     /**
      * PublicComments
@@ -3008,6 +4274,57 @@ export interface components {
       cost_eur: number | null;
       /** Areas */
       areas: string[];
+      /**
+       * Geometry Wkt
+       * @description The geometry it was registered with (WKT, EPSG:28992), if any
+       */
+      geometry_wkt?: string | null;
+    };
+    /**
+     * ReleaseCell
+     * @description One published cell of a protected release (rounded to 5; null where suppressed).
+     */
+    ReleaseCell: {
+      /** Table */
+      table: string;
+      /** Area Code */
+      area_code: string;
+      /** Level */
+      level: string;
+      /** Category */
+      category: string;
+      /** Published */
+      published: number | null;
+      /** Suppressed */
+      suppressed: boolean;
+    };
+    /**
+     * ReplyIn
+     * @description The municipality's official reply to a comment (staff: planner, moderator or admin).
+     */
+    ReplyIn: {
+      /** Text */
+      text: string;
+    };
+    /**
+     * ReplyOut
+     * @description An official reply as shown under its comment (the author's account is not shown).
+     */
+    ReplyOut: {
+      /** Comment Id */
+      comment_id: number;
+      /** Text */
+      text: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
     };
     /**
      * ReportIn
@@ -3044,6 +4361,62 @@ export interface components {
        * @default X-Resident-Token
        */
       header?: string;
+    };
+    /**
+     * RiskData
+     * @description A risk of a project (likelihood and impact on 1-5).
+     */
+    RiskData: {
+      /** Project */
+      project: string;
+      /** Description */
+      description: string;
+      /** Likelihood */
+      likelihood: number;
+      /** Impact */
+      impact: number;
+      /**
+       * Mitigation
+       * @default
+       */
+      mitigation?: string;
+    };
+    /**
+     * RiskRow
+     * @description A high risk.
+     */
+    RiskRow: {
+      /** Project */
+      project: string;
+      /** Description */
+      description: string;
+      /** Likelihood */
+      likelihood: number;
+      /** Impact */
+      impact: number;
+      /** Mitigation */
+      mitigation: string;
+    };
+    /**
+     * RuleCheck
+     * @description The outcome of one rule.
+     */
+    RuleCheck: {
+      /** Key */
+      key: string;
+      /**
+       * Subject
+       * @default
+       */
+      subject?: string;
+      /** Ok */
+      ok: boolean;
+      /** Figures */
+      figures: {
+        [key: string]: number;
+      };
+      /** Message */
+      message: string;
     };
     /**
      * ScenarioComparison
@@ -3096,6 +4469,101 @@ export interface components {
       snapshot?: {
         [key: string]: unknown;
       } | null;
+    };
+    /**
+     * ScenarioReport
+     * @description The data of a scenario report (its JSON is what the PDF prints).
+     */
+    ScenarioReport: {
+      /** Name */
+      name: string;
+      /** Description */
+      description: string;
+      /** Region */
+      region: string;
+      /** Synthetic */
+      synthetic: boolean;
+      /** Sources */
+      sources: {
+          [key: string]: string;
+        }[];
+      /** Quality */
+      quality: components["schemas"]["QualityRow"][];
+      /**
+       * Flags
+       * @description Result figures resting on a placeholder
+       */
+      flags: {
+          [key: string]: unknown;
+        }[];
+      /** N Draws */
+      n_draws: number;
+      /** Seed */
+      seed: number | null;
+      /** Input Hash */
+      input_hash: string;
+      /** Interventions */
+      interventions: components["schemas"]["groengezond__reports__scenario__InterventionRow"][];
+      /** Residents 300M Before */
+      residents_300m_before: number;
+      /** Residents 300M After */
+      residents_300m_after: number;
+      /** Totals */
+      totals: components["schemas"]["TotalRow"][];
+      money: components["schemas"]["Iv"];
+      /** Money Price Years */
+      money_price_years: number[];
+      costs: components["schemas"]["CostSummary"] | null;
+      /**
+       * Cost Reason
+       * @default
+       */
+      cost_reason?: string;
+      /** Buurten */
+      buurten: components["schemas"]["BuurtRow"][];
+      gap: components["schemas"]["GapSummary"];
+      /** Assumptions */
+      assumptions: components["schemas"]["Assumption"][];
+      /** Notes */
+      notes: string[];
+      /** Feedback */
+      feedback?: components["schemas"]["Feedback"][];
+      /** Lessons */
+      lessons?: components["schemas"]["LessonRow"][];
+    };
+    /**
+     * ScenarioReportIn
+     * @description A scenario to report on: as the body of ``POST /api/scenarios/run``.
+     */
+    ScenarioReportIn: {
+      /**
+       * Scenario
+       * @description The scenario (name, interventions, ...)
+       */
+      scenario: {
+        [key: string]: unknown;
+      };
+      /**
+       * Crs
+       * @default EPSG:4326
+       * @enum {string}
+       */
+      crs?: "EPSG:4326" | "EPSG:28992";
+      /**
+       * Seed
+       * @default 42
+       */
+      seed?: number;
+      /**
+       * N Draws
+       * @default 1000
+       */
+      n_draws?: number;
+      /**
+       * Ref
+       * @description Id it was published under in a field lab (default: match by name), for residents' comments
+       */
+      ref?: string | null;
     };
     /**
      * ScenarioResult
@@ -3174,6 +4642,142 @@ export interface components {
       quality: "real" | "derived" | "placeholder" | "missing";
     };
     /**
+     * SeriesRow
+     * @description Mean of the treated and the comparison areas in one year.
+     */
+    SeriesRow: {
+      /** Time */
+      time: number;
+      /** Treated */
+      treated: number | null;
+      /** Comparison */
+      comparison: number | null;
+    };
+    /**
+     * ShareIn
+     * @description A scenario to share (or to save as a new version).
+     */
+    ShareIn: {
+      /**
+       * Scenario
+       * @description The scenario (name, interventions, ...)
+       */
+      scenario: {
+        [key: string]: unknown;
+      };
+      /**
+       * Crs
+       * @description CRS of the geometries: lon/lat (default) or RD New
+       * @default EPSG:4326
+       * @enum {string}
+       */
+      crs?: "EPSG:4326" | "EPSG:28992";
+      /**
+       * Visibility
+       * @description public (listed), unlisted (link only; the default of a new share) or private (staff only)
+       */
+      visibility?: ("public" | "unlisted" | "private") | null;
+      /**
+       * Note
+       * @description What changed in this version
+       * @default
+       */
+      note?: string;
+    };
+    /**
+     * SharedList
+     * @description A page of shared scenarios.
+     */
+    SharedList: {
+      /** Total */
+      total: number;
+      /** Items */
+      items: components["schemas"]["SharedSummary"][];
+    };
+    /**
+     * SharedOut
+     * @description One version of a shared scenario.
+     */
+    SharedOut: {
+      /** Id */
+      id: string;
+      /**
+       * Link
+       * @description Path that opens it in the web app: /s/<id>
+       */
+      link: string;
+      /** Version */
+      version: number;
+      /** Latest Version */
+      latest_version: number;
+      /**
+       * Visibility
+       * @enum {string}
+       */
+      visibility: "public" | "unlisted" | "private";
+      /** Name */
+      name: string;
+      /** Note */
+      note: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+      /** Is Owner */
+      is_owner: boolean;
+      /**
+       * Owner Key
+       * @description Only in the answer to a new share by an anonymous caller: keep it and send it as X-Owner-Key to save versions or delete
+       */
+      owner_key?: string | null;
+      /**
+       * Scenario
+       * @description The scenario, geometries in EPSG:28992
+       */
+      scenario: {
+        [key: string]: unknown;
+      };
+      /**
+       * Scenario Wgs84
+       * @description The same, geometries in lon/lat
+       */
+      scenario_wgs84: {
+        [key: string]: unknown;
+      };
+    };
+    /**
+     * SharedSummary
+     * @description A shared scenario in a list.
+     */
+    SharedSummary: {
+      /** Id */
+      id: string;
+      /** Link */
+      link: string;
+      /** Name */
+      name: string;
+      /** Latest Version */
+      latest_version: number;
+      /**
+       * Visibility
+       * @enum {string}
+       */
+      visibility: "public" | "unlisted" | "private";
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+      /** Is Owner */
+      is_owner: boolean;
+    };
+    /**
      * Size
      * @description A typical size: a number with its unit (trees, m², ha, m of connection, dwellings).
      */
@@ -3222,6 +4826,53 @@ export interface components {
        * @enum {string}
        */
       role: "admin" | "planner" | "moderator";
+    };
+    /**
+     * StatusIn
+     * @description A project's new status.
+     */
+    StatusIn: {
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "planned" | "running" | "completed" | "paused" | "cancelled";
+    };
+    /**
+     * StatusInfo
+     * @description A job's status (statusInfo.yaml).
+     */
+    StatusInfo: {
+      /** Jobid */
+      jobID: string;
+      /** Processid */
+      processID: string;
+      /**
+       * Type
+       * @default process
+       * @constant
+       */
+      type?: "process";
+      /** Status */
+      status: string;
+      /** Message */
+      message: string;
+      /**
+       * Created
+       * Format: date-time
+       */
+      created: string;
+      /** Started */
+      started?: string | null;
+      /** Finished */
+      finished?: string | null;
+      /** Updated */
+      updated?: string | null;
+      /**
+       * Links
+       * @default []
+       */
+      links?: components["schemas"]["groengezond__api__ogc_processes__Link"][];
     };
     /**
      * SummaryRow
@@ -3372,6 +5023,45 @@ export interface components {
       /** @description None when not computable */
       total: components["schemas"]["IntervalOut"] | null;
       not_computable?: components["schemas"]["NotComputable"] | null;
+    };
+    /**
+     * TotalRow
+     * @description A health outcome over the whole plan.
+     */
+    TotalRow: {
+      /** Outcome */
+      outcome: string;
+      /** Unit */
+      unit: string;
+      value: components["schemas"]["Iv"];
+    };
+    /**
+     * TrackProgress
+     * @description One allocation category (track or module) in the half-year.
+     */
+    TrackProgress: {
+      /** Name */
+      name: string;
+      /** Projects */
+      projects: number;
+      /** By Status */
+      by_status: {
+        [key: string]: number;
+      };
+      /** Committed Eur */
+      committed_eur: number;
+      /** Spent Eur */
+      spent_eur: number;
+      /** Share */
+      share: number;
+      /** Low */
+      low: number;
+      /** High */
+      high: number;
+      /** Milestones Due */
+      milestones_due: number;
+      /** Milestones Done */
+      milestones_done: number;
     };
     /**
      * Trend
@@ -3559,6 +5249,123 @@ export interface components {
        * @default false
        */
       suppressed?: boolean;
+    };
+    /**
+     * Link
+     * @description A web link (OGC API, RFC 8288): target, relation, media type and title.
+     */
+    groengezond__api__contract__Link: {
+      /** Href */
+      href: string;
+      /** Rel */
+      rel: string;
+      /** Type */
+      type: string;
+      /** Title */
+      title: string;
+    };
+    /**
+     * Link
+     * @description A link (RFC 8288 as JSON).
+     */
+    groengezond__api__ogc_processes__Link: {
+      /** Href */
+      href: string;
+      /** Rel */
+      rel: string;
+      /**
+       * Type
+       * @default application/json
+       */
+      type?: string;
+      /**
+       * Title
+       * @default
+       */
+      title?: string;
+    };
+    /**
+     * AuditEntry
+     * @description One change: who, when, what, old and new.
+     */
+    groengezond__api__programme__AuditEntry: {
+      /** At */
+      at: string;
+      /** Actor */
+      actor: string;
+      /** Action */
+      action: string;
+      /** Entity */
+      entity: string;
+      /** Key */
+      key: string;
+      /** Detail */
+      detail: {
+        [key: string]: unknown;
+      };
+    };
+    /**
+     * AuditEntry
+     * @description One line of the audit log.
+     */
+    groengezond__api__ucloud__AuditEntry: {
+      /** Seq */
+      seq: number;
+      /** Time */
+      time: string;
+      /** User */
+      user: string;
+      /** Role */
+      role: string;
+      /** Action */
+      action: string;
+      /** Target */
+      target: string;
+      /** Output Sha256 */
+      output_sha256: string | null;
+      /** Prev */
+      prev: string;
+      /** Hash */
+      hash: string;
+      [key: string]: unknown;
+    };
+    /**
+     * Link
+     * @description A link from a project to a Planner scenario, an evaluation or a field lab.
+     */
+    groengezond__programme__schemas__Link: {
+      /** Kind */
+      kind: string;
+      /** Ref */
+      ref: string;
+    };
+    /**
+     * InterventionRow
+     * @description A registered intervention the estimate covers.
+     */
+    groengezond__reports__evaluation__InterventionRow: {
+      /** Name */
+      name: string;
+      /** Areas */
+      areas: number;
+      /** Start */
+      start: string;
+    };
+    /**
+     * InterventionRow
+     * @description One intervention of the plan with its size.
+     */
+    groengezond__reports__scenario__InterventionRow: {
+      /** Name */
+      name: string;
+      /** Kind */
+      kind: string;
+      /** Size */
+      size: number;
+      /** Size Unit */
+      size_unit: string;
+      /** Catalogue Id */
+      catalogue_id?: string | null;
     };
     /**
      * AddConnection
@@ -4879,6 +6686,53 @@ export interface operations {
       };
     };
   };
+  /** Set the municipality's official reply to a comment (staff) */
+  put_reply_api_participation_comments__comment_id__reply_put: {
+    parameters: {
+      path: {
+        comment_id: number;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ReplyIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ReplyOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Withdraw the official reply to a comment (staff) */
+  delete_reply_api_participation_comments__comment_id__reply_delete: {
+    parameters: {
+      path: {
+        comment_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
   /** Results with disclosure control (residents' figures once closed) */
   lab_results_api_participation_field_labs__lab_id__results_get: {
     parameters: {
@@ -4983,6 +6837,111 @@ export interface operations {
       };
     };
   };
+  /**
+   * Scenario report: plan, effects, euros, gap, residents
+   * @description Run the scenario (as ``/api/scenarios/run``) and render its report on the server.
+   */
+  scenario_report_route_api_reports_scenario_post: {
+    parameters: {
+      query?: {
+        /** @description pdf (tagged PDF/UA-1), html or json (the report's data) */
+        format?: "pdf" | "html" | "json";
+        /** @description nl (Dutch) or en (English) */
+        lang?: "nl" | "en";
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ScenarioReportIn"];
+      };
+    };
+    responses: {
+      /** @description The report (JSON: its data) */
+      200: {
+        content: {
+          "application/pdf": unknown;
+          "text/html; charset=utf-8": unknown;
+          "application/json": components["schemas"]["ScenarioReport"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Report of a shared scenario
+   * @description The report of shared scenario ``scenario_id`` (the web app's report button); residents'
+   * comments are those of field-lab publications under this id.
+   */
+  shared_scenario_report_route_api_reports_shared_scenario__scenario_id__get: {
+    parameters: {
+      query?: {
+        /** @description pdf (tagged PDF/UA-1), html or json (the report's data) */
+        format?: "pdf" | "html" | "json";
+        /** @description nl (Dutch) or en (English) */
+        lang?: "nl" | "en";
+        version?: number | null;
+      };
+      path: {
+        scenario_id: string;
+      };
+    };
+    responses: {
+      /** @description The report (JSON: its data) */
+      200: {
+        content: {
+          "application/pdf": unknown;
+          "text/html; charset=utf-8": unknown;
+          "application/json": components["schemas"]["ScenarioReport"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Evaluation report: effect of registered interventions
+   * @description The Evaluator's estimate (as ``/api/evaluations/estimate``) as a report.
+   */
+  evaluation_report_route_api_reports_evaluation_get: {
+    parameters: {
+      query: {
+        indicator: string;
+        /** @description Intervention id; repeatable. */
+        intervention: number[];
+        estimator?: string;
+        level?: "buurt" | "wijk" | "gemeente";
+        /** @description pdf (tagged PDF/UA-1), html or json (the report's data) */
+        format?: "pdf" | "html" | "json";
+        /** @description nl (Dutch) or en (English) */
+        lang?: "nl" | "en";
+      };
+    };
+    responses: {
+      /** @description The report (JSON: its data) */
+      200: {
+        content: {
+          "application/pdf": unknown;
+          "text/html; charset=utf-8": unknown;
+          "application/json": components["schemas"]["EvaluationReport"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
   /** Registered interventions */
   interventions_api_evaluations_interventions_get: {
     responses: {
@@ -4990,6 +6949,75 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RegisteredIntervention"][];
+        };
+      };
+    };
+  };
+  /** Register an intervention (staff) */
+  register_api_evaluations_register_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["InterventionIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["RegisteredIntervention"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Replace an intervention (staff) */
+  replace_api_evaluations_register__intervention_id__put: {
+    parameters: {
+      path: {
+        intervention_id: number;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["InterventionIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RegisteredIntervention"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Remove an intervention (staff) */
+  remove_api_evaluations_register__intervention_id__delete: {
+    parameters: {
+      path: {
+        intervention_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };
@@ -5011,6 +7039,712 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["EvaluationEstimate"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * List public (or your own) scenarios
+   * @description Newest first.
+   */
+  list_shared_api_shared_scenarios_get: {
+    parameters: {
+      query?: {
+        /** @description Only your own */
+        mine?: boolean;
+        limit?: number;
+        offset?: number;
+      };
+      header?: {
+        "x-owner-key"?: string | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SharedList"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Share a scenario
+   * @description Save the scenario under a new stable id (version 1).
+   */
+  share_api_shared_scenarios_post: {
+    parameters: {
+      header?: {
+        "x-owner-key"?: string | null;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ShareIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["SharedOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Share a scenario YAML file
+   * @description Validate the YAML as ``groengezond plan`` would, then share it (version 1).
+   */
+  import_yaml_api_shared_scenarios_import_post: {
+    parameters: {
+      header?: {
+        "x-owner-key"?: string | null;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ImportIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["SharedOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * One shared scenario
+   * @description The newest version, or ``version``.
+   */
+  get_shared_api_shared_scenarios__scenario_id__get: {
+    parameters: {
+      query?: {
+        version?: number | null;
+      };
+      header?: {
+        "x-owner-key"?: string | null;
+      };
+      path: {
+        scenario_id: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SharedOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete (owner)
+   * @description Delete the scenario and all its versions.
+   */
+  delete_shared_api_shared_scenarios__scenario_id__delete: {
+    parameters: {
+      header?: {
+        "x-owner-key"?: string | null;
+      };
+      path: {
+        scenario_id: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Save a new version (owner)
+   * @description The owner's next version; the id and link stay the same.
+   */
+  new_version_api_shared_scenarios__scenario_id__versions_post: {
+    parameters: {
+      header?: {
+        "x-owner-key"?: string | null;
+      };
+      path: {
+        scenario_id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ShareIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["SharedOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Export as scenario YAML
+   * @description The scenario file ``groengezond plan`` reads (geometries in EPSG:28992).
+   */
+  export_yaml_api_shared_scenarios__scenario_id__scenario_yaml_get: {
+    parameters: {
+      query?: {
+        version?: number | null;
+      };
+      header?: {
+        "x-owner-key"?: string | null;
+      };
+      path: {
+        scenario_id: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/yaml": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * The whole programme (staff and leads)
+   * @description Projects, budget lines, KPIs, milestones, risks and lessons.
+   */
+  get_programme_api_programme_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Programme"];
+        };
+      };
+    };
+  };
+  /**
+   * Budget rules, checked
+   * @description Rijk ≤ €30M, cofinancing ≥ Rijk, track shares in their ranges, spent ≤ committed.
+   */
+  get_rules_api_programme_rules_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RuleCheck"][];
+        };
+      };
+    };
+  };
+  /**
+   * Import the workbook (staff)
+   * @description Validate the whole workbook; store it in one transaction, or refuse it whole (422)
+   * listing every problem with sheet, row, column and fix.
+   */
+  import_xlsx_api_programme_import_post: {
+    requestBody: {
+      content: {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ImportOut"];
+        };
+      };
+    };
+  };
+  /**
+   * Export the workbook (staff)
+   * @description The stored programme in the import's layout.
+   */
+  export_xlsx_api_programme_export_xlsx_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+        };
+      };
+    };
+  };
+  /**
+   * Change a project's status (staff or its lead)
+   * @description Audited.
+   */
+  put_status_api_programme_projects__code__status_put: {
+    parameters: {
+      path: {
+        code: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StatusIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Done"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Record a KPI actual (staff or the project's lead)
+   * @description Audited.
+   */
+  put_actual_api_programme_projects__code__actuals_put: {
+    parameters: {
+      path: {
+        code: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ActualIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Done"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Grant a programme role (staff)
+   * @description Staff without a project, or lead of one project. Audited.
+   */
+  post_member_api_programme_members_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["GrantIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["Done"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Search the knowledge base
+   * @description Lessons whose text contains every word of ``q`` (public).
+   */
+  get_lessons_api_programme_lessons_get: {
+    parameters: {
+      query?: {
+        q?: string;
+        catalogue?: string;
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LessonOut"][];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Add a lesson (staff, or the lead of its project)
+   * @description Audited.
+   */
+  post_lesson_api_programme_lessons_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LessonData"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["LessonCreated"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * The audit trail (staff)
+   * @description Every change, oldest first.
+   */
+  get_audit_api_programme_audit_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["groengezond__api__programme__AuditEntry"][];
+        };
+      };
+    };
+  };
+  /**
+   * Half-year progress report
+   * @description Each track's progress, the budget against the rules, the KPIs against targets.
+   */
+  get_report_api_programme_report_get: {
+    parameters: {
+      query: {
+        period: string;
+        format?: "pdf" | "html" | "json";
+        lang?: "nl" | "en";
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/pdf": unknown;
+          "text/html": unknown;
+          "application/json": components["schemas"]["ProgressReport"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** The authenticated user */
+  me_api_ucloud_me_get: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Me"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Published care indicators per area */
+  indicators_api_ucloud_indicators_get: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["IndicatorValue"][];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Protected releases */
+  releases_api_ucloud_releases_get: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": string[];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** The published cells of a release */
+  release_api_ucloud_releases__name__get: {
+    parameters: {
+      query?: {
+        level?: ("buurt" | "wijk" | "gemeente") | null;
+      };
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+      path: {
+        name: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ReleaseCell"][];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Counts and linkage rates */
+  linkage_api_ucloud_linkage_get: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Linkage"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Export requests */
+  exports_api_ucloud_exports_get: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ExportOut"][];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Request an export (it waits for four-eyes approval) */
+  request_export_api_ucloud_exports_post: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExportRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["ExportOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** Approve or reject an export (a second person) */
+  decide_api_ucloud_exports__export_id__decision_post: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+      path: {
+        export_id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExportDecision"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ExportOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** An approved export as CSV */
+  download_api_ucloud_exports__export_id__download_get: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+      path: {
+        export_id: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "text/csv": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /** The audit log (data steward) */
+  audit_api_ucloud_audit_get: {
+    parameters: {
+      header?: {
+        /** @description Bearer <token> */
+        Authorization?: string | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["AuditOut"];
         };
       };
       /** @description Validation Error */
@@ -5475,7 +8209,8 @@ export interface operations {
   };
   /**
    * Conformance declaration
-   * @description The conformance classes implemented: Core, OpenAPI 3.0 and GeoJSON.
+   * @description The conformance classes implemented: Features Core, OpenAPI 3.0 and GeoJSON, and
+   * Processes Core, OGC process description, JSON, OpenAPI 3.0, job list and dismiss.
    */
   conformance_ogc_conformance_get: {
     responses: {
@@ -5662,6 +8397,175 @@ export interface operations {
       200: {
         content: {
           "application/geopackage+sqlite3": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Processes
+   * @description ``plan-scenario`` and ``compare-scenarios``.
+   */
+  process_list_ogc_processes_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ProcessList"];
+        };
+      };
+    };
+  };
+  /**
+   * Process description
+   * @description Inputs and outputs with their JSON schemas.
+   */
+  process_description_ogc_processes__processId__get: {
+    parameters: {
+      path: {
+        processId: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ProcessDescription"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Execute a process
+   * @description Run now (sync) or as a job (``Prefer: respond-async``, or a large run).
+   */
+  execute_ogc_processes__processId__execution_post: {
+    parameters: {
+      header?: {
+        prefer?: string | null;
+      };
+      path: {
+        processId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExecuteIn"];
+      };
+    };
+    responses: {
+      /** @description Sync result */
+      200: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+      /** @description Job created (async) */
+      201: {
+        content: {
+          "application/json": components["schemas"]["StatusInfo"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Jobs
+   * @description Every job kept, newest first.
+   */
+  job_list_ogc_jobs_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["JobList"];
+        };
+      };
+    };
+  };
+  /**
+   * Job status
+   * @description accepted, running, successful, failed or dismissed.
+   */
+  job_status_ogc_jobs__jobId__get: {
+    parameters: {
+      path: {
+        jobId: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["StatusInfo"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Dismiss a job
+   * @description Stop the job (its run's process is killed) and drop its results.
+   */
+  dismiss_ogc_jobs__jobId__delete: {
+    parameters: {
+      path: {
+        jobId: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["StatusInfo"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Job results
+   * @description The outputs as a document (``{"result": ...}``), once the job is successful.
+   */
+  job_results_ogc_jobs__jobId__results_get: {
+    parameters: {
+      path: {
+        jobId: string;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": {
+            [key: string]: unknown;
+          };
         };
       };
       /** @description Validation Error */

@@ -83,15 +83,7 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
 
 export async function getJSON<T>(url: string): Promise<T> {
   const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) {
-    let body: unknown = null;
-    try {
-      body = await response.json();
-    } catch {
-      /* not JSON: keep the status text */
-    }
-    throw apiError(response, body);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
 }
 
@@ -114,21 +106,27 @@ export const api = {
     getJSON<GeoJSON.FeatureCollection>(`/api/areas.geojson?level=${level}&simplify=5`),
 };
 
+/** The ApiError of a failed response: its RFC 9457 detail and problems, or the status text. */
+export async function problemOf(response: Response): Promise<ApiError> {
+  let detail = response.statusText;
+  let problems: Problem[] = [];
+  try {
+    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
+    if (typeof doc.detail === "string") detail = doc.detail;
+    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
+  } catch {
+    /* not JSON: keep the status text */
+  }
+  return new ApiError(detail, response.status, problems);
+}
+
 export async function postJSON<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { Accept: "application/json", "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  if (!response.ok) {
-    let doc: unknown = null;
-    try {
-      doc = await response.json();
-    } catch {
-      /* not JSON: keep the status text */
-    }
-    throw apiError(response, doc);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
 }
 
@@ -140,6 +138,7 @@ export type ScenarioRunRequest = Schemas["ScenarioRunRequest"];
 export type ScenarioComparison = Schemas["ScenarioComparison"];
 export type NotComputable = Schemas["NotComputable"];
 export type Verdict = Schemas["PlannerEquity"]["verdict"];
+export type BuurtEffect = Schemas["BuurtEffect"];
 
 export const scenarios = {
   /** Run a scenario as the Planner builds it (interventions drawn in lon/lat). The body is
@@ -171,6 +170,7 @@ export type CommentIn = Schemas["CommentIn"];
 type Located<T> = Omit<T, "location"> & { location: CommentIn["location"] };
 export type MyComment = Located<Schemas["CommentOut"]>;
 export type ModerationItem = Located<Schemas["ModerationItem"]>;
+export type CommentReply = Schemas["ReplyOut"];
 
 export const GREEN_VISITS = ["daily", "weekly", "monthly", "rarely", "never"] as const;
 export type GreenVisits = (typeof GREEN_VISITS)[number];
@@ -321,7 +321,20 @@ export const participation = {
   authMode: (): "cookie" | "bearer" => (bearer ? "bearer" : "cookie"),
   /** Whether a staff session may exist (so /auth/me is not asked, and 401 logged, for nothing). */
   maybeLoggedIn: (): boolean => bearer !== null || csrfCookie() !== null,
-  queue: () => geo<ModerationItem[]>(unwrap(client.GET(`${P}/moderation/queue`, opts(staffHeaders(false))))),
+  queue: (includeReviewed = false) =>
+    geo<ModerationItem[]>(unwrap(client.GET(`${P}/moderation/queue`, {
+      params: { query: { include_reviewed: includeReviewed } }, ...opts(staffHeaders(false)),
+    }))),
+  /** Set the municipality's official reply to a comment (any staff role). */
+  reply: (comment: number, text: string) =>
+    unwrap(client.PUT(`${P}/comments/{comment_id}/reply`, {
+      params: { path: { comment_id: comment } }, body: { text }, ...opts(staffHeaders(true)),
+    })),
+  unreply: async (comment: number): Promise<void> => {
+    await unwrap(client.DELETE(`${P}/comments/{comment_id}/reply`, {
+      params: { path: { comment_id: comment } }, ...opts(staffHeaders(true)),
+    }));
+  },
   /** Open a field lab (planner or admin). The area is the polygon as the map gives it. */
   createLab: (body: { name: string; description: string; area_code: string; geometry_wgs84: GeoJSON.Polygon | GeoJSON.MultiPolygon; buurten: Buurt[]; opens_on: string; closes_on: string }) =>
     geo<FieldLab>(unwrap(client.POST(`${P}/field-labs`, { body: body as unknown as Schemas["FieldLabIn"], ...opts(staffHeaders(true)) }))),
@@ -338,4 +351,31 @@ export const participation = {
     geo<ModerationItem>(unwrap(client.POST(`${P}/moderation/comments/{comment_id}/${action}`, {
       params: { path: { comment_id: comment } }, body: reason ? { reason } : null, ...opts(staffHeaders(true)),
     }))),
+};
+
+// Evaluator (/api/evaluations): the intervention register (writes: planner or admin, with the
+// staff login above) and estimates after disclosure control.
+
+export type RegisteredIntervention = Schemas["RegisteredIntervention"];
+export type InterventionIn = Schemas["InterventionIn"];
+export type EvalEstimate = Schemas["EstimateOut"];
+export type EventRow = Schemas["EventStudyRow"];
+export type EvalSeriesRow = Schemas["EvaluationSeriesPoint"];
+export type EvaluationDoc = Schemas["EvaluationEstimate"];
+
+const E = "/api/evaluations";
+
+export const evaluations = {
+  list: () => unwrap(client.GET(`${E}/interventions`, opts())),
+  register: (body: InterventionIn) =>
+    unwrap(client.POST(`${E}/register`, { body, ...opts(staffHeaders(true)) })),
+  remove: async (id: number): Promise<void> => {
+    await unwrap(client.DELETE(`${E}/register/{intervention_id}`, {
+      params: { path: { intervention_id: id } }, ...opts(staffHeaders(true)),
+    }));
+  },
+  estimate: (indicator: string, estimator: string, ids: number[]) =>
+    unwrap(client.GET(`${E}/estimate`, {
+      params: { query: { indicator, estimator, level: "buurt", intervention: ids } }, ...opts(),
+    })),
 };

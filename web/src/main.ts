@@ -6,13 +6,16 @@ import "./style.css";
 import type maplibregl from "maplibre-gl";
 import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
+import { installBottomSheet } from "./bottom-sheet";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
-import { PlannerView } from "./planner";
+import { PlannerView, type PlannerState } from "./planner";
+import { EvaluatorView } from "./evaluator";
+import { openShared, sharedIdOf } from "./shared-scenario";
 
-type View = "3d" | "monitor" | "planner" | "participation";
-const VIEWS: View[] = ["3d", "monitor", "planner", "participation"];
+type View = "3d" | "monitor" | "planner" | "participation" | "evaluator";
+const VIEWS: View[] = ["3d", "monitor", "planner", "participation", "evaluator"];
 
 declare global {
   interface Window {
@@ -23,6 +26,8 @@ declare global {
 const panel = document.getElementById("panel")!;
 const status = document.getElementById("status")!;
 const announcer = document.getElementById("announce")!;
+// phones: the panel is a draggable bottom sheet over a full-screen map (bottom-sheet.ts)
+const sheet = installBottomSheet(document.querySelector("main")!, panel);
 let threeD = true;
 let current: View = "3d";
 
@@ -37,10 +42,12 @@ function showStatus(text: string | null): void {
   if (text) announce(text);
 }
 
-/** The view a URL hash holds: "#monitor?ind=…&level=…&year=…&area=…&cmp=…". */
+/** The view a URL hash holds: "#monitor?ind=…&level=…&year=…&area=…&cmp=…", or
+ * "#planner?scenario=…" (a saved scenario open on the map). */
 interface Route {
   view: View;
   monitor: MonitorState;
+  planner: PlannerState;
 }
 
 export function parseHash(hash: string): Route {
@@ -55,10 +62,11 @@ export function parseHash(hash: string): Route {
     area: q.get("area"),
     compare: q.get("cmp"),
   };
-  return { view, monitor };
+  return { view, monitor, planner: { scenario: view === "planner" ? q.get("scenario") : null } };
 }
 
-export function hashOf(view: View, m: MonitorState | null): string {
+export function hashOf(view: View, m: MonitorState | null, p: PlannerState | null = null): string {
+  if (view === "planner" && p?.scenario) return `#planner?scenario=${encodeURIComponent(p.scenario)}`;
   if (view !== "monitor" || !m) return `#${view}`;
   const q = new URLSearchParams();
   if (m.ind) q.set("ind", m.ind);
@@ -158,6 +166,8 @@ async function main(): Promise<void> {
     if (cam) map.easeTo({ ...cam, duration: 600 });
     else map.fitBounds(region.bounds_wgs84, { padding: 20 });
   };
+  // on phones the camera's centre is the map above the bottom sheet
+  sheet.onCover((px) => map.setPadding({ top: 0, left: 0, right: 0, bottom: Math.min(px, map.getContainer().clientHeight * 0.5) }));
   window.__gg = { map, view: current };
   await map.once("load");
   showStatus(null);
@@ -170,15 +180,22 @@ async function main(): Promise<void> {
     if (location.hash !== hash) history.pushState(null, "", hash);
   };
   const planner = new PlannerView(map, panel);
+  // opening or saving a scenario is a new history entry; Back goes to the view before it
+  planner.onStateChange = (s) => {
+    const hash = hashOf("planner", null, s);
+    if (current === "planner" && location.hash !== hash) history.pushState(null, "", hash);
+  };
   const participation = new ParticipationView(map, panel);
+  const evaluator = new EvaluatorView(panel, announce);
   const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
 
   let first = true;
-  const select = async (view: View, state: MonitorState = {}, push = false): Promise<void> => {
+  const select = async (view: View, state: MonitorState = {}, push = false, plannerState?: PlannerState): Promise<void> => {
     const from = current;
     if (current === "monitor" && view !== "monitor") monitor.deactivate();
     if (current === "planner" && view !== "planner") planner.deactivate();
     if (current === "participation" && view !== "participation") participation.deactivate();
+    if (current === "evaluator" && view !== "evaluator") evaluator.deactivate();
     current = view;
     window.__gg!.view = view;
     tabs.forEach((tab) => {
@@ -211,7 +228,15 @@ async function main(): Promise<void> {
         setDimension(map, false);
         showFabric(map, true, false);
         map.jumpTo({ pitch: 0, bearing: 0 });
-        await planner.activate();
+        // from the URL (load, Back, Forward) the URL decides; from a tab the Planner's own state
+        await planner.activate(plannerState ?? planner.state(), plannerState !== undefined);
+        const hash = hashOf("planner", null, planner.state());
+        if (location.hash !== hash) history.replaceState(null, "", hash);
+      } else if (view === "evaluator") {
+        setDimension(map, false);
+        showFabric(map, true, false);
+        map.jumpTo({ pitch: 0, bearing: 0 });
+        await evaluator.activate();
       } else {
         setDimension(map, false);
         showFabric(map, true, false);
@@ -243,7 +268,7 @@ async function main(): Promise<void> {
   // Back and Forward: show the view the URL holds, without adding history
   window.addEventListener("popstate", () => {
     const route = parseHash(location.hash);
-    void select(route.view, route.monitor);
+    void select(route.view, route.monitor, false, route.planner);
   });
 
   const langButton = document.getElementById("lang") as HTMLButtonElement;
@@ -273,7 +298,17 @@ async function main(): Promise<void> {
   map.on("idle", onIdle);
 
   const route = parseHash(location.hash);
-  await select(route.view, route.monitor);
+  // a shared scenario link /s/<id> opens the Planner with that scenario drawn
+  const sharedId = sharedIdOf(location.pathname);
+  await select(sharedId ? "planner" : route.view, route.monitor, false, sharedId ? {} : route.planner);
+  if (sharedId) {
+    try {
+      const shared = await openShared(sharedId);
+      announce(t("sharedOpened", { name: shared.name }));
+    } catch (e) {
+      showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }
 
 main().catch((e: unknown) => showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`));

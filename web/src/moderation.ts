@@ -1,12 +1,14 @@
 // Staff part of the Meedoen tab: after logging in, planners open field labs and change their
 // period (fieldlab-admin.ts); moderators approve, reject (with a reason) or hide the comments
-// waiting in the queue. Comment text is shown with textContent.
+// waiting in the queue, each shown with the plan it is about, and give the municipality's
+// official reply under a comment. Comment text is shown with textContent.
 
 import { ApiError, participation as papi, type ModerationItem, type StaffInfo } from "./api";
 import { button, errorText, h } from "./dom";
 import { FieldLabAdmin } from "./fieldlab-admin";
 import { t, type Key } from "./i18n";
 import { CATEGORY_COLOURS, CATEGORY_KEY, STATUS_KEY, formatTime } from "./participation-labels";
+import { replyBlock } from "./public-comments";
 import { currentStaff, staffBar, staffLoginForm } from "./staff";
 
 /** What the moderation panel needs from the view that holds it. */
@@ -29,6 +31,7 @@ const MODERATORS = new Set(["moderator", "admin"]);
 export class ModerationPanel {
   private staff: StaffInfo | null = null;
   private queue: ModerationItem[] = [];
+  private reviewed = false;
   private message: { text: string; error: boolean } | null = null;
 
   private readonly labs = new FieldLabAdmin(async () => {
@@ -56,7 +59,7 @@ export class ModerationPanel {
 
   private async loadQueue(): Promise<void> {
     try {
-      this.queue = await papi.queue();
+      this.queue = await papi.queue(this.reviewed);
     } catch (e) {
       this.queue = [];
       if (e instanceof ApiError && e.status === 401) this.staff = null;
@@ -95,7 +98,16 @@ export class ModerationPanel {
       root.append(this.messageBox());
       return;
     }
-    root.append(h("h3", {}, t("modQueue")), this.messageBox());
+    root.append(h("h3", {}, t("modQueue")));
+    const all = h("input", { type: "checkbox", id: "mod-reviewed" });
+    all.checked = this.reviewed;
+    all.addEventListener("change", () => {
+      this.reviewed = all.checked;
+      void this.loadQueue().then(() => this.host.rerender());
+    });
+    const allLabel = h("label", { class: "check", for: "mod-reviewed" });
+    allLabel.append(all, document.createTextNode(` ${t("modShowReviewed")}`));
+    root.append(allLabel, this.messageBox());
     if (!this.queue.length) {
       root.append(h("p", { class: "note", id: "mod-empty" }, t("modEmpty")));
       return;
@@ -113,7 +125,10 @@ export class ModerationPanel {
     const bits = [t(CATEGORY_KEY[c.category] ?? "catOther"), t(STATUS_KEY[c.status]), t("modLab", { name: this.host.labName(c.field_lab_id) }), formatTime(c.created_at)];
     if (c.report_count) bits.push(t("modReports", { n: c.report_count }));
     head.append(dot, document.createTextNode(` ${bits.join(" · ")}`));
-    li.append(head, h("p", { class: "comment-text" }, c.text));
+    const about = c.scenario_name
+      ? t(c.scenario_withdrawn ? "modAboutWithdrawn" : "modAbout", { name: c.scenario_name })
+      : t("modAboutGeneral");
+    li.append(head, h("p", { class: "mod-about", "data-scenario": String(c.scenario_id ?? "") }, about), h("p", { class: "comment-text" }, c.text));
     if (c.moderation_reason) li.append(h("p", { class: "note" }, t("pReason", { reason: c.moderation_reason })));
     li.append(button(t("modShow"), { class: "link" }, () => this.host.showOnMap(c.location.coordinates as [number, number])));
     const reasonId = `reason-${c.id}`;
@@ -147,7 +162,42 @@ export class ModerationPanel {
           });
       }));
     }
-    li.append(row, msg);
+    li.append(row, msg, this.replyForm(c));
     return li;
+  }
+
+  /** The municipality's official reply to ``c``: shown, set, changed or withdrawn. */
+  private replyForm(c: ModerationItem): HTMLElement {
+    const box = h("div", { class: "mod-reply" });
+    const current = replyBlock(c.reply);
+    if (current) box.append(current);
+    const id = `reply-${c.id}`;
+    const text = h("textarea", { id, rows: "2", maxlength: "2000" });
+    text.value = c.reply?.text ?? "";
+    const label = h("label", { class: "field", for: id });
+    label.append(h("span", {}, t("modReply")), text);
+    const msg = h("p", { class: "form-msg", role: "status" });
+    const done = (key: Key) => async () => {
+      this.message = { text: t(key), error: false };
+      await this.loadQueue();
+      this.host.rerender();
+    };
+    const fail = (e: unknown) => { msg.textContent = errorText(e); msg.classList.add("error"); };
+    const row = h("div", { class: "buttons" });
+    row.append(button(t(c.reply ? "modReplyChange" : "modReplySend"), { "data-reply": String(c.id) }, () => {
+      const value = text.value.trim();
+      if (!value) {
+        msg.textContent = t("modReplyEmpty");
+        msg.classList.add("error");
+        text.focus();
+        return;
+      }
+      papi.reply(c.id, value).then(done("modReplySaved")).catch(fail);
+    }));
+    if (c.reply) row.append(button(t("modReplyRemove"), { "data-unreply": String(c.id), class: "link" }, () => {
+      papi.unreply(c.id).then(done("modReplyRemoved")).catch(fail);
+    }));
+    box.append(label, row, msg);
+    return box;
   }
 }

@@ -5,6 +5,7 @@ import { CATEGORIES, type Category, type MyComment, type MyInput } from "./api";
 import { button, h } from "./dom";
 import { t } from "./i18n";
 import { CATEGORY_KEY, STATUS_KEY } from "./participation-labels";
+import { replyBlock } from "./public-comments";
 import { VISITS_KEY } from "./survey-form";
 
 /** Names for the ids in a resident's input. */
@@ -40,6 +41,8 @@ export function myInputLists(mine: MyInput, names: InputNames, remove: (kind: In
       head.append(h("span", { class: `mstatus mstatus-${c.status}` }, t(STATUS_KEY[c.status])), document.createTextNode(` ${t(CATEGORY_KEY[c.category] ?? "catOther")}`));
       li.append(head, h("p", { class: "comment-text" }, c.text));
       if (c.moderation_reason) li.append(h("p", { class: "note reason" }, t("pReason", { reason: c.moderation_reason })));
+      const reply = replyBlock(c.reply);
+      if (reply) li.append(reply);
       if (edit) li.append(button(t("pEdit"), { class: "link", "data-edit": String(c.id) }, () => edit(c, li)));
       li.append(button(t("remove"), { class: "link" }, () => remove("comment", c.id)));
       ul.append(li);

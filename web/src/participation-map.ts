@@ -1,18 +1,21 @@
 // Map layers of the Meedoen view: the field lab's outline, the plan shown, approved comments
-// (Okabe-Ito colours by category) and the pin being placed.
+// (Okabe-Ito colours by category), the resident's own pending comments (open circles, seen
+// only by them) and the pin being placed.
 
 import type maplibregl from "maplibre-gl";
 import { CATEGORIES } from "./api";
 import { CATEGORY_COLOURS } from "./participation-labels";
 
 const EMPTY: GeoJSON.FeatureCollection = { type: "FeatureCollection", features: [] };
-const LAYERS = ["p-lab-fill", "p-lab-line", "p-scenario-fill", "p-scenario-line", "p-scenario-points", "p-comments", "p-pin"];
+const LAYERS = ["p-lab-fill", "p-lab-line", "p-scenario-fill", "p-scenario-line", "p-scenario-points", "p-comments", "p-mine", "p-pin"];
 
 /** What the layers show. */
 export interface LayerState {
   lab: GeoJSON.Polygon | GeoJSON.MultiPolygon | null;
   plan: GeoJSON.Feature[];
   comments: GeoJSON.FeatureCollection;
+  /** The resident's own comments still waiting for moderation (only they see them). */
+  mine?: GeoJSON.Feature[];
   pin: [number, number] | null;
 }
 
@@ -36,7 +39,7 @@ export class ParticipationLayers {
     if (this.added) return;
     this.added = true;
     const m = this.map;
-    for (const id of ["p-lab", "p-scenario", "p-comments", "p-pin"]) m.addSource(id, { type: "geojson", data: EMPTY });
+    for (const id of ["p-lab", "p-scenario", "p-comments", "p-mine", "p-pin"]) m.addSource(id, { type: "geojson", data: EMPTY });
     m.addLayer({ id: "p-lab-fill", type: "fill", source: "p-lab", paint: { "fill-color": "#1b5e20", "fill-opacity": 0.06 } });
     m.addLayer({ id: "p-lab-line", type: "line", source: "p-lab", paint: { "line-color": "#1b5e20", "line-width": 3, "line-dasharray": [3, 1.5] } });
     const kind: maplibregl.ExpressionSpecification = ["match", ["get", "kind"], "add_green", "#1b7837", "plant_trees", "#00441b", "add_connection", "#2d004b", "add_dwellings", "#b35806", "#6a3d9a"];
@@ -47,6 +50,8 @@ export class ParticipationLayers {
     m.addLayer({ id: "p-scenario-points", type: "circle", source: "p-scenario", filter: points, paint: { "circle-color": kind, "circle-radius": 5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } });
     const colour = ["match", ["get", "category"], ...CATEGORIES.flatMap((c) => [c, CATEGORY_COLOURS[c]]), "#666666"] as unknown as maplibregl.ExpressionSpecification;
     m.addLayer({ id: "p-comments", type: "circle", source: "p-comments", paint: { "circle-color": colour, "circle-radius": 8, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } });
+    // own pending comments: an open circle in the category's colour
+    m.addLayer({ id: "p-mine", type: "circle", source: "p-mine", paint: { "circle-color": "#ffffff", "circle-opacity": 0.85, "circle-radius": 7, "circle-stroke-color": colour, "circle-stroke-width": 3 } });
     m.addLayer({ id: "p-pin", type: "circle", source: "p-pin", paint: { "circle-color": "#111111", "circle-radius": 8, "circle-stroke-color": "#ffeb3b", "circle-stroke-width": 3 } });
     // the layer handler first: while pinning, a click on a comment places the pin, no popup
     m.on("click", "p-comments", (e) => {
@@ -76,6 +81,7 @@ export class ParticipationLayers {
     this.setData("p-lab", state.lab ? { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: state.lab }] } : EMPTY);
     this.setData("p-scenario", { type: "FeatureCollection", features: state.plan });
     this.setData("p-comments", state.lab ? state.comments : EMPTY);
+    this.setData("p-mine", { type: "FeatureCollection", features: state.lab ? state.mine ?? [] : [] });
     this.setData("p-pin", state.pin ? { type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: state.pin } }] } : EMPTY);
   }
 }

@@ -23,7 +23,7 @@ import { button, errorText, h } from "./dom";
 import { onLangChange, t } from "./i18n";
 import { ModerationPanel } from "./moderation";
 import { ParticipationLayers, insideArea } from "./participation-map";
-import { publicCommentsSection, reportControls } from "./public-comments";
+import { publicCommentsSection, replyBlock, reportControls } from "./public-comments";
 import { CATEGORY_KEY, formatDay, formatTime } from "./participation-labels";
 import { planSummary, ratingFields, readRating } from "./plan-card";
 import { readSnapshot } from "./snapshot";
@@ -106,8 +106,10 @@ export class ParticipationView {
   private updateMap(): void {
     const lab = this.lab;
     const shown = this.shown !== null ? this.details.get(this.shown) : undefined;
+    const pending: GeoJSON.Feature[] = (this.mine?.comments ?? []).filter((c) => c.status === "pending")
+      .map((c) => ({ type: "Feature", id: c.id, properties: { category: c.category, status: c.status }, geometry: c.location }));
     this.layers.show({ lab: lab ? lab.geometry : null, plan: shown ? readSnapshot(shown.snapshot).features : [],
-      comments: this.publicComments, pin: this.pin });
+      comments: this.publicComments, mine: pending, pin: this.pin });
   }
 
   private openPopup(id: number, props: Record<string, unknown>, at: [number, number]): void {
@@ -116,9 +118,11 @@ export class ParticipationView {
     box.append(h("strong", {}, t(CATEGORY_KEY[category])));
     box.append(h("p", { class: "comment-text" }, String(props.text ?? "")));
     if (typeof props.created_at === "string") box.append(h("p", { class: "note" }, formatTime(props.created_at)));
+    const reply = replyBlock(props.reply);
+    if (reply) box.append(reply);
     box.append(reportControls(id, "popup"));
     this.popup?.remove();
-    this.popup = new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(at).setDOMContent(box).addTo(this.map);
+    this.popup = new maplibregl.Popup({ maxWidth: "min(300px, calc(100vw - 32px))", className: "gg-popup" }).setLngLat(at).setDOMContent(box).addTo(this.map);
   }
 
   private async fly(lab: FieldLab): Promise<void> {
@@ -164,6 +168,7 @@ export class ParticipationView {
   private forgetToken(): void {
     if (this.lab) residentKey.forget(this.lab.id);
     this.mine = null;
+    this.updateMap();
   }
 
   /** Run a resident call with the key, fetching one first if needed (resident-key.ts). */
@@ -176,6 +181,7 @@ export class ParticipationView {
     const token = this.token();
     if (!token) {
       this.mine = null;
+      this.updateMap();
       return;
     }
     try {
@@ -184,6 +190,7 @@ export class ParticipationView {
       if (e instanceof ApiError && e.status === 401) this.forgetToken();
       else this.messages.set("mine", { text: errorText(e), error: true });
     }
+    this.updateMap(); // the own pending pins
   }
 
   private ratingFor(scenario: number): Rating | undefined {
@@ -278,7 +285,7 @@ export class ParticipationView {
   private scenarioCard(s: PublishedScenario, lab: FieldLab): HTMLElement {
     const card = h("article", { class: "pscenario", "data-scenario": String(s.id) });
     const snap = readSnapshot(s.snapshot);
-    card.append(...planSummary(s, snap));
+    card.append(...planSummary(s, snap, lab.bbox_wgs84, (f) => this.showChange(s.id, f)));
     if (snap.features.length) {
       const on = this.shown === s.id;
       card.append(button(on ? t("pShownOnMap") : t("pShowOnMap"), { class: "show-scenario", "aria-pressed": String(on) }, () => {
@@ -291,6 +298,22 @@ export class ParticipationView {
     }
     if (lab.is_open) card.append(this.ratingForm(s.id));
     return card;
+  }
+
+  /** Show plan ``sid`` on the map and fly to one of its changes (the card's list). */
+  private showChange(sid: number, f: GeoJSON.Feature): void {
+    if (this.shown !== sid) {
+      this.shown = sid;
+      this.updateMap();
+      this.refresh("p-scenarios");
+    }
+    const xs: number[] = [], ys: number[] = [];
+    const walk = (c: unknown): void => {
+      if (Array.isArray(c) && typeof c[0] === "number") { xs.push(c[0]); ys.push(c[1] as number); } else if (Array.isArray(c)) c.forEach(walk);
+    };
+    if ("coordinates" in f.geometry) walk(f.geometry.coordinates);
+    if (!xs.length) return;
+    this.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 60, maxZoom: 17, duration: 400 });
   }
 
   private ratingForm(sid: number): HTMLFormElement {
@@ -522,6 +545,7 @@ export class ParticipationView {
     const token = this.token();
     const empty = !mine || (!mine.ratings.length && !mine.comments.length && !mine.survey);
     if (empty) sec.append(h("p", { class: "note", id: "mine-empty" }, t("pNothingYet")));
+    if (mine?.comments.some((c) => c.status === "pending")) sec.append(h("p", { class: "note", id: "mine-pending-note" }, t("pMinePending")));
     if (mine) {
       sec.append(...myInputLists(mine, {
         scenario: (id) => this.details.get(id)?.name ?? `#${id}`,

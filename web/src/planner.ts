@@ -1,41 +1,37 @@
-// Planner view: interventions from the Verkenner catalogue, and drawing tools for a park,
-// trees, a footbridge and new homes. When the server offers the scenario engine
+// Planner view: interventions from the Verkenner catalogue (planner-catalogue.ts), drawing tools
+// for a park, trees, a footbridge and new homes (draw.ts; vertices can be moved and removed,
+// area and length show while drawing). When the server offers the scenario engine
 // (/api/capabilities), "Doorrekenen" sends the drawn interventions to /api/scenarios/run and
-// shows its effects with their intervals; results can be saved in the page (localStorage) and
-// two saved scenarios compared side by side. Every number shown comes from the API.
+// shows its effects with their intervals, region-wide and per buurt (planner-buurten.ts). A
+// result is marked out of date as soon as its input changes; an empty scenario cannot run.
+// Results can be saved in the page (localStorage), reopened on the map (openScenario; the URL
+// holds the open one) and compared with the baseline (planner-compare.ts). Every number shown
+// comes from the API.
 
 import type maplibregl from "maplibre-gl";
 import { ApiError, getJSON, scenarios, type Problem, type ScenarioResult } from "./api";
-import { DrawTool, type DrawKind, type Drawn } from "./draw";
-import { fmt, lang, onLangChange, t } from "./i18n";
 import { h } from "./dom";
+import { DrawTool, SHAPE, type DrawKind, type Drawn, type Vertex } from "./draw";
+import { lineLengthM, ringAreaM2, sig } from "./geo-measure";
+import { fmt, lang, onLangChange, t } from "./i18n";
+import { BuurtMap, BuurtTable, MEASURES, type BuurtMeasure } from "./planner-buurten";
+import { PlannerCatalogue, regionLayers, type RegionLayers } from "./planner-catalogue";
+import { compareView } from "./planner-compare";
+import { refusalItem, refusalsByIntervention } from "./planner-refusals";
+import { boundsOfDrawn, drawnOf, loadSaved, newSaved, scenarioOf, storeSaved, type Saved } from "./planner-scenario";
 import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
 import { rdToLonLat } from "./snapshot";
-
-export interface CatalogueItem {
-  id: string;
-  name_nl: string;
-  name_en: string;
-  description: string;
-  scenario_intervention: string;
-  typical_size_text: string;
-  typical_cost_eur: { low: number; high: number; price_year: number; assumption: boolean };
-  evidence: { strength: string };
-  problems: string[];
-}
-
-/** The drawing tool that fits a catalogue entry's scenario intervention, if any. */
-const DRAW_FOR: Record<string, DrawKind> = {
-  add_green: "park",
-  plant_trees: "trees",
-  add_connection: "footbridge",
-  add_dwellings: "homes",
-};
+import { linkOf, reportOf, shareScenario } from "./shared-scenario";
 
 interface Capabilities {
   catalogue: boolean;
   scenarios: boolean;
+}
+
+/** What the URL holds of the Planner: the saved scenario that is open, if any. */
+export interface PlannerState {
+  scenario?: string | null;
 }
 
 const KINDS: Array<[DrawKind, "drawPark" | "drawTrees" | "drawBridge" | "drawHomes"]> = [
@@ -45,59 +41,17 @@ const KINDS: Array<[DrawKind, "drawPark" | "drawTrees" | "drawBridge" | "drawHom
   ["homes", "drawHomes"],
 ];
 
+let instance: PlannerView | null = null;
 
-/** Residents per new dwelling: the same assumption as the catalogue templates
- * (groengezond.scenario.model.from_template, ≈ the Dutch mean household size). */
-const RESIDENTS_PER_DWELLING = 2.1;
-
-const SAVED_KEY = "gg-saved-scenarios";
-
-interface Saved {
-  name: string;
-  result: ScenarioResult;
-  /** The body sent to /api/scenarios/run (older saved entries lack it). */
-  scenario?: Record<string, unknown>;
-}
-
-function loadSaved(): Saved[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(SAVED_KEY) ?? "[]") as unknown;
-    return Array.isArray(v) ? (v as Saved[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-function storeSaved(items: Saved[]): void {
-  localStorage.setItem(SAVED_KEY, JSON.stringify(items));
-}
-
-/** The scenario (API JSON shape, geometry in EPSG:4326 as drawn) of the drawn interventions. */
-function scenarioOf(name: string, drawn: Drawn[]): Record<string, unknown> {
-  const interventions = drawn.map((d, i) => {
-    const label = `${t(d.kind)} ${i + 1}`;
-    const from = d.catalogueId ? { catalogue_id: d.catalogueId } : {};
-    switch (d.kind) {
-      case "park":
-        return { kind: "add_green", name: label, green_kind: "park", public: true, geometry: d.geometry, ...from, ...(d.displace ? { displace: true } : {}) };
-      case "trees":
-        return { kind: "plant_trees", name: label, geometry: d.geometry, ...from };
-      case "footbridge":
-        return {
-          kind: "add_connection", name: label, mode: "footbridge", geometry: d.geometry, ...from,
-          ...(d.walkingTrips && d.minutesPerWalk ? { walking_trips_per_day: d.walkingTrips, minutes_per_walk: d.minutesPerWalk } : {}),
-        };
-      case "homes": {
-        const dwellings = d.dwellings ?? 0;
-        return { kind: "add_dwellings", name: label, dwellings, residents: Math.round(RESIDENTS_PER_DWELLING * dwellings), geometry: d.geometry, ...from };
-      }
-    }
-  });
-  return { name, crs: "EPSG:4326", interventions };
+/** Draw a scenario's interventions back on the map (API JSON shape, EPSG:4326 or EPSG:28992)
+ * and show ``result`` with it, if given (not re-run). The Planner tab must have been built. */
+export async function openScenario(scenario: Record<string, unknown>, result?: ScenarioResult): Promise<void> {
+  if (!instance) throw new Error("the Planner is not built yet");
+  await instance.open(scenario, result);
 }
 
 /** Walks per day and minutes per walk of a drawn footbridge (optional; WHO HEAT volume). */
-function volumeInputs(d: Drawn): HTMLElement {
+function volumeInputs(d: Drawn, changed: () => void): HTMLElement {
   const box = h("div", { class: "volume", "data-volume": String(d.id) });
   const fields: Array<["walkTrips" | "walkMinutes", "walkingTrips" | "minutesPerWalk", string]> = [
     ["walkTrips", "walkingTrips", "100000"], ["walkMinutes", "minutesPerWalk", "240"]];
@@ -108,6 +62,7 @@ function volumeInputs(d: Drawn): HTMLElement {
     input.addEventListener("input", () => {
       const v = Number(input.value);
       d[prop] = Number.isFinite(v) && v > 0 ? Math.min(v, Number(max)) : undefined;
+      changed();
     });
     label.append(h("span", {}, t(key)), input);
     box.append(label);
@@ -116,42 +71,126 @@ function volumeInputs(d: Drawn): HTMLElement {
   return box;
 }
 
-function itemName(item: CatalogueItem): string {
-  return lang() === "nl" ? item.name_nl : item.name_en;
+function kindName(kind: DrawKind): string {
+  return t(kind);
+}
+
+/** Area or length of what is being drawn, in the user's language (3 significant digits). */
+function measureText(kind: DrawKind, v: readonly Vertex[]): string {
+  const loc = lang() === "nl" ? "nl-NL" : "en-GB";
+  const shape = SHAPE[kind];
+  if (shape === "points") return t("liveTrees", { n: v.length });
+  if (shape === "line") return v.length >= 2 ? t("liveLength", { m: sig(lineLengthM(v), loc) }) : "";
+  if (v.length < 3) return "";
+  const a = ringAreaM2(v);
+  const area = a < 10_000 ? `${sig(a, loc)} m²` : `${sig(a / 10_000, loc)} ha`;
+  return t("liveArea", { area, m: sig(lineLengthM(v, true), loc) });
 }
 
 export class PlannerView {
   private readonly draw: DrawTool;
   private drawn: Drawn[] = [];
   private caps: Capabilities | null = null;
-  private query = "";
+  private layers: RegionLayers = { landcoverMissing: false };
   private root: HTMLElement | null = null;
-  private searchTimer = 0;
-  private pending: string | null = null;
   private last: Saved | null = null;
+  /** The last result no longer matches the drawings (they changed after the run). */
+  private stale = false;
   private saved: Saved[] = loadSaved();
   private comparing: number[] | null = null;
   private runs = 0;
+  private openId: string | null = null;
+  /** What the result map shows: a measure per buurt, or the cooling per 50 m block. */
+  private measure: BuurtMeasure | "blocks" = "access";
   /** Refusals of the last run, by intervention index (from 0), and those of the whole plan. */
   private refusals = new Map<number, Problem[]>();
   private planRefusals: Problem[] = [];
   private readonly publish = new PublishPanel();
+  private readonly catalogue: PlannerCatalogue;
+  private readonly buurtMap: BuurtMap;
+  /** Told when the open saved scenario changes (the URL holds it). */
+  onStateChange: (s: PlannerState) => void = () => undefined;
 
   constructor(private readonly map: maplibregl.Map, private readonly panel: HTMLElement) {
-    this.draw = new DrawTool(map, (d) => this.added(d), (kind, n) => this.drawState(kind, n));
+    this.draw = new DrawTool(map, (d) => this.added(d), (kind, v) => this.drawState(kind, v), () => this.dwellings());
+    this.catalogue = new PlannerCatalogue(() => this.layers, (item, kind) => this.startDrawing(kind, item.id));
+    this.buurtMap = new BuurtMap(map);
     onLangChange(() => { if (this.root?.isConnected) void this.rebuild(); });
+    instance = this;
   }
 
-  async activate(): Promise<void> {
-    if (!this.caps) this.caps = await capabilities();
+  state(): PlannerState {
+    return { scenario: this.openId };
+  }
+
+  /** Show the Planner; ``fromUrl``: ``state`` comes from the URL (load, Back, Forward), which
+   * then decides which saved scenario is open (none: the map is cleared of the one that was). */
+  async activate(state: PlannerState = {}, fromUrl = false): Promise<void> {
+    if (!this.caps) {
+      this.caps = await capabilities();
+      this.layers = await regionLayers().catch(() => ({ landcoverMissing: false }));
+    }
     await this.rebuild();
     this.draw.show(this.drawn);
+    const s = state.scenario ? this.saved.find((x) => x.id === state.scenario) : undefined;
+    if (s && s.scenario && s.id !== this.openId) await this.openSaved(s, false);
+    else if (fromUrl && !s && this.openId) {
+      await this.open({ interventions: [] });
+      this.openId = null;
+    }
   }
 
   deactivate(): void {
     this.draw.cancel();
     this.showCooling(null);
+    this.buurtMap.clear();
   }
+
+  /** Draw ``scenario``'s interventions (they replace the drawings) and show ``result``. */
+  async open(scenario: Record<string, unknown>, result?: ScenarioResult): Promise<void> {
+    this.draw.cancel();
+    const { drawn, skipped } = drawnOf(scenario, () => this.draw.newId());
+    this.drawn = drawn;
+    this.refusals = new Map();
+    this.planRefusals = [];
+    const name = typeof scenario.name === "string" ? scenario.name : t("scenarioDefault", { n: this.saved.length + 1 });
+    this.last = result ? { id: "", name, result, scenario } : null;
+    this.stale = false;
+    if (this.root?.isConnected) {
+      const input = this.root.querySelector<HTMLInputElement>("#scenario-name");
+      if (input) input.value = name;
+      this.renderDrawn();
+      this.renderResult();
+      const state = this.root.querySelector<HTMLElement>("#run-state");
+      if (state) state.textContent = skipped.length ? t("openSkipped", { names: skipped.join(", ") }) : "";
+    }
+    this.draw.show(this.drawn);
+    this.showCooling(result ?? null);
+    const b = boundsOfDrawn(drawn);
+    if (b) this.map.fitBounds(b, { padding: 80, maxZoom: 17, duration: 0 });
+  }
+
+  private async openSaved(s: Saved, push: boolean): Promise<void> {
+    if (!s.scenario) return;
+    await this.open(s.scenario, s.result);
+    if (this.last) this.last.id = s.id;
+    this.openId = s.id;
+    if (push) this.onStateChange(this.state());
+  }
+
+  private dwellings(): number {
+    const v = Number(this.root?.querySelector<HTMLInputElement>("#dwellings")?.value);
+    return Number.isFinite(v) && v > 0 ? Math.round(v) : 0;
+  }
+
+  private startDrawing(kind: DrawKind, catalogueId: string | null = null): void {
+    this.pending = catalogueId;
+    this.draw.start(kind);
+  }
+
+  private pending: string | null = null;
+  /** Where the drawing being edited stood in the list (it goes back there). */
+  private editAt = -1;
 
   /** The result's cooling map layer (50 m blocks, °C change) on the map; null clears it. */
   private showCooling(result: ScenarioResult | null): void {
@@ -166,7 +205,8 @@ export class PlannerView {
     if (src) { src.setData(data); return; }
     if (!features.length || !this.map.isStyleLoaded()) return;
     this.map.addSource("cooling", { type: "geojson", data });
-    this.map.addLayer({ id: "cooling-fill", type: "fill", source: "cooling", paint: {
+    // shown when the result's map is set to the 50 m blocks (else the buurten show)
+    this.map.addLayer({ id: "cooling-fill", type: "fill", source: "cooling", layout: { visibility: this.measure === "blocks" ? "visible" : "none" }, paint: {
       "fill-color": ["interpolate", ["linear"], ["get", "dt"], -0.5, "#2166ac", -0.1, "#67a9cf", -0.005, "#d1e5f0", 0, "#f7f7f7", 0.1, "#ef8a62"],
       "fill-opacity": 0.55 } }, this.map.getLayer("drawn-fill") ? "drawn-fill" : undefined);
   }
@@ -183,7 +223,7 @@ export class PlannerView {
     const buttons = h("div", { class: "buttons", role: "group", "aria-label": t("draw") });
     for (const [kind, key] of KINDS) {
       const b = h("button", { type: "button", "data-kind": kind, "aria-pressed": String(this.draw.active === kind) }, t(key));
-      b.addEventListener("click", () => { this.pending = null; this.draw.start(kind); });
+      b.addEventListener("click", () => this.startDrawing(kind));
       buttons.append(b);
     }
     tools.append(buttons);
@@ -195,35 +235,28 @@ export class PlannerView {
     const centre = h("button", { type: "button", id: "draw-centre" }, t("addCentre"));
     centre.addEventListener("click", () => this.draw.addCentre());
     const done = h("button", { type: "button", id: "draw-finish" }, t("finish"));
-    done.addEventListener("click", () => this.draw.finish(Number(dwInput.value)));
+    done.addEventListener("click", () => this.draw.finish());
     actions.append(centre, done);
-    tools.append(actions, h("p", { class: "note", id: "draw-state" }, t("drawHint")));
+    tools.append(actions, h("p", { class: "note", id: "draw-state" }, t("drawHint")), h("p", { class: "note", id: "draw-measure" }), h("ol", { id: "vertex-list", class: "vertex-list" }));
     root.append(tools);
 
     const list = h("section", { class: "drawn" });
-    list.append(h("h3", {}, t("drawn")));
-    const ul = h("ul", { id: "drawn-list" });
-    list.append(ul);
+    list.append(h("h3", {}, t("drawn")), h("ul", { id: "drawn-list" }));
     root.append(list);
 
     const scen = h("section", { class: "scenario" });
     const nameLabel = h("label", { class: "field" });
     const nameInput = h("input", { type: "text", id: "scenario-name", maxlength: "80" });
-    nameInput.value = t("scenarioDefault", { n: this.saved.length + 1 });
+    nameInput.value = this.last?.name ?? t("scenarioDefault", { n: this.saved.length + 1 });
     nameLabel.append(h("span", {}, t("scenarioName")), nameInput);
-    const run = h("button", { type: "button", id: "run-scenario", class: "primary" }, t("run"));
-    if (!caps.scenarios) {
-      run.disabled = true;
-      run.title = t("runDisabled");
-    } else {
-      run.addEventListener("click", () => void this.run(nameInput.value.trim() || t("scenarioDefault", { n: this.saved.length + 1 })));
-    }
-    const save = h("button", { type: "button", id: "save-scenario" }, t("save"));
-    save.disabled = !this.last;
+    const run = h("button", { type: "button", id: "run-scenario", class: "primary", "aria-describedby": "run-reason" }, t("run"));
+    run.addEventListener("click", () => void this.run(nameInput.value.trim() || t("scenarioDefault", { n: this.saved.length + 1 })));
+    const save = h("button", { type: "button", id: "save-scenario", "aria-describedby": "run-reason" }, t("save"));
     save.addEventListener("click", () => this.save());
     const btns = h("div", { class: "buttons" });
     btns.append(run, save);
-    scen.append(nameLabel, btns, h("p", { class: "note", id: "run-state", role: "status" }));
+    scen.append(nameLabel, btns, h("p", { class: "note", id: "run-reason" }), h("p", { class: "note", id: "run-state", role: "status" }));
+    scen.append(h("p", { class: "note", id: "share-state", role: "status" }));
     scen.append(h("div", { id: "scenario-results" }));
     if (caps.scenarios) {
       const savedSec = h("section", { class: "saved" });
@@ -234,63 +267,45 @@ export class PlannerView {
       scen.append(savedSec);
     }
     root.append(scen);
-    const catalogue = h("section", { class: "catalogue" });
-    catalogue.append(h("h3", {}, t("catalogue")));
-    if (caps.catalogue) {
-      const label = h("label", { class: "field" });
-      const input = h("input", { type: "search", id: "catalogue-search", placeholder: t("searchPlaceholder") });
-      input.value = this.query;
-      input.addEventListener("input", () => {
-        window.clearTimeout(this.searchTimer);
-        this.searchTimer = window.setTimeout(() => { this.query = input.value; void this.renderCatalogue(); }, 200);
-      });
-      label.append(h("span", {}, t("search")), input);
-      catalogue.append(label, h("ul", { class: "catalogue-list", id: "catalogue-list" }));
-    } else {
-      catalogue.append(h("p", { class: "note" }, t("catalogueUnavailable")));
-    }
-    root.append(catalogue);
+    if (caps.catalogue) root.append(this.catalogue.render());
+    else root.append(h("section", { class: "catalogue" }, t("catalogueUnavailable")));
 
     this.panel.replaceChildren(root);
     this.renderDrawn();
     this.renderResult();
     this.renderSaved();
-    if (caps.catalogue) await this.renderCatalogue();
+    if (caps.catalogue) await this.catalogue.load();
   }
 
-  private async renderCatalogue(): Promise<void> {
-    const ul = this.root?.querySelector<HTMLUListElement>("#catalogue-list");
-    if (!ul) return;
-    let items: CatalogueItem[] = [];
-    try {
-      const doc = await getJSON<{ items: CatalogueItem[] }>(`/api/catalogue?q=${encodeURIComponent(this.query)}`);
-      items = doc.items;
-    } catch (e) {
-      ul.replaceChildren(h("li", {}, e instanceof Error ? e.message : t("error")));
-      return;
+  /** Run and save need a scenario engine, something drawn, and (save) an up-to-date result. */
+  private updateButtons(): void {
+    const run = this.root?.querySelector<HTMLButtonElement>("#run-scenario");
+    const save = this.root?.querySelector<HTMLButtonElement>("#save-scenario");
+    const reason = this.root?.querySelector<HTMLElement>("#run-reason");
+    const why = !this.caps?.scenarios ? t("runDisabled") : !this.drawn.length ? t("emptyScenario")
+      : this.stale ? t("staleSave") : "";
+    if (run) run.disabled = !this.caps?.scenarios || !this.drawn.length;
+    if (save) save.disabled = !this.last || this.stale || !this.drawn.length;
+    if (reason) reason.textContent = why;
+  }
+
+  /** The drawings changed: the result no longer describes them. */
+  private changed(): void {
+    if (this.last && !this.stale) {
+      this.stale = true;
+      this.showCooling(null);
+      this.buurtMap.clear();
+      this.renderResult();
     }
-    ul.replaceChildren();
-    if (!items.length) ul.append(h("li", {}, t("noResults")));
-    for (const item of items) {
-      const li = h("li", { class: "catalogue-item" });
-      li.append(h("strong", {}, itemName(item)));
-      li.append(h("p", {}, item.description.trim().split(/(?<=\.)\s/)[0]));
-      const c = item.typical_cost_eur;
-      const star = c.assumption ? " *" : "";
-      li.append(h("p", { class: "note" },
-        `${t("typicalSize")}: ${item.typical_size_text} · ${t("cost")}: € ${fmt(c.low, 0)} – € ${fmt(c.high, 0)} (${c.price_year})${star} · ${t("evidence")}: ${item.evidence.strength}`));
-      const kind = DRAW_FOR[item.scenario_intervention];
-      if (kind) {
-        const b = h("button", { type: "button", class: "link", "data-catalogue": item.id }, t("addToScenario"));
-        b.addEventListener("click", () => { this.pending = item.id; this.draw.start(kind); });
-        li.append(b);
-      }
-      ul.append(li);
+    if (this.openId) {
+      this.openId = null;
+      this.onStateChange(this.state());
     }
-    if (items.some((i) => i.typical_cost_eur.assumption)) ul.append(h("li", { class: "note" }, t("costAssumption")));
+    this.updateButtons();
   }
 
   private async run(name: string): Promise<void> {
+    if (!this.drawn.length) return;
     const button = this.root?.querySelector<HTMLButtonElement>("#run-scenario");
     const state = this.root?.querySelector<HTMLElement>("#run-state");
     if (button) button.disabled = true;
@@ -302,39 +317,42 @@ export class PlannerView {
       const scenario = scenarioOf(name, this.drawn);
       const result = await scenarios.run(scenario);
       if (id !== this.runs) return;
-      this.last = { name, result, scenario };
+      this.last = { id: "", name, result, scenario };
+      this.stale = false;
       this.showCooling(result);
       if (state) state.textContent = "";
     } catch (e) {
-      const placed = e instanceof ApiError && e.status === 422 && this.placeRefusals(e.problems);
+      // an old result never stays on screen after a failed run
+      this.last = null;
+      this.showCooling(null);
+      this.buurtMap.clear();
+      const placed = e instanceof ApiError && e.status === 422 && e.problems.length > 0;
+      if (placed) ({ byIndex: this.refusals, plan: this.planRefusals } = refusalsByIntervention((e as ApiError).problems, this.drawn.length));
       if (state) {
         state.textContent = placed ? t("refusedPlan") : `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
         state.classList.add("error");
       }
-    } finally {
-      const b = this.root?.querySelector<HTMLButtonElement>("#run-scenario");
-      if (b) b.disabled = false;
     }
     this.renderDrawn();
     this.renderResult();
   }
 
   private renderResult(): void {
+    this.updateButtons();
     const box = this.root?.querySelector<HTMLElement>("#scenario-results");
-    const save = this.root?.querySelector<HTMLButtonElement>("#save-scenario");
-    if (save) save.disabled = !this.last;
     if (!box) return;
     box.replaceChildren();
+    box.classList.toggle("stale", this.stale);
     const last = this.last;
     if (!last) return;
     const r = last.result;
     box.append(h("h3", {}, t("resultsTitle", { name: last.name })));
+    if (this.stale) box.append(h("p", { class: "notice", id: "result-stale", role: "note" }, t("staleResult")));
     const dl = h("dl", { class: "results" });
     for (const [label, text] of resultRows(r)) dl.append(h("dt", {}, label), h("dd", {}, text));
     box.append(dl);
     // the engine's full sentence is English; the Dutch rows above say the same in Dutch
-    const gap = h("p", { class: `note gap-${r.equity.verdict}`, lang: "en" }, r.equity.statement);
-    box.append(gap);
+    if (lang() === "en") box.append(h("p", { class: `note gap-${r.equity.verdict}` }, r.equity.statement));
     const aside = r.pathways.filter((p) => !p.in_default_total);
     for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${lang() === "nl" && p.label_nl ? p.label_nl : p.label} ${p.total ? `${ivText(p.total, 2)} ${p.unit}` : ivText(null, 2, p.not_computable?.reason)}`));
     for (const b of r.per_hectare ?? []) box.append(h("p", { class: "note" }, `${t("perHectare", { label: lang() === "nl" && b.label_nl ? b.label_nl : b.label, ha: fmt(b.area_ha, 2) })}: € ${fmt(b.eur_per_year, 0)} ${t("perYearShort")}`));
@@ -347,17 +365,58 @@ export class PlannerView {
     }
     for (const n of r.notes) box.append(h("p", { class: "note run-note", lang: "en" }, n));
     box.append(h("p", { class: "note" }, t("runInfo", { draws: fmt(r.n_draws, 0), seed: String(r.seed ?? "–") })));
-    if (last.scenario) {
+    if (!this.stale && r.buurten?.length) box.append(this.buurtSection(r));
+    if (last.scenario && !this.stale) {
       const pub = h("section", { class: "publish", id: "publish" });
       box.append(pub);
       void this.publish.render(pub, { name: last.name, scenario: last.scenario, result: r });
     }
   }
 
+  /** Effects per buurt: the measure's map (with its legend) and the sortable table. */
+  private buurtSection(r: ScenarioResult): HTMLElement {
+    const sec = h("section", { class: "buurt-effects", id: "buurt-effects" });
+    sec.append(h("h4", {}, t("perBuurt")));
+    const label = h("label", { class: "field" });
+    const sel = h("select", { id: "buurt-measure" });
+    for (const m of MEASURES) sel.append(h("option", { value: m }, t(m === "access" ? "buurtAccess" : m === "ndvi" ? "buurtNdvi" : m === "heat" ? "buurtHeat" : m === "deaths" ? "buurtDeaths" : "buurtDepression")));
+    if (r.cooling_map?.cells.length) sel.append(h("option", { value: "blocks" }, t("coolingBlocks")));
+    sel.value = this.measure === "blocks" && !r.cooling_map?.cells.length ? "access" : this.measure;
+    label.append(h("span", {}, t("buurtMapMeasure")), sel);
+    const legend = h("div", { id: "buurt-legend-box" });
+    // the buurten and the 50 m cooling blocks are two maps of the result: one shows at a time
+    const show = async (): Promise<void> => {
+      const blocks = sel.value === "blocks";
+      if (this.map.getLayer("cooling-fill")) this.map.setLayoutProperty("cooling-fill", "visibility", blocks ? "visible" : "none");
+      if (blocks) { this.buurtMap.clear(); legend.replaceChildren(h("p", { class: "note" }, t("coolingBlocksNote", { min: fmt(r.cooling_map?.min_abs_c ?? 0, 3) }))); return; }
+      const el = await this.buurtMap.show(r.buurten ?? [], sel.value as BuurtMeasure);
+      if (!this.stale && this.last?.result === r && sel.value !== "blocks") legend.replaceChildren(el);
+    };
+    sel.addEventListener("change", () => { this.measure = sel.value as BuurtMeasure | "blocks"; void show(); });
+    void show();
+    sec.append(label, legend, new BuurtTable(r.buurten ?? [], (code) => this.buurtMap.focus(code)).render());
+    return sec;
+  }
+
   private save(): void {
-    if (!this.last) return;
-    this.saved.push(this.last);
+    if (!this.last || this.stale || !this.last.scenario) return;
+    const s = newSaved(this.last.name, this.last.result, this.last.scenario, this.saved);
+    this.saved.push(s);
     storeSaved(this.saved);
+    this.last.id = s.id;
+    this.openId = s.id;
+    this.onStateChange(this.state());
+    const state = this.root?.querySelector<HTMLElement>("#share-state");
+    if (this.last.scenario && state) {
+      state.textContent = t("sharing");
+      shareScenario(this.last.scenario).then((shared) => {
+        const a = h("a", { href: shared.link, id: "share-link" }, linkOf(shared));
+        const report = h("a", { href: reportOf(shared, lang()), id: "report-link", target: "_blank", rel: "noopener" }, t("reportPdf"));
+        state.replaceChildren(document.createTextNode(`${t("shareLink")}: `), a, document.createTextNode(" · "), report);
+      }).catch((e: unknown) => {
+        state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+      });
+    }
     const input = this.root?.querySelector<HTMLInputElement>("#scenario-name");
     if (input) input.value = t("scenarioDefault", { n: this.saved.length + 1 });
     this.renderSaved();
@@ -369,18 +428,24 @@ export class PlannerView {
     ul.replaceChildren();
     if (!this.saved.length) ul.append(h("li", { class: "note" }, t("nothingSaved")));
     this.saved.forEach((s, i) => {
-      const li = h("li", {});
+      const li = h("li", { "data-id": s.id });
       const label = h("label", {});
       const box = h("input", { type: "checkbox", "data-saved": String(i) });
       label.append(box, document.createTextNode(` ${s.name}`));
-      const rm = h("button", { type: "button", class: "link" }, t("remove"));
+      li.append(label);
+      if (s.scenario) {
+        const open = h("button", { type: "button", class: "link", "data-open": s.id, "aria-label": `${t("openOnMap")}: ${s.name}` }, t("openOnMap"));
+        open.addEventListener("click", () => void this.openSaved(s, true));
+        li.append(open);
+      }
+      const rm = h("button", { type: "button", class: "link", "aria-label": `${t("remove")}: ${s.name}` }, t("remove"));
       rm.addEventListener("click", () => {
         this.saved.splice(i, 1);
         storeSaved(this.saved);
         this.comparing = null;
         this.renderSaved();
       });
-      li.append(label, rm);
+      li.append(rm);
       ul.append(li);
     });
     const cmp = this.root?.querySelector<HTMLButtonElement>("#compare-scenarios");
@@ -400,82 +465,81 @@ export class PlannerView {
     if (!view) return;
     view.replaceChildren();
     const picked = (this.comparing ?? []).map((i) => this.saved[i]).filter((s): s is Saved => !!s);
-    if (picked.length < 2) return;
-    const table = h("table", { id: "compare-table", class: "compare" });
-    const head = h("tr", {});
-    head.append(h("th", { scope: "col" }, t("measure")));
-    for (const s of picked) head.append(h("th", { scope: "col" }, s.name));
-    const thead = h("thead", {});
-    thead.append(head);
-    const tbody = h("tbody", {});
-    const rows = picked.map((s) => resultRows(s.result));
-    const labels: string[] = [];
-    for (const r of rows) for (const [label] of r) if (!labels.includes(label)) labels.push(label);
-    for (const label of labels) {
-      const tr = h("tr", {});
-      tr.append(h("th", { scope: "row" }, label));
-      for (const r of rows) tr.append(h("td", {}, r.find(([l]) => l === label)?.[1] ?? "–"));
-      tbody.append(tr);
-    }
-    table.append(thead, tbody);
-    view.append(table);
+    if (picked.length >= 2) view.append(compareView(picked));
   }
 
   private added(d: Drawn): void {
     if (this.pending) d.catalogueId = this.pending;
     this.pending = null;
-    this.drawn.push(d);
+    const at = this.editAt;
+    this.editAt = -1;
+    if (at >= 0) this.drawn.splice(Math.min(at, this.drawn.length), 0, d);
+    else this.drawn.push(d);
     this.draw.show(this.drawn);
+    this.refusals = new Map();
     this.renderDrawn();
+    this.changed();
   }
 
-  private drawState(kind: DrawKind | null, vertices: number): void {
+  private drawState(kind: DrawKind | null, v: readonly Vertex[]): void {
     const state = this.root?.querySelector<HTMLElement>("#draw-state");
     this.root?.querySelectorAll<HTMLButtonElement>("[data-kind]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.kind === kind)));
-    if (state) state.textContent = kind ? `${t(kind === "footbridge" ? "footbridge" : kind === "homes" ? "homes" : kind)}: ${vertices} · ${t("drawHint")}` : t("drawHint");
-  }
-
-  /** Put the API's refusals at the interventions they name ("intervention N ..."). */
-  private placeRefusals(problems: Problem[]): boolean {
-    if (!problems.length) return false;
-    for (const p of problems) {
-      const m = /^intervention (\d+)/.exec(p.location);
-      const i = m ? Number(m[1]) - 1 : -1;
-      if (i >= 0 && i < this.drawn.length) this.refusals.set(i, [...(this.refusals.get(i) ?? []), p]);
-      else this.planRefusals.push(p);
-    }
-    return true;
+    if (state) state.textContent = kind ? `${kindName(kind)}: ${t("livePoints", { n: v.length })} · ${t("drawHint")}` : t("drawHint");
+    const measure = this.root?.querySelector<HTMLElement>("#draw-measure");
+    if (measure) measure.textContent = kind ? measureText(kind, v) : "";
+    const ol = this.root?.querySelector<HTMLOListElement>("#vertex-list");
+    if (!ol) return;
+    ol.replaceChildren();
+    if (!kind) return;
+    v.forEach((_, i) => {
+      const li = h("li", {}, `${t("vertexN", { n: i + 1 })} `);
+      const rm = h("button", { type: "button", class: "link", "data-vertex": String(i), "aria-label": t("vertexRemove", { n: i + 1 }) }, t("remove"));
+      rm.addEventListener("click", () => this.draw.removeVertex(i));
+      li.append(rm);
+      ol.append(li);
+    });
   }
 
   private renderDrawn(): void {
+    this.updateButtons();
     const ul = this.root?.querySelector<HTMLUListElement>("#drawn-list");
     if (!ul) return;
     ul.replaceChildren();
     if (!this.drawn.length) ul.append(h("li", { class: "note" }, t("nothingDrawn")));
     for (const p of this.planRefusals) ul.append(refusalItem(p));
     for (const [index, d] of this.drawn.entries()) {
-      const li = h("li", {});
+      const li = h("li", { "data-drawn": String(d.id) });
       const n = d.geometry.type === "MultiPoint" ? ` × ${d.geometry.coordinates.length}` : "";
-      const homes = d.kind === "homes" && d.dwellings ? ` (${d.dwellings} ${t("dwellings").toLowerCase()})` : "";
+      const homes = d.kind === "homes" ? ` (${fmt(d.dwellings ?? 0, 0)} ${t("dwellings").toLowerCase()})` : "";
       const from = d.catalogueId ? ` · ${d.catalogueId}` : "";
-      li.append(h("span", {}, `${t(d.kind === "footbridge" ? "footbridge" : d.kind === "homes" ? "homes" : d.kind)}${n}${homes}${from}`));
-      if (d.kind === "footbridge") li.append(volumeInputs(d));
+      li.append(h("span", { class: "drawn-label" }, `${kindName(d.kind)}${n}${homes}${from}`));
+      if (d.kind === "footbridge") li.append(volumeInputs(d, () => this.changed()));
       if (d.kind === "park") {
         const label = h("label", { class: "field inline" });
         const box = h("input", { type: "checkbox", "data-displace": String(d.id) });
         box.checked = Boolean(d.displace);
-        box.addEventListener("change", () => { d.displace = box.checked; });
+        box.addEventListener("change", () => { d.displace = box.checked; this.changed(); });
         label.append(box, h("span", {}, ` ${t("displaceLabel")}`));
         li.append(label);
       }
-      const rm = h("button", { type: "button", class: "link" }, t("remove"));
+      const edit = h("button", { type: "button", class: "link", "data-edit": String(d.id), "aria-label": `${t("edit")}: ${kindName(d.kind)} ${index + 1}` }, t("edit"));
+      edit.addEventListener("click", () => {
+        this.draw.cancel();
+        this.editAt = this.drawn.findIndex((x) => x.id === d.id);
+        this.drawn = this.drawn.filter((x) => x.id !== d.id);
+        this.draw.show(this.drawn);
+        this.renderDrawn();
+        this.draw.edit(d);
+      });
+      const rm = h("button", { type: "button", class: "link", "aria-label": `${t("remove")}: ${kindName(d.kind)} ${index + 1}` }, t("remove"));
       rm.addEventListener("click", () => {
         this.drawn = this.drawn.filter((x) => x.id !== d.id);
         this.refusals = new Map();
         this.draw.show(this.drawn);
         this.renderDrawn();
+        this.changed();
       });
-      li.append(rm);
+      li.append(edit, rm);
       const refused = this.refusals.get(index) ?? [];
       if (refused.length) {
         li.classList.add("refused");
@@ -486,25 +550,6 @@ export class PlannerView {
       ul.append(li);
     }
   }
-}
-
-/** Known refusal keys of groengezond.scenario.plausibility, worded in the user's language. */
-const REFUSALS: Record<string, "refuseNoInterventions" | "refuseInvalidPolygon" | "refuseTooSmall" | "refuseOverBuildings" | "refuseOnWater" | "refuseTooDense"> = {
-  no_interventions: "refuseNoInterventions",
-  invalid_polygon: "refuseInvalidPolygon",
-  too_small: "refuseTooSmall",
-  over_buildings: "refuseOverBuildings",
-  on_water: "refuseOnWater",
-  too_dense: "refuseTooDense",
-};
-
-/** One refusal: its wording in the user's language, then the engine's exact figures. */
-function refusalItem(p: Problem): HTMLElement {
-  const key = p.key ? REFUSALS[p.key] : undefined;
-  const li = h("li", { class: "error refusal", "data-key": p.key ?? "" });
-  li.append(h("strong", {}, key ? t(key) : t("refusedOther")));
-  li.append(h("span", { lang: "en", class: "note" }, ` ${p.field ? `${p.field}: ` : ""}${p.problem}; ${p.fix}`));
-  return li;
 }
 
 /** Which Planner services the server offers (it says so; nothing is probed). */

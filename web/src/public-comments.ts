@@ -1,5 +1,6 @@
 // Approved comments in the Meedoen view: the legend of categories (Okabe-Ito colours), the
-// list for keyboard and screen-reader users, and the report controls (also in the map popup).
+// list for keyboard and screen-reader users, the municipality's reply under a comment, and
+// the report controls (also in the map popup).
 // Comment text is shown with textContent.
 
 import { CATEGORIES, REPORT_REASONS, participation as papi, type Category, type ReportReason } from "./api";
@@ -36,7 +37,10 @@ export function publicCommentsSection(features: GeoJSON.Feature[]): HTMLElement 
     dot.style.background = CATEGORY_COLOURS[category];
     const head = h("p", { class: "comment-head" });
     head.append(dot, document.createTextNode(` ${t(CATEGORY_KEY[category])} · ${typeof props.created_at === "string" ? formatTime(props.created_at) : ""}`));
-    li.append(head, h("p", { class: "comment-text" }, String(props.text ?? "")), reportControls(id, "list"));
+    li.append(head, h("p", { class: "comment-text" }, String(props.text ?? "")));
+    const reply = replyBlock(props.reply);
+    if (reply) li.append(reply);
+    li.append(reportControls(id, "list"));
     ul.append(li);
   }
   sec.append(ul);
@@ -59,5 +63,25 @@ export function reportControls(id: number, where: string): HTMLElement {
       .catch((e: unknown) => { msg.textContent = errorText(e); msg.classList.add("error"); send.disabled = false; });
   });
   box.append(label, send, msg);
+  return box;
+}
+
+/** The municipality's official reply under a comment (``{text, created_at, updated_at}``
+ * from the API), or null when there is none. The text is shown with textContent. */
+export function replyBlock(reply: unknown): HTMLElement | null {
+  if (typeof reply === "string") {
+    // a map feature's nested properties come back from MapLibre as JSON text
+    try {
+      reply = JSON.parse(reply) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  if (typeof reply !== "object" || reply === null) return null;
+  const r = reply as { text?: unknown; updated_at?: unknown };
+  if (typeof r.text !== "string" || !r.text) return null;
+  const box = h("div", { class: "official-reply" });
+  const when = typeof r.updated_at === "string" ? formatTime(r.updated_at) : "";
+  box.append(h("p", { class: "reply-head" }, t("replyHead", { when })), h("p", { class: "reply-text" }, r.text));
   return box;
 }

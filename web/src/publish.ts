@@ -3,7 +3,7 @@
 // The snapshot is what the Meedoen view reads: the scenario as sent to /api/scenarios/run
 // and its result.
 
-import { participation as papi, type FieldLab, type ScenarioResult, type StaffInfo } from "./api";
+import { ApiError, participation as papi, type FieldLab, type ScenarioResult, type StaffInfo } from "./api";
 import { button, errorText, h } from "./dom";
 import { t } from "./i18n";
 import { currentStaff, staffBar, staffLoginForm } from "./staff";
@@ -89,7 +89,8 @@ export class PublishPanel {
         msg.textContent = t("publishDone", { lab: target.name });
         msg.classList.remove("error");
       }).catch((err: unknown) => {
-        msg.textContent = errorText(err);
+        const outside = err instanceof ApiError && err.problems.some((p) => p.key === "plan_outside_lab");
+        msg.textContent = outside ? t("publishOutsideLab", { lab: target.name }) : errorText(err);
         msg.classList.add("error");
       }).finally(() => { submit.disabled = false; });
     });

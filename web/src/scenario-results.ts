@@ -36,6 +36,23 @@ function within300(r: ScenarioResult): string {
   return t("within300Text", { before: fmt(100 * e.within_300m_before), after: fmt(100 * e.within_300m_after), change: `${change > 0 ? "+" : ""}${fmt(change, 0)}` });
 }
 
+/** The change of summer air temperature at the homes (°C, mean over residents), and the
+ * coolest change of any block; "niet te berekenen" with the reason when the API has none. */
+export function heatText(r: ScenarioResult): string {
+  const dt = r.exposures.d_t_air_c;
+  if (dt === null || dt === undefined) return ivText(null, 2, why(r, "exposures.d_t_air_c"));
+  const text = t("heatText", { dt: signedC(dt) });
+  const max = r.exposures.max_cooling_c;
+  return max ? `${text} · ${t("heatMax", { max: signedC(-Math.abs(max)) })}` : text;
+}
+
+/** °C with two decimals and its sign ("0,00" rather than "-0,00"). */
+function signedC(v: number): string {
+  const text = fmt(v, 2);
+  if (/^-?0(,|\.)?0*$/.test(text)) return fmt(0, 2);
+  return v > 0 ? `+${text}` : text;
+}
+
 function gapText(r: ScenarioResult): string {
   const eq = r.equity;
   const reason = why(r, "equity");
@@ -91,6 +108,7 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
     }
   }
   rows.push([t("within300"), within300(r)]);
+  rows.push([t("heatRow"), heatText(r)]);
   const coolest = Math.min(0, ...(r.cooling_map?.cells ?? []).map((cell) => cell[2]));
   if (coolest < 0) rows.push([t("coolingRow"), t("coolingText", { coolest: fmt(coolest, 2), blocks: fmt(r.cooling_map?.cells.length ?? 0, 0) })]);
   const e = r.exposures;

@@ -26,11 +26,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
 
+from groengezond.access.catchment_tiles import (
+    DirectPart,
+    PairPart,
+    TileMapper,
+    plan_tiles,
+    ranges_of,
+    run_tiles,
+)
 from groengezond.access.entries import Entries
-from groengezond.grouping import expand_ranges
 from groengezond.network import Snap, WalkNetwork
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,24 +43,8 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def _csr_by(keys: IntArray, n: int) -> tuple[IntArray, npt.NDArray[np.int32]]:
-    """CSR (key -> positions) as :func:`groengezond.grouping.csr_by_key`, int32 positions."""
-    order = np.argsort(keys, kind="stable").astype(np.int32)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=n), out=indptr[1:])
-    return indptr, order
-
-
-def _ranges(ptr: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
-    """Positions in a CSR for every key in ``keys``, and which key each came from."""
-    return _ranges_of(ptr[keys], ptr[keys + 1])
-
-
 TILE_FACTOR = 1.5
 """Tile side as a multiple of the search radius (tuned on a 250,000-node network)."""
-
-MARGIN = 1.05
-"""Safety factor on the radius when cutting a tile's subgraph (see :func:`catchments`)."""
 
 PAIR_CHUNK = 1 << 21
 """(Green, address) pairs per chunk of :meth:`Catchments.iter_pairs` (bounds the memory)."""
@@ -228,8 +217,8 @@ class Catchments:
                                                   side="right"), len(cum)])
         for a, b in itertools.pairwise(cuts):
             sl = slice(int(a), int(b))
-            pos_u, i_u = _ranges_of(base[sl], base[sl] + self.u_count[sl])
-            pos_v, i_v = _ranges_of(base[sl] + self.v_start[sl], base[sl] + n[sl])
+            pos_u, i_u = ranges_of(base[sl], base[sl] + self.u_count[sl])
+            pos_v, i_v = ranges_of(base[sl] + self.v_start[sl], base[sl] + n[sl])
             green = self.pair_green[sl]
             yield (np.concatenate([green[i_u], green[i_v]]),
                    lay.order[np.concatenate([pos_u, pos_v])],
@@ -260,13 +249,6 @@ class Catchments:
     def dist_m(self) -> FloatArray:
         """Network distance (m) of every pair, at most :attr:`radius_m` (see :meth:`pairs`)."""
         return self.pairs()[2]
-
-
-def _ranges_of(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
-    """Positions ``lo[i] .. hi[i] - 1`` for every ``i``, and the ``i`` each came from."""
-    cnt = np.maximum(hi - lo, 0)
-    pos = expand_ranges(lo, lo + cnt)
-    return pos, np.repeat(np.arange(len(lo)), cnt)
 
 
 def _split_runs(lay: AddressLayout, seg: IntArray, du: FloatArray, dv: FloatArray,
@@ -314,7 +296,7 @@ def _split_runs(lay: AddressLayout, seg: IntArray, du: FloatArray, dv: FloatArra
 
 
 def catchments(network: WalkNetwork, snap: Snap, entries: Entries, radius_m: float,
-               tile_m: float | None = None) -> Catchments:
+               tile_m: float | None = None, mapper: TileMapper | None = None) -> Catchments:
     """Every (green space, address) pair within ``radius_m`` of network distance.
 
     Green spaces are grouped in square tiles of ``tile_m`` by the mean position of their
@@ -337,6 +319,10 @@ def catchments(network: WalkNetwork, snap: Snap, entries: Entries, radius_m: flo
         Search radius (m).
     tile_m : float, optional
         Tile side (m); by default :data:`TILE_FACTOR` × ``radius_m`` (at least 500 m).
+    mapper : callable, optional
+        Runs the tiles (:data:`~groengezond.access.catchment_tiles.TileMapper`), e.g. over
+        partitions on Dask workers (:mod:`groengezond.access.partitioned`); by default here,
+        in order. The result is the same either way.
 
     Returns
     -------
@@ -345,100 +331,14 @@ def catchments(network: WalkNetwork, snap: Snap, entries: Entries, radius_m: flo
     if tile_m is None:
         tile_m = max(TILE_FACTOR * radius_m, 500.0)
     lay = AddressLayout.build(network, snap)
-    n = network.n_nodes
-    n_seg = lay.n_segments
-    seed_node, seed_dist, seed_group = entries.seeds(network)
     i64, f64 = np.zeros(0, np.int64), np.zeros(0, np.float64)
-    pairs: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
-    direct: list[tuple[IntArray, IntArray, IntArray, FloatArray, FloatArray]] = []
-    if len(seed_node) and n_seg:
-        xy = network.node_xy
-        g_count = entries.n_greens
-        counts = np.bincount(seed_group, minlength=g_count)
-        has = counts > 0
-        mean_xy = np.stack([np.bincount(seed_group, weights=xy[seed_node, i],
-                                        minlength=g_count) for i in (0, 1)],
-                           axis=1)[has] / counts[has, None]
-        # node grid (cells of tile_m) to cut tile subgraphs without scanning every node
-        origin, n_cx, n_cy, grid_ptr, grid_nodes = network.node_grid(tile_m)
-        g_cell = np.floor((mean_xy - origin) / tile_m).astype(np.int64)
-        tile_key = np.full(g_count, -1, dtype=np.int64)
-        tile_key[has] = (g_cell[:, 0] - g_cell[:, 0].min()) * (int(np.ptp(g_cell[:, 1])) + 1) + (
-            g_cell[:, 1] - g_cell[:, 1].min())
-        tiles = _csr_by(np.where(has, tile_key, 0), int(tile_key.max()) + 1)
-        seeds_of = _csr_by(seed_group, g_count)
-        entries_of = _csr_by(entries.green, g_count)
-        seg_of_node = _csr_by(np.r_[lay.seg_u, lay.seg_v], n)
-        seg_of_edge = np.full(max(network.n_edges, int(entries.edge.max(initial=-1)) + 1), -1,
-                              dtype=np.int64)
-        seg_of_edge[lay.seg_edge] = np.arange(n_seg)
-        graph = network.graph
-        indptr_g = graph.indptr.astype(np.int64)
-        reach = radius_m * MARGIN
-        local = np.full(n, -1, dtype=np.int64)
-        column = np.full(n_seg, -1, dtype=np.int64)
-        for key in np.unique(tile_key[has]):
-            members = tiles[1][tiles[0][key]:tiles[0][key + 1]]
-            greens = np.sort(members[has[members]]).astype(np.int64)
-            b = len(greens)
-            pos, owner = _ranges(seeds_of[0], greens)
-            sk = seeds_of[1][pos]
-            sn, sd = seed_node[sk], seed_dist[sk]
-            lo_xy = xy[sn].min(axis=0) - reach
-            hi_xy = xy[sn].max(axis=0) + reach
-            c0 = np.clip(np.floor((lo_xy - origin) / tile_m).astype(np.int64), 0, None)
-            c1 = np.floor((hi_xy - origin) / tile_m).astype(np.int64)
-            cx, cy = np.meshgrid(np.arange(c0[0], min(c1[0], n_cx - 1) + 1),
-                                 np.arange(c0[1], min(c1[1], n_cy - 1) + 1), indexing="ij")
-            p_nodes, _ = _ranges(grid_ptr, (cx * n_cy + cy).ravel())
-            idx = np.sort(grid_nodes[p_nodes])
-            box = ((xy[idx, 0] >= lo_xy[0]) & (xy[idx, 0] <= hi_xy[0])
-                   & (xy[idx, 1] >= lo_xy[1]) & (xy[idx, 1] <= hi_xy[1]))
-            idx = idx[box]
-            ns = len(idx)
-            local[idx] = np.arange(ns)
-            # subgraph of the tile plus one virtual source per green
-            p_edges, row = _ranges(indptr_g, idx)
-            col = local[graph.indices[p_edges]]
-            inside = col >= 0
-            row, col, w = row[inside], col[inside], graph.data[p_edges][inside]
-            order = np.lexsort((sd, local[sn], owner))
-            rows_all = np.concatenate([row, ns + owner[order]])
-            indptr = np.zeros(ns + b + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows_all, minlength=ns + b), out=indptr[1:])
-            aug = sp.csr_matrix((np.concatenate([w, sd[order]]),
-                                 np.concatenate([col, local[sn][order]]).astype(np.int32),
-                                 indptr.astype(np.int32)), shape=(ns + b, ns + b))
-            dmat = dijkstra(aug, directed=True, indices=np.arange(ns, ns + b), limit=radius_m)
-            dmat[:, ns] = np.inf  # column ns stands for "outside the tile" below
-            near = dmat[:, :ns + 1] <= radius_m
-            # edges with addresses and a reached end: (green, edge) pairs
-            p_seg, _ = _ranges(seg_of_node[0], idx[near[:, :ns].any(axis=0)])
-            cand = np.unique(seg_of_node[1][p_seg] % n_seg).astype(np.int64)
-            lu = local[lay.seg_u[cand]]
-            lv = local[lay.seg_v[cand]]
-            lu[lu < 0] = ns
-            lv[lv < 0] = ns
-            mask = near[:, lu] | near[:, lv]
-            # edges with an entry of a tile green: per address (distance along the edge)
-            p_ent, e_owner = _ranges(entries_of[0], greens)
-            e_idx = entries_of[1][p_ent].astype(np.int64)
-            e_seg = seg_of_edge[entries.edge[e_idx]]
-            on = e_seg >= 0
-            e_idx, e_owner, e_seg = e_idx[on], e_owner[on], e_seg[on]
-            column[cand] = np.arange(len(cand))
-            hit = column[e_seg] >= 0
-            mask[e_owner[hit], column[e_seg[hit]]] = False
-            column[cand] = -1
-            eu = local[lay.seg_u[e_seg]]
-            ev = local[lay.seg_v[e_seg]]
-            eu[eu < 0] = ns
-            ev[ev < 0] = ns
-            direct.append((e_idx, e_seg, greens[e_owner], dmat[e_owner, eu],
-                           dmat[e_owner, ev]))
-            local[idx] = -1
-            rows, cols = np.nonzero(mask)
-            pairs.append((greens[rows], cand[cols], dmat[rows, lu[cols]], dmat[rows, lv[cols]]))
+    pairs: list[PairPart] = []
+    direct: list[DirectPart] = []
+    work = plan_tiles(network, lay, entries, radius_m, tile_m)
+    if work is not None:
+        results = (mapper or run_tiles)(work, work.keys)
+        pairs = [r[0] for r in results]
+        direct = [r[1] for r in results]
     if pairs:
         p_green, p_seg, p_du, p_dv = (np.concatenate(x) for x in zip(*pairs, strict=True))
     else:
@@ -462,7 +362,7 @@ def _direct_pairs(lay: AddressLayout, entries: Entries,
     if not direct:
         return i64, i64, f64
     k, seg, green, du, dv = (np.concatenate(x) for x in zip(*direct, strict=True))
-    pos, i = _ranges_of(lay.seg_ptr[seg], lay.seg_ptr[seg + 1])
+    pos, i = ranges_of(lay.seg_ptr[seg], lay.seg_ptr[seg + 1])
     if len(pos) == 0:
         return i64, i64, f64
     o, t, k = lay.head_m[pos], lay.tail_m[pos], k[i]

@@ -43,13 +43,13 @@ import numpy as np
 import numpy.typing as npt
 
 from groengezond.access.catchment import (
-    MARGIN,
     TILE_FACTOR,
     AddressLayout,
     Catchments,
     catchments,
     segment_cumsum,
 )
+from groengezond.access.catchment_tiles import MARGIN
 from groengezond.access.entries import Entries
 from groengezond.network import Snap, WalkNetwork
 

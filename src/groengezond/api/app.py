@@ -29,8 +29,12 @@ from groengezond.api.models_region import Health, RegionInfo
 from groengezond.api.participation import participation_router
 from groengezond.api.planner_pool import RunPool, pool_from_settings
 from groengezond.api.problems import install_problem_handlers
+from groengezond.api.programme import router as programme_router
 from groengezond.api.reports import router as reports_router
 from groengezond.api.security import install_security
+from groengezond.api.shared_scenarios import page_router as shared_page_router
+from groengezond.api.shared_scenarios import router as shared_scenarios_router
+from groengezond.api.ucloud import router as ucloud_router
 from groengezond.logs import configure_logging
 from groengezond.participation.db import Database
 from groengezond.participation.security import RateLimiter
@@ -83,6 +87,10 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
         finally:
             pool.close()
             db.engine.dispose()
+            for extra in ("sharing_db", "programme_db"):
+                other = getattr(app.state, extra, None)
+                if other is not None:
+                    other.dispose()
             log.info("stopped", extra={"fields": {"event": "shutdown"}})
 
     app = FastAPI(
@@ -101,6 +109,10 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     app.include_router(participation_router(db, limiter=limiter))
     app.include_router(reports_router)
     app.include_router(evaluations_router)
+    app.include_router(shared_scenarios_router)
+    app.include_router(shared_page_router)
+    app.include_router(programme_router)
+    app.include_router(ucloud_router)
 
     @app.get("/health", summary="Liveness check", response_model=Health)
     async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute

@@ -19,6 +19,7 @@ from groengezond.api import (
     indicators,
     monitor_download,
     ogc,
+    ogc_processes,
     scenarios,
     tiles,
 )
@@ -56,6 +57,7 @@ def mount_web(app: FastAPI, region: Region, region_dir: Path,
         app.include_router(module.router)
     app.include_router(monitor_download.router)
     document_models(app, REQUEST_MODELS)  # bodies the scenario router reads itself
+    app.include_router(ogc_processes.router)
     # compresses JSON and the script bundle; ready-gzipped map payloads pass through as they are
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     mount_static(app, web_dist)

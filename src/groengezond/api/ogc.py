@@ -1,5 +1,8 @@
 """OGC API - Features - Part 1: Core (OGC 17-069r4), for QGIS and other GIS clients.
 
+(The Planner's runs are OGC API - Processes under the same ``/ogc`` landing page and
+conformance declaration: :mod:`groengezond.api.ogc_processes`.)
+
 Collections ``areas``, ``green`` and ``buildings``, as GeoJSON in CRS84 (lon/lat, RFC 7946):
 
 - ``/ogc`` landing page, ``/ogc/conformance``, ``/ogc/collections``,
@@ -30,6 +33,8 @@ from fastapi.responses import JSONResponse, Response
 from groengezond.api.context import COLLECTIONS, Collection, WebContext, check_level, get_context
 from groengezond.api.geojson import GEOJSON
 from groengezond.api.models_maps import OgcCollection, OgcCollections, OgcConformance, OgcLanding
+from groengezond.api.ogc_processes import CONFORMANCE as PROCESSES_CONFORMANCE
+from groengezond.api.ogc_processes import REL_JOBS, REL_PROCESSES
 from groengezond.api.problems import OgcRoute
 from groengezond.api.security import public_base
 from groengezond.errors import InputError
@@ -41,6 +46,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    *PROCESSES_CONFORMANCE,
 ]
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
@@ -126,6 +132,8 @@ def landing(request: Request, ctx: Ctx) -> Response:
             _link(f"{base}/docs", "service-doc", "text/html", "API documentation"),
             _link(f"{base}/ogc/conformance", "conformance", JSON, "Conformance classes"),
             _link(f"{base}/ogc/collections", "data", JSON, "Collections"),
+            _link(f"{base}/ogc/processes", REL_PROCESSES, JSON, "Processes (Planner runs)"),
+            _link(f"{base}/ogc/jobs", REL_JOBS, JSON, "Jobs"),
         ],
     })
 
@@ -133,7 +141,8 @@ def landing(request: Request, ctx: Ctx) -> Response:
 @router.get("/conformance", summary="Conformance declaration",
             response_model=OgcConformance)
 def conformance() -> Response:
-    """The conformance classes implemented: Core, OpenAPI 3.0 and GeoJSON."""
+    """The conformance classes implemented: Features Core, OpenAPI 3.0 and GeoJSON, and
+    Processes Core, OGC process description, JSON, OpenAPI 3.0, job list and dismiss."""
     return _json({"conformsTo": CONFORMANCE})
 
 

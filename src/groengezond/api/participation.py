@@ -70,6 +70,8 @@ from groengezond.participation.schemas import (
     MyInput,
     RatingIn,
     RatingOut,
+    ReplyIn,
+    ReplyOut,
     ReportIn,
     ResidentTokenOut,
     ScenarioIn,
@@ -120,6 +122,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/moderation/comments/{comment_id}/approve"): "moderator",
     ("POST", "/moderation/comments/{comment_id}/reject"): "moderator",
     ("POST", "/moderation/comments/{comment_id}/hide"): "moderator",
+    ("PUT", "/comments/{comment_id}/reply"): "staff",
+    ("DELETE", "/comments/{comment_id}/reply"): "staff",
 }
 """Every write route (method, path under the prefix) and who may call it: ``public``,
 ``resident``, ``staff`` (any role) or a role (admin may always)."""
@@ -427,6 +431,18 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
 
     for action in ("approve", "reject", "hide"):
         decision(action)  # type: ignore[arg-type]
+
+    @router.put("/comments/{comment_id}/reply", response_model=ReplyOut,
+                summary="Set the municipality's official reply to a comment (staff)",
+                dependencies=[write_limit])
+    def put_reply(comment_id: Id, body: ReplyIn, staff: Annotated[Staff, role()]) -> ReplyOut:
+        return moderation.reply(db, staff, comment_id, body.text, svc.now())
+
+    @router.delete("/comments/{comment_id}/reply", status_code=204,
+                   summary="Withdraw the official reply to a comment (staff)",
+                   dependencies=[write_limit])
+    def delete_reply(comment_id: Id, staff: Annotated[Staff, role()]) -> None:
+        moderation.remove_reply(db, staff, comment_id)
 
     # ---------------------------------------------------------------------- results
     @router.get("/field-labs/{lab_id}/results", response_model=results.FieldLabResults,

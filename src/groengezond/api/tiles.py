@@ -6,14 +6,18 @@
   base map under everything else.
 - ``/api/tiles.json``: TileJSON 3.0 describing both (QGIS and MapLibre can read it).
 
-Tiles are encoded on first request and kept in an LRU cache, gzip-compressed, with an ETag.
+Tiles come from the region's pre-built store (``baseline/tiles.mbtiles``, written when the
+baseline is computed; :mod:`groengezond.api.tile_store`) when it matches the region, and are
+otherwise encoded on first request; either way they are kept in an LRU cache, gzip-compressed,
+and answered with ``Cache-Control`` and an ``ETag`` (304 on ``If-None-Match``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import zlib
-from functools import partial
+from functools import lru_cache, partial
 from typing import Annotated, Any
 
 import numpy as np
@@ -28,6 +32,7 @@ from groengezond.api.models_maps import TileJSON
 from groengezond.api.mvt import encode_tile, tile_bounds, valid_tile
 from groengezond.api.problems import ReadableRoute
 from groengezond.api.security import public_base
+from groengezond.api.tile_store import TileStore
 from groengezond.errors import InputError
 from groengezond.region.model import Landcover
 
@@ -88,15 +93,41 @@ def png_palette(classes: npt.NDArray[np.uint8], palette: list[tuple[int, int, in
             + chunk(b"IEND", b""))
 
 
+GRID = 16
+"""Cells per side of the grid at which a land-cover tile's pixel positions are projected."""
+
+
+@lru_cache(maxsize=1)
+def _to_rd() -> Transformer:
+    """Web Mercator to RD New (made once: creating a transformer takes a tenth of a second)."""
+    return Transformer.from_crs(3857, 28992, always_xy=True)
+
+
 def landcover_tile(landcover: Landcover, classes_table: dict[int, str], z: int, x: int,
                    y: int) -> bytes | None:
     """Render tile ``z/x/y`` of the land-cover raster (nearest cell per pixel); None if empty."""
     minx, _, maxx, maxy = tile_bounds(z, x, y)
     step = (maxx - minx) / TILE_PX
-    centres = minx + (np.arange(TILE_PX) + 0.5) * step
-    mx, my = np.meshgrid(centres, maxy - (np.arange(TILE_PX) + 0.5) * step)
-    rd = Transformer.from_crs(3857, 28992, always_xy=True)
-    rx, ry = rd.transform(mx.ravel(), my.ravel())
+    # RD New of every pixel centre: exact at a grid of GRID + 1 nodes per side, bilinear in
+    # between (the projections are smooth: under a metre off at zoom 8, millimetres at 12, against
+    # 0.6-600 m pixels), so a tile costs one small transform instead of 65,536 points
+    nodes = 0.5 + np.linspace(0.0, TILE_PX - 1.0, GRID + 1)
+    nx, ny = np.meshgrid(minx + nodes * step, maxy - nodes * step)
+    gx, gy = (np.asarray(v).reshape(GRID + 1, GRID + 1)
+              for v in _to_rd().transform(nx.ravel(), ny.ravel()))
+    g = np.arange(TILE_PX) * GRID / (TILE_PX - 1.0)
+    i0 = np.minimum(np.floor(g).astype(np.int64), GRID - 1)
+    f = g - i0
+    rows_i, cols_i = i0[:, None], i0[None, :]
+    fr, fc = f[:, None], f[None, :]
+
+    def bilinear(v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        top = v[rows_i, cols_i] * (1 - fc) + v[rows_i, cols_i + 1] * fc
+        bottom = v[rows_i + 1, cols_i] * (1 - fc) + v[rows_i + 1, cols_i + 1] * fc
+        out: npt.NDArray[np.float64] = (top * (1 - fr) + bottom * fr).ravel()
+        return out
+
+    rx, ry = bilinear(gx), bilinear(gy)
     t = landcover.transform
     col = np.floor((np.asarray(rx) - t.c) / t.a).astype(np.int64)
     row = np.floor((np.asarray(ry) - t.f) / t.e).astype(np.int64)
@@ -113,14 +144,34 @@ def landcover_tile(landcover: Landcover, classes_table: dict[int, str], z: int, 
     return png_palette(out.reshape(TILE_PX, TILE_PX), palette)
 
 
+def _store(ctx: WebContext) -> TileStore | None:
+    """The region's pre-built tiles (:mod:`groengezond.api.tile_store`), if they match it."""
+    return ctx.once("tile_store", lambda: TileStore.open(ctx.region_dir))
+
+
 def _vector_tile(ctx: WebContext, z: int, x: int, y: int) -> Payload:
+    store = _store(ctx)
+    stored = store.get("tiles", z, x, y) if store is not None else None
+    if stored is not None:
+        body = zlib.decompress(stored, wbits=31)
+        # the same ETag as an on-demand encoding of the same tile
+        return Payload(body, stored, MVT, _etag(body))
     return Payload.of(encode_tile(ctx.tile_layers(), z, x, y), MVT)
+
+
+def _etag(body: bytes) -> str:
+    """The ETag :meth:`Payload.of` gives ``body`` (BLAKE2b, 12 bytes)."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
 def _landcover_tile(ctx: WebContext, z: int, x: int, y: int) -> Payload | None:
     lc = ctx.region.landcover
     if lc is None or z < LANDCOVER_MINZOOM:
         return None
+    store = _store(ctx)
+    stored = store.get("landcover", z, x, y) if store is not None else None
+    if stored is not None:
+        return Payload.of(stored, "image/png") if stored else None
     png = landcover_tile(lc, ctx.region.meta.landcover_classes, z, x, y)
     return None if png is None else Payload.of(png, "image/png")
 

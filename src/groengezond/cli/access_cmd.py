@@ -12,6 +12,12 @@ from groengezond.cli.common import console, progress_bar, report_errors
 from groengezond.region.quality import region_quality
 from groengezond.region.store import read_region
 from groengezond.services.access import AccessOptions, compute_access, summary_rows, write_access
+from groengezond.services.distributed import (
+    DEFAULT_PARTITIONS,
+    DaskSettings,
+    dask_client,
+    distributed_mapper,
+)
 
 
 @report_errors
@@ -29,13 +35,28 @@ def access_command(
         help="Publish network distances even when the walking network fails the quality gate "
              "(< 95 % of residents in its main component, or a median snap > 50 m); every "
              "figure is then flagged (network_degraded)."),
+    workers: int = typer.Option(0, "--workers", min=0,
+                                help="Run the catchments on a local Dask cluster of this many "
+                                     "worker processes (0: in this process)."),
+    scheduler: str = typer.Option("", "--scheduler",
+                                  help="Address of an existing Dask scheduler (tcp://host:8786) "
+                                       "to run the catchments on, instead of a local cluster."),
+    partitions: int = typer.Option(DEFAULT_PARTITIONS, "--partitions", min=1,
+                                   help="Spatial partitions of the green spaces for Dask (the "
+                                        "results do not depend on it)."),
 ) -> None:
     """Nearest public green (network and straight line), WHO 300 m, 3-30-300 and supply."""
     data = read_region(region)
     options = AccessOptions(min_size_ha=min_size_ha, doorstep=doorstep,
                             allow_degraded_network=allow_degraded_network)
-    with progress_bar("green access") as progress:
-        result = compute_access(data, options, progress)
+    if workers or scheduler:
+        settings = DaskSettings(workers=max(workers, 1), scheduler=scheduler or None)
+        with dask_client(settings) as client, progress_bar("green access") as progress:
+            result = compute_access(data, options, progress,
+                                    tile_mapper=distributed_mapper(client, partitions))
+    else:
+        with progress_bar("green access") as progress:
+            result = compute_access(data, options, progress)
     addresses_file, areas_file = write_access(result, out)
     table = Table(title=f"Green access — {data.meta.name}"
                   + (" (synthetic)" if data.meta.synthetic else ""))

@@ -210,17 +210,21 @@ def _register_commands() -> None:
     from groengezond.cli.plan_cmd import plan_command
     from groengezond.cli.programme_cmd import programme_app
     from groengezond.cli.report_cmd import report_app
+    from groengezond.cli.ucloud_cmd import ucloud_app
+    from groengezond.cli.within_cmd import within_gaps_command
 
     app.command("access")(access_command)
     app.command("build")(build_command)
     app.command("fetch")(fetch_command)
     app.command("monitor")(monitor_command)
     app.command("plan")(plan_command)
+    app.command("within-gaps")(within_gaps_command)
     app.add_typer(catalogue_app, name="catalogue")
     app.add_typer(evaluate_app, name="evaluate")
     app.add_typer(participation_app, name="participation")
     app.add_typer(programme_app, name="programme")
     app.add_typer(report_app, name="report")
+    app.add_typer(ucloud_app, name="ucloud")
 
 
 _register_commands()

@@ -85,18 +85,72 @@ def _register(url: str | None) -> Any:
     return open_register(url or get_settings().database_url)
 
 
+def _derive(region: Path | None) -> Any:
+    """Treated buurten of a geometry from the region's addresses (None without --region)."""
+    if region is None:
+        return None
+    from groengezond.evaluation.treated import treated_buurten
+    from groengezond.region.store import read_region
+
+    r = read_region(region)
+    buurten = r.areas_at("buurt")
+    return lambda geom: treated_buurten(geom, r.addresses, buurten=buurten).codes
+
+
 def register_command(
     csv: Annotated[Path | None, typer.Option(
-        "--csv", help="Import interventions: name, areas (';'-separated codes), start_date, "
-        "[completion_date, cost_eur, catalogue_id].")] = None,
+        "--csv", help="Import interventions: name, areas (';'-separated codes) or geometry "
+        "(WKT, EPSG:28992), start_date, [completion_date, cost_eur, catalogue_id].")] = None,
+    yaml_file: Annotated[Path | None, typer.Option(
+        "--yaml", help="Import interventions from YAML (a list with the same keys).")] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="Register a built Planner scenario (one entry per intervention); "
+        "needs --region, --started and --completed.")] = None,
+    started: Annotated[str | None, typer.Option(
+        help="Start of the works of --scenario (YYYY-MM-DD).")] = None,
+    completed: Annotated[str | None, typer.Option(
+        help="Completion of --scenario (YYYY-MM-DD).")] = None,
+    region: Annotated[Path | None, typer.Option(
+        "--region", help="Region folder: treated buurten of a geometry from its addresses "
+        "(at least 50 % of residents within 300 m).")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Import interventions into the register (with --csv) and list the register."""
-    from groengezond.evaluation.register import import_csv, list_interventions
+    """Import interventions into the register (CSV, YAML or a built scenario) and list it."""
+    from groengezond.evaluation.register import (
+        import_csv,
+        import_yaml,
+        list_interventions,
+        register_scenario,
+    )
 
+    if sum(x is not None for x in (csv, yaml_file, scenario)) > 1:
+        raise InputError.single("evaluate register", "", "--csv/--yaml/--scenario",
+                                "give at most one", "import one file at a time")
     db = _register(database_url)
+    derive = _derive(region)
+    ids: list[int] | None = None
     if csv is not None:
-        ids = import_csv(db, csv)
+        ids = import_csv(db, csv, derive=derive)
+    elif yaml_file is not None:
+        ids = import_yaml(db, yaml_file, derive=derive)
+    elif scenario is not None:
+        import datetime as dt
+
+        from groengezond.scenario.io import load_scenario
+
+        if derive is None or not started or not completed:
+            raise InputError.single("evaluate register", "", "--region/--started/--completed",
+                                    "a scenario needs all three",
+                                    "give the region it was planned on and the dates it was "
+                                    "built")
+        try:
+            start, done = dt.date.fromisoformat(started), dt.date.fromisoformat(completed)
+        except ValueError:
+            raise InputError.single("evaluate register", "", "--started/--completed",
+                                    "not a date", "give YYYY-MM-DD") from None
+        ids = register_scenario(db, load_scenario(scenario), start_date=start,
+                                completion_date=done, derive=derive, file=scenario.name)
+    if ids is not None:
         console.print(f"Registered {len(ids)} interventions: ids {ids}")
     for row in list_interventions(db):
         console.print(f"{row['id']:>4}  {row['start_date']}  {row['completion_date'] or '-':10}  "
@@ -122,8 +176,17 @@ def estimate_command(
     cluster: Annotated[str, typer.Option(help="Cluster by parent, grandparent or unit.")]
     = "parent",
     seed: Annotated[int, typer.Option(help="Seed of bootstraps and permutations.")] = 0,
+    inhabitants: Annotated[Path | None, typer.Option(
+        help="CSV area_code, inhabitants for the disclosure control of a --panel (a region "
+        "has them); without it every figure about the treated areas is suppressed.")] = None,
 ) -> None:
-    """Estimate the effect of the treatment on INDICATOR; write estimates, tables and charts."""
+    """Estimate the effect of the treatment on INDICATOR; write estimates, tables and charts.
+
+    Every figure written passes the Monitor's disclosure control
+    (:mod:`groengezond.evaluation.disclosure`): one describing fewer than 10 residents, or
+    residents unknown, is written empty (``null``) with the reason.
+    """
+    from groengezond.evaluation.disclosure import publish
     from groengezond.evaluation.panel import build_panel
     from groengezond.evaluation.run import evaluate
 
@@ -141,32 +204,64 @@ def estimate_command(
                     treatment=treated, covariates=covariate or (),
                     cluster_level=cluster)
     result = evaluate(p, estimator, seed=seed)
+    doc = publish(result, p, _persons(areas, inhabitants))
     out.mkdir(parents=True, exist_ok=True)
-    rows = [e.to_dict() for e in result.estimates]
+    rows = doc["estimates"]
     pd.DataFrame([{k: v for k, v in r.items() if k != "details"} for r in rows]).to_csv(
         out / "estimates.csv", index=False)
-    _write_json(out / "estimates.json", {
+    _write_json(out / "estimates.json", _clean({
         "indicator": indicator, "estimator": estimator, "years": p.years,
-        "n_areas": int(p.data["unit"].nunique()), "dropped_areas": p.dropped,
-        "estimates": rows,
-        "event_study": _records(result.event_study), "series": _records(result.series)})
-    if not result.event_study.empty:
-        result.event_study.to_csv(out / "event_study.csv", index=False)
-        _save(_event_chart(result.event_study, indicator), out / "event_study.png")
-    if not result.series.empty:
-        result.series.to_csv(out / "series.csv", index=False)
+        "n_areas": int(p.data["unit"].nunique()), "dropped_areas": p.dropped, **doc}))
+    es, series = pd.DataFrame(doc["event_study"]), pd.DataFrame(doc["series"])
+    if not es.empty:
+        es.to_csv(out / "event_study.csv", index=False)
+        _save(_event_chart(es.dropna(subset=["coef"]), indicator), out / "event_study.png")
+    if not series.empty:
+        series.to_csv(out / "series.csv", index=False)
         label = "synthetic" if estimator == "synth" else "comparison areas"
-        _save(_series_chart(result.series, indicator, label), out / "treated_vs_comparison.png")
-    for name, table in result.tables.items():
-        if not table.empty:
-            table.to_csv(out / f"{name}.csv", index=False)
-    head = result.estimates[0]
-    interval = (f" [{head.ci_low:.3g}, {head.ci_high:.3g}]"
-                if math.isfinite(head.ci_low) else "")
-    value = f"{head.estimate:.3g}{interval}" if head.identified else "-"
-    console.print(f"{estimator} {head.target}: {value}  p={head.p_value:.3g}  ({head.verdict})",
+        _save(_series_chart(series, indicator, label), out / "treated_vs_comparison.png")
+    if (doc["disclosure"]["persons_treated"] or 0) >= 10:
+        # donor weights, placebos and ATT(g,t) rows: written only when the treated group
+        # itself may be published (residents known and at least 10)
+        for name, table in result.tables.items():
+            if not table.empty:
+                table.to_csv(out / f"{name}.csv", index=False)
+    head = rows[0]
+    if head["suppressed"]:
+        value = f"suppressed ({head['suppression_reason']})"
+    else:
+        interval = (f" [{head['ci_low']:.3g}, {head['ci_high']:.3g}]"
+                    if head["ci_low"] is not None else "")
+        value = f"{head['estimate']:.3g}{interval}" if head["identified"] else "-"
+        p_text = "-" if head["p_value"] is None else f"{head['p_value']:.3g}"
+        value += f"  p={p_text}"
+    console.print(f"{estimator} {head['target']}: {value}  ({head['verdict']})",
                   markup=False, highlight=False)
+    if head["suppression_reason"] == "number of persons unknown":
+        console.print("Give --inhabitants area_code,inhabitants (or --region) to publish the "
+                      "figures about the treated areas.", markup=False, highlight=False)
     console.print(f"Wrote {out}")
+
+
+def _persons(areas: pd.DataFrame | None, path: Path | None) -> dict[str, float]:
+    """Residents per area: from --inhabitants, else the region's areas, else none known."""
+    if path is not None:
+        if not path.exists():
+            raise InputError.single(str(path), "", "", "file not found",
+                                    "give a CSV with area_code, inhabitants")
+        t = pd.read_csv(path, dtype={"area_code": str})
+        if not {"area_code", "inhabitants"} <= set(t.columns):
+            raise InputError.single(str(path), "", "area_code, inhabitants",
+                                    "column is missing", "give columns area_code, inhabitants")
+        n = pd.to_numeric(t["inhabitants"], errors="coerce")
+        if (n < 0).any():
+            raise InputError.single(str(path), "", "inhabitants", "negative count",
+                                    "give persons as a count >= 0")
+        return dict(zip(t["area_code"].astype(str), n, strict=True))
+    if areas is not None and "inhabitants" in areas.columns:
+        return dict(zip(areas["code"].astype(str),
+                        pd.to_numeric(areas["inhabitants"], errors="coerce"), strict=True))
+    return {}
 
 
 def plan_command(
@@ -254,8 +349,11 @@ def _series_chart(series: pd.DataFrame, indicator: str, label: str) -> Any:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(series["time"], series["treated"], "-o", color="#2b7a3d", label="treated")
-    ax.plot(series["time"], series["comparison"], "--o", color="0.4", label=label)
+    for col, style, colour, name in (("treated", "-o", "#2b7a3d", "treated"),
+                                     ("comparison", "--o", "0.4", label)):
+        # suppressed points (None) are left out, never drawn as 0
+        ax.plot(series["time"], pd.to_numeric(series[col], errors="coerce"), style,
+                color=colour, label=name)
     ax.set_xticks(sorted(int(t) for t in series["time"]))
     ax.set_xlabel("year")
     ax.set_ylabel(indicator)

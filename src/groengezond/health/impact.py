@@ -241,6 +241,14 @@ def summarise(draws: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     if not np.any(draws):  # nothing changes (e.g. a pathway the scenario does not touch)
         zero = np.zeros(np.shape(draws)[1:])
         return zero, zero.copy(), zero.copy()
+    if np.ndim(draws) == 2:
+        # only the columns (areas) the change reaches: the others are exactly 0 in every draw
+        live = np.flatnonzero(np.any(draws != 0.0, axis=0))
+        if len(live) < draws.shape[1]:
+            out = np.zeros((3, draws.shape[1]))
+            out[:, live] = np.percentile(draws[:, live], PERCENTILES, axis=0)
+            lo, med, hi = out
+            return med, lo, hi
     lo, med, hi = np.percentile(draws, PERCENTILES, axis=0)
     return np.asarray(med, float), np.asarray(lo, float), np.asarray(hi, float)
 

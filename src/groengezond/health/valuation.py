@@ -321,7 +321,14 @@ def value_impact(impact: ImpactDraws, settings: ValuationSettings, *,
     factor, year = settings.index_factor(value.price_year)
     if year != value.price_year:
         notes.append(f"indexed from {value.price_year} to {year} prices ({factor:.4f})")
-    draws = np.asarray(impact.draws * amount * factor, dtype=float)
+    # only the areas with cases: elsewhere the euros are exactly 0 (same products as a full
+    # multiplication)
+    if impact.draws.ndim == 2:
+        live = np.flatnonzero(np.any(impact.draws != 0.0, axis=0))
+        draws = np.zeros(impact.draws.shape)
+        draws[:, live] = impact.draws[:, live] * amount * factor
+    else:
+        draws = np.asarray(impact.draws * amount * factor, dtype=float)
     return ValuedImpact(impact.erf.id, impact.erf.outcome, value, year, "; ".join(notes),
                         impact.area_codes, draws)
 

@@ -247,6 +247,8 @@ class Comment(Base):
     client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    reply: Mapped[CommentReply | None] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class CommentReport(Base):
@@ -314,3 +316,24 @@ class ResultRelease(Base):
         ForeignKey("participation_field_labs.id", ondelete="CASCADE"))
     released_at: Mapped[datetime]
     payload: Mapped[dict[str, Any]]
+
+
+class CommentReply(Base):
+    """The municipality's official reply to a comment (one per comment), by a staff member.
+
+    Shown under the comment wherever the comment is shown: publicly once the comment is
+    approved, and to its author in "Mijn inbreng" at once.
+    """
+
+    __tablename__ = "participation_comment_replies"
+    __table_args__ = (UniqueConstraint("comment_id", name="uq_participation_comment_replies_"
+                                                          "comment_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("participation_comments.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participation_users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -24,14 +24,15 @@ from typing import Literal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from groengezond.errors import InputError
 from groengezond.participation.db import Database
 from groengezond.participation.errors import NotFoundError
-from groengezond.participation.models import Comment, CommentReport
-from groengezond.participation.schemas import ModerationItem
+from groengezond.participation.models import Comment, CommentReply, CommentReport, PublishedScenario
+from groengezond.participation.schemas import ModerationItem, ReplyOut
 from groengezond.participation.security import Staff, require_role
-from groengezond.participation.service import comment_out
+from groengezond.participation.service import comment_out, reply_out
 
 Action = Literal["approve", "reject", "hide"]
 
@@ -57,9 +58,20 @@ def reporter_pseudonyms(secret: str, client_ip: str, token: str | None) -> list[
 _STATUS: dict[str, str] = {"approve": "approved", "reject": "rejected", "hide": "hidden"}
 
 
-def _item(c: Comment) -> ModerationItem:
+def _item(c: Comment, plan: PublishedScenario | None = None) -> ModerationItem:
     return ModerationItem(**comment_out(c).model_dump(), report_count=c.report_count,
-                          needs_review=c.needs_review)
+                          needs_review=c.needs_review,
+                          scenario_name=plan.name if plan is not None else None,
+                          scenario_withdrawn=plan is not None and plan.withdrawn_at is not None)
+
+
+def _plans(s: Session, comments: Sequence[Comment]) -> dict[int, PublishedScenario]:
+    """The published plans the comments are about, by id."""
+    ids = {c.scenario_id for c in comments if c.scenario_id is not None}
+    if not ids:
+        return {}
+    rows = s.scalars(select(PublishedScenario).where(PublishedScenario.id.in_(ids))).all()
+    return {p.id: p for p in rows}
 
 
 def queue(db: Database, staff: Staff, field_lab_id: int | None = None,
@@ -88,7 +100,9 @@ def queue(db: Database, staff: Staff, field_lab_id: int | None = None,
         q = q.where(Comment.field_lab_id == field_lab_id)
     q = q.order_by(Comment.report_count.desc(), Comment.created_at, Comment.id)
     with db.read() as s:
-        return [_item(c) for c in s.scalars(q.limit(limit).offset(offset)).all()]
+        rows = s.scalars(q.limit(limit).offset(offset)).all()
+        plans = _plans(s, rows)
+        return [_item(c, plans.get(c.scenario_id or 0)) for c in rows]
 
 
 def decide(db: Database, staff: Staff, comment_id: int, action: Action, reason: str | None,
@@ -119,7 +133,49 @@ def decide(db: Database, staff: Staff, comment_id: int, action: Action, reason: 
             s.execute(delete(CommentReport).where(CommentReport.comment_id == c.id))
             c.report_count = 0
         s.flush()
-        return _item(c)
+        return _item(c, _plans(s, [c]).get(c.scenario_id or 0))
+
+
+def reply(db: Database, staff: Staff, comment_id: int, text: str, now: datetime) -> ReplyOut:
+    """Set (or replace) the municipality's official reply to a comment.
+
+    Any staff role may reply (planners answer for the plan, moderators for the process). The
+    reply shows under the comment wherever the comment shows: publicly once it is approved,
+    to its author at once. The author's account is stored, never shown.
+
+    Raises
+    ------
+    NotFoundError
+        When the comment does not exist.
+    """
+    require_role(staff, "planner", "moderator")
+    with db.write() as s:
+        c = s.get(Comment, comment_id)
+        if c is None:
+            raise NotFoundError(f"there is no comment {comment_id}; see the moderation queue")
+        if c.reply is None:
+            c.reply = CommentReply(comment_id=c.id, text=text, author_id=staff.user_id,
+                                   created_at=now, updated_at=now)
+        else:
+            c.reply.text, c.reply.author_id, c.reply.updated_at = text, staff.user_id, now
+        s.flush()
+        return reply_out(c.reply)
+
+
+def remove_reply(db: Database, staff: Staff, comment_id: int) -> None:
+    """Withdraw the official reply to a comment.
+
+    Raises
+    ------
+    NotFoundError
+        When the comment does not exist or has no reply.
+    """
+    require_role(staff, "planner", "moderator")
+    with db.write() as s:
+        c = s.get(Comment, comment_id)
+        if c is None or c.reply is None:
+            raise NotFoundError(f"comment {comment_id} has no reply to withdraw")
+        c.reply = None
 
 
 def report(db: Database, comment_id: int, reporter: str | Sequence[str], reason: str,

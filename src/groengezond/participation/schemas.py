@@ -368,8 +368,26 @@ class CommentIn(BaseModel):
     scenario_id: int | None = None
 
 
+class ReplyIn(BaseModel):
+    """The municipality's official reply to a comment (staff: planner, moderator or admin)."""
+
+    model_config = _IN
+    text: CommentText
+
+
+class ReplyOut(BaseModel):
+    """An official reply as shown under its comment (the author's account is not shown)."""
+
+    model_config = _OUT
+    comment_id: int
+    text: str
+    created_at: datetime
+    updated_at: datetime
+
+
 class CommentOut(BaseModel):
-    """A comment as its author (or a moderator) sees it, with its moderation state."""
+    """A comment as its author (or a moderator) sees it, with its moderation state and the
+    municipality's reply (None while there is none)."""
 
     model_config = _OUT
     id: int
@@ -382,13 +400,17 @@ class CommentOut(BaseModel):
     moderation_reason: str | None
     created_at: datetime
     updated_at: datetime
+    reply: ReplyOut | None = None
 
 
 class ModerationItem(CommentOut):
-    """A comment in the moderation queue."""
+    """A comment in the moderation queue, with the name of the plan it is about (None when
+    it is about the field lab in general, or the plan was withdrawn: ``scenario_withdrawn``)."""
 
     report_count: int
     needs_review: bool
+    scenario_name: str | None = None
+    scenario_withdrawn: bool = False
 
 
 class ReportIn(BaseModel):

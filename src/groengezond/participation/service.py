@@ -24,7 +24,7 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from groengezond.errors import InputError
+from groengezond.errors import InputError, Problem
 from groengezond.participation import area
 from groengezond.participation.config import ParticipationSettings
 from groengezond.participation.db import Database
@@ -37,6 +37,7 @@ from groengezond.participation.errors import (
 )
 from groengezond.participation.models import (
     Comment,
+    CommentReply,
     FieldLab,
     PublishedScenario,
     Rating,
@@ -53,6 +54,7 @@ from groengezond.participation.schemas import (
     MyInput,
     RatingIn,
     RatingOut,
+    ReplyOut,
     ResidentTokenOut,
     ScenarioIn,
     ScenarioOut,
@@ -76,7 +78,14 @@ def comment_out(c: Comment) -> CommentOut:
                       category=c.category, text=c.text,  # type: ignore[arg-type]
                       location=area.point_geojson(c.x_rd, c.y_rd),
                       status=c.status, moderation_reason=c.moderation_reason,  # type: ignore[arg-type]
-                      created_at=c.created_at, updated_at=c.updated_at)
+                      created_at=c.created_at, updated_at=c.updated_at,
+                      reply=reply_out(c.reply) if c.reply is not None else None)
+
+
+def reply_out(r: CommentReply) -> ReplyOut:
+    """The municipality's reply to a comment as shown under it."""
+    return ReplyOut(comment_id=r.comment_id, text=r.text, created_at=r.created_at,
+                    updated_at=r.updated_at)
 
 
 @dataclass(frozen=True)
@@ -221,11 +230,11 @@ class Participation:
                 lab = self._lab(s, lab_id)
                 outside = area.interventions_outside(lab.geometry_wkt, data.snapshot)
                 if outside:
-                    raise InputError.single(
+                    raise InputError([Problem(
                         "request body", f"field lab {lab.id}", "snapshot.scenario.interventions",
                         f"{', '.join(outside)} lies outside field lab {lab.name!r}",
                         "publish the plan into the field lab whose area it lies in, or move "
-                        "it inside this lab's area (see its geometry)")
+                        "it inside this lab's area (see its geometry)", key="plan_outside_lab")])
                 sc = PublishedScenario(field_lab_id=lab_id, scenario_ref=data.scenario_id,
                                        name=data.name, description=data.description,
                                        snapshot=data.snapshot, published_at=self.now(),
@@ -439,6 +448,7 @@ class Participation:
             row.x_rd, row.y_rd = self._location(lab, data)
             row.category, row.text, row.scenario_id = data.category, data.text, data.scenario_id
             row.status, row.needs_review, row.moderation_reason = "pending", True, None
+            row.reply = None  # the reply answered the old text
             row.updated_at = self.now()
             s.flush()
             return comment_out(row)
@@ -469,7 +479,12 @@ class Participation:
                 {"type": "Feature", "id": c.id, "geometry": area.point_geojson(c.x_rd, c.y_rd),
                  "properties": {"category": c.category, "text": c.text,
                                 "scenario_id": c.scenario_id,
-                                "created_at": c.created_at.isoformat()}} for c in rows]}
+                                "created_at": c.created_at.isoformat(),
+                                "reply": None if c.reply is None else {
+                                    "text": c.reply.text,
+                                    "created_at": c.reply.created_at.isoformat(),
+                                    "updated_at": c.reply.updated_at.isoformat()}}}
+                for c in rows]}
 
     # ----------------------------------------------------------------------- survey
     def _check_buurt(self, lab: FieldLab, code: str) -> None:

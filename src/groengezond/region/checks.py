@@ -187,13 +187,17 @@ def check_hierarchy(areas: pd.DataFrame) -> list[Problem]:
                           "region")
         if "geometry" in areas.columns:
             child = np.asarray(areas.geometry.array, dtype=object)[linked]
-            par = np.asarray(by_code.loc[parent[linked], "geometry"].array, dtype=object)
-            ok = ~(shapely.is_missing(child) | shapely.is_missing(par))
+            # each parent is buffered once (the region's parent polygon of 342 gemeenten is
+            # the whole country), then looked up per child
+            codes, which = np.unique(parent[linked].to_numpy().astype(str), return_inverse=True)
+            par_once = np.asarray(by_code.loc[codes, "geometry"].array, dtype=object)
+            valid_once = ~shapely.is_missing(par_once) & shapely.is_valid(par_once)
+            grown = np.full(len(codes), None, dtype=object)
+            grown[valid_once] = shapely.buffer(par_once[valid_once], CONTAINMENT_TOLERANCE_M)
+            valid = (~shapely.is_missing(child) & shapely.is_valid(child)
+                     & valid_once[which])
             outside = np.zeros(len(child), dtype=bool)
-            valid = ok & shapely.is_valid(child) & shapely.is_valid(par)
-            outside[valid] = ~shapely.covered_by(
-                child[valid], shapely.buffer(par[valid], CONTAINMENT_TOLERANCE_M)
-            )
+            outside[valid] = ~shapely.covered_by(child[valid], grown[which][valid])
             mask = np.zeros(len(areas), dtype=bool)
             mask[np.flatnonzero(linked)] = outside
             problems += _rows(areas, layer, mask, "geometry",

@@ -177,3 +177,52 @@ def area_map_svg(areas: gpd.GeoDataFrame, code: str, width_in: float = 5.0) -> s
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     return svg[svg.index("<svg"):]
+
+
+def scenario_map_svg(areas: gpd.GeoDataFrame, geometries: Sequence[object],
+                     touched: set[str] | None = None, width_in: float = 5.0,
+                     margin_m: float = 400.0) -> str:
+    """Map of a plan: its interventions over the buurten around them (those with an effect
+    shaded), framed on the plan plus ``margin_m`` metres (EPSG:28992).
+
+    Returns
+    -------
+    str
+        SVG text (no XML declaration).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import shapely
+    from matplotlib.figure import Figure
+
+    plan = gpd.GeoSeries(list(geometries), crs=areas.crs)
+    minx, miny, maxx, maxy = plan.total_bounds
+    minx, miny, maxx, maxy = minx - margin_m, miny - margin_m, maxx + margin_m, maxy + margin_m
+    buurten = areas[areas["level"] == "buurt"]
+    near = buurten[buurten.intersects(shapely.box(minx, miny, maxx, maxy))]
+    ratio = (maxy - miny) / (maxx - minx) if maxx > minx else 1.0
+    fig = Figure(figsize=(width_in, max(2.0, min(width_in * ratio, 6.0))))
+    ax = fig.add_axes((0, 0, 1, 1))
+    if len(near):
+        near.plot(ax=ax, facecolor="#f4f7f5", edgecolor=MUTED, linewidth=0.5)
+        hit = near[near["code"].isin(touched or set())]
+        if len(hit):
+            hit.plot(ax=ax, facecolor=RANGE, edgecolor=MUTED, linewidth=0.5)
+    polys = plan[plan.geom_type.isin(["Polygon", "MultiPolygon"])]
+    lines = plan[plan.geom_type.isin(["LineString", "MultiLineString"])]
+    points = plan[plan.geom_type.isin(["Point", "MultiPoint"])]
+    if len(polys):
+        polys.plot(ax=ax, facecolor=ACCENT, edgecolor=INK, linewidth=1.0, alpha=0.85)
+    if len(lines):
+        lines.plot(ax=ax, color=INK, linewidth=2.5)
+    if len(points):
+        points.plot(ax=ax, color=ACCENT, markersize=6, edgecolor=INK, linewidth=0.3)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]

@@ -37,6 +37,135 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "none": ("geen", "none"),
     "notes": ("Opmerkingen", "Notes"),
     "contents": ("Inhoud", "Contents"),
+    # scenario report
+    "scenario_report": ("Scenariorapport", "Scenario report"),
+    "scenario_intro": ("Effecten van het plan tegenover de huidige situatie van {region}, "
+                       "met 95%-intervallen uit {draws} Monte-Carlotrekkingen (seed {seed}).",
+                       "Effects of the plan against the present state of {region}, with 95 % "
+                       "intervals from {draws} Monte Carlo draws (seed {seed})."),
+    "plan": ("Het plan", "The plan"),
+    "plan_map_alt": ("Kaart van het plan: {n} ingrepen (groen) over de buurten eromheen; "
+                     "buurten met een effect zijn licht gekleurd.",
+                     "Map of the plan: {n} interventions (green) over the buurten around "
+                     "them; buurten with an effect are shaded."),
+    "intervention": ("ingreep", "intervention"),
+    "kind": ("soort", "kind"),
+    "size": ("omvang", "size"),
+    "catalogue_entry": ("catalogus", "catalogue"),
+    "kind_add_green": ("nieuw groen", "new green"),
+    "kind_remove_green": ("groen weg", "green removed"),
+    "kind_plant_trees": ("bomen planten", "tree planting"),
+    "kind_green_roofs": ("groene daken", "green roofs"),
+    "kind_depave": ("ontharden", "depaving"),
+    "kind_add_connection": ("nieuwe verbinding", "new connection"),
+    "kind_add_dwellings": ("nieuwe woningen", "new dwellings"),
+    "size_ha": ("ha", "ha"),
+    "size_m": ("m", "m"),
+    "size_trees": ("bomen", "trees"),
+    "size_dwellings": ("woningen", "dwellings"),
+    "green_access": ("Groen dichtbij", "Green nearby"),
+    "within_300m": ("Aandeel bewoners met openbaar groen binnen 300 m lopen: {before}% → "
+                    "{after}%",
+                    "Share of residents with public green within 300 m walking: {before} % → "
+                    "{after} %"),
+    "effects": ("Gezondheidseffecten", "Health effects"),
+    "outcome": ("uitkomst", "outcome"),
+    "median": ("mediaan", "median"),
+    "per_year_unit": ("per jaar", "per year"),
+    "outcome_all_cause_mortality": ("Voorkomen sterfgevallen", "Deaths prevented"),
+    "outcome_depression": ("Voorkomen gevallen van depressie", "Depression cases prevented"),
+    "outcome_anxiety": ("Voorkomen gevallen van angststoornis", "Anxiety cases prevented"),
+    "money": ("Euro's en kosten", "Euros and costs"),
+    "money_total": ("Waarde van de gezondheidswinst per jaar", "Value of the health gain per year"),
+    "price_years": ("prijspeil", "price year"),
+    "costs_total": ("Investering", "Investment"),
+    "maintenance": ("Onderhoud per jaar", "Maintenance per year"),
+    "benefits_pv": ("Contante waarde van de baten ({years} jaar, {rate}%)",
+                    "Present value of the benefits ({years} years, {rate} %)"),
+    "costs_pv": ("Contante waarde van de kosten", "Present value of the costs"),
+    "bcr": ("Baten-kostenverhouding", "Benefit-cost ratio"),
+    "cost_assumption": ("Kosten rusten (deels) op aannames uit de catalogus.",
+                        "Costs rest (partly) on assumptions from the catalogue."),
+    "by_buurt": ("Effecten per buurt", "Effects per buurt"),
+    "by_buurt_intro": ("De {shown} buurten met de grootste waarde per jaar (van {n}).",
+                       "The {shown} buurten with the largest value per year (of {n})."),
+    "buurt": ("buurt", "buurt"),
+    "residents": ("bewoners", "residents"),
+    "deaths": ("sterfgevallen", "deaths"),
+    "depression_cases": ("depressie", "depression"),
+    "value_per_year": ("waarde per jaar", "value per year"),
+    "gap": ("De gezondheidskloof", "The health gap"),
+    "gap_intro": ("Verschil tussen de meest en minst achtergestelde buurten (slope index of "
+                  "inequality) in {indicator}, voor en na het plan.",
+                  "Difference between the most and least deprived buurten (slope index of "
+                  "inequality) in {indicator}, before and after the plan."),
+    "sii_before": ("Kloof nu", "Gap now"),
+    "sii_after": ("Kloof na het plan", "Gap after the plan"),
+    "sii_change": ("Verandering", "Change"),
+    "quintile_gap": ("Verschil tussen laagste en hoogste inkomensgroep: {before} → {after}",
+                     "Difference between lowest and highest income group: {before} → {after}"),
+    "verdict_narrows": ("De kloof wordt kleiner.", "The gap narrows."),
+    "verdict_widens": ("De kloof wordt groter.", "The gap widens."),
+    "verdict_unchanged": ("De kloof verandert niet aantoonbaar.",
+                          "The gap does not change detectably."),
+    "verdict_unknown": ("Of de kloof verandert is niet te zeggen.",
+                        "Whether the gap changes cannot be said."),
+    "access_verdict": ("Toegang tot groen: ", "Access to green: "),
+    "assumptions": ("Aannames en bronnen", "Assumptions and sources"),
+    "assumptions_intro": ("Geldwaarden en dosis-responsrelaties waarop het resultaat rust; "
+                          "* = aanname.",
+                          "Money values and exposure-response functions the result rests "
+                          "on; * = assumption."),
+    "what": ("wat", "what"),
+    "source": ("bron", "source"),
+    "engine_notes": ("Opmerkingen van het rekenmodel (Engels)",
+                     "Notes of the model"),
+    "residents_said": ("Wat bewoners zeiden", "What residents said"),
+    "residents_none": ("Dit scenario is niet in een veldlab gepubliceerd.",
+                       "This scenario was not published in a field lab."),
+    "published_in": ("Gepubliceerd in veldlab {lab} als \u201c{name}\u201d: {n} goedgekeurde "
+                     "reacties.",
+                     "Published in field lab {lab} as \u201c{name}\u201d: {n} approved "
+                     "comments."),
+    "category_idea": ("idee", "idea"),
+    "category_concern": ("zorg", "concern"),
+    "category_question": ("vraag", "question"),
+    "category_praise": ("compliment", "praise"),
+    "category_other": ("overig", "other"),
+    "flags": ("Cijfers op plaatsvervangende gegevens", "Figures on placeholder data"),
+    "run_info": ("Invoer-hash {hash}", "Input hash {hash}"),
+    # evaluation report
+    "evaluation_report": ("Evaluatierapport", "Evaluation report"),
+    "evaluation_intro": ("Wat de geregistreerde ingrepen deden met deze indicator in {region}: "
+                         "{n} gebieden ({level}), {first}–{last}, schatter {estimator}.",
+                         "What the registered interventions did to this indicator in {region}: "
+                         "{n} areas ({level}), {first}–{last}, estimator {estimator}."),
+    "eval_interventions": ("Ingrepen", "Interventions"),
+    "eval_areas": ("gebieden", "areas"),
+    "eval_start": ("start", "start"),
+    "eval_estimates": ("Geschat effect", "Estimated effect"),
+    "eval_estimates_intro": ("Effect op de indicator ({unit}) met 95%-interval; een schatting "
+                             "die de gegevens niet dragen staat er niet als getal.",
+                             "Effect on the indicator ({unit}) with its 95 % interval; an "
+                             "estimate the data cannot support is not printed as a number."),
+    "eval_target": ("schatting", "estimate"),
+    "eval_effect": ("effect", "effect"),
+    "eval_treated_control": ("behandeld / vergelijking", "treated / comparison"),
+    "eval_not_identified": ("niet geïdentificeerd", "not identified"),
+    "eval_caveat": ("kanttekening", "caveat"),
+    "eval_event_study": ("Effect per jaar vanaf de start", "Effect by years from the start"),
+    "eval_event_intro": ("Negatieve jaren liggen vóór de start: effecten daar wijzen op "
+                         "verschillen die er al waren.",
+                         "Negative years lie before the start: effects there point to "
+                         "differences that were already there."),
+    "eval_event_alt": ("Grafiek: effect op {name} per jaar vanaf de start, met "
+                       "95%-intervallen; de getallen staan in de tabel eronder.",
+                       "Chart: effect on {name} by years from the start, with 95 % intervals; "
+                       "the numbers are in the table below."),
+    "eval_e": ("jaren vanaf start", "years from start"),
+    "eval_series": ("Behandelde en vergelijkingsgebieden", "Treated and comparison areas"),
+    "eval_treated": ("behandeld (gemiddelde)", "treated (mean)"),
+    "eval_comparison": ("vergelijking (gemiddelde)", "comparison (mean)"),
     # area report
     "area_report": ("Gebiedsrapport", "Area report"),
     "level_buurt": ("buurt", "neighbourhood (buurt)"),
@@ -184,6 +313,9 @@ UNITS_NL: dict[str, str] = {
     "score (standardised; 0 = national mean)":
         "score (gestandaardiseerd; 0 = landelijk gemiddelde)",
     "years": "jaar",
+    "deaths per year": "sterfgevallen per jaar",
+    "cases": "gevallen",
+    "cases per year": "gevallen per jaar",
 }
 """Units of the indicator registry (English there) in Dutch; others print as they are."""
 

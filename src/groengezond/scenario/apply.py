@@ -275,7 +275,7 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
         elif isinstance(item, PlantTrees):
             plantable = {codes[n] for n in PLANTABLE if n in codes}
             xy = _tree_points(item, geom, lc, current, plantable,
-                              dict(region.meta.landcover_classes))
+                              dict(region.meta.landcover_classes), work)
             tree_xy.append(xy)
             years = float("nan") if item.years_to_mature is None else float(item.years_to_mature)
             tree_crown += [(item.crown_diameter_m, item.planting_crown_diameter_m, years)
@@ -338,9 +338,23 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
     )
 
 
+def _classes_now(lc: Landcover, rows: IntArray, cols: IntArray,
+                 changed: dict[tuple[int, int], int]) -> IntArray:
+    """Class of each cell after the interventions so far (``changed``: whole-cell changes)."""
+    out = lc.classes[rows, cols].astype(np.int64)
+    if changed and len(rows):
+        keys = np.asarray(list(changed.keys()), dtype=np.int64)
+        vals = np.asarray(list(changed.values()), dtype=np.int64)
+        w = int(lc.classes.shape[1])
+        at = pd.Index(keys[:, 0] * w + keys[:, 1]).get_indexer(rows.astype(np.int64) * w + cols)
+        hit = at >= 0
+        out[hit] = vals[at[hit]]
+    return out
+
+
 def _tree_points(item: PlantTrees, geom: BaseGeometry, lc: Landcover | None,
                  current: Callable[[int, int], int], plantable: set[int],
-                 names: dict[int, str]) -> FloatArray:
+                 names: dict[int, str], changed: dict[tuple[int, int], int]) -> FloatArray:
     """Where the trees of ``item`` stand (RD New, m).
 
     Points are kept where given, but a point on a building, water or outside the raster is
@@ -372,8 +386,7 @@ def _tree_points(item: PlantTrees, geom: BaseGeometry, lc: Landcover | None,
     if lc is None or count == 0:
         return grid_points(geom, count)
     r, c = cells_in(geom, lc)
-    ok = np.asarray([current(rr, cc) in plantable
-                     for rr, cc in zip(r.tolist(), c.tolist(), strict=True)], dtype=bool)
+    ok = np.isin(_classes_now(lc, r, c, changed), list(plantable))
     if not ok.any():
         label = f"intervention '{item.name}'" if item.name else "plant_trees"
         raise InputError.single("scenario", label, "geometry",

@@ -46,6 +46,7 @@ from scipy.spatial import cKDTree
 
 from groengezond.access.entries import (
     DEFAULT_MIN_AREA_HA,
+    ENTRY_BUFFER_M,
     Entries,
     green_entries,
     select_green,
@@ -59,6 +60,7 @@ from groengezond.access.incremental import (
 from groengezond.access.nearest import NearestGreen, nearest_green, point_distance
 from groengezond.access.rule_3_30_300 import TREE_VIEW_RADIUS_M
 from groengezond.cooling import NODATA_CODE, CoolingChange, mix_air_temperature, run_cooling
+from groengezond.cooling_change import SameConvolution, unmixed_change
 from groengezond.grouping import weighted_mean_by_key
 from groengezond.landcover import NDVI_BY_CLASS, disc_kernel
 from groengezond.network import Snap, WalkNetwork
@@ -315,6 +317,16 @@ def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatAr
     if lc is None or len(change) == 0:
         return out
     h, w = lc.classes.shape
+    # the addresses a kernel around the changed cells can reach (in address order), so that
+    # each tile looks among those only
+    kmax = max(disc_kernel(r, lc.cell_size_m).shape[0] // 2 for r in FOCAL.values())
+    m = kmax + max(2 * kmax, 64)  # a tile's window reaches at most this far from its cells
+    reach = np.flatnonzero((base.rows >= int(change.rows.min()) - m)
+                           & (base.rows <= int(change.rows.max()) + m)
+                           & (base.cols >= int(change.cols.min()) - m)
+                           & (base.cols <= int(change.cols.max()) + m))
+    rows_r, cols_r = base.rows[reach], base.cols[reach]
+    convs: dict[float, SameConvolution] = {}  # one kernel transform per radius
     for name, radius in FOCAL.items():
         lut = np.nan_to_num(base.luts[name])
         dv = lut[change.new] - lut[change.old]
@@ -330,10 +342,11 @@ def focal_delta(base: ExposureBaseline, change: CellChange) -> dict[str, FloatAr
             r0, c0 = tr_ * tile - k, tc_ * tile - k
             win = np.zeros((tile + 2 * k, tile + 2 * k), dtype=np.float64)
             np.add.at(win, (change.rows[idx] - r0, change.cols[idx] - c0), dv[idx])
-            conv = fftconvolve(win, kernel.astype(np.float64), mode="same")
-            sel = np.flatnonzero((base.rows >= max(r0, 0)) & (base.rows < min(r0 + win.shape[0], h))
-                                 & (base.cols >= max(c0, 0))
-                                 & (base.cols < min(c0 + win.shape[1], w)))
+            if radius not in convs:
+                convs[radius] = SameConvolution(win.shape, kernel.astype(np.float64))
+            conv = convs[radius](win)
+            sel = reach[(rows_r >= max(r0, 0)) & (rows_r < min(r0 + win.shape[0], h))
+                        & (cols_r >= max(c0, 0)) & (cols_r < min(c0 + win.shape[1], w))]
             num[sel] += conv[base.rows[sel] - r0, base.cols[sel] - c0]
         if not name.startswith("ndvi") and change.share is None:
             num = np.round(num)  # whole cells: counts are integers
@@ -378,12 +391,9 @@ def cooling_delta(base: ExposureBaseline, changes: list[CellChange],
         after[c.rows - r0, c.cols - c0] = c.new
     # the air mixing is a normalised convolution, linear in temperature: mix the difference of
     # the unmixed temperatures once instead of mixing both runs
-    run0 = run_cooling(before, lc.cell_size_m, mix=False)
-    run1 = run_cooling(after, lc.cell_size_m, mix=False)
+    change, p = unmixed_change(before, after, lc.cell_size_m)
     valid = before != NODATA_CODE
-    dt = np.nan_to_num(np.asarray(run1.t_air_nomix_c, dtype=np.float64)
-                       - np.asarray(run0.t_air_nomix_c, dtype=np.float64))
-    p = run0.params
+    dt = np.nan_to_num(change)
     diff = np.nan_to_num(mix_air_temperature(dt, valid, lc.cell_size_m, p.mixing_radius_m,
                                              p.mixing_kernel, p.mixing_truncate))
     if window is not None:
@@ -395,13 +405,30 @@ def cooling_delta(base: ExposureBaseline, changes: list[CellChange],
     return out
 
 
+def _green_near(green: gpd.GeoDataFrame, network: WalkNetwork, edges: IntArray
+                ) -> gpd.GeoDataFrame:
+    """The green spaces whose entry buffer can meet one of ``edges`` (the new edges).
+
+    :func:`remap_entries` looks for entries of every green space on the new edges; only
+    those within the entry buffer of an edge can have one, and the entries found are the
+    same (they are matched by green id), so the others are left out before the buffering.
+    """
+    if len(edges) == 0 or len(green) == 0:
+        return green
+    reach = shapely.buffer(network.edge_geometry[np.asarray(edges, dtype=np.int64)],
+                           ENTRY_BUFFER_M + 1.0)
+    _, hit = green.sindex.query(reach, predicate="intersects")
+    return green.iloc[np.unique(hit)]
+
+
 def _access(base: ExposureBaseline, delta: ScenarioDelta
             ) -> tuple[WalkNetwork, Entries, NearestGreen, Snap]:
     network, entries, state, snap = base.network, base.entries, base.near, base.snap
     if len(delta.network.add):
         network, change = base.network.apply(delta.network)
         snap = snap.remap(network, change)
-        entries = remap_entries(entries, network, change, base.green)
+        entries = remap_entries(entries, network, change, _green_near(base.green, network,
+                                                                       change.added_edges))
         state = update_for_network(network, change, snap, entries, state)
     gone = delta.removed_green_ids[np.isin(delta.removed_green_ids, entries.green_ids)]
     if len(gone):

@@ -461,14 +461,18 @@ def equity(gap: GapInputs, residents: FloatArray, impacts: dict[str, ImpactDraws
     xpar = reg.parameters.get("ndvi_proxy_change_factor")
     x_k = (split_triangular_quantile(rng.uniform(size=n_draws), xpar.range[0], xpar.value,
                                      xpar.range[1]) if xpar is not None else np.ones(n_draws))
-    y_k = y + rng.standard_normal((n_draws, len(y))) * se
-    change = (e_k * x_k)[:, None] * pf * y_k  # y' - y per draw and buurt
-    if not pf.any():
-        change = np.zeros_like(change)
+    noise = rng.standard_normal((n_draws, len(y)))
+    # y' - y per draw and buurt: 0 where no draw of PF is (the buurten the plan reaches)
+    live = np.flatnonzero(np.any(pf != 0.0, axis=0))
+    change = np.zeros((n_draws, len(y)))
+    change[:, live] = ((e_k * x_k)[:, None] * pf[:, live]
+                       * (y[live] + noise[:, live] * se[live]))
     sb, qb = float(w.sii @ y), float(w.gap @ y)
-    d_point = e_med * np.median(pf, axis=0) * y
+    med_pf = np.zeros(pf.shape[1])  # the median over draws, where some draw is not 0
+    med_pf[live] = np.median(pf[:, live], axis=0)
+    d_point = e_med * med_pf * y
     sa, qa = sb + float(w.sii @ d_point), qb + float(w.gap @ d_point)
-    sii_k, gap_k = change @ w.sii, change @ w.gap
+    sii_k, gap_k = change[:, live] @ w.sii[live], change[:, live] @ w.gap[live]
     abs_k = np.abs(sb + sii_k) - abs(sb)
     half = 1.959963984540054 * float(np.sqrt((w.sii ** 2) @ (se ** 2)))
     verdict = _verdict(abs(sa) - abs(sb), sb)

@@ -245,8 +245,9 @@ def _displacement(region: Region, index: int, geom: BaseGeometry, hit: npt.NDArr
     n_dw = int(dwellings.sum())
     addr = region.addresses
     ids_b = b["building_id"].to_numpy(dtype=np.int64)
-    inside = shapely.covers(geom, np.asarray(addr.geometry.array)) if len(addr) else \
-        np.zeros(0, bool)
+    inside = np.zeros(len(addr), bool)
+    if len(addr):  # the spatial index finds the same addresses as covers() over all of them
+        inside[addr.sindex.query(geom, predicate="covers")] = True
     if "building_id" in addr.columns:  # the addresses of the demolished buildings
         inside |= np.isin(addr["building_id"].to_numpy(), ids_b)
     else:

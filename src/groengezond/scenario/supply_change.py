@@ -75,6 +75,8 @@ class SupplyBaseline:
     entry_half: FloatArray
     entry_green: npt.NDArray[np.int64]
     radius_m: float
+    snap_tree: cKDTree | None = None
+    """k-d tree of the addresses' snapped points (built once; see :func:`_contribution`)."""
 
     @classmethod
     def build(cls, network: WalkNetwork, snap: Snap, entries: Entries, residents: FloatArray,
@@ -82,7 +84,8 @@ class SupplyBaseline:
         """The 2SFCA of the baseline (dichotomy, ``radius_m``)."""
         per_cap = green_per_inhabitant(network, snap, entries, residents, radius_m)
         mid, half = entry_spots(network, entries)
-        return cls(per_cap.green_m2_per_inhabitant, mid, half, entries.green.copy(), radius_m)
+        return cls(per_cap.green_m2_per_inhabitant, mid, half, entries.green.copy(), radius_m,
+                   cKDTree(snap.xy) if len(snap) else None)
 
 
 def _near_changes(sb: SupplyBaseline, changes: list[shapely.Geometry],
@@ -108,12 +111,14 @@ def _subset(snap: Snap, idx: npt.NDArray[np.int64]) -> Snap:
 
 
 def _contribution(network: WalkNetwork, snap: Snap, entries: Entries, keep: BoolArray,
-                  residents: FloatArray, radius_m: float) -> FloatArray:
+                  residents: FloatArray, radius_m: float, tree: cKDTree | None = None
+                  ) -> FloatArray:
     """:math:`\\sum_{j \\in keep} R_j [i \\in C_j]` per address (0 when ``keep`` is empty).
 
     Only the addresses within ``radius_m`` (straight line) of an entry of a kept green space
     can be in its catchment (tested conservatively with :func:`entry_spots`), so the
-    catchments run on those alone.
+    catchments run on those alone. ``tree``, a k-d tree of all of ``snap.xy``, finds the same
+    addresses as one built on the box around the entries.
     """
     out = np.zeros(len(snap))
     mask = keep[entries.green]
@@ -124,15 +129,21 @@ def _contribution(network: WalkNetwork, snap: Snap, entries: Entries, keep: Bool
     reach = radius_m * 1.000001 + half
     wide = reach + float(snap.snap_m.max(initial=0.0))
     lo, hi = (mid - wide[:, None]).min(axis=0), (mid + wide[:, None]).max(axis=0)
-    box = np.flatnonzero(np.all((snap.xy >= lo) & (snap.xy <= hi), axis=1))
+    x, y = snap.xy[:, 0], snap.xy[:, 1]
+    box = np.flatnonzero((x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1]))
     if len(box) == 0:
         return out
     # distances run from the snapped point, up to snap_m from the address itself
-    hits = cKDTree(snap.xy[box]).query_ball_point(mid, reach + float(snap.snap_m[box].max()))
+    r = reach + float(snap.snap_m[box].max())
+    if tree is not None:  # every point within r of an entry lies in the box
+        hits = tree.query_ball_point(mid, r)
+    else:
+        hits = cKDTree(snap.xy[box]).query_ball_point(mid, r)
     flat = [np.asarray(h, dtype=np.int64) for h in hits if len(h)]
     if not flat:
         return out
-    idx = box[np.unique(np.concatenate(flat))]
+    idx = np.unique(np.concatenate(flat))
+    idx = idx if tree is not None else box[idx]
     c = catchments(network, _subset(snap, idx), sub, radius_m)
     out[idx] = two_step_fca(c, residents[idx], sub.green_area_ha * 1e4,
                             "dichotomy").green_m2_per_inhabitant
@@ -191,9 +202,14 @@ def supply_after(sb: SupplyBaseline, before: tuple[WalkNetwork, Snap, Entries],
     out[:n0] = sb.per_capita
     if not affected.any():
         return out
+    tree = getattr(sb, "snap_tree", None)
+    same = (tree is not None and n_new == 0 and len(snap0) == tree.n
+            and np.array_equal(snap1.xy, tree.data))
     old = _contribution(net0, snap0, ent0, affected[: ent0.n_greens], residents_after[:n0],
-                        sb.radius_m)
-    new = _contribution(net1, snap1, ent1, affected, residents_after, sb.radius_m)
+                        sb.radius_m, tree if tree is not None and len(snap0) == tree.n
+                        and np.array_equal(snap0.xy, tree.data) else None)
+    new = _contribution(net1, snap1, ent1, affected, residents_after, sb.radius_m,
+                        tree if same else None)
     out[:n0] -= old
     out += new
     # what was taken away exactly cancels up to rounding; no one has less than nothing

@@ -24,6 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from groengezond.access.aggregate import aggregate
+from groengezond.access.catchment_tiles import TileMapper
 from groengezond.access.entries import (
     DEFAULT_MIN_AREA_HA,
     ENTRY_BUFFER_M,
@@ -129,7 +130,8 @@ def _check(region: Region) -> None:
 
 
 def compute_access(region: Region, options: AccessOptions | None = None,
-                   progress: Progress | None = None) -> AccessResult:
+                   progress: Progress | None = None,
+                   tile_mapper: TileMapper | None = None) -> AccessResult:
     """Compute every green-access measure of ``region``.
 
     Parameters
@@ -141,6 +143,11 @@ def compute_access(region: Region, options: AccessOptions | None = None,
         Parameters; defaults as documented in ``docs/access.md``.
     progress : callable, optional
         ``progress(step, fraction)`` callback for a progress bar.
+    tile_mapper : callable, optional
+        Runs the catchments' tiles of green spaces elsewhere, e.g. in partitions on Dask
+        workers (:func:`groengezond.access.partitioned.partitioned_mapper`,
+        :func:`groengezond.services.distributed.distributed_mapper`). The results are
+        identical to the default run in this process.
 
     Returns
     -------
@@ -172,10 +179,12 @@ def compute_access(region: Region, options: AccessOptions | None = None,
     degraded = quality.degraded
     eu_dist, eu_id = euclidean_nearest(points, green)
     say("supply (2SFCA)", 0.4)
-    supply = two_step_fca(catchments(network, snap, entries, opts.supply_radius_m), residents,
+    supply = two_step_fca(catchments(network, snap, entries, opts.supply_radius_m,
+                                                    mapper=tile_mapper), residents,
                           entries.green_area_ha * 1e4, opts.supply_decay, opts.green_norm_m2)
     say("green per inhabitant within 500 m", 0.55)
-    per_500 = two_step_fca(catchments(network, snap, entries, SUPPLY_RADIUS_M), residents,
+    per_500 = two_step_fca(catchments(network, snap, entries, SUPPLY_RADIUS_M,
+                                      mapper=tile_mapper), residents,
                            entries.green_area_ha * 1e4, "dichotomy", opts.green_norm_m2)
     say("trees and canopy", 0.65)
     n_trees = trees_within(points, np.asarray(region.trees.geometry.array, dtype=object),

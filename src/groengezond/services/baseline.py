@@ -4,7 +4,8 @@ For now the baseline is the green access of every address and area
 (:func:`groengezond.services.access.compute_access`), written beside the region in
 ``<region>/baseline/`` as ``access_addresses.parquet`` and ``access_areas.parquet``, plus a
 ``baseline.json`` with the summary, the options and the region's generator parameters, so
-that the run is reproducible.
+that the run is reproducible, and the map's tiles pre-built into ``tiles.mbtiles`` (see
+:mod:`groengezond.api.tile_store`), so a freshly started server has them at once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def compute_baseline(
     region_dir: Path,
     options: AccessOptions | None = None,
     progress: Callable[[str, float], None] | None = None,
+    tiles: bool = True,
 ) -> list[str]:
     """Compute and write the baseline of the region in ``region_dir``.
 
@@ -43,6 +45,9 @@ def compute_baseline(
         Access parameters (defaults: public green ≥ 1 ha, 300 m).
     progress : callable, optional
         ``progress(step, fraction)`` callback.
+    tiles : bool
+        Also pre-build the map's tiles into ``baseline/tiles.mbtiles``
+        (:func:`groengezond.api.tile_store.build_tile_store`), which the server serves from.
 
     Returns
     -------
@@ -67,4 +72,12 @@ def compute_baseline(
     lines = [f"Baseline of '{region.meta.name}' written to {out}"]
     lines += [f"  {measure}: {value}" + (f" ({note})" if note else "")
               for measure, value, note in summary_rows(result)]
+    if tiles:
+        # the map's tiles, so that a freshly started server draws the first view at once
+        from groengezond.api.tile_store import build_tile_store
+
+        store = build_tile_store(region, Path(region_dir), progress)
+        lines.append(f"  map tiles: {store.vector_tiles} vector and {store.landcover_tiles} "
+                     f"land-cover tiles to zoom {store.max_zoom} in {store.path.name} "
+                     f"({store.bytes / 1e6:.1f} MB, {store.seconds:.1f} s)")
     return lines

@@ -42,7 +42,6 @@ from groengezond.scenario.exposures import (
     ExposureBaseline,
     Exposures,
     PlannerOptions,
-    buurt_means,
     scenario_exposures,
 )
 from groengezond.scenario.impacts import (
@@ -70,6 +69,7 @@ from groengezond.scenario.result import (
     ValueShareOut,
 )
 from groengezond.services.plan_compare import compare
+from groengezond.services.plan_means import BuurtMeans, WeightedMedian
 
 __all__ = ["DEFAULT_REGION", "Planner", "base_region", "compare", "region_identity",
            "weighted_median"]
@@ -158,6 +158,25 @@ class Planner:
                        if "income_decile" in addr.columns else None)
         self.quality = quality_flags(region)
         self.not_computable = not_computable(region)
+        self.means = BuurtMeans(idx, res, len(self.codes))
+        self._before = self._baseline_figures()
+
+    def _baseline_figures(self) -> dict[str, Any]:
+        """What every run reports of the baseline, computed once (per buurt and overall)."""
+        b = self.baseline
+        res = b.residents
+        lim = b.options.distance_m
+        g0 = b.supply.per_capita
+        return {
+            "within_per_buurt": self.means.share(b.near.dist_m <= lim),
+            "within_300m": self.means.overall((b.near.dist_m <= lim).astype(float)),
+            "green_per_buurt": weighted_mean_by_key(g0, b.buurt_index, res, len(self.codes)),
+            "green_m2": _weighted(g0, res),
+            "meets_norm": _weighted(g0 >= GREEN_NORM_M2_PER_INHABITANT, res),
+            "median": WeightedMedian(g0, res),
+            "no_green": _weighted(g0 <= 0, res),
+            "straight": _weighted(b.straight_m <= lim, res),
+        }
 
     def _staying(self, plausible: Plausible
                  ) -> tuple[FloatArray, FloatArray, Any]:
@@ -168,7 +187,7 @@ class Planner:
         """
         gone = plausible.displaced_address_ids
         if len(gone) == 0:
-            return self.residents, self.adults, lambda v: buurt_means(self.baseline, v)
+            return self.residents, self.adults, self.means.per_buurt
         addr = self.region.addresses
         out = np.isin(addr["address_id"].to_numpy(dtype=np.int64), gone)
         idx = self.baseline.buurt_index
@@ -178,11 +197,7 @@ class Planner:
         residents = np.bincount(idx[ok], weights=res[ok], minlength=n).astype(np.float64)
         ad = np.where(out, 0.0, self.adult_persons)
         adults = np.bincount(idx[ok], weights=ad[ok], minlength=n).astype(np.float64)
-
-        def means(v: np.ndarray) -> FloatArray:
-            return np.asarray(weighted_mean_by_key(v, idx, res, n), dtype=np.float64)
-
-        return residents, adults, means
+        return residents, adults, BuurtMeans(idx, res, n).per_buurt
 
     def _streams(self, health: HealthResult, growth: CanopyGrowthOut | None,
                  money: ValuationSettings) -> list[BenefitStream]:
@@ -230,25 +245,32 @@ class Planner:
                              cells=cells)
 
     def _within(self, dist: np.ndarray) -> np.ndarray:
-        near = (dist <= self.baseline.options.distance_m).astype(np.float64)
-        return buurt_means(self.baseline, near)
+        if dist is self.baseline.near.dist_m:
+            return np.asarray(self._before["within_per_buurt"])
+        return self.means.share(dist <= self.baseline.options.distance_m)
 
     def _summary(self, ex: Exposures, new_res: np.ndarray) -> ExposureSummary:
         res = self.baseline.residents
         res_all = np.concatenate([res, new_res])
         tot = float(res.sum()) or 1.0
-
-        def mean(v: np.ndarray) -> float:
-            ok = np.isfinite(v)
-            return float((v[ok] * res[ok]).sum() / tot)
+        mean = self.means.overall
+        b0 = self._before
 
         b, a = ex.green_network_m_before, ex.green_network_m_after
         finite = np.isfinite(b) & np.isfinite(a)
         d = ex.delta
         lim = self.baseline.options.distance_m
+        if b is self.baseline.near.dist_m:
+            within_before = float(b0["within_300m"])
+        else:
+            within_before = mean((b <= lim).astype(float))
+        # only where the distance changed does the share change
+        moved = np.flatnonzero(a != b)
+        within_after = within_before + float(
+            ((a[moved] <= lim).astype(float) - (b[moved] <= lim)) @ res[moved]) / tot
         return ExposureSummary(
-            residents=tot, within_300m_before=mean((b <= lim).astype(float)),
-            within_300m_after=mean((a <= lim).astype(float)),
+            residents=tot, within_300m_before=within_before,
+            within_300m_after=within_after,
             addresses_closer=int((a < b).sum()),
             mean_d_green_network_m=float(np.mean(a[finite] - b[finite])) if finite.any()
             else 0.0,
@@ -260,17 +282,16 @@ class Planner:
             max_cooling_c=float(max(0.0, -float(np.min(d["t_air_c"], initial=0.0)))),
             new_addresses=len(ex.new_green_network_m), new_residents=int(new_res.sum()),
             new_residents_within_300m=int(new_res[ex.new_green_network_m <= lim].sum()),
-            green_m2_per_inhabitant_before=_weighted(ex.green_m2_before, res),
+            green_m2_per_inhabitant_before=b0["green_m2"],
             green_m2_per_inhabitant_after=_weighted(ex.green_m2_after, res_all),
-            meets_green_norm_before=_weighted(ex.green_m2_before >= GREEN_NORM_M2_PER_INHABITANT,
-                                              res),
+            meets_green_norm_before=b0["meets_norm"],
             meets_green_norm_after=_weighted(ex.green_m2_after >= GREEN_NORM_M2_PER_INHABITANT,
                                              res_all),
-            green_m2_per_inhabitant_median_before=weighted_median(ex.green_m2_before, res),
-            green_m2_per_inhabitant_median_after=weighted_median(ex.green_m2_after, res_all),
-            no_green_before=_weighted(ex.green_m2_before <= 0, res),
+            green_m2_per_inhabitant_median_before=b0["median"].median,
+            green_m2_per_inhabitant_median_after=b0["median"].after(ex.green_m2_after, res_all),
+            no_green_before=b0["no_green"],
             no_green_after=_weighted(ex.green_m2_after <= 0, res_all),
-            within_300m_straight_before=_weighted(self.baseline.straight_m <= lim, res),
+            within_300m_straight_before=b0["straight"],
             within_300m_straight_after=_weighted(ex.straight_m_after <= lim, res_all))
 
     def _green_per_buurt(self, ex: Exposures, delta: ScenarioDelta
@@ -284,8 +305,10 @@ class Planner:
         res0 = self.baseline.residents
         res1 = np.concatenate([res0, delta.new_addresses["residents"].to_numpy(dtype=np.float64)
                                if len(delta.new_addresses) else np.zeros(0)])
-        return (weighted_mean_by_key(ex.green_m2_before, idx0, res0, n),
-                weighted_mean_by_key(ex.green_m2_after, idx1, res1, n))
+        before = (self._before["green_per_buurt"] if ex.green_m2_before is
+                  self.baseline.supply.per_capita
+                  else weighted_mean_by_key(ex.green_m2_before, idx0, res0, n))
+        return before, weighted_mean_by_key(ex.green_m2_after, idx1, res1, n)
 
     def _groups(self, ex: Exposures) -> list[IncomeGroupEffect]:
         if self.decile is None:
@@ -297,7 +320,8 @@ class Planner:
         persons = np.bincount(group, weights=res, minlength=6)
 
         def mean(v: np.ndarray) -> FloatArray:
-            s = np.bincount(group, weights=v * res, minlength=6)
+            rows = np.flatnonzero(v != 0.0)  # a zero adds nothing to the sums
+            s = np.bincount(group[rows], weights=v[rows] * res[rows], minlength=6)
             return np.asarray(np.divide(s, persons, out=np.zeros(6), where=persons > 0))
 
         dist, share = mean(dd), mean(ex.delta["green_share_300m"])

@@ -157,9 +157,10 @@ def assemble_areas(tables: Sequence[KwbTable], boundaries: Sequence[Boundaries],
     base["inhabitants"] = base["inhabitants"].fillna(0).round().astype("int64")
     for g in sorted(chosen):
         total = base.loc[base["code"] == g, "inhabitants"]
-        buurt_sum = int(base.loc[(base["level"] == "buurt")
-                                 & (base["code"].map(gemeente_of) == g), "inhabitants"].sum())
-        if len(total) and int(total.iloc[0]) != buurt_sum:
+        in_g = (base["level"] == "buurt") & (base["code"].map(gemeente_of) == g)
+        buurt_sum = int(base.loc[in_g, "inhabitants"].sum())
+        # a table of gemeenten only (e.g. the national one) has no buurten to compare with
+        if len(total) and in_g.any() and int(total.iloc[0]) != buurt_sum:
             notes.append(f"{g}: buurt inhabitants sum to {buurt_sum:,}, the published gemeente "
                          f"total is {int(total.iloc[0]):,} (CBS rounds buurt counts to "
                          "multiples of 5 and keeps small counts secret); both are kept as "

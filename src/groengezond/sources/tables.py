@@ -190,9 +190,38 @@ def normalise_code(text: str, level: str | None) -> str | None:
     return None
 
 
+def _read_attributes(path: Path, findings: Findings) -> Delimited:
+    """The attribute table of a GeoJSON/GeoPackage layer as strings (geometry left out).
+
+    Lets a polygon file that carries its key figures (e.g. CBS gemeenten with
+    ``aantal_inwoners``) serve as a table; row numbers are feature numbers (1-based).
+    """
+    import pyogrio
+
+    try:
+        frame = pyogrio.read_dataframe(path, read_geometry=False)
+    except Exception as exc:  # pyogrio raises its own errors for unreadable files
+        findings.error("", "", f"cannot be read as a GeoJSON/GeoPackage layer ({exc})",
+                       "give a valid .geojson or .gpkg file, or a .csv/.xlsx table")
+        return Delimited([], [], [], ",")
+
+    def cell(value: object) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return str(value)
+
+    header = [str(c) for c in frame.columns]
+    rows = [[cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return Delimited(header, rows, list(range(1, len(rows) + 1)), ",")
+
+
 def _read_cells(path: Path, sheet: str | None, findings: Findings) -> Delimited:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path, findings, sheet)
+    if path.suffix.lower() in (".geojson", ".json", ".gpkg"):
+        return _read_attributes(path, findings)
     if sheet is not None:
         findings.warn("", "sheet", f"sheet {sheet!r} is given for a text file", "ignored")
     return read_delimited(path, findings)
@@ -209,7 +238,8 @@ def read_table(path: Path, spec: TableSpec, *, gemeenten: Sequence[str] | None =
     Parameters
     ----------
     path : Path
-        ``.csv``/``.tsv``/``.txt`` (``,`` ``;`` or tab; UTF-8 or Windows-1252) or ``.xlsx``.
+        ``.csv``/``.tsv``/``.txt`` (``,`` ``;`` or tab; UTF-8 or Windows-1252), ``.xlsx``, or
+        the attribute table of a ``.geojson``/``.gpkg`` layer.
     spec : TableSpec
         Code column, level, year, role columns and column → indicator mapping.
     gemeenten : sequence of str, optional

@@ -1,0 +1,1 @@
+"""Shareable scenarios: Planner scenarios saved on the server with a stable id and versions."""
