@@ -50,13 +50,22 @@ class PointGeometry(Contract):
     coordinates: list[float]
 
 
+class PublicReply(Contract):
+    """The municipality's official reply under a public comment (who wrote it is not shown)."""
+
+    text: str
+    created_at: str = Field(description="ISO date-time")
+    updated_at: str = Field(description="ISO date-time")
+
+
 class CommentProperties(Contract):
-    """What a resident wrote, without who."""
+    """What a resident wrote, without who, and the municipality's reply (null: none yet)."""
 
     category: str
     text: str
     scenario_id: int | None
     created_at: str = Field(description="ISO date-time")
+    reply: PublicReply | None = None
 
 
 class CommentFeature(Contract):
