@@ -41,6 +41,7 @@ from participation_support import (
 NOT_IN_SCHEMA = {
     "/": "the built front end (index.html)",
     "/favicon.svg": "the front end's icon",
+    "/s/{scenario_id}": "the front end (index.html) opening a shared scenario",
     "/docs": "Swagger UI page",
     "/docs/init.js": "Swagger UI start script",
     "/openapi.json": "the OpenAPI document itself",
@@ -53,14 +54,30 @@ JSON = "application/json"
 BODY_METHODS = {"post", "put", "patch"}
 
 
+PRIMITIVES = {"string", "integer", "number", "boolean"}
+
+
 def _typed(schema: dict[str, Any]) -> bool:
-    """A schema names a model: a ``$ref``, or an array or union of models."""
+    """A schema names a model: a ``$ref``, or an array or union of models or of primitive
+    values (``list[str]``); a bare or free-form object is not typed."""
     if "$ref" in schema:
+        return True
+    if schema.get("type") in PRIMITIVES:
         return True
     if schema.get("type") == "array":
         return _typed(schema.get("items", {}))
     options = schema.get("anyOf", schema.get("oneOf", []))
     return any(_typed(o) for o in options if o.get("type") != "null")
+
+
+def _all_routes(app: FastAPI) -> list[Any]:
+    """Every route of ``app``, those of included routers too (FastAPI >= 0.165 keeps an
+    included router as one route and resolves its routes lazily)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: included routes are copied into app.routes
+        return list(app.routes)
+    return list(iter_route_contexts(app.routes))
 
 
 def contract_gaps(app: FastAPI) -> list[str]:
@@ -86,17 +103,22 @@ def contract_gaps(app: FastAPI) -> list[str]:
                                     "(add response_model=...)")
             body = op.get("requestBody")
             if body is not None:
-                schema = body.get("content", {}).get(JSON, {}).get("schema", {})
-                if not _typed(schema):
-                    gaps.append(f"{where}: the request body has no model")
+                for media, spec in (body.get("content") or {JSON: {}}).items():
+                    schema = spec.get("schema", {})
+                    if media.startswith(JSON) and not _typed(schema):
+                        gaps.append(f"{where}: the request body has no model")
+                    elif not media.startswith(JSON) and schema.get("format") != "binary":
+                        gaps.append(f"{where}: the {media} request body is not declared "
+                                    "as a file (format: binary)")
     documented = set(doc["paths"])
-    for route in app.routes:
+    for route in _all_routes(app):
         path = getattr(route, "path", "")
-        if isinstance(route, APIRoute) and not route.include_in_schema \
-                and path not in NOT_IN_SCHEMA:
+        if isinstance(getattr(route, "original_route", route), APIRoute) \
+                and not getattr(route, "include_in_schema", True) and path not in NOT_IN_SCHEMA:
             gaps.append(f"{path}: left out of the OpenAPI document but not listed "
                         "in NOT_IN_SCHEMA")
-        if isinstance(route, Mount) and path not in NOT_IN_SCHEMA and path not in documented:
+        if isinstance(getattr(route, "original_route", route), Mount) \
+                and path not in NOT_IN_SCHEMA and path not in documented:
             gaps.append(f"{path}: a mount that is not listed in NOT_IN_SCHEMA")
     return gaps
 

@@ -1186,7 +1186,7 @@ export interface components {
       /** Chain Intact */
       chain_intact: boolean;
       /** Entries */
-      entries: components["schemas"]["groengezond__api__ucloud__AuditEntry"][];
+      entries: components["schemas"]["UcloudAuditEntry"][];
     };
     /**
      * BestWorstRow
@@ -1607,7 +1607,7 @@ export interface components {
     };
     /**
      * CommentProperties
-     * @description What a resident wrote, without who.
+     * @description What a resident wrote, without who, and the municipality's reply (null: none yet).
      */
     CommentProperties: {
       /** Category */
@@ -1621,6 +1621,7 @@ export interface components {
        * @description ISO date-time
        */
       created_at: string;
+      reply?: components["schemas"]["PublicReply"] | null;
     };
     /**
      * ComparisonRow
@@ -1973,6 +1974,18 @@ export interface components {
       n_control: number;
     };
     /**
+     * EvaluatedIntervention
+     * @description A registered intervention the estimate covers.
+     */
+    EvaluatedIntervention: {
+      /** Name */
+      name: string;
+      /** Areas */
+      areas: number;
+      /** Start */
+      start: string;
+    };
+    /**
      * EvaluationDisclosure
      * @description The disclosure rules applied to an evaluation and how many figures they suppressed.
      */
@@ -2045,7 +2058,7 @@ export interface components {
       /** Dropped Areas */
       dropped_areas?: unknown[];
       /** Interventions */
-      interventions: components["schemas"]["groengezond__reports__evaluation__InterventionRow"][];
+      interventions: components["schemas"]["EvaluatedIntervention"][];
       /** Estimates */
       estimates: components["schemas"]["EstimateRow"][];
       /** Event Study */
@@ -2194,6 +2207,12 @@ export interface components {
        */
       response?: "raw" | "document";
     };
+    /**
+     * ExecutionResult
+     * @description A synchronous run's answer: the single output itself (``"response": "raw"``, the
+     * default, when one output is asked for), or the document of outputs.
+     */
+    ExecutionResult: components["schemas"]["PlannerResult"] | components["schemas"]["ComparisonRow"][] | components["schemas"]["PlannerResult"][] | components["schemas"]["ProcessOutputs"];
     /**
      * ExportDecision
      * @description A data steward's decision on an export.
@@ -2990,6 +3009,22 @@ export interface components {
       catalogue_id?: string | null;
     };
     /**
+     * InterventionRow
+     * @description One intervention of the plan with its size.
+     */
+    InterventionRow: {
+      /** Name */
+      name: string;
+      /** Kind */
+      kind: string;
+      /** Size */
+      size: number;
+      /** Size Unit */
+      size_unit: string;
+      /** Catalogue Id */
+      catalogue_id?: string | null;
+    };
+    /**
      * Iv
      * @description A median with its 95 % interval (None: not computable, see ``reason``).
      */
@@ -3014,7 +3049,7 @@ export interface components {
       /** Jobs */
       jobs: components["schemas"]["StatusInfo"][];
       /** Links */
-      links: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+      links: components["schemas"]["ProcessLink"][];
     };
     /**
      * KpiData
@@ -3240,6 +3275,20 @@ export interface components {
       result: string;
       /** Source */
       source: string;
+    };
+    /**
+     * Link
+     * @description A web link (OGC API, RFC 8288): target, relation, media type and title.
+     */
+    Link: {
+      /** Href */
+      href: string;
+      /** Rel */
+      rel: string;
+      /** Type */
+      type: string;
+      /** Title */
+      title: string;
     };
     /**
      * Linkage
@@ -3498,7 +3547,7 @@ export interface components {
       storageCrs: string;
       extent: components["schemas"]["Extent"];
       /** Links */
-      links: components["schemas"]["groengezond__api__contract__Link"][];
+      links: components["schemas"]["Link"][];
     };
     /**
      * OgcCollections
@@ -3506,7 +3555,7 @@ export interface components {
      */
     OgcCollections: {
       /** Links */
-      links: components["schemas"]["groengezond__api__contract__Link"][];
+      links: components["schemas"]["Link"][];
       /** Collections */
       collections: components["schemas"]["OgcCollection"][];
     };
@@ -3528,7 +3577,7 @@ export interface components {
       /** Description */
       description: string;
       /** Links */
-      links: components["schemas"]["groengezond__api__contract__Link"][];
+      links: components["schemas"]["Link"][];
     };
     /**
      * PathwayOut
@@ -3832,7 +3881,7 @@ export interface components {
        * Links
        * @default []
        */
-      links?: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+      links?: components["schemas"]["ProcessLink"][];
       /** Inputs */
       inputs: {
         [key: string]: components["schemas"]["Description"];
@@ -3843,6 +3892,26 @@ export interface components {
       };
     };
     /**
+     * ProcessLink
+     * @description A link (RFC 8288 as JSON).
+     */
+    ProcessLink: {
+      /** Href */
+      href: string;
+      /** Rel */
+      rel: string;
+      /**
+       * Type
+       * @default application/json
+       */
+      type?: string;
+      /**
+       * Title
+       * @default
+       */
+      title?: string;
+    };
+    /**
      * ProcessList
      * @description ``GET /ogc/processes``.
      */
@@ -3850,7 +3919,20 @@ export interface components {
       /** Processes */
       processes: components["schemas"]["ProcessSummary"][];
       /** Links */
-      links: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+      links: components["schemas"]["ProcessLink"][];
+    };
+    /**
+     * ProcessOutputs
+     * @description The outputs of a run as a document (``"response": "document"``, and a job's results),
+     * only those asked for: ``result`` of ``plan-scenario``; ``comparison`` and ``results`` of
+     * ``compare-scenarios`` (as ``POST /api/scenarios/run`` and ``/compare`` answer them).
+     */
+    ProcessOutputs: {
+      result?: components["schemas"]["PlannerResult"] | null;
+      /** Comparison */
+      comparison?: components["schemas"]["ComparisonRow"][] | null;
+      /** Results */
+      results?: components["schemas"]["PlannerResult"][] | null;
     };
     /**
      * ProcessSummary
@@ -3887,7 +3969,7 @@ export interface components {
        * Links
        * @default []
        */
-      links?: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+      links?: components["schemas"]["ProcessLink"][];
     };
     /**
      * Programme
@@ -3924,6 +4006,26 @@ export interface components {
        * @default []
        */
       lessons?: components["schemas"]["LessonData"][];
+    };
+    /**
+     * ProgrammeAuditEntry
+     * @description One change: who, when, what, old and new.
+     */
+    ProgrammeAuditEntry: {
+      /** At */
+      at: string;
+      /** Actor */
+      actor: string;
+      /** Action */
+      action: string;
+      /** Entity */
+      entity: string;
+      /** Key */
+      key: string;
+      /** Detail */
+      detail: {
+        [key: string]: unknown;
+      };
     };
     /**
      * ProgressReport
@@ -4019,7 +4121,17 @@ export interface components {
        * Links
        * @default []
        */
-      links?: components["schemas"]["groengezond__programme__schemas__Link"][];
+      links?: components["schemas"]["ProjectLink"][];
+    };
+    /**
+     * ProjectLink
+     * @description A link from a project to a Planner scenario, an evaluation or a field lab.
+     */
+    ProjectLink: {
+      /** Kind */
+      kind: string;
+      /** Ref */
+      ref: string;
     };
     /**
      * ProjectRow
@@ -4070,6 +4182,24 @@ export interface components {
       next: number | null;
       /** Features */
       features: components["schemas"]["CommentFeature"][];
+    };
+    /**
+     * PublicReply
+     * @description The municipality's official reply under a public comment (who wrote it is not shown).
+     */
+    PublicReply: {
+      /** Text */
+      text: string;
+      /**
+       * Created At
+       * @description ISO date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * @description ISO date-time
+       */
+      updated_at: string;
     };
     /**
      * QualityFlagOut
@@ -4503,7 +4633,7 @@ export interface components {
       /** Input Hash */
       input_hash: string;
       /** Interventions */
-      interventions: components["schemas"]["groengezond__reports__scenario__InterventionRow"][];
+      interventions: components["schemas"]["InterventionRow"][];
       /** Residents 300M Before */
       residents_300m_before: number;
       /** Residents 300M After */
@@ -4872,7 +5002,7 @@ export interface components {
        * Links
        * @default []
        */
-      links?: components["schemas"]["groengezond__api__ogc_processes__Link"][];
+      links?: components["schemas"]["ProcessLink"][];
     };
     /**
      * SummaryRow
@@ -5125,6 +5255,31 @@ export interface components {
       assumption: boolean;
     };
     /**
+     * UcloudAuditEntry
+     * @description One line of the audit log.
+     */
+    UcloudAuditEntry: {
+      /** Seq */
+      seq: number;
+      /** Time */
+      time: string;
+      /** User */
+      user: string;
+      /** Role */
+      role: string;
+      /** Action */
+      action: string;
+      /** Target */
+      target: string;
+      /** Output Sha256 */
+      output_sha256: string | null;
+      /** Prev */
+      prev: string;
+      /** Hash */
+      hash: string;
+      [key: string]: unknown;
+    };
+    /**
      * UserIn
      * @description A new staff account (admin only).
      */
@@ -5249,123 +5404,6 @@ export interface components {
        * @default false
        */
       suppressed?: boolean;
-    };
-    /**
-     * Link
-     * @description A web link (OGC API, RFC 8288): target, relation, media type and title.
-     */
-    groengezond__api__contract__Link: {
-      /** Href */
-      href: string;
-      /** Rel */
-      rel: string;
-      /** Type */
-      type: string;
-      /** Title */
-      title: string;
-    };
-    /**
-     * Link
-     * @description A link (RFC 8288 as JSON).
-     */
-    groengezond__api__ogc_processes__Link: {
-      /** Href */
-      href: string;
-      /** Rel */
-      rel: string;
-      /**
-       * Type
-       * @default application/json
-       */
-      type?: string;
-      /**
-       * Title
-       * @default
-       */
-      title?: string;
-    };
-    /**
-     * AuditEntry
-     * @description One change: who, when, what, old and new.
-     */
-    groengezond__api__programme__AuditEntry: {
-      /** At */
-      at: string;
-      /** Actor */
-      actor: string;
-      /** Action */
-      action: string;
-      /** Entity */
-      entity: string;
-      /** Key */
-      key: string;
-      /** Detail */
-      detail: {
-        [key: string]: unknown;
-      };
-    };
-    /**
-     * AuditEntry
-     * @description One line of the audit log.
-     */
-    groengezond__api__ucloud__AuditEntry: {
-      /** Seq */
-      seq: number;
-      /** Time */
-      time: string;
-      /** User */
-      user: string;
-      /** Role */
-      role: string;
-      /** Action */
-      action: string;
-      /** Target */
-      target: string;
-      /** Output Sha256 */
-      output_sha256: string | null;
-      /** Prev */
-      prev: string;
-      /** Hash */
-      hash: string;
-      [key: string]: unknown;
-    };
-    /**
-     * Link
-     * @description A link from a project to a Planner scenario, an evaluation or a field lab.
-     */
-    groengezond__programme__schemas__Link: {
-      /** Kind */
-      kind: string;
-      /** Ref */
-      ref: string;
-    };
-    /**
-     * InterventionRow
-     * @description A registered intervention the estimate covers.
-     */
-    groengezond__reports__evaluation__InterventionRow: {
-      /** Name */
-      name: string;
-      /** Areas */
-      areas: number;
-      /** Start */
-      start: string;
-    };
-    /**
-     * InterventionRow
-     * @description One intervention of the plan with its size.
-     */
-    groengezond__reports__scenario__InterventionRow: {
-      /** Name */
-      name: string;
-      /** Kind */
-      kind: string;
-      /** Size */
-      size: number;
-      /** Size Unit */
-      size_unit: string;
-      /** Catalogue Id */
-      catalogue_id?: string | null;
     };
     /**
      * AddConnection
@@ -7469,7 +7507,7 @@ export interface operations {
       /** @description Successful Response */
       200: {
         content: {
-          "application/json": components["schemas"]["groengezond__api__programme__AuditEntry"][];
+          "application/json": components["schemas"]["ProgrammeAuditEntry"][];
         };
       };
     };
@@ -8468,7 +8506,7 @@ export interface operations {
       /** @description Sync result */
       200: {
         content: {
-          "application/json": unknown;
+          "application/json": components["schemas"]["ExecutionResult"];
         };
       };
       /** @description Job created (async) */
@@ -8563,9 +8601,7 @@ export interface operations {
       /** @description Successful Response */
       200: {
         content: {
-          "application/json": {
-            [key: string]: unknown;
-          };
+          "application/json": components["schemas"]["ProcessOutputs"];
         };
       };
       /** @description Validation Error */
