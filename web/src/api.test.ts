@@ -2,7 +2,7 @@
 // answers and errors (fetch is replaced by a recorder that answers like the server).
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, api, participation, retrying, scenarios } from "./api";
+import { ApiError, api, evaluations, participation, problemOf, retrying, scenarios } from "./api";
 
 interface Call {
   url: string;
@@ -146,6 +146,55 @@ describe("Participation calls", () => {
     answers.push(new Response(null, { status: 204 }));
     await participation.logout();
     expect(participation.authMode()).toBe("cookie");
+  });
+});
+
+describe("Evaluator and moderation calls", () => {
+  it("asks an estimate with every intervention id as its own parameter", async () => {
+    answers.push(answer(200, { indicator: "hle", estimates: [], event_study: [], series: [] }));
+    await evaluations.estimate("hle", "cs_did", [3, 8]);
+    const url = new URL(calls[0].url, "http://x");
+    expect(url.pathname).toBe("/api/evaluations/estimate");
+    expect(url.searchParams.getAll("intervention")).toEqual(["3", "8"]);
+    expect(url.searchParams.get("estimator")).toBe("cs_did");
+    expect(url.searchParams.get("level")).toBe("buurt");
+  });
+
+  it("registers and removes an intervention as staff", async () => {
+    const body = { name: "Park", areas: ["BU1"], start_date: "2020-04-01", completion_date: null, cost_eur: null };
+    answers.push(answer(201, { id: 4, ...body, catalogue_id: null, geometry_wkt: null }), new Response(null, { status: 204 }));
+    expect((await evaluations.register(body)).id).toBe(4);
+    await expect(evaluations.remove(4)).resolves.toBeUndefined();
+    expect(calls.map((c) => [c.method, c.url])).toEqual([["POST", "/api/evaluations/register"], ["DELETE", "/api/evaluations/register/4"]]);
+    expect(calls[0].body).toEqual(body);
+  });
+
+  it("asks the reviewed comments too, and sets and withdraws an official reply", async () => {
+    answers.push(answer(200, []), answer(200, { comment_id: 2, text: "Dank", created_at: "t", updated_at: "t" }),
+      new Response(null, { status: 204 }));
+    await participation.queue(true);
+    expect((await participation.reply(2, "Dank")).text).toBe("Dank");
+    await participation.unreply(2);
+    expect(calls.map((c) => [c.method, c.url])).toEqual([
+      ["GET", "/api/participation/moderation/queue?include_reviewed=true"],
+      ["PUT", "/api/participation/comments/2/reply"],
+      ["DELETE", "/api/participation/comments/2/reply"],
+    ]);
+    expect(calls[1].body).toEqual({ text: "Dank" });
+  });
+});
+
+describe("problemOf", () => {
+  it("reads the detail and the problems of an unread error answer", async () => {
+    const problems = [{ file: "request", location: "body", field: "scenario", problem: "is empty", fix: "draw something" }];
+    const err = await problemOf(answer(422, { detail: "1 problem", problems }));
+    expect(err).toBeInstanceOf(ApiError);
+    expect([err.status, err.message, err.problems]).toEqual([422, "1 problem", problems]);
+  });
+
+  it("says the status when the answer is not JSON", async () => {
+    const err = await problemOf(new Response("oops", { status: 500, statusText: "Internal Server Error" }));
+    expect([err.status, err.message, err.problems]).toEqual([500, "Internal Server Error", []]);
   });
 });
 

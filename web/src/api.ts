@@ -106,18 +106,16 @@ export const api = {
     getJSON<GeoJSON.FeatureCollection>(`/api/areas.geojson?level=${level}&simplify=5`),
 };
 
-/** The ApiError of a failed response: its RFC 9457 detail and problems, or the status text. */
+/** The ApiError of a failed response: its RFC 9457 detail and problems, or the status text.
+ * Reads the body; an answer openapi-fetch has already read goes to apiError (via unwrap). */
 export async function problemOf(response: Response): Promise<ApiError> {
-  let detail = response.statusText;
-  let problems: Problem[] = [];
+  let doc: unknown = null;
   try {
-    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
-    if (typeof doc.detail === "string") detail = doc.detail;
-    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
+    doc = await response.json();
   } catch {
     /* not JSON: keep the status text */
   }
-  return new ApiError(detail, response.status, problems);
+  return apiError(response, doc);
 }
 
 export async function postJSON<T>(url: string, body: unknown): Promise<T> {
