@@ -181,7 +181,7 @@ def estimate(
     region = request.app.state.region
     p = panel_from_region(region, indicator, level=level,
                           treatment=treatment(_db(), intervention))
-    donors = int((p.data.groupby("unit")["first_treat"].first() == 0).sum())
+    donors = len(p.never_treated_units)
     if estimator == "synth" and donors > MAX_SYNTH_DONORS:
         from groengezond.errors import InputError
 
