@@ -66,7 +66,7 @@ def _typed(schema: dict[str, Any]) -> bool:
         return True
     if schema.get("type") == "array":
         return _typed(schema.get("items", {}))
-    options = schema.get("anyOf", schema.get("oneOf", []))
+    options = schema.get("anyOf", schema.get("oneOf", schema.get("allOf", [])))
     return any(_typed(o) for o in options if o.get("type") != "null")
 
 

@@ -4670,9 +4670,7 @@ export interface components {
        * Scenario
        * @description The scenario (name, interventions, ...)
        */
-      scenario: {
-        [key: string]: unknown;
-      };
+      scenario: components["schemas"]["Scenario"];
       /**
        * Crs
        * @default EPSG:4326
@@ -4792,9 +4790,7 @@ export interface components {
        * Scenario
        * @description The scenario (name, interventions, ...)
        */
-      scenario: {
-        [key: string]: unknown;
-      };
+      scenario: components["schemas"]["Scenario"];
       /**
        * Crs
        * @description CRS of the geometries: lon/lat (default) or RD New
@@ -4870,16 +4866,12 @@ export interface components {
        * Scenario
        * @description The scenario, geometries in EPSG:28992
        */
-      scenario: {
-        [key: string]: unknown;
-      };
+      scenario: components["schemas"]["Scenario"];
       /**
        * Scenario Wgs84
        * @description The same, geometries in lon/lat
        */
-      scenario_wgs84: {
-        [key: string]: unknown;
-      };
+      scenario_wgs84: components["schemas"]["Scenario"];
     };
     /**
      * SharedSummary

@@ -31,7 +31,11 @@ function owner(): Record<string, string> {
  * `id` is given (and this browser owns it). Keeps a new owner key. */
 export async function shareScenario(scenario: Record<string, unknown>, id?: string): Promise<SharedScenario> {
   const { crs, ...rest } = scenario;
-  const body: components["schemas"]["ShareIn"] = { scenario: rest, crs: crs === "EPSG:28992" ? "EPSG:28992" : "EPSG:4326" };
+  // the Planner assembles the scenario loosely; the server parses it and answers located
+  // problems (ApiError.problems), as for /api/scenarios/run
+  const body: components["schemas"]["ShareIn"] = {
+    scenario: rest as components["schemas"]["Scenario"], crs: crs === "EPSG:28992" ? "EPSG:28992" : "EPSG:4326",
+  };
   const out = id
     ? await unwrap(client.POST("/api/shared-scenarios/{scenario_id}/versions", {
       params: { path: { scenario_id: id } }, body, headers: owner(),

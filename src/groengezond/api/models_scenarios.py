@@ -12,17 +12,25 @@ The answer of ``/run`` is :class:`~groengezond.scenario.result.ScenarioResult` a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
-from groengezond.api.contract import Contract, FloatOrNaN
+from groengezond.api.contract import REF, Contract, FloatOrNaN
 from groengezond.api.scenario_limits import MAX_DRAWS, MAX_SEED
 from groengezond.health.impact import MIN_DRAWS
 from groengezond.scenario.model import Scenario
 from groengezond.scenario.result import AccessGapOut, EquityOut, ScenarioResult
 
 Crs = Literal["EPSG:4326", "EPSG:28992"]
+
+
+ScenarioJSON = Annotated[dict[str, Any], WithJsonSchema(
+    {"allOf": [{"$ref": REF.format(model="Scenario")}]})]
+"""A scenario as JSON (name, interventions, ...): read as a plain object and parsed by the
+scenario parser, which refuses a bad plan with located problems (intervention, field, fix),
+but documented as the :class:`~groengezond.scenario.model.Scenario` schema, so the generated
+client types it (shared scenarios, the scenario report)."""
 
 
 class RunOptionsIn(Contract):
@@ -102,5 +110,5 @@ class ScenarioComparison(Contract):
     results: list[PlannerResult]
 
 
-REQUEST_MODELS = (ScenarioRunRequest, ScenarioCompareRequest)
+REQUEST_MODELS = (Scenario, ScenarioRunRequest, ScenarioCompareRequest)
 """Request bodies documented in the OpenAPI document but read by the router itself."""

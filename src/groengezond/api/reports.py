@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from groengezond.api.context import WebContext, get_context
+from groengezond.api.models_scenarios import ScenarioJSON
 from groengezond.api.problems import ReadableRoute
 from groengezond.api.scenario_limits import MAX_DRAWS, MAX_SEED
 from groengezond.health.impact import MIN_DRAWS
@@ -90,7 +91,7 @@ class ScenarioReportIn(BaseModel):
     """A scenario to report on: as the body of ``POST /api/scenarios/run``."""
 
     model_config = ConfigDict(extra="forbid")
-    scenario: dict[str, Any] = Field(description="The scenario (name, interventions, ...)")
+    scenario: ScenarioJSON = Field(description="The scenario (name, interventions, ...)")
     crs: Literal["EPSG:4326", "EPSG:28992"] = "EPSG:4326"
     seed: int = Field(42, ge=0, le=MAX_SEED)
     n_draws: int = Field(MIN_DRAWS, ge=MIN_DRAWS, le=MAX_DRAWS)
