@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip
 BENCH_INHABITANTS ?= 1500000
 
 .PHONY: demo test lint typecheck pytest bench install clean web e2e \
-        demo-utrecht demo-utrecht-build check-shared-data
+        demo-utrecht demo-utrecht-build check-shared-data web-types web-check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,29 @@ $(WEB_DIST): web/node_modules/.installed $(WEB_SRC)
 
 ## web: build the front end (npm ci, tsc, vite) into src/groengezond/web_dist/
 web: $(WEB_DIST)
+
+# The typed API contract (docs/web.md): web/openapi.json is written from the app by
+# scripts/openapi.py, web/src/api-schema.d.ts generated from it by openapi-typescript.
+OPENAPI_TS := web/node_modules/.bin/openapi-typescript
+
+## web-types: regenerate web/openapi.json and web/src/api-schema.d.ts from the API's models
+web-types: $(VENV)/.installed web/node_modules/.installed
+	$(PY) scripts/openapi.py --out web/openapi.json
+	$(OPENAPI_TS) web/openapi.json --output web/src/api-schema.d.ts
+
+## web-check: tsc, the front end's unit tests (vitest) and a drift check of the generated types
+web-check: $(VENV)/.installed web/node_modules/.installed
+	cd web && ./node_modules/.bin/tsc --noEmit
+	cd web && ./node_modules/.bin/vitest run
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PY) scripts/openapi.py --out "$$tmp/openapi.json" && \
+	$(OPENAPI_TS) "$$tmp/openapi.json" --output "$$tmp/api-schema.d.ts" >/dev/null && \
+	if diff -u web/openapi.json "$$tmp/openapi.json" && \
+	   diff -u web/src/api-schema.d.ts "$$tmp/api-schema.d.ts"; then \
+		echo "web-check: web/openapi.json and web/src/api-schema.d.ts match the API"; \
+	else \
+		echo "web-check: the API's schema and the generated front-end types differ (above): run \
+	make web-types and commit web/openapi.json and web/src/api-schema.d.ts" >&2; exit 1; fi
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
 /usr/bin/chromium:
@@ -81,8 +104,9 @@ demo-utrecht-build: check-shared-data $(UTRECHT_DEPS)
 demo-utrecht: demo-utrecht-build $(WEB_DIST)
 	$(GROENGEZOND) serve $(UTRECHT_DIR)
 
-## test: lint (ruff), type-check the core (mypy --strict) and run the whole test suite
-test: lint typecheck pytest
+## test: lint (ruff), type-check the core (mypy --strict), check the front end's contract and
+## unit tests (web-check) and run the whole test suite
+test: lint typecheck web-check pytest
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -17,11 +17,11 @@ from groengezond.programme.schemas import (
     BudgetLineData,
     KpiData,
     LessonData,
-    Link,
     MilestoneData,
     PeriodData,
     Programme,
     ProjectData,
+    ProjectLink,
     RiskData,
 )
 from groengezond.programme.xlsx import write_programme
@@ -99,7 +99,7 @@ def programme() -> Programme:
             lead_user=f"lead{n:02d}", partners=tuple(partners.split("; ")), areas=(area,),
             starts_on=date(2025, 1 + n % 6, 1), ends_on=date(2027, 12, 31), status=status,
             catalogue=(cat_entry,) if cat_entry else (),
-            links=(Link(kind="field_lab", ref=f"lab-{n}"),) if module == "Vitale wijken"
+            links=(ProjectLink(kind="field_lab", ref=f"lab-{n}"),) if module == "Vitale wijken"
             else ()))
         project_eur = TOTAL_EUR * SHARES[cat] / counts[cat]
         for source, part in SPLIT.items():

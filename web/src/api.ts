@@ -1,133 +1,44 @@
 // Typed client of the groengezond API (same origin; nothing else is ever fetched).
+//
+// The types come from the API's OpenAPI document: `web/openapi.json` is written by
+// `scripts/openapi.py` and `api-schema.d.ts` generated from it by openapi-typescript
+// (`make web-types`; `make web-check` fails when they drift from the Python models). The
+// calls go through openapi-fetch, so a path, a parameter or a field that the API does not have
+// is a type error here. The names below are aliases of the generated schemas, kept for the
+// modules that import them.
 
-export interface RegionInfo {
-  name: string;
-  synthetic: boolean;
-  years: number[];
-  inhabitants: number;
-  counts: Record<string, number>;
-  bounds_wgs84: [number, number, number, number];
-  sources: Array<{ name: string; licence: string; attribution: string }>;
-}
+import createClient from "openapi-fetch";
+import type { components, paths } from "./api-schema";
 
-export interface IndicatorInfo {
-  id: string;
-  name_nl: string;
-  name_en: string;
-  unit: string;
-  domain: string;
-  good_direction: "higher" | "lower" | "neutral";
-  has_interval: boolean;
-  years: number[];
-  levels: string[];
-}
+type Schemas = components["schemas"];
 
-export interface AreaValue {
-  area_code: string;
-  name: string;
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-  suppressed: boolean;
-  suppression_reason: string;
-  quartile: number | null;
-  rank: number | null;
-  /** real / derived / placeholder: the worst of the area's polygon and the indicator's inputs. */
-  quality?: Quality;
-}
-
-export type Quality = "real" | "derived" | "placeholder" | "missing";
-
-export interface ValuesDoc {
-  indicator: IndicatorInfo;
-  level: string;
-  year: number;
-  n_areas: number;
-  n_ranked: number;
-  n_suppressed: number;
-  min: number | null;
-  max: number | null;
-  values: AreaValue[];
-}
-
-export interface Trend {
-  slope_per_year: number | null;
-  slope_lower: number | null;
-  slope_upper: number | null;
-  direction: string;
-  arrow: string;
-  colour: string;
-  suppressed: boolean;
-}
-
-export interface SeriesPoint {
-  year: number;
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-  suppressed: boolean;
-  suppression_reason: string;
-  rank: number | null;
-  of: number | null;
-  quality?: Quality;
-}
-
-export interface AreaDoc {
-  indicator: IndicatorInfo;
-  area: { code: string; name: string; level: string };
-  series: SeriesPoint[];
-  trend: Trend | null;
-  rank: { year: number; rank: number | null; of: number | null } | null;
-}
-
-export interface InequalityRow {
-  year: number;
-  sii: number | null;
-  sii_lower: number | null;
-  sii_upper: number | null;
-  rii: number | null;
-  rii_lower: number | null;
-  rii_upper: number | null;
-  gap: number | null;
-  gap_lower: number | null;
-  gap_upper: number | null;
-  suppressed: boolean;
-}
-
-export interface BestWorstRow {
-  year: number;
-  best_name: string;
-  worst_name: string;
-  best_value: number | null;
-  worst_value: number | null;
-  gap: number | null;
-  gap_lower: number | null;
-  gap_upper: number | null;
-  suppressed: boolean;
-}
-
-export interface InequalityDoc {
-  indicator: IndicatorInfo;
-  level: string;
-  ranking: string | null;
-  series: InequalityRow[];
-  best_worst: BestWorstRow[];
-  best_worst_change: string;
-  /** Why no SII can be computed (key for the UI, reason in English), or null. */
-  not_computable?: { key: string; reason: string } | null;
-}
-
-export interface AreaRow {
-  code: string;
-  name: string;
-  level: string;
-  parent: string | null;
-  inhabitants: number;
-  geometry_quality?: Quality;
-}
+export type RegionInfo = Schemas["RegionInfo"];
+export type IndicatorInfo = Schemas["IndicatorListItem"];
+export type AreaValue = Schemas["AreaValue"];
+export type Quality = NonNullable<Schemas["AreaValue"]["quality"]>;
+export type ValuesDoc = Schemas["ValuesDoc"];
+export type Trend = Schemas["Trend"];
+export type SeriesPoint = Schemas["SeriesPoint"];
+export type AreaDoc = Schemas["AreaDoc"];
+export type InequalityRow = Schemas["InequalityRow"];
+export type BestWorstRow = Schemas["BestWorstRow"];
+export type InequalityDoc = Schemas["InequalityDoc"];
+export type IndicatorList = Schemas["IndicatorList"];
+export type AreaRow = Schemas["Area"];
+export type AreaList = Schemas["AreaList"];
+export type AreaDetail = Schemas["AreaDetail"];
+export type AccessSummaryDoc = Schemas["AccessSummaryDoc"];
+export type AccessAreasDoc = Schemas["AccessAreasDoc"];
+export type AccessAreaDoc = Schemas["AccessAreaDoc"];
+export type CatalogueSearch = Schemas["CatalogueSearch"];
+export type CatalogueItem = Schemas["CatalogueItem"];
+export type Capabilities = Schemas["Capabilities"];
+export type TileJSON = Schemas["TileJSON"];
+export type Level = "buurt" | "wijk" | "gemeente" | "region";
 
 /** One problem of a refused request (groengezond.errors.Problem): where, which field, what is
- * wrong, the fix, and a stable key the web app words in the user's language. */
+ * wrong, the fix, and a stable key the web app words in the user's language. The problem
+ * document (RFC 9457) is an error answer, outside the OpenAPI models. */
 export interface Problem {
   file: string;
   location: string;
@@ -144,47 +55,68 @@ export class ApiError extends Error {
   }
 }
 
+/** The typed client: paths, parameters and answers from the OpenAPI document. */
+export const client = createClient<paths>({
+  baseUrl: "",
+  headers: { Accept: "application/json" },
+  credentials: "same-origin",
+  fetch: (input, init) => globalThis.fetch(input, init), // the fetch of the moment, not at load
+});
+
+/** An ApiError from an error answer: the API's `detail` and `problems`, else the status. */
+export function apiError(response: Response, body: unknown): ApiError {
+  let detail = response.statusText || `HTTP ${response.status}`;
+  let problems: Problem[] = [];
+  if (body && typeof body === "object") {
+    const doc = body as { detail?: unknown; problems?: unknown };
+    if (typeof doc.detail === "string") detail = doc.detail;
+    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
+  }
+  return new ApiError(detail, response.status, problems);
+}
+
+/** The data of an openapi-fetch answer, or its ApiError. */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw apiError(response, error);
+  return data as T;
+}
+
 export async function getJSON<T>(url: string): Promise<T> {
   const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) {
-    let detail = response.statusText;
-    try {
-      const body = (await response.json()) as { detail?: unknown };
-      if (typeof body.detail === "string") detail = body.detail;
-    } catch {
-      /* not JSON: keep the status text */
-    }
-    throw new ApiError(detail, response.status);
-  }
+  if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
 }
 
 export const api = {
-  region: () => getJSON<RegionInfo>("/api/region"),
-  indicators: () => getJSON<{ indicators: IndicatorInfo[]; default: string }>("/api/indicators"),
+  region: () => unwrap(client.GET("/api/region")),
+  indicators: () => unwrap(client.GET("/api/indicators", {})),
   values: (id: string, level: string, year: number) =>
-    getJSON<ValuesDoc>(`/api/indicators/${encodeURIComponent(id)}/values?level=${level}&year=${year}`),
+    unwrap(client.GET("/api/indicators/{indicator}/values", {
+      params: { path: { indicator: id }, query: { level: level as Level, year } },
+    })),
   area: (id: string, code: string) =>
-    getJSON<AreaDoc>(`/api/indicators/${encodeURIComponent(id)}/areas/${encodeURIComponent(code)}`),
+    unwrap(client.GET("/api/indicators/{indicator}/areas/{code}", { params: { path: { indicator: id, code } } })),
   inequality: (id: string, level: string) =>
-    getJSON<InequalityDoc>(`/api/indicators/${encodeURIComponent(id)}/inequality?level=${level}`),
-  areas: (level: string) => getJSON<{ areas: AreaRow[] }>(`/api/areas?level=${level}`),
+    unwrap(client.GET("/api/indicators/{indicator}/inequality", {
+      params: { path: { indicator: id }, query: { level: level as Level } },
+    })),
+  areas: (level: string) => unwrap(client.GET("/api/areas", { params: { query: { level: level as Level } } })),
+  /** GeoJSON (application/geo+json): typed by @types/geojson, not by a model. */
   areasGeoJSON: (level: string) =>
     getJSON<GeoJSON.FeatureCollection>(`/api/areas.geojson?level=${level}&simplify=5`),
 };
 
-/** The ApiError of a failed response: its RFC 9457 detail and problems, or the status text. */
+/** The ApiError of a failed response: its RFC 9457 detail and problems, or the status text.
+ * Reads the body; an answer openapi-fetch has already read goes to apiError (via unwrap). */
 export async function problemOf(response: Response): Promise<ApiError> {
-  let detail = response.statusText;
-  let problems: Problem[] = [];
+  let doc: unknown = null;
   try {
-    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
-    if (typeof doc.detail === "string") detail = doc.detail;
-    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
+    doc = await response.json();
   } catch {
     /* not JSON: keep the status text */
   }
-  return new ApiError(detail, response.status, problems);
+  return apiError(response, doc);
 }
 
 export async function postJSON<T>(url: string, body: unknown): Promise<T> {
@@ -197,305 +129,98 @@ export async function postJSON<T>(url: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-// Scenario results (groengezond.scenario.result.ScenarioResult); only the fields the Planner shows.
+// Scenario results (groengezond.scenario.result.ScenarioResult).
 
-export interface Interval {
-  median: number;
-  lower: number;
-  upper: number;
-}
-
-export interface ScenarioResult {
-  scenario: string;
-  input_hash: string;
-  seed: number | null;
-  n_draws: number;
-  exposures: {
-    residents: number;
-    within_300m_before: number;
-    within_300m_after: number;
-    addresses_closer: number;
-    d_t_air_c: number | null;
-    new_residents: number;
-    new_residents_within_300m: number;
-    within_300m_straight_before?: number | null;
-    within_300m_straight_after?: number | null;
-    green_m2_per_inhabitant_before?: number;
-    green_m2_per_inhabitant_after?: number;
-    green_m2_per_inhabitant_median_before?: number;
-    green_m2_per_inhabitant_median_after?: number;
-    meets_green_norm_before?: number;
-    meets_green_norm_after?: number;
-    no_green_before?: number;
-    no_green_after?: number;
-    max_cooling_c?: number | null;
-  };
-  /** Effects per buurt (changes are after − before; null: not computable). */
-  buurten?: BuurtEffect[];
-  totals: Array<{ outcome: string; unit: string; summed: string[]; left_out: string[]; total: Interval | null; not_computable?: NotComputable | null }>;
-  pathways: Array<{ erf_id: string; label: string; label_nl?: string; outcome: string; unit: string; total: Interval | null; in_default_total: boolean; not_computable?: NotComputable | null }>;
-  money: { unit: string; price_years: number[]; total: Interval | null; notes: string[]; not_computable?: NotComputable | null };
-  equity: {
-    verdict: Verdict;
-    statement: string;
-    indicator: string;
-    indicator_name_nl?: string;
-    indicator_name_en?: string;
-    indicator_unit?: string;
-    sii_before: number;
-    sii_after: number;
-    sii_change: number;
-    sii_before_interval?: Interval | null;
-    sii_change_interval?: Interval | null;
-    sii_change_pct_of_gap?: number | null;
-    access?: { verdict: Verdict; statement: string; sii_before: number; sii_after: number } | null;
-  };
-  costs?: {
-    total_low_eur: number;
-    total_high_eur: number;
-    any_assumption: boolean;
-    appraisal_years: number;
-    discount_rate: number;
-    benefit_cost_ratio: Interval | null;
-    without_cost: string[];
-    reason: string;
-    maintenance_low_eur_per_year?: number;
-    maintenance_high_eur_per_year?: number;
-    sensitivity?: Array<{ discount_rate: number; appraisal_years: number; benefit_cost_ratio: Interval | null }>;
-  } | null;
-  per_hectare?: Array<{ id: string; label: string; label_nl?: string; area_ha: number; eur_per_year: number; price_year: number }>;
-  quality?: Array<{ layer: string; status: string; reason: string; key?: string | null; figures: string[] }>;
-  not_computable?: Record<string, NotComputable>;
-  /** Change of air temperature as a map layer: [x, y (RD New, m), °C] per block. */
-  cooling_map?: { crs: string; block_m: number; min_abs_c: number; cells: Array<[number, number, number]> } | null;
-  displaced?: Array<{ intervention: string; buildings: number; dwellings: number; residents: number }>;
-  value_shares?: Array<{ outcome: string; share: Interval }>;
-  notes: string[];
-  /** The notes as message keys with parameters (groengezond.messages), worded by the UI. */
-  messages?: Array<{ key: string; params: Record<string, string | number | null>; text: string }>;
-}
-
-/** Effect of a scenario in one buurt (groengezond.scenario.result.BuurtEffect). */
-export interface BuurtEffect {
-  code: string;
-  name: string;
-  residents: number;
-  within_300m_before: number;
-  within_300m_after: number;
-  d_green_share_300m_pp: number | null;
-  d_ndvi_500m: number | null;
-  d_t_air_c: number | null;
-  deaths_prevented: Interval | null;
-  depression_cases_prevented: Interval | null;
-}
-
-export interface NotComputable {
-  key: string;
-  reason: string;
-  missing: string[];
-}
-
-export type Verdict = "narrows" | "widens" | "unchanged" | "unknown";
+export type Interval = Schemas["IntervalOut"];
+export type ScenarioResult = Schemas["PlannerResult"];
+export type ScenarioRunRequest = Schemas["ScenarioRunRequest"];
+export type ScenarioComparison = Schemas["ScenarioComparison"];
+export type NotComputable = Schemas["NotComputable"];
+export type Verdict = Schemas["PlannerEquity"]["verdict"];
+export type BuurtEffect = Schemas["BuurtEffect"];
 
 export const scenarios = {
-  run: (scenario: unknown) => postJSON<ScenarioResult>("/api/scenarios/run", scenario),
+  /** Run a scenario as the Planner builds it (interventions drawn in lon/lat). The body is
+   * checked by the server, which answers readable problems (ApiError.problems). */
+  run: (scenario: unknown) =>
+    unwrap(client.POST("/api/scenarios/run", { body: scenario as ScenarioRunRequest })),
 };
 
 // Participation (/api/participation, docs/participation.md): field labs, resident input with
 // a private token (X-Resident-Token), moderation by staff (session cookie + X-CSRF-Token).
 
-const P = "/api/participation";
-
-export interface Buurt {
-  code: string;
-  name: string;
-}
-
-export interface PublishedScenario {
-  id: number;
-  scenario_id: string;
-  name: string;
-  description: string;
-  published_at: string;
-  snapshot?: Record<string, unknown> | null;
-}
-
-export interface FieldLab {
-  id: number;
-  name: string;
-  description: string;
-  area_code: string;
-  geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon;
-  bbox_wgs84: [number, number, number, number];
-  buurten: Buurt[];
-  opens_on: string;
-  closes_on: string;
-  is_open: boolean;
-  survey_year: number;
-  scenarios: PublishedScenario[];
-}
+export type Buurt = Schemas["Buurt"];
+export type PublishedScenario = Schemas["ScenarioOut"];
+/** The schema types a field lab's geometry as an object; it is a GeoJSON (Multi)Polygon. */
+export type FieldLab = Omit<Schemas["FieldLabOut"], "geometry"> & { geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon };
 
 export const CRITERIA = ["green", "health", "safety", "would_use"] as const;
 export type Criterion = (typeof CRITERIA)[number];
 export type RatingIn = Record<Criterion, number>;
-
-export interface Rating extends RatingIn {
-  id: number;
-  scenario_id: number;
-  created_at: string;
-  updated_at: string;
-}
+export type Rating = Schemas["RatingOut"];
 
 export const CATEGORIES = ["idea", "concern", "question", "praise", "other"] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const REPORT_REASONS = ["abusive", "spam", "personal_data", "off_topic", "other"] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
-export type CommentStatus = "pending" | "approved" | "rejected" | "hidden";
-
-export interface CommentIn {
-  category: Category;
-  text: string;
-  location: GeoJSON.Point;
-  scenario_id: number | null;
-}
-
-export interface MyComment {
-  id: number;
-  field_lab_id: number;
-  scenario_id: number | null;
-  category: Category;
-  text: string;
-  location: GeoJSON.Point;
-  status: CommentStatus;
-  moderation_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  /** The municipality's official reply, if any. */
-  reply?: CommentReply | null;
-}
-
-/** The municipality's official reply to a comment (PUT/DELETE /comments/{id}/reply). */
-export interface CommentReply {
-  text: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface ModerationItem extends MyComment {
-  report_count: number;
-  needs_review: boolean;
-  /** Name of the plan the comment is about (null: the field lab in general). */
-  scenario_name?: string | null;
-  scenario_withdrawn?: boolean;
-}
+export type CommentStatus = Schemas["CommentOut"]["status"];
+export type CommentIn = Schemas["CommentIn"];
+/** A comment's location is a GeoJSON point (lon, lat); the schema types it as an object. */
+type Located<T> = Omit<T, "location"> & { location: CommentIn["location"] };
+export type MyComment = Located<Schemas["CommentOut"]>;
+export type ModerationItem = Located<Schemas["ModerationItem"]>;
+export type CommentReply = Schemas["ReplyOut"];
 
 export const GREEN_VISITS = ["daily", "weekly", "monthly", "rarely", "never"] as const;
 export type GreenVisits = (typeof GREEN_VISITS)[number];
+export type SurveyIn = Schemas["SurveyIn"];
+export type Survey = Schemas["SurveyOut"];
+export type MyInput = Omit<Schemas["MyInput"], "comments"> & { comments: MyComment[] };
+export type SurveyQuestion = Schemas["SurveyQuestion"];
+export type SurveyDoc = Schemas["SurveyDoc"];
+export type StaffInfo = Pick<Schemas["StaffOut"], "username" | "role">;
+export type PublicComments = Schemas["PublicComments"];
+export type FieldLabResults = Schemas["FieldLabResults"];
 
-export interface SurveyIn {
-  buurt_code: string;
-  satisfaction: number;
-  green_rating: number;
-  feels_safe: number;
-  neighbour_contact: number;
-  green_visits: GreenVisits;
-}
-
-export interface Survey extends SurveyIn {
-  id: number;
-  field_lab_id: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface MyInput {
-  field_lab_id: number;
-  created_at: string;
-  ratings: Rating[];
-  comments: MyComment[];
-  survey: Survey | null;
-}
-
-export interface SurveyQuestion {
-  id: string;
-  nl: string;
-  en: string;
-  answer: string;
-}
-
-export interface SurveyDoc {
-  field_lab_id: number;
-  buurten: Buurt[];
-  questions: SurveyQuestion[];
-}
-
-export interface StaffInfo {
-  username: string;
-  role: "admin" | "planner" | "moderator";
-}
-
-interface LoginOut extends StaffInfo {
-  token: string;
-  csrf_token: string;
-  expires_at: string;
-}
+const P = "/api/participation";
 
 interface RequestOptions {
-  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  body?: unknown;
-  headers?: Record<string, string>;
   /** Retry after a lost connection or 503 (only for requests with an Idempotency-Key). */
   retry?: boolean;
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
-  let detail = response.statusText || `HTTP ${response.status}`;
-  let problems: Problem[] = [];
-  try {
-    const doc = (await response.json()) as { detail?: unknown; problems?: unknown };
-    if (typeof doc.detail === "string") detail = doc.detail;
-    if (Array.isArray(doc.problems)) problems = doc.problems as Problem[];
-  } catch {
-    /* not JSON: keep the status text */
-  }
-  return new ApiError(detail, response.status, problems);
-}
+const sleep = (ms: number) => new Promise((done) => globalThis.setTimeout(done, ms));
 
-const sleep = (ms: number) => new Promise((done) => window.setTimeout(done, ms));
-
-/** A same-origin JSON request; errors carry the API's own message (its `detail`). */
-async function request<T>(url: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json", ...(opts.headers ?? {}) };
-  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-  const init: RequestInit = {
-    method: opts.method ?? "GET",
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    credentials: "same-origin",
-    cache: "no-store",
-  };
-  for (let attempt = 1; ; attempt++) {
-    let response: Response;
-    try {
-      response = await fetch(url, init);
-    } catch (e) {
-      if (opts.retry && attempt < 3) {
-        await sleep(500 * attempt);
+/** fetch, retried up to 3 times after a lost connection or a 503 (Retry-After, at most 3 s). */
+export function retrying(inner: typeof fetch = (...a) => globalThis.fetch(...a)): typeof fetch {
+  return async (input, init) => {
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await inner(input, init);
+      } catch (e) {
+        if (attempt < 3) {
+          await sleep(500 * attempt);
+          continue;
+        }
+        throw e;
+      }
+      if (response.status === 503 && attempt < 3) {
+        const wait = Math.min(3, Number(response.headers.get("Retry-After")) || 1);
+        await sleep(wait * 1000);
         continue;
       }
-      throw e;
+      return response;
     }
-    if (response.status === 503 && opts.retry && attempt < 3) {
-      const wait = Math.min(3, Number(response.headers.get("Retry-After")) || 1);
-      await sleep(wait * 1000);
-      continue;
-    }
-    if (!response.ok) throw await errorOf(response);
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+  };
 }
+
+/** Per-request options of a participation call: no cache, and the retrying fetch if asked. */
+const opts = (headers: Record<string, string> = {}, o: RequestOptions = {}) => ({
+  headers,
+  cache: "no-store" as const,
+  ...(o.retry ? { fetch: retrying() } : {}),
+});
 
 /** A fresh Idempotency-Key: the same submission retried is stored once. */
 function idempotencyKey(): string {
@@ -525,161 +250,131 @@ function staffHeaders(write: boolean): Record<string, string> {
   return csrf ? { "X-CSRF-Token": csrf } : {};
 }
 
+const lab_ = (lab: number) => ({ path: { lab_id: lab } });
+
+/** Narrow an answer whose schema types a GeoJSON member as a plain object (see FieldLab). */
+const geo = <T>(answer: Promise<unknown>): Promise<T> => answer as Promise<T>;
+
 export const participation = {
-  labs: () => request<FieldLab[]>(`${P}/field-labs`),
-  lab: (lab: number) => request<FieldLab>(`${P}/field-labs/${lab}`),
-  scenario: (lab: number, id: number) => request<PublishedScenario>(`${P}/field-labs/${lab}/scenarios/${id}`),
-  survey: (lab: number) => request<SurveyDoc>(`${P}/field-labs/${lab}/survey`),
-  comments: (lab: number) => request<GeoJSON.FeatureCollection<GeoJSON.Point>>(`${P}/field-labs/${lab}/comments`),
-  newResident: (lab: number) => request<{ token: string; field_lab_id: number }>(`${P}/field-labs/${lab}/residents`, { method: "POST" }),
-  me: (token: string) => request<MyInput>(`${P}/me`, { headers: resident(token) }),
-  eraseMe: (token: string) => request<Record<string, number>>(`${P}/me`, { method: "DELETE", headers: resident(token) }),
+  labs: () => geo<FieldLab[]>(unwrap(client.GET(`${P}/field-labs`, opts()))),
+  lab: (lab: number) => geo<FieldLab>(unwrap(client.GET(`${P}/field-labs/{lab_id}`, { params: lab_(lab), ...opts() }))),
+  scenario: (lab: number, id: number) =>
+    unwrap(client.GET(`${P}/field-labs/{lab_id}/scenarios/{scenario_id}`, {
+      params: { path: { lab_id: lab, scenario_id: id } }, ...opts(),
+    })),
+  survey: (lab: number) => unwrap(client.GET(`${P}/field-labs/{lab_id}/survey`, { params: lab_(lab), ...opts() })),
+  comments: (lab: number) =>
+    unwrap(client.GET(`${P}/field-labs/{lab_id}/comments`, { params: lab_(lab), ...opts() })),
+  newResident: (lab: number) =>
+    unwrap(client.POST(`${P}/field-labs/{lab_id}/residents`, { params: lab_(lab), ...opts() })),
+  me: (token: string) => geo<MyInput>(unwrap(client.GET(`${P}/me`, opts(resident(token))))),
+  eraseMe: (token: string) => unwrap(client.DELETE(`${P}/me`, opts(resident(token)))),
   rate: (token: string, lab: number, scenario: number, body: RatingIn) =>
-    request<Rating>(`${P}/field-labs/${lab}/scenarios/${scenario}/ratings`, {
-      method: "POST", body, headers: { ...resident(token), "Idempotency-Key": idempotencyKey() }, retry: true,
-    }),
+    unwrap(client.POST(`${P}/field-labs/{lab_id}/scenarios/{scenario_id}/ratings`, {
+      params: { path: { lab_id: lab, scenario_id: scenario } }, body,
+      ...opts({ ...resident(token), "Idempotency-Key": idempotencyKey() }, { retry: true }),
+    })),
   updateRating: (token: string, id: number, body: RatingIn) =>
-    request<Rating>(`${P}/ratings/${id}`, { method: "PUT", body, headers: resident(token) }),
-  deleteRating: (token: string, id: number) =>
-    request<void>(`${P}/ratings/${id}`, { method: "DELETE", headers: resident(token) }),
+    unwrap(client.PUT(`${P}/ratings/{rating_id}`, { params: { path: { rating_id: id } }, body, ...opts(resident(token)) })),
+  deleteRating: async (token: string, id: number): Promise<void> => {
+    await unwrap(client.DELETE(`${P}/ratings/{rating_id}`, { params: { path: { rating_id: id } }, ...opts(resident(token)) }));
+  },
   comment: (token: string, lab: number, body: CommentIn) =>
-    request<MyComment>(`${P}/field-labs/${lab}/comments`, {
-      method: "POST", body, headers: { ...resident(token), "Idempotency-Key": idempotencyKey() }, retry: true,
-    }),
+    geo<MyComment>(unwrap(client.POST(`${P}/field-labs/{lab_id}/comments`, {
+      params: lab_(lab), body,
+      ...opts({ ...resident(token), "Idempotency-Key": idempotencyKey() }, { retry: true }),
+    }))),
   updateComment: (token: string, id: number, body: CommentIn) =>
-    request<MyComment>(`${P}/comments/${id}`, { method: "PUT", body, headers: resident(token) }),
-  deleteComment: (token: string, id: number) =>
-    request<void>(`${P}/comments/${id}`, { method: "DELETE", headers: resident(token) }),
+    geo<MyComment>(unwrap(client.PUT(`${P}/comments/{comment_id}`, { params: { path: { comment_id: id } }, body, ...opts(resident(token)) }))),
+  deleteComment: async (token: string, id: number): Promise<void> => {
+    await unwrap(client.DELETE(`${P}/comments/{comment_id}`, { params: { path: { comment_id: id } }, ...opts(resident(token)) }));
+  },
   answerSurvey: (token: string, lab: number, body: SurveyIn) =>
-    request<Survey>(`${P}/field-labs/${lab}/survey-responses`, {
-      method: "POST", body, headers: { ...resident(token), "Idempotency-Key": idempotencyKey() }, retry: true,
-    }),
+    unwrap(client.POST(`${P}/field-labs/{lab_id}/survey-responses`, {
+      params: lab_(lab), body,
+      ...opts({ ...resident(token), "Idempotency-Key": idempotencyKey() }, { retry: true }),
+    })),
   updateSurvey: (token: string, id: number, body: SurveyIn) =>
-    request<Survey>(`${P}/survey-responses/${id}`, { method: "PUT", body, headers: resident(token) }),
-  deleteSurvey: (token: string, id: number) =>
-    request<void>(`${P}/survey-responses/${id}`, { method: "DELETE", headers: resident(token) }),
+    unwrap(client.PUT(`${P}/survey-responses/{response_id}`, { params: { path: { response_id: id } }, body, ...opts(resident(token)) })),
+  deleteSurvey: async (token: string, id: number): Promise<void> => {
+    await unwrap(client.DELETE(`${P}/survey-responses/{response_id}`, { params: { path: { response_id: id } }, ...opts(resident(token)) }));
+  },
   report: (comment: number, reason: ReportReason) =>
-    request<{ status: string; message: string }>(`${P}/comments/${comment}/reports`, { method: "POST", body: { reason } }),
+    unwrap(client.POST(`${P}/comments/{comment_id}/reports`, { params: { path: { comment_id: comment } }, body: { reason }, ...opts() })),
 
   /** Log in; returns who is logged in and whether the cookies ("cookie") or a Bearer token held in memory ("bearer") carry the session. */
   login: async (username: string, password: string): Promise<{ staff: StaffInfo; auth: "cookie" | "bearer" }> => {
     bearer = null;
-    const out = await request<LoginOut>(`${P}/auth/login`, { method: "POST", body: { username, password } });
+    const out = await unwrap(client.POST(`${P}/auth/login`, { body: { username, password }, ...opts() }));
     if (csrfCookie() !== out.csrf_token) bearer = out.token;
     return { staff: { username: out.username, role: out.role }, auth: bearer ? "bearer" : "cookie" };
   },
   logout: async (): Promise<void> => {
     try {
-      await request<void>(`${P}/auth/logout`, { method: "POST", headers: staffHeaders(true) });
+      await unwrap(client.POST(`${P}/auth/logout`, opts(staffHeaders(true))));
     } finally {
       bearer = null;
     }
   },
-  whoami: () => request<StaffInfo>(`${P}/auth/me`, { headers: staffHeaders(false) }),
+  whoami: (): Promise<StaffInfo> => unwrap(client.GET(`${P}/auth/me`, opts(staffHeaders(false)))),
   authMode: (): "cookie" | "bearer" => (bearer ? "bearer" : "cookie"),
   /** Whether a staff session may exist (so /auth/me is not asked, and 401 logged, for nothing). */
   maybeLoggedIn: (): boolean => bearer !== null || csrfCookie() !== null,
   queue: (includeReviewed = false) =>
-    request<ModerationItem[]>(`${P}/moderation/queue${includeReviewed ? "?include_reviewed=true" : ""}`, { headers: staffHeaders(false) }),
+    geo<ModerationItem[]>(unwrap(client.GET(`${P}/moderation/queue`, {
+      params: { query: { include_reviewed: includeReviewed } }, ...opts(staffHeaders(false)),
+    }))),
   /** Set the municipality's official reply to a comment (any staff role). */
   reply: (comment: number, text: string) =>
-    request<CommentReply & { comment_id: number }>(`${P}/comments/${comment}/reply`, { method: "PUT", body: { text }, headers: staffHeaders(true) }),
-  unreply: (comment: number) =>
-    request<void>(`${P}/comments/${comment}/reply`, { method: "DELETE", headers: staffHeaders(true) }),
+    unwrap(client.PUT(`${P}/comments/{comment_id}/reply`, {
+      params: { path: { comment_id: comment } }, body: { text }, ...opts(staffHeaders(true)),
+    })),
+  unreply: async (comment: number): Promise<void> => {
+    await unwrap(client.DELETE(`${P}/comments/{comment_id}/reply`, {
+      params: { path: { comment_id: comment } }, ...opts(staffHeaders(true)),
+    }));
+  },
   /** Open a field lab (planner or admin). The area is the polygon as the map gives it. */
   createLab: (body: { name: string; description: string; area_code: string; geometry_wgs84: GeoJSON.Polygon | GeoJSON.MultiPolygon; buurten: Buurt[]; opens_on: string; closes_on: string }) =>
-    request<FieldLab>(`${P}/field-labs`, { method: "POST", body, headers: staffHeaders(true) }),
+    geo<FieldLab>(unwrap(client.POST(`${P}/field-labs`, { body: body as unknown as Schemas["FieldLabIn"], ...opts(staffHeaders(true)) }))),
   /** Change a field lab's period (or name, description, buurten). */
   patchLab: (lab: number, body: Partial<Pick<FieldLab, "name" | "description" | "buurten" | "opens_on" | "closes_on">>) =>
-    request<FieldLab>(`${P}/field-labs/${lab}`, { method: "PATCH", body, headers: staffHeaders(true) }),
+    geo<FieldLab>(unwrap(client.PATCH(`${P}/field-labs/{lab_id}`, { params: lab_(lab), body, ...opts(staffHeaders(true)) }))),
   /** Publish a Planner scenario into a field lab (planner or admin, logged in). The snapshot
    * the Meedoen view reads: `{ scenario: <body sent to /api/scenarios/run>, result: <its answer> }`. */
   publish: (lab: number, body: { scenario_id: string; name: string; description: string; snapshot: { scenario: unknown; result: ScenarioResult } }) =>
-    request<PublishedScenario>(`${P}/field-labs/${lab}/scenarios`, { method: "POST", body, headers: staffHeaders(true) }),
+    unwrap(client.POST(`${P}/field-labs/{lab_id}/scenarios`, {
+      params: lab_(lab), body: body as unknown as Schemas["ScenarioIn"], ...opts(staffHeaders(true)),
+    })),
   decide: (comment: number, action: "approve" | "reject" | "hide", reason: string | null) =>
-    request<ModerationItem>(`${P}/moderation/comments/${comment}/${action}`, {
-      method: "POST", body: reason ? { reason } : {}, headers: staffHeaders(true),
-    }),
+    geo<ModerationItem>(unwrap(client.POST(`${P}/moderation/comments/{comment_id}/${action}`, {
+      params: { path: { comment_id: comment } }, body: reason ? { reason } : null, ...opts(staffHeaders(true)),
+    }))),
 };
 
 // Evaluator (/api/evaluations): the intervention register (writes: planner or admin, with the
 // staff login above) and estimates after disclosure control.
 
-export interface RegisteredIntervention {
-  id: number;
-  name: string;
-  catalogue_id: string | null;
-  start_date: string;
-  completion_date: string | null;
-  cost_eur: number | null;
-  areas: string[];
-  geometry_wkt: string | null;
-}
-
-export interface InterventionIn {
-  name: string;
-  areas: string[];
-  start_date: string;
-  completion_date: string | null;
-  cost_eur: number | null;
-}
-
-export interface EvalEstimate {
-  estimator: string;
-  target: string;
-  estimate: number | null;
-  se: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  p_value: number | null;
-  identified: boolean;
-  reason: string;
-  key: string;
-  n_treated: number;
-  n_control: number;
-  suppressed: boolean;
-  suppression_reason: string;
-}
-
-export interface EventRow {
-  e: number;
-  coef: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  suppressed: boolean;
-  suppression_reason: string;
-}
-
-export interface EvalSeriesRow {
-  time: number;
-  treated: number | null;
-  comparison: number | null;
-  treated_suppressed: boolean;
-  comparison_suppressed: boolean;
-  comparison_kind: "synthetic" | "mean";
-}
-
-export interface EvaluationDoc {
-  indicator: string;
-  estimator: string;
-  years: number[];
-  n_areas: number;
-  estimates: EvalEstimate[];
-  event_study: EventRow[];
-  series: EvalSeriesRow[];
-  disclosure: { rules: string[]; suppressed: number; persons_treated: number | null; persons_comparison: number | null };
-}
+export type RegisteredIntervention = Schemas["RegisteredIntervention"];
+export type InterventionIn = Schemas["InterventionIn"];
+export type EvalEstimate = Schemas["EstimateOut"];
+export type EventRow = Schemas["EventStudyRow"];
+export type EvalSeriesRow = Schemas["EvaluationSeriesPoint"];
+export type EvaluationDoc = Schemas["EvaluationEstimate"];
 
 const E = "/api/evaluations";
 
 export const evaluations = {
-  list: () => request<RegisteredIntervention[]>(`${E}/interventions`),
+  list: () => unwrap(client.GET(`${E}/interventions`, opts())),
   register: (body: InterventionIn) =>
-    request<RegisteredIntervention>(`${E}/register`, { method: "POST", body, headers: staffHeaders(true) }),
-  remove: (id: number) => request<void>(`${E}/register/${id}`, { method: "DELETE", headers: staffHeaders(true) }),
-  estimate: (indicator: string, estimator: string, ids: number[]) => {
-    const q = new URLSearchParams({ indicator, estimator, level: "buurt" });
-    for (const id of ids) q.append("intervention", String(id));
-    return request<EvaluationDoc>(`${E}/estimate?${q.toString()}`);
+    unwrap(client.POST(`${E}/register`, { body, ...opts(staffHeaders(true)) })),
+  remove: async (id: number): Promise<void> => {
+    await unwrap(client.DELETE(`${E}/register/{intervention_id}`, {
+      params: { path: { intervention_id: id } }, ...opts(staffHeaders(true)),
+    }));
   },
+  estimate: (indicator: string, estimator: string, ids: number[]) =>
+    unwrap(client.GET(`${E}/estimate`, {
+      params: { query: { indicator, estimator, level: "buurt", intervention: ids } }, ...opts(),
+    })),
 };

@@ -1,6 +1,7 @@
 // Filters of the Verkenner catalogue (problem, budget, evidence, area type): the controls, and
 // the query of /api/catalogue that applies them (the server filters; nothing is filtered here).
 
+import type { paths } from "./api-schema";
 import { h } from "./dom";
 import { t, type Key } from "./i18n";
 
@@ -26,15 +27,18 @@ export const EVIDENCE_LABEL: Record<string, Key> = {
 const AREA_LABEL: Record<string, Key> = { street: "scaleStreet", buurt: "buurt", wijk: "wijk", gemeente: "gemeente" };
 const BUDGETS = [50_000, 250_000, 1_000_000, 5_000_000];
 
-/** The query string of /api/catalogue for ``f`` (empty filters left out). */
-export function filterQuery(f: CatalogueFilter): string {
-  const q = new URLSearchParams();
-  if (f.q) q.set("q", f.q);
-  if (f.problem) q.set("problem", f.problem);
-  if (f.maxCost) q.set("max_cost_eur", f.maxCost);
-  if (f.evidence) q.set("min_evidence", f.evidence);
-  if (f.areaType) q.set("area_type", f.areaType);
-  return q.toString();
+/** The query parameters of /api/catalogue, as the API's OpenAPI document declares them. */
+export type CatalogueQuery = NonNullable<paths["/api/catalogue"]["get"]["parameters"]["query"]>;
+
+/** The query of /api/catalogue for ``f`` (empty filters left out). */
+export function filterQuery(f: CatalogueFilter): CatalogueQuery {
+  const q: CatalogueQuery = {};
+  if (f.q) q.q = f.q;
+  if (f.problem) q.problem = f.problem;
+  if (f.maxCost) q.max_cost_eur = Number(f.maxCost);
+  if (f.evidence) q.min_evidence = f.evidence;
+  if (f.areaType) q.area_type = f.areaType;
+  return q;
 }
 
 function select(id: string, label: Key, options: Array<[string, string]>, value: string, onChange: (v: string) => void): HTMLElement {

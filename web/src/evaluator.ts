@@ -94,7 +94,8 @@ export class EvaluatorView {
     this.indicators = inds.indicators.filter((i) => i.levels.includes("buurt") && i.years.length >= 2);
     this.buurten = areas.areas;
     this.staff = staff;
-    if (!this.outcome) this.outcome = this.indicators.some((i) => i.id === inds.default) ? inds.default : (this.indicators[0]?.id ?? "");
+    const preferred = inds.default;
+    if (!this.outcome) this.outcome = preferred !== null && this.indicators.some((i) => i.id === preferred) ? preferred : (this.indicators[0]?.id ?? "");
     this.render();
   }
 

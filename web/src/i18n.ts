@@ -108,15 +108,15 @@ export function hasKey(key: string): key is Key {
 /** An engine message or refusal as the API sends it (groengezond.messages). */
 export interface EngineMessage {
   key?: string;
-  params?: Record<string, string | number | null>;
+  params?: Record<string, unknown>;
   text?: string;
 }
 
 /** One parameter of a message, in the current language: counts exactly, measured values to
  * 2 significant digits, years as they are. */
-function paramText(name: string, value: string | number | null | undefined): string {
+function paramText(name: string, value: unknown): string {
   if (value === null || value === undefined) return "–";
-  if (typeof value !== "number") return value;
+  if (typeof value !== "number") return String(value);
   if (name === "year") return String(value);
   return Number.isInteger(value) ? formatFixed(value, 0, current) : formatSig(value, 2, current);
 }

@@ -3,7 +3,7 @@
 // cannot be drawn here (no drawing tool for its kind of intervention, or not computable on this
 // region because a layer its effects rest on is missing).
 
-import { getJSON } from "./api";
+import { api, client, unwrap } from "./api";
 import { EVIDENCE_LABEL, filterControls, filterQuery, type CatalogueFilter } from "./catalogue-filter";
 import { h } from "./dom";
 import type { DrawKind } from "./draw";
@@ -45,8 +45,8 @@ export interface RegionLayers {
 }
 
 export async function regionLayers(): Promise<RegionLayers> {
-  const r = await getJSON<{ counts: Record<string, number>; quality?: Record<string, { status: string }> }>("/api/region");
-  return { landcoverMissing: !r.counts.landcover_cells || r.quality?.landcover?.status === "missing" };
+  const r = await api.region();
+  return { landcoverMissing: !r.counts.landcover_cells || r.quality.landcover?.status === "missing" };
 }
 
 /** Why ``item`` cannot be drawn in this Planner on this region; null when it can. */
@@ -97,7 +97,7 @@ export class PlannerCatalogue {
     const asked = ++this.asked;
     let doc: { items: CatalogueItem[]; count: number; of: number };
     try {
-      doc = await getJSON(`/api/catalogue?${filterQuery(this.filter)}`);
+      doc = await unwrap(client.GET("/api/catalogue", { params: { query: filterQuery(this.filter) } }));
     } catch {
       ul.replaceChildren(h("li", { class: "error" }, t("catalogueError")));
       return;

@@ -23,11 +23,10 @@ import { PublishPanel } from "./publish";
 import { ivText, resultRows } from "./scenario-results";
 import { rdToLonLat } from "./snapshot";
 import { linkOf, reportOf, shareScenario } from "./shared-scenario";
+import type { Capabilities as ServerCapabilities } from "./api";
 
-interface Capabilities {
-  catalogue: boolean;
-  scenarios: boolean;
-}
+/** What the Planner needs of /api/capabilities (the generated schema type). */
+type Capabilities = Pick<ServerCapabilities, "catalogue" | "scenarios">;
 
 /** What the URL holds of the Planner: the saved scenario that is open, if any. */
 export interface PlannerState {
@@ -554,7 +553,7 @@ export class PlannerView {
 /** Which Planner services the server offers (it says so; nothing is probed). */
 async function capabilities(): Promise<Capabilities> {
   try {
-    return await getJSON<Capabilities>("/api/capabilities");
+    return await getJSON<ServerCapabilities>("/api/capabilities");
   } catch {
     return { catalogue: false, scenarios: false };
   }

@@ -3,23 +3,15 @@
 // browser (localStorage "gg-owner-key", the key only, never a scenario) and sent as X-Owner-Key
 // to save new versions. Whoever opens the link sees the newest version on the Planner's map.
 
-import { problemOf } from "./api";
+import { client, unwrap } from "./api";
+import type { components } from "./api-schema";
 import { openScenario } from "./planner";
 
 const OWNER_KEY = "gg-owner-key";
 
-export interface SharedScenario {
-  id: string;
-  link: string;
-  version: number;
-  latest_version: number;
-  visibility: "public" | "unlisted" | "private";
-  name: string;
-  is_owner: boolean;
-  owner_key: string | null;
-  /** The scenario with geometries in lon/lat (EPSG:4326), as the map draws them. */
-  scenario_wgs84: Record<string, unknown>;
-}
+/** One version of a shared scenario as the API answers it; `scenario_wgs84` holds the
+ * geometries in lon/lat (EPSG:4326), as the map draws them. */
+export type SharedScenario = components["schemas"]["SharedOut"];
 
 function ownerKey(): string | null {
   try {
@@ -29,24 +21,26 @@ function ownerKey(): string | null {
   }
 }
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+/** The X-Owner-Key header of this browser's owner key, if it has one. */
+function owner(): Record<string, string> {
   const key = ownerKey();
-  if (key) headers["X-Owner-Key"] = key;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) throw await problemOf(response);
-  return (await response.json()) as T;
+  return key ? { "X-Owner-Key": key } : {};
 }
 
 /** Share `scenario` (the /api/scenarios/run body, lon/lat) on the server; a new version when
  * `id` is given (and this browser owns it). Keeps a new owner key. */
 export async function shareScenario(scenario: Record<string, unknown>, id?: string): Promise<SharedScenario> {
   const { crs, ...rest } = scenario;
-  const body = { scenario: rest, crs: crs === "EPSG:28992" ? "EPSG:28992" : "EPSG:4326" };
+  // the Planner assembles the scenario loosely; the server parses it and answers located
+  // problems (ApiError.problems), as for /api/scenarios/run
+  const body: components["schemas"]["ShareIn"] = {
+    scenario: rest as components["schemas"]["Scenario"], crs: crs === "EPSG:28992" ? "EPSG:28992" : "EPSG:4326",
+  };
   const out = id
-    ? await call<SharedScenario>("POST", `/api/shared-scenarios/${encodeURIComponent(id)}/versions`, body)
-    : await call<SharedScenario>("POST", "/api/shared-scenarios", body);
+    ? await unwrap(client.POST("/api/shared-scenarios/{scenario_id}/versions", {
+      params: { path: { scenario_id: id } }, body, headers: owner(),
+    }))
+    : await unwrap(client.POST("/api/shared-scenarios", { body, headers: owner() }));
   if (out.owner_key) {
     try {
       localStorage.setItem(OWNER_KEY, out.owner_key);
@@ -65,7 +59,9 @@ export function sharedIdOf(pathname: string): string | null {
 
 /** Fetch shared scenario `id` and draw it on the Planner's map (the Planner must be open). */
 export async function openShared(id: string): Promise<SharedScenario> {
-  const shared = await call<SharedScenario>("GET", `/api/shared-scenarios/${encodeURIComponent(id)}`);
+  const shared = await unwrap(client.GET("/api/shared-scenarios/{scenario_id}", {
+    params: { path: { scenario_id: id } }, headers: owner(),
+  }));
   await openScenario({ ...shared.scenario_wgs84, crs: "EPSG:4326" });
   return shared;
 }

@@ -34,7 +34,8 @@ from fastapi.responses import Response
 
 from groengezond.api.areas import find_area
 from groengezond.api.context import WebContext, get_context
-from groengezond.api.geojson import Payload, json_bytes, records
+from groengezond.api.geojson import Payload, json_bytes, json_ready, records
+from groengezond.api.models_access import AccessAreaDoc, AccessAreasDoc, AccessSummaryDoc
 from groengezond.api.problems import ReadableRoute
 from groengezond.indicators.disclosure import disclose
 from groengezond.services import access as access_service
@@ -115,7 +116,8 @@ def _payload(ctx: WebContext, key: str, doc: Any) -> Payload:
     return ctx.once(f"access-json:{key}", lambda: Payload.of(json_bytes(doc()), JSON))
 
 
-@router.get("/summary", summary="Region-wide green access figures")
+@router.get("/summary", summary="Region-wide green access figures",
+            response_model=AccessSummaryDoc)
 def summary(request: Request, ctx: Ctx) -> Response:
     """Residents within 300 m of green, 3-30-300, green per inhabitant, with the options."""
 
@@ -123,13 +125,14 @@ def summary(request: Request, ctx: Ctx) -> Response:
         data = access_data(ctx)
         return {"origin": data.origin,
                 "network_degraded": bool(data.summary.get("network_degraded", False)),
-                "summary": data.summary,
+                "summary": json_ready(data.summary),  # NaN (not computable) as null
                 "rows": [{"measure": m, "value": v, "note": n} for m, v, n in data.rows]}
 
     return _payload(ctx, "summary", doc).response(request, max_age=60)
 
 
-@router.get("/areas", summary="Green access per area (published)")
+@router.get("/areas", summary="Green access per area (published)",
+            response_model=AccessAreasDoc)
 def areas(
     request: Request,
     ctx: Ctx,
@@ -147,7 +150,8 @@ def areas(
     return _payload(ctx, f"areas:{level}", doc).response(request, max_age=60)
 
 
-@router.get("/areas/{code}", summary="Green access of one area (published)")
+@router.get("/areas/{code}", summary="Green access of one area (published)",
+            response_model=AccessAreaDoc)
 def area(code: str, request: Request, ctx: Ctx) -> Response:
     """The access measures of the area with ``code``."""
     find_area(ctx, code)

@@ -25,6 +25,7 @@ from groengezond import __version__
 from groengezond.api.app_web import mount_web
 from groengezond.api.docs import mount_docs
 from groengezond.api.evaluations import router as evaluations_router
+from groengezond.api.models_region import Health, RegionInfo
 from groengezond.api.participation import participation_router
 from groengezond.api.planner_pool import RunPool, pool_from_settings
 from groengezond.api.problems import install_problem_handlers
@@ -113,11 +114,12 @@ def create_app(region_dir: Path, *, limiter: RateLimiter | None = None,
     app.include_router(programme_router)
     app.include_router(ucloud_router)
 
-    @app.get("/health", summary="Liveness check")
+    @app.get("/health", summary="Liveness check", response_model=Health)
     async def health() -> dict[str, Any]:  # no thread hop: answers while workers compute
         return {"status": "ok", "version": __version__, "region": region.meta.name}
 
-    @app.get("/api/region", summary="Describe the region being served")
+    @app.get("/api/region", summary="Describe the region being served",
+             response_model=RegionInfo)
     def api_region() -> dict[str, Any]:
         return summary
 

@@ -24,6 +24,8 @@ from groengezond.api import (
     tiles,
 )
 from groengezond.api.context import WebContext
+from groengezond.api.contract import document_models
+from groengezond.api.models_scenarios import REQUEST_MODELS
 from groengezond.api.static import WEB_DIST, mount_static
 from groengezond.participation.results import closed_lab_rows
 from groengezond.region.model import Region
@@ -54,6 +56,7 @@ def mount_web(app: FastAPI, region: Region, region_dir: Path,
     for module in (areas, indicators, access, catalogue, tiles, ogc, scenarios, capabilities):
         app.include_router(module.router)
     app.include_router(monitor_download.router)
+    document_models(app, REQUEST_MODELS)  # bodies the scenario router reads itself
     app.include_router(ogc_processes.router)
     # compresses JSON and the script bundle; ready-gzipped map payloads pass through as they are
     app.add_middleware(GZipMiddleware, minimum_size=2048)

@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from groengezond.api.context import WebContext, get_context
+from groengezond.api.contract import Contract
 from groengezond.api.geojson import GEOJSON, records
 from groengezond.api.problems import ReadableRoute
 from groengezond.errors import InputError
@@ -30,7 +30,7 @@ Ctx = Annotated[WebContext, Depends(get_context)]
 AREA_COLUMNS = ("code", "name", "level", "parent", "inhabitants", "geometry_quality")
 
 
-class Area(BaseModel):
+class Area(Contract):
     """An area without its geometry; ``geometry_quality``: real, derived or placeholder."""
 
     code: str
@@ -41,7 +41,7 @@ class Area(BaseModel):
     geometry_quality: Literal["real", "derived", "placeholder"] = "real"
 
 
-class AreaList(BaseModel):
+class AreaList(Contract):
     """Areas of one level (optionally under one parent)."""
 
     level: str

@@ -6,14 +6,14 @@ A service counts as offered when its routes are in the app's OpenAPI document.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
 
+from groengezond.api.contract import Contract
 from groengezond.api.problems import ReadableRoute
 
 router = APIRouter(prefix="/api", tags=["region"], route_class=ReadableRoute)
 
 
-class Capabilities(BaseModel):
+class Capabilities(Contract):
     """Services the web front end may use."""
 
     monitor: bool

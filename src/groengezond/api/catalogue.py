@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from groengezond.api.models_catalogue import CatalogueItemFull, CatalogueSearch
 from groengezond.api.problems import ReadableRoute
 from groengezond.catalogue.model import Catalogue, Intervention, load_catalogue
 from groengezond.catalogue.search import search
@@ -43,7 +44,7 @@ def item_doc(item: Intervention, catalogue: Catalogue, full: bool = False) -> di
     return doc
 
 
-@router.get("", summary="Search the catalogue")
+@router.get("", summary="Search the catalogue", response_model=CatalogueSearch)
 def search_catalogue(
     q: Annotated[str | None, Query(max_length=200, description="Words that must all occur")]
     = None,
@@ -71,7 +72,8 @@ def search_catalogue(
             "items": [item_doc(i, cat) for i in found]}
 
 
-@router.get("/{intervention_id}", summary="One intervention with its sources")
+@router.get("/{intervention_id}", summary="One intervention with its sources",
+            response_model=CatalogueItemFull)
 def show(intervention_id: str) -> dict[str, Any]:
     """Everything about one intervention: description, cost, pathways, evidence, sources."""
     cat = load_catalogue()

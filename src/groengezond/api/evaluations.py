@@ -16,14 +16,17 @@ unknown intervention 404.
 """
 
 # No ``from __future__ import annotations``: FastAPI evaluates the route annotations.
-import datetime as dt
 from functools import cache
 from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
 
+from groengezond.api.models_evaluations import (
+    EvaluationEstimate,
+    InterventionIn,
+    RegisteredIntervention,
+)
 from groengezond.api.problems import ReadableRoute
 from groengezond.evaluation.register import (
     RegisterDatabase,
@@ -44,51 +47,6 @@ MAX_SYNTH_DONORS = 200
 """Largest donor pool a synthetic control is run on per request (each donor is also a placebo
 fit: about 2 s per 100 donors, benchmarks/bench_evaluate.py)."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class InterventionIn(BaseModel):
-    """An intervention to register: where (area codes or a geometry), when, cost, catalogue."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200)
-    areas: list[str] = Field(default_factory=list, max_length=5000,
-                             description="Area codes (BU/WK/GM...); empty when a geometry "
-                                         "is given")
-    geometry: dict[str, Any] | str | None = Field(
-        None, description="GeoJSON geometry or WKT in EPSG:28992 (m); the treated buurten are "
-                          "those with at least 50 % of residents within 300 m")
-    start_date: dt.date
-    completion_date: dt.date | None = None
-    cost_eur: float | None = Field(None, ge=0, le=1e10)
-    catalogue_id: str | None = Field(None, max_length=64)
-
-
-class InterventionOut(BaseModel):
-    """A registered intervention."""
-
-    id: int
-    name: str
-    catalogue_id: str | None
-    start_date: str
-    completion_date: str | None
-    cost_eur: float | None
-    areas: list[str]
-    geometry_wkt: str | None = None
-
-
-class EstimateOut(BaseModel):
-    """One evaluation: estimates with verdicts, the event study and the series."""
-
-    indicator: str
-    estimator: str
-    years: list[int]
-    n_areas: int
-    dropped_areas: dict[str, str]
-    estimates: list[dict[str, Any]]
-    event_study: list[dict[str, Any]]
-    series: list[dict[str, Any]]
-    disclosure: dict[str, Any]
 
 
 @cache
@@ -176,20 +134,20 @@ def _check_areas(request: Request, body: InterventionIn) -> None:
 
 
 @router.get("/interventions", summary="Registered interventions",
-            response_model=list[InterventionOut])
+            response_model=list[RegisteredIntervention])
 def interventions() -> list[dict[str, Any]]:
     return list_interventions(_db())
 
 
 @router.post("/register", summary="Register an intervention (staff)", status_code=201,
-             response_model=InterventionOut)
+             response_model=RegisteredIntervention)
 def register(body: InterventionIn, request: Request, staff: Planner) -> dict[str, Any]:
     _check_areas(request, body)
     return add_intervention(_db(), body.model_dump(), derive=_derive(request))
 
 
 @router.put("/register/{intervention_id}", summary="Replace an intervention (staff)",
-            response_model=InterventionOut)
+            response_model=RegisteredIntervention)
 def replace(intervention_id: Id, body: InterventionIn, request: Request,
             staff: Planner) -> dict[str, Any]:
     _exists(intervention_id)
@@ -207,7 +165,7 @@ def remove(intervention_id: Id, staff: Planner) -> Response:
 
 
 @router.get("/estimate", summary="Effect of registered interventions on an indicator",
-            response_model=EstimateOut)
+            response_model=EvaluationEstimate)
 def estimate(
     request: Request,
     indicator: Annotated[str, Query(min_length=1, max_length=100)],
@@ -223,7 +181,7 @@ def estimate(
     region = request.app.state.region
     p = panel_from_region(region, indicator, level=level,
                           treatment=treatment(_db(), intervention))
-    donors = int((p.data.groupby("unit")["first_treat"].first() == 0).sum())
+    donors = len(p.never_treated_units)
     if estimator == "synth" and donors > MAX_SYNTH_DONORS:
         from groengezond.errors import InputError, Problem
 

@@ -42,6 +42,16 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def json_ready(value: Any) -> Any:
+    """``value`` with every NaN, inf and numpy scalar made JSON-ready, in nested dicts and
+    lists too (NaN and inf become None: JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return _json_value(value)
+
+
 def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
     """Rows of ``frame`` as JSON-ready dicts of ``columns`` (NaN becomes null)."""
     cols = [c for c in columns if c in frame.columns]

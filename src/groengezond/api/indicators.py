@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any, Literal
 
-import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -36,6 +35,7 @@ from fastapi.responses import Response
 from groengezond.api.areas import find_area
 from groengezond.api.context import WebContext, get_context
 from groengezond.api.geojson import Payload, json_bytes, records
+from groengezond.api.models_monitor import AreaDoc, IndicatorList, InequalityDoc, ValuesDoc
 from groengezond.api.problems import ReadableRoute
 from groengezond.errors import InputError
 from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP
@@ -49,6 +49,7 @@ from groengezond.indicators.disclosure import disclose
 from groengezond.indicators.registry import Indicator, Registry, load_registry
 from groengezond.region.quality import NotComputable
 from groengezond.services import monitor as monitor_service
+from groengezond.services.gap_trend import gap_change, sii_slope
 
 router = APIRouter(prefix="/api/indicators", tags=["monitor"], route_class=ReadableRoute)
 
@@ -176,6 +177,16 @@ def describe(ind: Indicator) -> dict[str, Any]:
             "has_interval": ind.has_interval, "source": ind.source, "note": ind.note}
 
 
+def _levels(data: MonitorData, ind: Indicator) -> list[str]:
+    mine = data.values[data.values["indicator"] == ind.id]
+    return [lv for lv in ("buurt", "wijk", "gemeente", "region") if (mine["level"] == lv).any()]
+
+
+def describe_served(data: MonitorData, ind: Indicator) -> dict[str, Any]:
+    """The registry entry of an indicator with the years and levels the region has."""
+    return {**describe(ind), "years": _years(data, ind), "levels": _levels(data, ind)}
+
+
 def _list_payload(data: MonitorData) -> Payload:
     ages = data.tables.age_group
     v = data.values
@@ -184,9 +195,7 @@ def _list_payload(data: MonitorData) -> Payload:
         mine = v[v["indicator"] == ind.id]
         if mine.empty:
             continue
-        out.append({**describe(ind), "years": _years(data, ind),
-                    "levels": [lv for lv in ("buurt", "wijk", "gemeente", "region")
-                               if (mine["level"] == lv).any()]})
+        out.append(describe_served(data, ind))
     # The default is the first indicator in registry order that the region has (issue 12).
     doc = {"indicators": out, "default": out[0]["id"] if out else None,
            "age_group": ages, "sources": data.registry.sources}
@@ -199,7 +208,7 @@ def _values_doc(data: MonitorData, ind: Indicator, level: str, year: int) -> dic
     rows["rank"] = ranked(rows, ind)
     shown = rows["value"][~rows["suppressed"]].dropna()
     return {
-        "indicator": describe(ind), "level": level, "year": year,
+        "indicator": describe_served(data, ind), "level": level, "year": year,
         "age_group": data.age_group, "n_areas": len(rows),
         "n_ranked": int(rows["rank"].notna().sum()),
         "n_suppressed": int(rows["suppressed"].sum()),
@@ -221,7 +230,7 @@ def _area_doc(data: MonitorData, ind: Indicator, area: dict[str, Any]) -> dict[s
     trend = t[(t["indicator"] == ind.id) & (t["level"] == level) & (t["area_code"] == code)]
     latest = series[series["value"].notna()].tail(1)
     return {
-        "indicator": describe(ind), "area": area, "age_group": data.age_group,
+        "indicator": describe_served(data, ind), "area": area, "age_group": data.age_group,
         "series": records(series, ("year", "value", "lower", "upper", "suppressed",
                                    "suppression_reason", "quartile", "rank", "of", "quality")),
         "trend": records(trend, TREND_FIELDS)[0] if len(trend) else None,
@@ -261,15 +270,9 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str,
         gap_trend = records(tf, TREND_FIELDS)[0] if len(tf) else None
     change = "insufficient_data"
     if gap_trend is not None and gap_rows:
-        change = str(gap_trend["direction"])
-        latest_gap = gap_rows[-1]["gap"]
-        if change in ("rising", "falling") and latest_gap is not None:
-            wider = (change == "rising") == (latest_gap > 0)
-            change = "widening" if wider else "narrowing"
+        change = gap_change(str(gap_trend["direction"]), gap_rows[-1]["gap"])
     sii = rows[["year", "sii"]].dropna()
-    slope = None
-    if len(sii) >= 2:
-        slope = float(np.polyfit(sii["year"].to_numpy(float), sii["sii"].to_numpy(float), 1)[0])
+    slope = sii_slope(sii["year"].to_numpy(float), sii["sii"].to_numpy(float))
     latest = rows.tail(1)
     choice = choose_ranking(data.tables.values, data.registry, level,
                             years[-1] if years else 0, rank_by or None)
@@ -290,7 +293,7 @@ def _inequality_doc(data: MonitorData, ind: Indicator, level: str,
             key = choice.key if isinstance(choice, NotComputable) else "monitor.too_few_areas"
         not_computable = {"key": key, "reason": reason}
     return {
-        "indicator": describe(ind), "level": level, "age_group": data.age_group,
+        "indicator": describe_served(data, ind), "level": level, "age_group": data.age_group,
         "ranking": choice.indicator if isinstance(choice, RankingChoice) else None,
         "ranking_year": choice.year if isinstance(choice, RankingChoice) else None,
         "ranking_requested": rank_by or None,
@@ -328,7 +331,10 @@ def _name(data: MonitorData, code: str) -> str:
     return str(hit.iloc[0]) if len(hit) else code
 
 
-@router.get("", summary="Indicators of the Monitor that the region has")
+# The answers are cached JSON bytes (with ETags); the models document them and
+# tests/test_api_contract.py checks real answers against them.
+@router.get("", summary="Indicators of the Monitor that the region has",
+            response_model=IndicatorList)
 def list_indicators(request: Request, ctx: Ctx,
                     age_group: AgeGroup = DEFAULT_AGE_GROUP) -> Response:
     """Every indicator with values: names (nl, en), unit, good direction, years, levels."""
@@ -337,7 +343,8 @@ def list_indicators(request: Request, ctx: Ctx,
     return payload.response(request, max_age=60)
 
 
-@router.get("/{indicator}/values", summary="Values of one indicator per area (published)")
+@router.get("/{indicator}/values", summary="Values of one indicator per area (published)",
+            response_model=ValuesDoc)
 def indicator_values(
     indicator: str,
     request: Request,
@@ -358,7 +365,8 @@ def indicator_values(
         request, max_age=60)
 
 
-@router.get("/{indicator}/areas/{code}", summary="One area: values over the years, trend, rank")
+@router.get("/{indicator}/areas/{code}", summary="One area: values over the years, trend, rank",
+            response_model=AreaDoc)
 def area_indicator(indicator: str, code: str, request: Request, ctx: Ctx,
                    age_group: AgeGroup = DEFAULT_AGE_GROUP) -> Response:
     """The area's published values for every year, its trend and its latest rank."""
@@ -369,7 +377,8 @@ def area_indicator(indicator: str, code: str, request: Request, ctx: Ctx,
                    age_group=age_group).response(request, max_age=60)
 
 
-@router.get("/{indicator}/inequality", summary="The health gap: SII, RII, best-worst, trend")
+@router.get("/{indicator}/inequality", summary="The health gap: SII, RII, best-worst, trend",
+            response_model=InequalityDoc)
 def inequality(
     indicator: str,
     request: Request,

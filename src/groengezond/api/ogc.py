@@ -32,6 +32,7 @@ from fastapi.responses import JSONResponse, Response
 
 from groengezond.api.context import COLLECTIONS, Collection, WebContext, check_level, get_context
 from groengezond.api.geojson import GEOJSON
+from groengezond.api.models_maps import OgcCollection, OgcCollections, OgcConformance, OgcLanding
 from groengezond.api.ogc_processes import CONFORMANCE as PROCESSES_CONFORMANCE
 from groengezond.api.ogc_processes import REL_JOBS, REL_PROCESSES
 from groengezond.api.problems import OgcRoute
@@ -116,7 +117,7 @@ def _json(doc: dict[str, Any], media_type: str = JSON) -> Response:
     return Response(json.dumps(doc, ensure_ascii=False), media_type=media_type)
 
 
-@router.get("", summary="Landing page")
+@router.get("", summary="Landing page", response_model=OgcLanding)
 def landing(request: Request, ctx: Ctx) -> Response:
     """Links to the API definition, the conformance declaration and the collections."""
     base = _base(request)
@@ -137,14 +138,15 @@ def landing(request: Request, ctx: Ctx) -> Response:
     })
 
 
-@router.get("/conformance", summary="Conformance declaration")
+@router.get("/conformance", summary="Conformance declaration",
+            response_model=OgcConformance)
 def conformance() -> Response:
     """The conformance classes implemented: Features Core, OpenAPI 3.0 and GeoJSON, and
     Processes Core, OGC process description, JSON, OpenAPI 3.0, job list and dismiss."""
     return _json({"conformsTo": CONFORMANCE})
 
 
-@router.get("/collections", summary="Feature collections")
+@router.get("/collections", summary="Feature collections", response_model=OgcCollections)
 def collections(request: Request, ctx: Ctx) -> Response:
     """Every collection with its extent and links."""
     base = _base(request)
@@ -154,7 +156,8 @@ def collections(request: Request, ctx: Ctx) -> Response:
     })
 
 
-@router.get("/collections/{collectionId}", summary="One feature collection")
+@router.get("/collections/{collectionId}", summary="One feature collection",
+            response_model=OgcCollection)
 def collection(collectionId: str, request: Request, ctx: Ctx) -> Response:  # noqa: N803
     """The collection's description: title, extent (CRS84), links to its items."""
     return _json(_collection(ctx, request, _get_collection(collectionId)))

@@ -30,9 +30,12 @@ import anyio.to_thread
 import numpy as np
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from groengezond.api.context import WebContext, get_context
+from groengezond.api.contract import Contract
+from groengezond.api.geojson import json_ready
+from groengezond.api.models_scenarios import ComparisonRow, PlannerResult
 from groengezond.api.problems import OgcRoute, error_response
 from groengezond.api.scenario_limits import MAX_DRAWS, check_sizes, run_options
 from groengezond.api.scenarios import (
@@ -74,7 +77,7 @@ REL_RESULTS = "http://www.opengis.net/def/rel/ogc/1.0/results"
 REL_EXECUTE = "http://www.opengis.net/def/rel/ogc/1.0/execute"
 
 
-class Link(BaseModel):
+class ProcessLink(BaseModel):
     """A link (RFC 8288 as JSON)."""
 
     href: str
@@ -92,14 +95,14 @@ class ProcessSummary(BaseModel):
     version: str = "1.0.0"
     jobControlOptions: list[str] = ["sync-execute", "async-execute"]  # noqa: N815
     outputTransmission: list[str] = ["value"]  # noqa: N815
-    links: list[Link] = []
+    links: list[ProcessLink] = []
 
 
 class ProcessList(BaseModel):
     """``GET /ogc/processes``."""
 
     processes: list[ProcessSummary]
-    links: list[Link]
+    links: list[ProcessLink]
 
 
 class Description(BaseModel):
@@ -142,14 +145,30 @@ class StatusInfo(BaseModel):
     started: datetime | None = None
     finished: datetime | None = None
     updated: datetime | None = None
-    links: list[Link] = []
+    links: list[ProcessLink] = []
 
 
 class JobList(BaseModel):
     """``GET /ogc/jobs``."""
 
     jobs: list[StatusInfo]
-    links: list[Link]
+    links: list[ProcessLink]
+
+
+class ProcessOutputs(Contract):
+    """The outputs of a run as a document (``"response": "document"``, and a job's results),
+    only those asked for: ``result`` of ``plan-scenario``; ``comparison`` and ``results`` of
+    ``compare-scenarios`` (as ``POST /api/scenarios/run`` and ``/compare`` answer them)."""
+
+    result: PlannerResult | None = None
+    comparison: list[ComparisonRow] | None = None
+    results: list[PlannerResult] | None = None
+
+
+class ExecutionResult(RootModel[PlannerResult | list[ComparisonRow] | list[PlannerResult]
+                                | ProcessOutputs]):
+    """A synchronous run's answer: the single output itself (``"response": "raw"``, the
+    default, when one output is asked for), or the document of outputs."""
 
 
 _OPTIONS = {
@@ -218,9 +237,9 @@ def _process(process_id: str) -> ProcessDescription:
     return PROCESSES[process_id]
 
 
-def _links(base: str, p: ProcessSummary) -> list[Link]:
-    return [Link(href=f"{base}/ogc/processes/{p.id}", rel="self", title=p.title),
-            Link(href=f"{base}/ogc/processes/{p.id}/execution", rel=REL_EXECUTE,
+def _links(base: str, p: ProcessSummary) -> list[ProcessLink]:
+    return [ProcessLink(href=f"{base}/ogc/processes/{p.id}", rel="self", title=p.title),
+            ProcessLink(href=f"{base}/ogc/processes/{p.id}/execution", rel=REL_EXECUTE,
                  title="Execute")]
 
 
@@ -232,7 +251,7 @@ def process_list(request: Request) -> ProcessList:
         processes=[ProcessSummary(**{k: v for k, v in p.model_dump().items()
                                      if k not in ("inputs", "outputs", "links")},
                                   links=_links(base, p)) for p in PROCESSES.values()],
-        links=[Link(href=f"{base}/ogc/processes", rel="self", title="Processes")])
+        links=[ProcessLink(href=f"{base}/ogc/processes", rel="self", title="Processes")])
 
 
 @router.get("/processes/{processId}", response_model=ProcessDescription,
@@ -283,20 +302,21 @@ async def _prepare(process: ProcessDescription, inputs: dict[str, Any],
     def job() -> dict[str, Any]:
         results = [p.run(s, np.random.default_rng(opts.seed), n_draws=opts.n_draws,
                          seed=opts.seed) for s in scenarios]
-        if single:
-            return {"result": results[0].model_dump(mode="json")}
+        if single:  # NaN (a gap that cannot be computed) as null: JSON has no NaN
+            return {"result": json_ready(results[0].model_dump(mode="json"))}
         rows = [{k: _finite(v) for k, v in row.items()}
                 for row in compare(results).to_dict(orient="records")]
-        return {"comparison": rows, "results": [r.model_dump(mode="json") for r in results]}
+        return {"comparison": rows,
+                "results": [json_ready(r.model_dump(mode="json")) for r in results]}
 
     large = opts.n_draws > SYNC_MAX_DRAWS or len(scenarios) > SYNC_MAX_SCENARIOS
     return job, large
 
 
 def _status(job: Job, base: str) -> StatusInfo:
-    links = [Link(href=f"{base}/ogc/jobs/{job.id}", rel="self", title="Status")]
+    links = [ProcessLink(href=f"{base}/ogc/jobs/{job.id}", rel="self", title="Status")]
     if job.status == "successful":
-        links.append(Link(href=f"{base}/ogc/jobs/{job.id}/results", rel=REL_RESULTS,
+        links.append(ProcessLink(href=f"{base}/ogc/jobs/{job.id}/results", rel=REL_RESULTS,
                           title="Results"))
     return StatusInfo(jobID=job.id, processID=job.process_id, status=job.status,
                       message=job.message, created=job.created, started=job.started,
@@ -316,7 +336,7 @@ def _job_error(exc: BaseException) -> tuple[int, str]:
 
 @router.post("/processes/{processId}/execution", summary="Execute a process",
              response_model=None, status_code=200,
-             responses={200: {"description": "Sync result"},
+             responses={200: {"description": "Sync result", "model": ExecutionResult},
                         201: {"description": "Job created (async)", "model": StatusInfo}})
 async def execute(processId: str, body: ExecuteIn, request: Request, ctx: Ctx,  # noqa: N803
                   prefer: Annotated[str | None, Header(max_length=200)] = None) -> Response:
@@ -369,7 +389,7 @@ def job_list(request: Request) -> JobList:
     """Every job kept, newest first."""
     base = public_base(request)
     return JobList(jobs=[_status(j, base) for j in jobs(request).all()],
-                   links=[Link(href=f"{base}/ogc/jobs", rel="self", title="Jobs")])
+                   links=[ProcessLink(href=f"{base}/ogc/jobs", rel="self", title="Jobs")])
 
 
 @router.get("/jobs/{jobId}", response_model=StatusInfo, summary="Job status")
@@ -378,7 +398,8 @@ def job_status(jobId: str, request: Request) -> StatusInfo:  # noqa: N803
     return _status(_job(request, jobId), public_base(request))
 
 
-@router.get("/jobs/{jobId}/results", response_model=dict[str, Any], summary="Job results")
+@router.get("/jobs/{jobId}/results", response_model=ProcessOutputs,
+            response_model_exclude_unset=True, summary="Job results")
 def job_results(jobId: str, request: Request) -> Any:  # noqa: N803
     """The outputs as a document (``{"result": ...}``), once the job is successful."""
     job = _job(request, jobId)

@@ -37,6 +37,15 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from groengezond import __version__
+from groengezond.api.models_participation import (
+    EXPORT_MEDIA,
+    Erased,
+    LabIndicatorRow,
+    PublicComments,
+    ReportReceived,
+    SurveyDoc,
+)
+from groengezond.api.models_region import Health
 from groengezond.api.problems import ReadableRoute
 from groengezond.participation import moderation, results
 from groengezond.participation.config import ParticipationSettings, participation_settings
@@ -310,7 +319,8 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
     def withdraw(lab_id: Id, scenario_id: Id, staff: Annotated[Staff, role("planner")]) -> None:
         svc.withdraw_scenario(staff, lab_id, scenario_id)
 
-    @router.get("/field-labs/{lab_id}/survey", summary="The survey questions and buurten")
+    @router.get("/field-labs/{lab_id}/survey", summary="The survey questions and buurten",
+                response_model=SurveyDoc)
     def survey_questions(lab_id: Id) -> dict[str, Any]:
         lab = svc.get_field_lab(lab_id)
         return {"field_lab_id": lab_id, "buurten": [b.model_dump() for b in lab.buurten],
@@ -328,7 +338,7 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
         return svc.my_input(token)
 
     @router.delete("/me", summary="Erase me and all my input (resident)",
-                   dependencies=[write_limit])
+                   dependencies=[write_limit], response_model=Erased)
     def erase_me(token: ResidentToken) -> dict[str, int]:
         return svc.erase_me(token)
 
@@ -355,7 +365,8 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
                 key: IdempotencyKey = None) -> Any:
         return created(svc.comment(token, lab_id, body, key), response)
 
-    @router.get("/field-labs/{lab_id}/comments", summary="Approved comments (GeoJSON, EPSG:4326)")
+    @router.get("/field-labs/{lab_id}/comments", summary="Approved comments (GeoJSON, EPSG:4326)",
+                response_model=PublicComments)
     def public_comments(lab_id: Id, scenario_id: QueryId = None,
                         limit: Annotated[int, Query(ge=1, le=500)] = 100,
                         offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> dict[str, Any]:
@@ -373,7 +384,7 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
         svc.delete_comment(token, comment_id)
 
     @router.post("/comments/{comment_id}/reports", status_code=202,
-                 summary="Report an abusive comment (anyone)",
+                 summary="Report an abusive comment (anyone)", response_model=ReportReceived,
                  dependencies=[Depends(limited("report", "reports"))])
     def report(comment_id: Id, body: ReportIn, request: Request,
                token: Annotated[str | None, Header(alias="X-Resident-Token",
@@ -444,7 +455,8 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
         return results.public_results(db, lab_id, cfg.min_respondents, svc.today(), svc.now())
 
     @router.get("/field-labs/{lab_id}/indicators",
-                summary="Survey results as Monitor indicator rows (long form)")
+                summary="Survey results as Monitor indicator rows (long form)",
+                response_model=list[LabIndicatorRow])
     def indicators(lab_id: Id) -> list[dict[str, Any]]:
         frame = results.indicator_rows(db, lab_id, cfg.min_respondents, svc.today(),
                                        svc.now())
@@ -453,7 +465,8 @@ def participation_router(db: Database, settings: ParticipationSettings | None = 
         return rows
 
     @router.get("/field-labs/{lab_id}/export", summary="Download results (planner)",
-                response_class=FileResponse)
+                response_class=FileResponse,
+                responses={200: {"content": EXPORT_MEDIA, "description": "The export file"}})
     def export(lab_id: Id, staff: Annotated[Staff, role("planner")],
                format: Literal["csv", "gpkg", "html"] = "csv") -> FileResponse:
         folder = FsPath(tempfile.mkdtemp(prefix="gg-export-"))
@@ -502,7 +515,7 @@ def participation_app(db: Database, settings: ParticipationSettings | None = Non
     mount_docs(app, get_settings().api_docs)
     app.include_router(participation_router(db, settings, clock, limiter))
 
-    @app.get("/health", summary="Liveness check")
+    @app.get("/health", summary="Liveness check", response_model=Health)
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "database": db.backend}
 

@@ -148,7 +148,7 @@ class LessonCreated(BaseModel):
     id: int
 
 
-class AuditEntry(BaseModel):
+class ProgrammeAuditEntry(BaseModel):
     """One change: who, when, what, old and new."""
 
     at: str
@@ -266,13 +266,13 @@ def post_lesson(body: LessonData, db: Db, who: Who) -> LessonCreated:
     return LessonCreated(id=_forbidden(store.add_lesson, db, who, body))
 
 
-@router.get("/audit", response_model=list[AuditEntry], summary="The audit trail (staff)")
-def get_audit(db: Db, who: Who) -> list[AuditEntry]:
+@router.get("/audit", response_model=list[ProgrammeAuditEntry], summary="The audit trail (staff)")
+def get_audit(db: Db, who: Who) -> list[ProgrammeAuditEntry]:
     """Every change, oldest first."""
     if who.role != "staff":
         raise ForbiddenError(f"{who.username} is not programme staff: only staff read the "
                              "audit trail")
-    return [AuditEntry(**e) for e in store.audit_trail(db)]
+    return [ProgrammeAuditEntry(**e) for e in store.audit_trail(db)]
 
 
 @router.get("/report", response_class=Response, summary="Half-year progress report",

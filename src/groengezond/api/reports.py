@@ -18,12 +18,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from groengezond.api.context import WebContext, get_context
+from groengezond.api.models_scenarios import ScenarioJSON
 from groengezond.api.problems import ReadableRoute
 from groengezond.api.scenario_limits import MAX_DRAWS, MAX_SEED
 from groengezond.health.impact import MIN_DRAWS
 from groengezond.participation.db import Database
 from groengezond.programme.db import ProgrammeDatabase
 from groengezond.region.quality import NotComputable
+from groengezond.reports.area import AreaReport
+from groengezond.reports.evaluation import EvaluationReport
 from groengezond.reports.scenario import ScenarioReport
 from groengezond.scenario.model import Scenario
 
@@ -42,7 +45,8 @@ def _programme_db(ctx: WebContext) -> ProgrammeDatabase:
 
 @router.get("/area/{code}", summary="Area report: indicators, gaps, green access, field labs",
             response_class=Response,
-            responses={200: {"content": {m: {} for m in MEDIA.values()}}})
+            responses={200: {"model": AreaReport,  # format=json: the report's data
+                             "content": {m: {} for m in MEDIA.values() if "json" not in m}}})
 def area_report_route(
     code: str,
     request: Request,
@@ -87,7 +91,7 @@ class ScenarioReportIn(BaseModel):
     """A scenario to report on: as the body of ``POST /api/scenarios/run``."""
 
     model_config = ConfigDict(extra="forbid")
-    scenario: dict[str, Any] = Field(description="The scenario (name, interventions, ...)")
+    scenario: ScenarioJSON = Field(description="The scenario (name, interventions, ...)")
     crs: Literal["EPSG:4326", "EPSG:28992"] = "EPSG:4326"
     seed: int = Field(42, ge=0, le=MAX_SEED)
     n_draws: int = Field(MIN_DRAWS, ge=MIN_DRAWS, le=MAX_DRAWS)
@@ -192,7 +196,7 @@ async def shared_scenario_report_route(
 
 @router.get("/evaluation", summary="Evaluation report: effect of registered interventions",
             response_class=Response, responses={200: {
-                "description": "The report (JSON: its data)",
+                "model": EvaluationReport, "description": "The report (JSON: its data)",
                 "content": {m: {} for m in MEDIA.values()}}})
 def evaluation_report_route(
     request: Request,

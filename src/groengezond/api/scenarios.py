@@ -38,12 +38,21 @@ from typing import Any
 import anyio.to_thread
 import numpy as np
 import shapely
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from pyproj import Transformer
 from shapely.geometry import mapping
 from starlette.exceptions import HTTPException
 
 from groengezond.api.context import WebContext, get_context
+from groengezond.api.contract import body_of
+from groengezond.api.geojson import json_ready
+from groengezond.api.models_scenarios import (
+    PlannerResult,
+    ScenarioCompareRequest,
+    ScenarioComparison,
+    ScenarioRunRequest,
+)
 from groengezond.api.planner_pool import (
     ClientGoneError,
     PoolFullError,
@@ -141,6 +150,16 @@ def _finite(value: Any) -> Any:
     return None if isinstance(value, float) and not np.isfinite(value) else value
 
 
+async def json_body(request: Request) -> Any:
+    """The request's JSON body (422 naming the problem when it is not JSON)."""
+    try:
+        return await request.json()
+    except ValueError:
+        raise InputError.single("request", "body", "body", "is not valid JSON",
+                                "send a JSON document with Content-Type: application/json"
+                                ) from None
+
+
 async def _in_pool(request: Request, job: Any, what: str) -> Any:
     """Run ``job`` in the app's pool; map the pool's refusals to HTTP answers."""
     pool = run_pool(request)
@@ -171,11 +190,17 @@ async def _in_pool(request: Request, job: Any, what: str) -> Any:
             "in_flight": pool.in_flight}})
 
 
-@router.post("/run", summary="Run one scenario against the region's baseline")
-async def run(request: Request, body: dict[str, Any] = Body(...),
-              ctx: WebContext = Depends(get_context)) -> dict[str, Any]:
+# The bodies are read as JSON and parsed by the scenario parser (readable, located problems);
+# their models are documented with ``openapi_extra`` (see groengezond.api.contract.body_of).
+@router.post("/run", summary="Run one scenario against the region's baseline",
+             response_model=PlannerResult, openapi_extra=body_of(ScenarioRunRequest))
+async def run(request: Request, ctx: WebContext = Depends(get_context)) -> JSONResponse:
     """The scenario's effects: exposures, health pathways, totals, euros and the health gap."""
     limit_client(request)
+    body = await json_body(request)
+    if not isinstance(body, dict):
+        raise InputError.single("request", "body", "scenario", "is not a JSON object",
+                                "send one scenario: {\"name\": ..., \"interventions\": [...]}")
     opts = run_options(body, "scenario")
     scenario = await anyio.to_thread.run_sync(_scenario, body, opts.crs, "scenario")
     check_sizes(scenario, await anyio.to_thread.run_sync(region_area_m2, ctx), "scenario")
@@ -184,18 +209,21 @@ async def run(request: Request, body: dict[str, Any] = Body(...),
     def job() -> dict[str, Any]:
         result = p.run(scenario, np.random.default_rng(opts.seed), n_draws=opts.n_draws,
                        seed=opts.seed)
-        out: dict[str, Any] = result.model_dump(mode="json")
+        out: dict[str, Any] = json_ready(result.model_dump(mode="json"))  # NaN as null
         return out
 
     out: dict[str, Any] = await _in_pool(request, job, "run")
-    return out
+    return JSONResponse(out)
 
 
-@router.post("/compare", summary="Run several scenarios and lay them side by side")
-async def compare_scenarios(request: Request, body: dict[str, Any] | list[Any] = Body(...),
-                            ctx: WebContext = Depends(get_context)) -> dict[str, Any]:
+@router.post("/compare", summary="Run several scenarios and lay them side by side",
+             response_model=ScenarioComparison,
+             openapi_extra=body_of(ScenarioCompareRequest))
+async def compare_scenarios(request: Request,
+                            ctx: WebContext = Depends(get_context)) -> JSONResponse:
     """One row per scenario (baseline first) and every scenario's full result."""
     limit_client(request)
+    body = await json_body(request)
     opts_in: dict[str, Any] = body if isinstance(body, dict) else {}
     items = body.get("scenarios") if isinstance(body, dict) else body
     if not isinstance(items, list) or not items:
@@ -220,7 +248,8 @@ async def compare_scenarios(request: Request, body: dict[str, Any] | list[Any] =
                          seed=opts.seed) for s in scenarios]
         rows = [{k: _finite(v) for k, v in row.items()}
                 for row in compare(results).to_dict(orient="records")]
-        return {"comparison": rows, "results": [r.model_dump(mode="json") for r in results]}
+        return {"comparison": rows,
+                "results": [json_ready(r.model_dump(mode="json")) for r in results]}
 
     out: dict[str, Any] = await _in_pool(request, job, "compare")
-    return out
+    return JSONResponse(out)

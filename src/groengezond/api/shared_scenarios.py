@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyproj import Transformer
 from shapely.geometry import mapping
 
+from groengezond.api.models_scenarios import ScenarioJSON
 from groengezond.api.problems import ReadableRoute
 from groengezond.api.scenarios import CRS_WGS84, _scenario
 from groengezond.participation.config import RateLimit
@@ -50,7 +51,7 @@ class ShareIn(BaseModel):
     """A scenario to share (or to save as a new version)."""
 
     model_config = ConfigDict(extra="forbid")
-    scenario: dict[str, Any] = Field(description="The scenario (name, interventions, ...)")
+    scenario: ScenarioJSON = Field(description="The scenario (name, interventions, ...)")
     crs: Literal["EPSG:4326", "EPSG:28992"] = Field(
         "EPSG:4326", description="CRS of the geometries: lon/lat (default) or RD New")
     visibility: Visibility | None = Field(
@@ -84,8 +85,8 @@ class SharedOut(BaseModel):
     owner_key: str | None = Field(
         None, description="Only in the answer to a new share by an anonymous caller: keep it "
                           "and send it as X-Owner-Key to save versions or delete")
-    scenario: dict[str, Any] = Field(description="The scenario, geometries in EPSG:28992")
-    scenario_wgs84: dict[str, Any] = Field(description="The same, geometries in lon/lat")
+    scenario: ScenarioJSON = Field(description="The scenario, geometries in EPSG:28992")
+    scenario_wgs84: ScenarioJSON = Field(description="The same, geometries in lon/lat")
 
 
 class SharedSummary(BaseModel):

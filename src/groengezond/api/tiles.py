@@ -28,6 +28,7 @@ from pyproj import Transformer
 
 from groengezond.api.context import WebContext, get_context
 from groengezond.api.geojson import Payload
+from groengezond.api.models_maps import TileJSON
 from groengezond.api.mvt import encode_tile, tile_bounds, valid_tile
 from groengezond.api.problems import ReadableRoute
 from groengezond.api.security import public_base
@@ -209,7 +210,8 @@ def landcover_png(z: Z, x: X, y: Y, request: Request, ctx: Ctx) -> Response:
     return payload.response(request, max_age=86400)
 
 
-@router.get(".json", summary="TileJSON of the region's vector and land-cover tiles")
+@router.get(".json", summary="TileJSON of the region's vector and land-cover tiles",
+            response_model=TileJSON)
 def tilejson(request: Request, ctx: Ctx) -> dict[str, Any]:
     """TileJSON 3.0.0 for the vector tiles, with the land-cover tiles as ``landcover``."""
     base = public_base(request)  # GG_PUBLIC_URL, never the Host header

@@ -110,7 +110,7 @@ class ExportOut(BaseModel):
     decided: str | None = None
 
 
-class AuditEntry(BaseModel):
+class UcloudAuditEntry(BaseModel):
     """One line of the audit log."""
 
     model_config = ConfigDict(extra="allow")
@@ -129,7 +129,7 @@ class AuditOut(BaseModel):
     """The audit log and whether its hash chain holds."""
 
     chain_intact: bool
-    entries: list[AuditEntry]
+    entries: list[UcloudAuditEntry]
 
 
 def _hub() -> Hub:
@@ -234,4 +234,4 @@ def download(export_id: Annotated[str, PathParam(max_length=32)],
 @router.get("/audit", response_model=AuditOut, summary="The audit log (data steward)")
 def audit(authorization: AuthHeader = None) -> AuditOut:
     entries, ok = _call(_hub().audit_entries, _token(authorization))
-    return AuditOut(chain_intact=ok, entries=[AuditEntry(**e) for e in entries])
+    return AuditOut(chain_intact=ok, entries=[UcloudAuditEntry(**e) for e in entries])

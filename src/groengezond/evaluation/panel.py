@@ -62,6 +62,12 @@ class Panel:
         d = self.data
         return sorted(d.loc[d["first_treat"] > 0, "unit"].unique().tolist())
 
+    @property
+    def never_treated_units(self) -> list[str]:
+        """Units never treated in the panel: the donor pool of a synthetic control."""
+        d = self.data
+        return sorted(d.loc[d["first_treat"] == 0, "unit"].unique().tolist())
+
 
 def first_wave(start_year: int, years: Sequence[int]) -> int:
     """The first panel year at or after ``start_year`` (0 when after the last year)."""

@@ -38,7 +38,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Link(_Model):
+class ProjectLink(_Model):
     """A link from a project to a Planner scenario, an evaluation or a field lab."""
 
     kind: str = Field(pattern=r"^(scenario|evaluation|field_lab)$")
@@ -60,7 +60,7 @@ class ProjectData(_Model):
     ends_on: date
     status: str
     catalogue: tuple[str, ...] = ()
-    links: tuple[Link, ...] = ()
+    links: tuple[ProjectLink, ...] = ()
 
     @field_validator("status")
     @classmethod

@@ -40,11 +40,11 @@ from groengezond.programme.schemas import (
     BudgetLineData,
     KpiData,
     LessonData,
-    Link,
     MilestoneData,
     PeriodData,
     Programme,
     ProjectData,
+    ProjectLink,
     RiskData,
 )
 
@@ -164,7 +164,7 @@ def load_programme(db: ProgrammeDatabase) -> Programme:
                 lead_user=p.lead_user, partners=tuple(p.partners), areas=tuple(p.areas),
                 starts_on=p.starts_on, ends_on=p.ends_on, status=p.status,
                 catalogue=tuple(p.catalogue),
-                links=tuple(Link.model_validate(x) for x in p.links)) for p in projects),
+                links=tuple(ProjectLink.model_validate(x) for x in p.links)) for p in projects),
             budget=tuple(BudgetLineData(project=p.code, source=b.source, year=b.year,
                                         committed_eur=b.committed_eur, spent_eur=b.spent_eur)
                          for p in projects for b in p.budget),

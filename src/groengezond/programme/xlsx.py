@@ -30,11 +30,11 @@ from groengezond.programme.schemas import (
     BudgetLineData,
     KpiData,
     LessonData,
-    Link,
     MilestoneData,
     PeriodData,
     Programme,
     ProjectData,
+    ProjectLink,
     RiskData,
 )
 from groengezond.region.store import atomic_file
@@ -126,14 +126,14 @@ def _bool(v: Any) -> bool | None:
     raise _CellError(f"{v!r} is not yes or no", "write yes (higher is better) or no")
 
 
-def _links(v: Any) -> tuple[Link, ...]:
+def _links(v: Any) -> tuple[ProjectLink, ...]:
     out = []
     for item in _list(v):
         kind, _, ref = item.partition(":")
         if kind not in ("scenario", "evaluation", "field_lab") or not ref:
             raise _CellError(f"link {item!r} is not kind:ref",
                         "write scenario:<id>, evaluation:<id> or field_lab:<id>, separated by ;")
-        out.append(Link(kind=kind, ref=ref))
+        out.append(ProjectLink(kind=kind, ref=ref))
     return tuple(out)
 
 
@@ -370,7 +370,7 @@ def _kpis(rows: _Rows, wb: Any, project_ref: Callable[..., bool],
 
 def _cell(v: Any) -> Any:
     if isinstance(v, tuple | list):
-        return ";".join(f"{x.kind}:{x.ref}" if isinstance(x, Link) else str(x) for x in v)
+        return ";".join(f"{x.kind}:{x.ref}" if isinstance(x, ProjectLink) else str(x) for x in v)
     if isinstance(v, bool):
         return "yes" if v else "no"
     return v

@@ -57,7 +57,7 @@ class SeriesRow(BaseModel):
     comparison: float | None
 
 
-class InterventionRow(BaseModel):
+class EvaluatedIntervention(BaseModel):
     """A registered intervention the estimate covers."""
 
     name: str
@@ -77,7 +77,7 @@ class EvaluationReport(BaseModel):
     years: list[int]
     n_areas: int
     dropped_areas: list[Any] = Field(default_factory=list)
-    interventions: list[InterventionRow]
+    interventions: list[EvaluatedIntervention]
     estimates: list[EstimateRow]
     event_study: list[EventRow]
     series: list[SeriesRow]
@@ -121,7 +121,7 @@ def evaluation_report(doc: dict[str, Any], registry: Registry, meta: RegionMeta,
         name_en=ind.name_en if ind else doc["indicator"], unit=ind.unit if ind else "",
         estimator=doc["estimator"], level=level, years=[int(y) for y in doc.get("years", [])],
         n_areas=int(doc.get("n_areas", 0)), dropped_areas=list(doc.get("dropped_areas", [])),
-        interventions=[InterventionRow(name=str(x.get("name", "")),
+        interventions=[EvaluatedIntervention(name=str(x.get("name", "")),
                                        areas=len(x.get("areas", []) or []),
                                        start=str(x.get("start_date", "") or ""))
                        for x in interventions],
