@@ -37,7 +37,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, server_db: Path) -> Iterato
         pytest.skip("front end not built: run 'make web' (npm ci && npm run build in web/)")
     folder = write_region(web_region(), tmp_path_factory.mktemp("e2e") / "region")
     port = free_port()
-    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}"})
+    # Every test logs in on a browser context of its own, all from 127.0.0.1: the default of 5
+    # logins a minute per client would refuse the suite's logins with 429. The login limit
+    # itself is tested at the API level (tests/test_participation_security.py).
+    env = {"GG_DATABASE_URL": f"sqlite:///{server_db}",
+           "GG_PARTICIPATION_LOGIN_LIMIT__BURST": "200",
+           "GG_PARTICIPATION_LOGIN_LIMIT__PER_MINUTE": "200"}
+    proc = start_server(folder, port, env=env)
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)
 
