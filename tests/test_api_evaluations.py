@@ -146,3 +146,18 @@ def test_a_synthetic_control_over_too_many_donors_is_refused(
         "indicator": "perceived_health_good_pct", "intervention": [1], "estimator": "synth"})
     assert r.status_code == 422
     assert "donor areas is more than one request may run (5)" in r.text
+    # a key with its figures, so the web app words it (refuse.synth_too_many_donors)
+    problem = r.json()["problems"][0]
+    assert problem["key"] == "synth_too_many_donors"
+    assert problem["params"] == {"donors": problem["params"]["donors"], "max_donors": 5}
+    assert problem["params"]["donors"] > 5
+    # a synthetic control of several treated buurten is refused with its key too
+    monkeypatch.setattr(ev, "MAX_SYNTH_DONORS", 200)
+    codes = sorted(region.areas_at("buurt")["code"])[1:3]
+    assert client.post("/api/evaluations/register", headers=staff, json={
+        "name": "Twee", "areas": codes, "start_date": "2016-01-01"}).status_code == 201
+    r = client.get("/api/evaluations/estimate", params={
+        "indicator": "perceived_health_good_pct", "intervention": [2], "estimator": "synth"})
+    assert r.status_code == 422
+    assert r.json()["problems"][0]["key"] == "synth_one_treated"
+    assert r.json()["problems"][0]["params"] == {"treated": 2}

@@ -54,14 +54,15 @@ def test_every_entry_maps_to_a_scenario_intervention_and_has_sources() -> None:
         assert item.typical_size.unit in SIZE_UNITS[item.scenario_intervention], item.id
         sources = CAT.sources_of(item.id)
         assert sources and all(s.citation.strip() for s in sources), item.id
-        assert item.name_nl.strip() and item.name_en.strip() and item.description.strip()
-        assert item.co_benefits and item.problems and item.pathways, item.id
+        assert item.name_nl.strip() and item.name_en.strip(), item.id
+        assert item.description("nl") and item.description("en"), item.id
+        assert item.co_benefits("nl") and item.problems and item.pathways, item.id
         assert set(item.pathways) <= pathways, item.id
-        assert item.evidence.basis.strip(), item.id
+        assert item.evidence.basis_nl.strip() and item.evidence.basis_en.strip(), item.id
         cost = item.cost
         assert cost.price_year >= 2000 and cost.basis.strip(), item.id
         if cost.assumption:
-            assert "Assumption" in cost.basis, item.id
+            assert "Assumption" in cost.basis_en and "Aanname" in cost.basis_nl, item.id
         template = item.to_scenario()
         assert template.kind == item.scenario_intervention
         assert template.catalogue_id == item.id
@@ -183,3 +184,115 @@ def test_cli_errors_exit_2_with_one_line() -> None:
     assert result.exit_code == 2 and "unknown intervention" in result.output
     result = runner.invoke(catalogue_app, ["search", "--text", "zzzz"])
     assert result.exit_code == 0 and "No intervention" in result.output
+
+
+def test_every_text_is_in_dutch_and_english_and_differs() -> None:
+    """Every text a user reads exists in both languages, and the Dutch is not the English."""
+    for item in CAT.interventions:
+        pairs = [(item.description_nl, item.description_en),
+                 (item.evidence.basis_nl, item.evidence.basis_en),
+                 (item.cost.basis_nl, item.cost.basis_en),
+                 (item.notes_nl, item.notes_en)]
+        if item.maintenance is not None:
+            pairs.append((item.maintenance.basis_nl, item.maintenance.basis_en))
+        for nl, en in pairs:
+            assert bool(nl) == bool(en) and (not nl or nl != en), item.id
+        assert len(item.co_benefits_nl) == len(item.co_benefits_en), item.id
+        assert set(item.co_benefits_nl).isdisjoint(item.co_benefits_en), item.id
+    assert CAT.cost_note("nl").startswith("Aanname")
+    assert CAT.cost_note("en").startswith("Assumption")
+
+
+@pytest.mark.parametrize("field", ["description_nl", "co_benefits_en", "name_en"])
+def test_a_missing_translation_is_refused(field: str) -> None:
+    raw = raw_catalogue()
+    del raw["interventions"][0][field]
+    with pytest.raises(InputError) as err:
+        parse_catalogue(dump(raw))
+    p = err.value.problems[0]
+    assert p.location == "interventions 'street_trees'" and p.field == field
+
+
+def test_a_missing_translation_of_notes_and_evidence_is_refused() -> None:
+    raw = raw_catalogue()
+    item = next(i for i in raw["interventions"] if i["id"] == "tiny_forest")
+    del item["notes_nl"]
+    with pytest.raises(InputError, match="notes_nl is missing"):
+        parse_catalogue(dump(raw))
+    raw = raw_catalogue()
+    del raw["interventions"][0]["evidence"]["basis_en"]
+    with pytest.raises(InputError) as err:
+        parse_catalogue(dump(raw))
+    assert err.value.problems[0].field == "evidence.basis_en"
+
+
+@pytest.mark.parametrize("where", ["description", "evidence", "cost", "co_benefits", "notes"])
+def test_english_copied_into_the_dutch_field_is_refused(where: str) -> None:
+    raw = raw_catalogue()
+    item = next(i for i in raw["interventions"] if i["id"] == "tiny_forest")
+    if where == "description":
+        item["description_nl"] = item["description_en"]
+    elif where == "evidence":
+        item["evidence"]["basis_nl"] = item["evidence"]["basis_en"]
+    elif where == "cost":
+        item["cost"]["basis_nl"] = item["cost"]["basis_en"]
+    elif where == "co_benefits":
+        item["co_benefits_nl"] = ["shade for the children and residents", "biodiversiteit",
+                                  "natuureducatie"]
+    else:
+        item["notes_nl"] = "Modelled as new green; shade only once the canopy has grown."
+    with pytest.raises(InputError) as err:
+        parse_catalogue(dump(raw))
+    p = err.value.problems[0]
+    assert p.location == "interventions 'tiny_forest'"
+    assert "_nl" in p.problem and ("English" in p.problem), p.problem
+
+
+def test_english_words_in_a_dutch_text_are_refused_but_dutch_passes() -> None:
+    raw = raw_catalogue()
+    raw["interventions"][0]["description_nl"] = (
+        "Plant bomen langs woonstraten with enough rooting volume for the trees.")
+    with pytest.raises(InputError, match="reads as English"):
+        parse_catalogue(dump(raw))
+    # Dutch words that are spelled as English ones ("of", "park", "plant") are not counted
+    raw = raw_catalogue()
+    raw["interventions"][0]["description_nl"] = "Plant een park of een bos in de buurt."
+    assert parse_catalogue(dump(raw))["street_trees"].description("nl").startswith("Plant")
+
+
+def test_cli_speaks_dutch_with_lang_nl() -> None:
+    result = runner.invoke(catalogue_app, ["show", "tiny_forest", "--lang", "nl"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "beschrijving" in out and "opkomend bewijs" in out and "minibos" in out
+    assert "Doorgerekend als nieuw groen" in out and "Aanname" in out
+    assert "Plant a dense" not in out
+    result = runner.invoke(catalogue_app, ["search", "--problem", "heat", "--lang", "nl"])
+    assert result.exit_code == 0, result.output
+    assert " van 31 ingrepen" in result.output and "aanname" in result.output
+    result = runner.invoke(catalogue_app, ["search", "--text", "zzzz", "--lang", "nl"])
+    assert result.exit_code == 0 and "Geen ingreep" in result.output
+    result = runner.invoke(catalogue_app, ["show", "tiny_forest", "--lang", "de"])
+    assert result.exit_code == 2
+
+
+def test_size_text_per_language() -> None:
+    assert Size(value=1000, unit="m2").text("nl") == "1.000 m²"
+    assert Size(value=20, unit="trees").text("nl") == "20 bomen"
+    assert Size(value=1.5, unit="ha").text("nl") == "1,5 ha"
+    assert str(Size(value=1000, unit="m2")) == "1,000 m²"
+
+
+def test_the_api_document_carries_both_languages() -> None:
+    from groengezond.api.catalogue import item_doc
+
+    doc = item_doc(CAT["tiny_forest"], CAT, full=True)
+    assert doc["name_nl"] == "Tiny Forest (minibos)" and doc["name_en"] == "Tiny forest"
+    assert doc["description_nl"].startswith("Plant een dicht minibos")
+    assert doc["description_en"].startswith("Plant a dense")
+    assert doc["evidence_text_nl"] == "opkomend bewijs"
+    assert doc["evidence_text_en"] == "emerging evidence"
+    assert doc["evidence"]["basis_nl"] and doc["evidence"]["basis_en"]
+    assert doc["typical_size_text_nl"] == "250 m²" and doc["notes_nl"].startswith("Doorgerekend")
+    assert doc["cost"]["basis_nl"].startswith("Aanname")
+    assert "description" not in doc and "co_benefits" not in doc

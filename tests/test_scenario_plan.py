@@ -448,7 +448,7 @@ def test_mortality_baseline_is_standardised_by_age_per_buurt(planner: Planner) -
     # by age per buurt too (tests/test_scenario_heat.py checks it by hand)
     heat = planner.baselines["heat_mortality"]
     assert np.ptp(heat.value[ok]) > 0
-    assert any("standardised indirectly by age" in n and "heat_mortality" in n
+    assert any("standardised indirectly by age" in n.text and "heat_mortality" in n.text
                for n in planner.baseline_notes)
 
 

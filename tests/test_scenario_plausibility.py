@@ -117,7 +117,7 @@ def test_park_across_the_river_counts_only_its_land(region: Region, planner: Pla
     from groengezond.scenario.apply import cells_in
     rr, cc = cells_in(kept, lc)
     assert not (lc.classes[rr, cc] == water).any()
-    assert any("on water is left out" in n for n in ok.notes)
+    assert any("on water is left out" in n.text for n in ok.notes)
     # evaluated end to end: the new green space is the land, and so is its cost
     r = planner.run(scenario_from_data({"name": "s", "interventions": [
         {"name": "X", "kind": "add_green", "geometry": poly.wkt,

@@ -8,6 +8,7 @@ the same text.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ class Problem:
     key : str
         A stable key of the kind of problem (e.g. ``over_buildings``), for a user interface
         that words it in its own language; empty when none is defined.
+    params : dict
+        The values that wording fills in, by name (numbers unformatted; see
+        ``groengezond.messages.REFUSAL_KEYS``); empty when the key needs none.
     """
 
     file: str
@@ -44,6 +48,8 @@ class Problem:
     problem: str
     fix: str
     key: str = ""
+    params: dict[str, str | int | float | None] = dataclasses.field(
+        default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         field = f"field '{self.field}'" if self.field else ""

@@ -38,9 +38,30 @@ def get(server: str, path: str, params: list[tuple[str, str]] | None = None) -> 
 
 
 def nl(pg: Any, value: float) -> str:
-    """``value`` as the page shows an effect: nl-NL, one or two decimals (i18n.fmt(v, 2))."""
+    """``value`` as the page shows an indicator's level: nl-NL, one or two decimals
+    (i18n.fmt(v, 2))."""
     return str(pg.evaluate("(v) => new Intl.NumberFormat('nl-NL', {maximumFractionDigits: 2, "
                            "minimumFractionDigits: 1}).format(v)", value))
+
+
+SIG2 = """(values) => {
+  const big = Math.max(0, ...values.filter(Number.isFinite).map(Math.abs));
+  const d = Math.min(6, big === 0 ? 0 : 1 - Math.floor(Math.log10(big)));
+  const f = 10 ** Math.abs(d);
+  return values.map((v) => {
+    const r = (d >= 0 ? Math.round(v * f) / f : Math.round(v / f) * f) || 0;
+    const n = Math.max(0, d);
+    return new Intl.NumberFormat('nl-NL', {minimumFractionDigits: n, maximumFractionDigits: n})
+      .format(r);
+  });
+}"""
+"""format.ts intervalParts/formatSig with 2 significant digits of the largest value, nl-NL."""
+
+
+def sig2(pg: Any, *values: float) -> list[str]:
+    """An effect (and its interval) as the page shows it: 2 significant digits, the same
+    decimals for all (web/src/format.ts)."""
+    return [str(v) for v in pg.evaluate(SIG2, list(values))]
 
 
 def add_planner(server_db: Path, name: str, password: str) -> tuple[str, str]:
@@ -123,18 +144,19 @@ def test_register_estimate_and_see_the_event_study(page: PageWatch, server: str,
     for i, r in enumerate(events):
         cells = rows.nth(i)
         assert cells.locator("th").inner_text() == str(r["e"])
-        assert cells.locator("td").nth(0).inner_text() == nl(pg, r["coef"])
-        assert cells.locator("td").nth(1).inner_text() == (
-            f"{nl(pg, r['ci_low'])} – {nl(pg, r['ci_high'])}")
+        coef, low, high = sig2(pg, r["coef"], r["ci_low"], r["ci_high"])
+        assert cells.locator("td").nth(0).inner_text() == coef
+        assert cells.locator("td").nth(1).inner_text() == f"{low} – {high}"
     titles = pg.locator("#ev-event-chart circle title").all_text_contents()
-    assert titles == [f"{r['e']}: {nl(pg, r['coef'])}" for r in events]
+    assert titles == [f"{r['e']}: {sig2(pg, r['coef'])[0]}" for r in events]
     # the verdict in plain Dutch, with the API's estimate and interval
     head = doc["estimates"][0]
     verdict = pg.locator("#ev-verdict").inner_text()
     assert head["identified"] and not head["suppressed"]
     assert verdict.startswith("Geschat effect op ")
-    assert nl(pg, head["estimate"]) in verdict
-    assert f"95%-interval {nl(pg, head['ci_low'])} tot {nl(pg, head['ci_high'])}" in verdict
+    est, low, high = sig2(pg, head["estimate"], head["ci_low"], head["ci_high"])
+    assert f": {est} " in verdict
+    assert f"95%-interval {low} tot {high}" in verdict
     assert ("interval omvat nul" in verdict or "geheel boven nul" in verdict
             or "geheel onder nul" in verdict)
     # the treated-against-comparison plot has the API's series

@@ -75,3 +75,7 @@ def test_gemeente_choropleth_and_gap_show_the_apis_figures(page: PageWatch,
     for figure in want:
         number = figure.replace(".", ",")
         assert number in text or number.replace("-", "−") in text, (figure, text)
+    # Dutch throughout: the national Monitor holds no English words (test_dutch_words.py)
+    from .test_dutch_words import check
+
+    check(pg, "national Monitor (gemeenten)")

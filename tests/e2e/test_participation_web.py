@@ -383,8 +383,7 @@ def test_erasing_everything_and_a_comment_outside_the_lab(page: PageWatch, serve
     click_lonlat(pg, lab.centre_wgs84)
     pg.fill("#comment-text", "Mooi \u202eplan")
     pg.click("#comment-submit")
-    wait(pg, "document.querySelector('[data-msg=\"comment\"]').textContent"
-             ".includes('contains the control character U+202E')")
+    message(pg, "comment", "De tekst klopt niet. Pas het aan en probeer het opnieuw.")
     assert pg.locator("[data-msg=comment]").get_attribute("class") == "form-msg error"
     # a valid comment, then edited: new text and category, back in the moderation queue
     pg.fill("#comment-text", "Een bankje bij de speeltuin")
@@ -467,7 +466,7 @@ def test_planner_opens_a_field_lab_and_changes_its_period(page: PageWatch, serve
     res.wait_for()
     text = res.inner_text()
     assert "Buurtpark" in text and "Heel het fieldlab" in text
-    assert "onderdrukt: fewer than 10 respondents" in text
+    assert "onderdrukt: minder dan 10 respondenten" in text
     csv = pg.evaluate("(u) => fetch(u).then(async (r) => [r.status, await r.text()])",
                       res.locator("a[data-format=csv]").get_attribute("href"))
     assert csv[0] == 200 and "Buurtpark" in csv[1]

@@ -69,6 +69,20 @@ def nl_sig(value: float, n: int = 2) -> str:
     return ("-" if value < 0 else "") + whole + ("," + frac if frac else "")
 
 
+def nl_iv(median: float, lower: float, upper: float, sig: int = 2) -> str:
+    """web/src/format.ts ``intervalParts`` as ``ivText`` shows it: the three values to ``sig``
+    significant digits of the largest, with the same decimals, nl-NL, never "-0"."""
+    big = max(abs(median), abs(lower), abs(upper))
+    d = 0 if big == 0 else min(6, sig - 1 - math.floor(math.log10(big)))
+
+    def fixed(v: float) -> str:
+        r = round(v, d) if d >= 0 else round(v / 10 ** -d) * 10 ** -d
+        text = f"{abs(r):,.{max(0, d)}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        return ("-" if r < 0 and text.strip("0,.") else "") + text
+
+    return f"{fixed(median)} (95%-interval {fixed(lower)} – {fixed(upper)})"
+
+
 def open_planner(watch: PageWatch, server: str, hash_: str = "#planner",
                  clear: bool = True) -> Any:
     pg = watch.page
@@ -361,8 +375,11 @@ def test_refusals_are_shown_at_their_intervention_with_the_field(page: PageWatch
     expect()(refused).to_have_count(len(problems))
     first = problems[0]
     expect()(refused.first).to_have_attribute("data-key", first["key"])
-    expect()(refused.first).to_contain_text("Te veel woningen voor dit vlak")
-    expect()(refused.first.locator(".refusal-field")).to_have_text(f" (veld ‘{first['field']}’)")
+    # worded from its key with the API's figures, and the field in words (dom.ts fieldText)
+    assert first["key"] == "too_dense" and first["field"] == "dwellings"
+    expect()(refused.first).to_contain_text(f"{first['params']['dwellings']} woningen op ")
+    expect()(refused.first).to_contain_text("geef hooguit")
+    expect()(refused.first.locator(".refusal-field")).to_have_text(" (veld ‘het aantal woningen’)")
     expect()(pg.locator("#drawn-list [data-refusals='0']")).to_have_count(0)
     expect()(pg.locator("#run-state")).to_contain_text("niet gebouwd")
     expect()(pg.locator("#scenario-results dl.results")).to_have_count(0)
@@ -395,8 +412,7 @@ def test_comparison_has_a_baseline_and_a_difference_and_exports_csv(page: PageWa
     expect()(gap.first).to_have_text("–" if sii is None else nl_fmt(sii, 3))
     deaths = next(t for t in a["totals"] if t["outcome"] == "all_cause_mortality")["total"]
     expect()(table.locator("tr[data-metric=deaths_prevented] td").nth(1)).to_have_text(
-        f"{nl_fmt(deaths['median'], 2)} (95%-interval {nl_fmt(deaths['lower'], 2)} – "
-        f"{nl_fmt(deaths['upper'], 2)})")
+        nl_iv(deaths["median"], deaths["lower"], deaths["upper"]))
     with pg.expect_download() as dl:
         pg.click("#compare-csv")
     text = Path(dl.value.path()).read_text(encoding="utf-8-sig")

@@ -165,7 +165,8 @@ def test_planner_shows_a_refusal_at_its_intervention(page: PageWatch, server: st
     pg.click("#run-scenario")
     pg.wait_for_selector("#drawn-list [data-refusals='0'] .refusal")
     item = pg.locator("#drawn-list [data-refusals='0']").inner_text()
-    assert "Ligt over gebouwen" in item and "displace: true" in item
+    assert re.search(r"Ligt over \d+ gebouwen met [\d.]+ woningen", item), item
+    assert "kies voor sloop" in item
     assert "niet gebouwd" in pg.locator("#run-state").inner_text()
     # with demolition ticked the same park is evaluated
     pg.check("#drawn-list input[data-displace]")

@@ -1419,8 +1419,10 @@ export interface components {
       name_nl: string;
       /** Name En */
       name_en: string;
-      /** Description */
-      description: string;
+      /** Description Nl */
+      description_nl: string;
+      /** Description En */
+      description_en: string;
       /**
        * Scenario Intervention
        * @enum {string}
@@ -1436,8 +1438,10 @@ export interface components {
       problems: ("heat" | "access" | "mental_health" | "physical_activity")[];
       /** Pathways */
       pathways: string[];
-      /** Co Benefits */
-      co_benefits: string[];
+      /** Co Benefits Nl */
+      co_benefits_nl: string[];
+      /** Co Benefits En */
+      co_benefits_en: string[];
       evidence: components["schemas"]["Evidence"];
       /** Scales */
       scales: ("street" | "buurt" | "wijk" | "gemeente")[];
@@ -1448,14 +1452,31 @@ export interface components {
        * @description Source ids (see ``sources_full``)
        */
       sources: string[];
-      /** Notes */
-      notes: string;
+      /** Notes Nl */
+      notes_nl: string;
+      /** Notes En */
+      notes_en: string;
+      /**
+       * Evidence Text Nl
+       * @description The evidence strength in Dutch words
+       */
+      evidence_text_nl: string;
+      /**
+       * Evidence Text En
+       * @description The evidence strength in English words
+       */
+      evidence_text_en: string;
       typical_cost_eur: components["schemas"]["TypicalCost"];
       /**
        * Typical Size Text
        * @description The typical size in words, e.g. '1 ha'
        */
       typical_size_text: string;
+      /**
+       * Typical Size Text Nl
+       * @description The typical size in Dutch words
+       */
+      typical_size_text_nl: string;
     };
     /**
      * CatalogueItemFull
@@ -1468,8 +1489,10 @@ export interface components {
       name_nl: string;
       /** Name En */
       name_en: string;
-      /** Description */
-      description: string;
+      /** Description Nl */
+      description_nl: string;
+      /** Description En */
+      description_en: string;
       /**
        * Scenario Intervention
        * @enum {string}
@@ -1485,8 +1508,10 @@ export interface components {
       problems: ("heat" | "access" | "mental_health" | "physical_activity")[];
       /** Pathways */
       pathways: string[];
-      /** Co Benefits */
-      co_benefits: string[];
+      /** Co Benefits Nl */
+      co_benefits_nl: string[];
+      /** Co Benefits En */
+      co_benefits_en: string[];
       evidence: components["schemas"]["Evidence"];
       /** Scales */
       scales: ("street" | "buurt" | "wijk" | "gemeente")[];
@@ -1497,14 +1522,31 @@ export interface components {
        * @description Source ids (see ``sources_full``)
        */
       sources: string[];
-      /** Notes */
-      notes: string;
+      /** Notes Nl */
+      notes_nl: string;
+      /** Notes En */
+      notes_en: string;
+      /**
+       * Evidence Text Nl
+       * @description The evidence strength in Dutch words
+       */
+      evidence_text_nl: string;
+      /**
+       * Evidence Text En
+       * @description The evidence strength in English words
+       */
+      evidence_text_en: string;
       typical_cost_eur: components["schemas"]["TypicalCost"];
       /**
        * Typical Size Text
        * @description The typical size in words, e.g. '1 ha'
        */
       typical_size_text: string;
+      /**
+       * Typical Size Text Nl
+       * @description The typical size in Dutch words
+       */
+      typical_size_text_nl: string;
       /** Sources Full */
       sources_full: components["schemas"]["SourceOut"][];
     };
@@ -1519,6 +1561,10 @@ export interface components {
       of: number;
       /** Cost Note */
       cost_note: string;
+      /** Cost Note Nl */
+      cost_note_nl: string;
+      /** Cost Note En */
+      cost_note_en: string;
       /** Items */
       items: components["schemas"]["CatalogueItem"][];
     };
@@ -1697,8 +1743,8 @@ export interface components {
      *     Year of the prices.
      * assumption : bool
      *     True when the range is our assumption rather than a cited figure.
-     * basis : str
-     *     The source, or what the assumption rests on and how to replace it.
+     * basis_nl, basis_en : str
+     *     The source, or what the assumption rests on and how to replace it (Dutch, English).
      */
     Cost: {
       /** Low Eur */
@@ -1714,8 +1760,10 @@ export interface components {
       price_year: number;
       /** Assumption */
       assumption: boolean;
-      /** Basis */
-      basis: string;
+      /** Basis Nl */
+      basis_nl: string;
+      /** Basis En */
+      basis_en: string;
     };
     /**
      * CostLineOut
@@ -2177,8 +2225,10 @@ export interface components {
        * @enum {string}
        */
       strength: "strong" | "moderate" | "limited" | "emerging";
-      /** Basis */
-      basis: string;
+      /** Basis Nl */
+      basis_nl: string;
+      /** Basis En */
+      basis_en: string;
     };
     /**
      * ExecuteIn
@@ -3350,6 +3400,29 @@ export interface components {
       role: string;
     };
     /**
+     * MessageOut
+     * @description A message in an API answer: the UI words ``key`` with ``params``; ``text`` is English.
+     */
+    MessageOut: {
+      /**
+       * Key
+       * @description Message key (groengezond.messages.MESSAGE_KEYS)
+       */
+      key: string;
+      /**
+       * Params
+       * @description Values the wording fills in, by name
+       */
+      params?: {
+        [key: string]: unknown;
+      };
+      /**
+       * Text
+       * @description The message in English (CLI and logs)
+       */
+      text: string;
+    };
+    /**
      * MilestoneData
      * @description A milestone of a project.
      */
@@ -3819,6 +3892,11 @@ export interface components {
       displaced?: components["schemas"]["DisplacedOut"][];
       /** Notes */
       notes: string[];
+      /**
+       * Messages
+       * @description The notes as message keys with parameters, for the UI to word in its language (``notes``: English)
+       */
+      messages?: components["schemas"]["MessageOut"][];
     };
     /**
      * PointGeometry

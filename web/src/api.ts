@@ -46,6 +46,7 @@ export interface Problem {
   problem: string;
   fix: string;
   key?: string;
+  params?: Record<string, string | number | null>;
 }
 
 export class ApiError extends Error {

@@ -15,18 +15,28 @@ import {
 } from "./api";
 import { button, errorText, h } from "./dom";
 import { eventChart, seriesChart } from "./evaluator-chart";
-import { fmt, hasKey, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
+import { formatSig, intervalParts } from "./format";
+import { fmt, hasKey, lang, nameOf, onLangChange, reasonText, t, unitText, type Key } from "./i18n";
 import { currentStaff, staffBar, staffLoginForm } from "./staff";
 
 export const ESTIMATORS = ["cs_did", "twfe_event", "matched_did", "synth"] as const;
 
-/** Two decimals (one at least): the precision every Evaluator figure is shown with. */
-export const fmtEffect = (v: number | null): string => fmt(v, 2);
+/** An estimated effect to 2 significant digits (format.ts), never "-0". */
+export const fmtEffect = (v: number | null): string => formatSig(v, 2, lang());
+
+/** An effect and its 95% interval to the same decimals (2 significant digits of the largest). */
+export function effectParts(est: number, low: number, high: number): [string, string, string] {
+  return intervalParts(est, low, high, 2, lang());
+}
+
+/** An indicator's level (the series of treated and comparison buurten): two decimals at most. */
+export const fmtLevel = (v: number | null): string => fmt(v, 2);
 
 /** The identification verdict's key (``evaluation.pretrend_untestable``) in words. */
 export function keyText(key: string, fallback: string): string {
   const k = `evKey_${key.replace(/^evaluation\./, "")}`;
-  return hasKey(k) ? t(k) : fallback;
+  // the engine's sentence is English: in Dutch an unknown key reads as a missing input
+  return hasKey(k) ? t(k) : lang() === "en" ? fallback : t("ncOther");
 }
 
 /** The verdict in plain words: the effect with its interval, what it means, and caveats. */
@@ -37,7 +47,7 @@ export function verdictLines(head: EvalEstimate, indicator: IndicatorInfo | unde
   const unit = indicator ? unitText(indicator.unit) : "";
   const p = head.p_value === null ? "–" : fmt(head.p_value, 3);
   const lines = [head.ci_low !== null && head.ci_high !== null
-    ? t("evEffect", { indicator: name, value: fmtEffect(head.estimate), unit, low: fmtEffect(head.ci_low), high: fmtEffect(head.ci_high), p })
+    ? (([value, low, high]) => t("evEffect", { indicator: name, value, unit, low, high, p }))(effectParts(head.estimate, head.ci_low, head.ci_high))
     : t("evEffectNoInterval", { indicator: name, value: fmtEffect(head.estimate), unit, p })];
   if (head.ci_low !== null && head.ci_low > 0) lines.push(t("evUpSure"));
   else if (head.ci_high !== null && head.ci_high < 0) lines.push(t("evDownSure"));
@@ -254,16 +264,16 @@ export class EvaluatorView {
       box.append(h("h4", {}, t("evEventTitle")), h("p", { class: "note" }, t("evEventNote")));
       box.append(eventChart(doc.event_study, t("evEventChart"), (v) => fmtEffect(v), secret));
       box.append(table("ev-event-table", ["evColE", "evColCoef", "evColInterval"], doc.event_study.map((r) => [
-        String(r.e), r.suppressed ? secret : fmtEffect(r.coef),
-        r.suppressed || r.ci_low === null ? "–" : `${fmtEffect(r.ci_low)} – ${fmtEffect(r.ci_high)}`,
+        String(r.e), r.suppressed ? secret : r.ci_low === null || r.ci_high === null ? fmtEffect(r.coef) : effectParts(r.coef ?? NaN, r.ci_low, r.ci_high)[0],
+        r.suppressed || r.ci_low === null || r.ci_high === null ? "–" : effectParts(r.coef ?? NaN, r.ci_low, r.ci_high).slice(1).join(" – "),
       ])));
     }
     if (doc.series.length) {
       const comparison = doc.series[0].comparison_kind === "synthetic" ? t("evSynthetic") : t("evComparison");
       box.append(h("h4", {}, t("evSeriesTitle")));
-      box.append(seriesChart(doc.series, { label: t("evSeriesChart"), treated: t("evTreated"), comparison, format: (v) => fmtEffect(v) }));
+      box.append(seriesChart(doc.series, { label: t("evSeriesChart"), treated: t("evTreated"), comparison, format: (v) => fmtLevel(v) }));
       box.append(table("ev-series-table", ["evColYear", "evTreated", "evComparison"], doc.series.map((r) => [
-        String(r.time), r.treated_suppressed ? secret : fmtEffect(r.treated), r.comparison_suppressed ? secret : fmtEffect(r.comparison),
+        String(r.time), r.treated_suppressed ? secret : fmtLevel(r.treated), r.comparison_suppressed ? secret : fmtLevel(r.comparison),
       ])));
     }
   }

@@ -1,5 +1,6 @@
 // Dutch by default, English switchable. Every visible string goes through t().
 
+import { formatFixed, formatSig } from "./format";
 import { en } from "./strings-en";
 import { nl } from "./strings-nl";
 
@@ -42,10 +43,12 @@ export function applyStatic(root: ParentNode = document): void {
 
 export function fmt(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  const f = 10 ** digits;
+  const rounded = Math.round(value * f) / f || 0; // never "-0,0"
   return new Intl.NumberFormat(current === "nl" ? "nl-NL" : "en-GB", {
     maximumFractionDigits: digits,
-    minimumFractionDigits: Math.abs(value) >= 1000 ? 0 : Math.min(digits, 1),
-  }).format(value);
+    minimumFractionDigits: Math.abs(rounded) >= 1000 ? 0 : Math.min(digits, 1),
+  }).format(rounded);
 }
 
 export function nameOf(item: { name_nl: string; name_en: string }): string {
@@ -89,8 +92,8 @@ export function unitText(unit: string): string {
  * current language; an unknown reason is shown as it is. */
 export function reasonText(reason: string): string {
   if (current !== "nl") return reason;
-  const few = /^fewer than (\d+) persons$/.exec(reason);
-  if (few) return `minder dan ${few[1]} personen`;
+  const few = /^fewer than (\d+) (persons|respondents)$/.exec(reason);
+  if (few) return `minder dan ${few[1]} ${few[2] === "persons" ? "personen" : "respondenten"}`;
   if (reason === "number of persons unknown") return "aantal personen onbekend";
   if (reason.startsWith("dominance rule")) return "dominantieregel (één bijdrager bepaalt het totaal)";
   if (reason === "no addresses") return "geen adressen";
@@ -100,4 +103,83 @@ export function reasonText(reason: string): string {
 /** Whether ``key`` is a string of the app (for keys built from data, such as domains). */
 export function hasKey(key: string): key is Key {
   return Object.prototype.hasOwnProperty.call(STRINGS[current], key);
+}
+
+/** An engine message or refusal as the API sends it (groengezond.messages). */
+export interface EngineMessage {
+  key?: string;
+  params?: Record<string, unknown>;
+  text?: string;
+}
+
+/** One parameter of a message, in the current language: counts exactly, measured values to
+ * 2 significant digits, years as they are. */
+function paramText(name: string, value: unknown): string {
+  if (value === null || value === undefined) return "–";
+  if (typeof value !== "number") return String(value);
+  if (name === "year") return String(value);
+  return Number.isInteger(value) ? formatFixed(value, 0, current) : formatSig(value, 2, current);
+}
+
+/** The words of ``template`` (a key of the strings) with the message's params filled in. The
+ * params ``intervention`` and ``name`` become ``{what}`` ("Ingreep 2 'Brug'"); ``mode`` and
+ * ``pathway``/``indicator`` are worded with ``labels`` (e.g. the result's pathway names). */
+function fill(key: Key, m: EngineMessage, labels: Record<string, string>): string {
+  const p = m.params ?? {};
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(p)) vars[name] = paramText(name, value);
+  const n = typeof p.intervention === "number" ? p.intervention : null;
+  const name = typeof p.name === "string" && p.name ? p.name : "";
+  vars.what = n !== null ? `${t("msgIntervention", { n })}${name ? ` '${name}'` : ""}` : name;
+  if (p.mode === "walking") vars.mode = t("msgWalking");
+  else if (p.mode === "cycling") vars.mode = t("msgCycling");
+  if (typeof p.pathway === "string") vars.pathway = labels[p.pathway] ?? p.pathway;
+  const ind = current === "nl" ? p.indicator_nl : p.indicator_en;
+  if (typeof ind === "string" && ind) vars.indicator = ind;
+  return t(key, vars);
+}
+
+/** An engine note (``ScenarioResult.messages``) in the current language; an unknown key shows
+ * the English text in English and a short Dutch notice in Dutch. */
+export function messageText(m: EngineMessage, labels: Record<string, string> = {}): string {
+  const key = `msg.${m.key ?? ""}`;
+  if (hasKey(key)) return fill(key, m, labels);
+  return current === "en" && m.text ? m.text : t("msgUnknown");
+}
+
+/** A refusal (a problem with a ``key`` of groengezond.messages.REFUSAL_KEYS) in the current
+ * language, or null when its key is not known here. */
+export function refusalText(p: EngineMessage): string | null {
+  const key = `refuse.${p.key ?? ""}`;
+  return hasKey(key) ? fill(key, p, {}) : null;
+}
+
+/** Why a figure is not computable (a NotComputable of the API), in the current language. */
+export function ncText(nc: { key?: string | null; reason?: string } | null | undefined): string {
+  const key = `nc.${nc?.key ?? ""}`;
+  if (hasKey(key)) return t(key);
+  return current === "en" && nc?.reason ? nc.reason : t("ncOther");
+}
+
+/** A layer's quality flag of a result (LayerQuality: layer, status, key, reason, figures). */
+export function qualityText(q: { layer: string; status: string; key?: string | null; reason: string; figures: string[] }): string {
+  const layer = `layer.${q.layer}`;
+  const reason = `quality.${q.key ?? ""}`;
+  const nc = `nc.${q.key ?? ""}`;
+  const figures = [...new Set(q.figures.map((f) => f.split(".")[0]))].map((f) => {
+    const k = `figure.${f}`;
+    return hasKey(k) ? t(k) : t("ncOther");
+  });
+  return t("qualityFlag", {
+    layer: hasKey(layer) ? t(layer) : q.layer,
+    status: t(q.status === "missing" ? "qualityMissing" : "qualityPlaceholder"),
+    reason: hasKey(reason) ? t(reason) : hasKey(nc) ? t(nc) : current === "en" ? q.reason : t("ncOther"),
+    figures: [...new Set(figures)].join(", "),
+  });
+}
+
+/** An outcome unit of the ERF registry ("deaths per year") in the current language. */
+export function outcomeUnitText(unit: string): string {
+  const key = `unit.${unit}`;
+  return hasKey(key) ? t(key) : unitText(unit);
 }

@@ -4,7 +4,7 @@
 
 import { getJSON } from "./api";
 import { h } from "./dom";
-import { fmt, t, type Key } from "./i18n";
+import { fmt, reasonText, t, type Key } from "./i18n";
 
 const MEASURE_KEY: Record<string, Key> = {
   green: "critGreen", health: "critHealth", safety: "critSafety", would_use: "critWouldUse",
@@ -46,7 +46,7 @@ function table(id: string, head: string, rows: Array<{ label: string; cell: Cell
     const row = h("tr", {});
     row.append(h("th", { scope: "row" }, label), h("td", {}, cell.suppressed ? "." : String(cell.respondents ?? ".")));
     if (cell.suppressed) {
-      const td = h("td", { colspan: String(Math.max(measures.length, 1)), class: "note" }, t("resSuppressed", { reason: cell.suppression_reason }));
+      const td = h("td", { colspan: String(Math.max(measures.length, 1)), class: "note" }, t("resSuppressed", { reason: reasonText(cell.suppression_reason) }));
       row.append(td);
     } else {
       for (const f of cell.figures) row.append(h("td", {}, figureText(f)));

@@ -4,7 +4,8 @@
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
 import type maplibregl from "maplibre-gl";
-import { api, getJSON, type AreaRow, type RegionInfo } from "./api";
+import { api, ApiError, getJSON, type AreaRow, type RegionInfo } from "./api";
+import { errorText } from "./dom";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
 import { installBottomSheet } from "./bottom-sheet";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
       }
     } catch (e) {
       console.error(e);
-      showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
+      showStatus(errorText(e));
     }
     first = false;
   };
@@ -306,9 +307,9 @@ async function main(): Promise<void> {
       const shared = await openShared(sharedId);
       announce(t("sharedOpened", { name: shared.name }));
     } catch (e) {
-      showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`);
+      showStatus(e instanceof ApiError && e.status === 404 ? t("sharedMissing") : errorText(e));
     }
   }
 }
 
-main().catch((e: unknown) => showStatus(`${t("error")}: ${e instanceof Error ? e.message : String(e)}`));
+main().catch((e: unknown) => showStatus(errorText(e)));

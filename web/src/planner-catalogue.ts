@@ -7,17 +7,18 @@ import { api, client, unwrap } from "./api";
 import { EVIDENCE_LABEL, filterControls, filterQuery, type CatalogueFilter } from "./catalogue-filter";
 import { h } from "./dom";
 import type { DrawKind } from "./draw";
+import { formatEuroRange } from "./format";
 import { fmt, lang, t, type Key } from "./i18n";
 
 export interface CatalogueItem {
   id: string;
   name_nl: string;
   name_en: string;
-  description: string;
-  /** Dutch description, when the catalogue has one. */
-  description_nl?: string;
+  description_nl: string;
+  description_en: string;
   scenario_intervention: string;
   typical_size_text: string;
+  typical_size_text_nl: string;
   typical_cost_eur: { low: number; high: number; price_year: number; assumption: boolean };
   evidence: { strength: string };
   problems: string[];
@@ -113,14 +114,15 @@ export class PlannerCatalogue {
   private itemRow(item: CatalogueItem): HTMLElement {
     const li = h("li", { class: "catalogue-item", "data-id": item.id });
     li.append(h("strong", {}, itemName(item)));
-    // the catalogue's description is English; in Dutch only its Dutch text (when it has one)
-    const text = lang() === "nl" ? item.description_nl : item.description;
+    // the catalogue has every text in Dutch and English (groengezond.catalogue)
+    const nl = lang() === "nl";
+    const text = nl ? item.description_nl : item.description_en;
     if (text) li.append(h("p", {}, text.trim().split(/(?<=\.)\s/)[0]));
     const c = item.typical_cost_eur;
     const star = c.assumption ? " *" : "";
     const ev = EVIDENCE_LABEL[item.evidence.strength];
     li.append(h("p", { class: "note" },
-      `${t("typicalSize")}: ${item.typical_size_text} · ${t("cost")}: ${euros(c.low)} – ${euros(c.high)} (${c.price_year})${star} · ${t("evidence")}: ${ev ? t(ev) : item.evidence.strength}`));
+      `${t("typicalSize")}: ${nl ? item.typical_size_text_nl : item.typical_size_text} · ${t("cost")}: ${formatEuroRange(c.low, c.high, c.assumption, lang())} (${c.price_year})${star} · ${t("evidence")}: ${ev ? t(ev) : item.evidence.strength}`));
     const reason = drawReason(item, this.layers());
     const kind = DRAW_FOR[item.scenario_intervention];
     if (reason || !kind) {

@@ -1,10 +1,11 @@
 // Refusals of a Planner run (RFC 9457 problems of /api/scenarios/run): each is placed at the
 // intervention it names ("intervention N 'name'"), worded in the user's language from its key,
-// with the field it concerns; the engine's exact figures follow, as it wrote them.
+// with its figures (groengezond.messages.REFUSAL_KEYS and params) and the field it concerns (in
+// words); never the engine's English sentence in Dutch.
 
 import type { Problem } from "./api";
-import { h } from "./dom";
-import { t } from "./i18n";
+import { fieldText, h } from "./dom";
+import { lang, refusalText, t } from "./i18n";
 
 /** Known refusal keys of groengezond.scenario.plausibility, worded in the user's language. */
 const REFUSALS: Record<string, "refuseNoInterventions" | "refuseInvalidPolygon" | "refuseTooSmall" | "refuseOverBuildings" | "refuseOnWater" | "refuseTooDense"> = {
@@ -16,13 +17,15 @@ const REFUSALS: Record<string, "refuseNoInterventions" | "refuseInvalidPolygon" 
   too_dense: "refuseTooDense",
 };
 
-/** One refusal: its wording in the user's language, the field, then the engine's figures. */
+/** One refusal: its wording with its figures in the user's language, then the field. */
 export function refusalItem(p: Problem): HTMLElement {
   const key = p.key ? REFUSALS[p.key] : undefined;
   const li = h("li", { class: "error refusal", "data-key": p.key ?? "", "data-field": p.field ?? "" });
-  li.append(h("strong", {}, key ? t(key) : t("refusedOther")));
-  if (p.field) li.append(h("span", { class: "refusal-field" }, ` ${t("refusalField", { field: p.field })}`));
-  li.append(h("span", { lang: "en", class: "note" }, ` ${p.problem}; ${p.fix}`));
+  // worded from the key with the engine's figures; a key unknown here gets the short wording
+  const worded = refusalText(p);
+  li.append(h("strong", {}, worded ?? (key ? t(key) : t("refusedOther"))));
+  if (p.field) li.append(h("span", { class: "refusal-field" }, ` ${t("refusalField", { field: fieldText(p.field) })}`));
+  if (!worded && lang() === "en") li.append(h("span", { class: "note" }, ` ${p.problem}; ${p.fix}`));
   return li;
 }
 

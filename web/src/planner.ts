@@ -10,10 +10,10 @@
 
 import type maplibregl from "maplibre-gl";
 import { ApiError, getJSON, scenarios, type Problem, type ScenarioResult } from "./api";
-import { h } from "./dom";
+import { errorText, h } from "./dom";
 import { DrawTool, SHAPE, type DrawKind, type Drawn, type Vertex } from "./draw";
 import { lineLengthM, ringAreaM2, sig } from "./geo-measure";
-import { fmt, lang, onLangChange, t } from "./i18n";
+import { fmt, lang, messageText, ncText, onLangChange, outcomeUnitText, qualityText, t } from "./i18n";
 import { BuurtMap, BuurtTable, MEASURES, type BuurtMeasure } from "./planner-buurten";
 import { PlannerCatalogue, regionLayers, type RegionLayers } from "./planner-catalogue";
 import { compareView } from "./planner-compare";
@@ -328,7 +328,7 @@ export class PlannerView {
       const placed = e instanceof ApiError && e.status === 422 && e.problems.length > 0;
       if (placed) ({ byIndex: this.refusals, plan: this.planRefusals } = refusalsByIntervention((e as ApiError).problems, this.drawn.length));
       if (state) {
-        state.textContent = placed ? t("refusedPlan") : `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+        state.textContent = placed ? t("refusedPlan") : errorText(e);
         state.classList.add("error");
       }
     }
@@ -350,19 +350,18 @@ export class PlannerView {
     const dl = h("dl", { class: "results" });
     for (const [label, text] of resultRows(r)) dl.append(h("dt", {}, label), h("dd", {}, text));
     box.append(dl);
-    // the engine's full sentence is English; the Dutch rows above say the same in Dutch
+    // the engine's full sentence is English: shown in English only (the rows above word it)
     if (lang() === "en") box.append(h("p", { class: `note gap-${r.equity.verdict}` }, r.equity.statement));
     const aside = r.pathways.filter((p) => !p.in_default_total);
-    for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${lang() === "nl" && p.label_nl ? p.label_nl : p.label} ${p.total ? `${ivText(p.total, 2)} ${p.unit}` : ivText(null, 2, p.not_computable?.reason)}`));
+    for (const p of aside) box.append(h("p", { class: "note" }, `${t("reportedBeside")}: ${lang() === "nl" && p.label_nl ? p.label_nl : p.label} ${p.total ? `${ivText(p.total, 2)} ${outcomeUnitText(p.unit)}` : ivText(null, 2, p.not_computable ? ncText(p.not_computable) : undefined)}`));
     for (const b of r.per_hectare ?? []) box.append(h("p", { class: "note" }, `${t("perHectare", { label: lang() === "nl" && b.label_nl ? b.label_nl : b.label, ha: fmt(b.area_ha, 2) })}: € ${fmt(b.eur_per_year, 0)} ${t("perYearShort")}`));
-    if (r.costs && !r.costs.benefit_cost_ratio) box.append(h("p", { class: "note", lang: "en" }, r.costs.reason));
+    if (r.costs && !r.costs.benefit_cost_ratio && lang() === "en") box.append(h("p", { class: "note" }, r.costs.reason));
     for (const q of r.quality ?? []) {
-      box.append(h("p", { class: "note quality-flag" }, t("qualityFlag", {
-        layer: q.layer, status: t(q.status === "missing" ? "qualityMissing" : "qualityPlaceholder"),
-        reason: q.reason, figures: q.figures.join(", "),
-      })));
+      box.append(h("p", { class: "note quality-flag" }, qualityText(q)));
     }
-    for (const n of r.notes) box.append(h("p", { class: "note run-note", lang: "en" }, n));
+    const pathwayNames = Object.fromEntries(r.pathways.map((p) => [p.erf_id, lang() === "nl" && p.label_nl ? p.label_nl : p.label]));
+    if (r.messages) for (const m of r.messages) box.append(h("p", { class: "note run-note", "data-key": m.key }, messageText(m, pathwayNames)));
+    else if (lang() === "en") for (const n of r.notes) box.append(h("p", { class: "note run-note" }, n));
     box.append(h("p", { class: "note" }, t("runInfo", { draws: fmt(r.n_draws, 0), seed: String(r.seed ?? "–") })));
     if (!this.stale && r.buurten?.length) box.append(this.buurtSection(r));
     if (last.scenario && !this.stale) {
@@ -413,7 +412,7 @@ export class PlannerView {
         const report = h("a", { href: reportOf(shared, lang()), id: "report-link", target: "_blank", rel: "noopener" }, t("reportPdf"));
         state.replaceChildren(document.createTextNode(`${t("shareLink")}: `), a, document.createTextNode(" · "), report);
       }).catch((e: unknown) => {
-        state.textContent = `${t("error")}: ${e instanceof Error ? e.message : String(e)}`;
+        state.textContent = errorText(e);
       });
     }
     const input = this.root?.querySelector<HTMLInputElement>("#scenario-name");

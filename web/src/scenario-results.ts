@@ -2,17 +2,27 @@
 // table, each [label, text]. Every number comes from the API, with its 95% interval.
 
 import type { Interval, ScenarioResult } from "./api";
-import { fmt, lang, t } from "./i18n";
+import { formatEuro, formatEuroRange, intervalParts } from "./format";
+import { fmt, lang, ncText, t, unitText } from "./i18n";
 
-/** "median (95% interval lower – upper)"; "not computable: reason" when there is none. */
+/** "median (95% interval lower – upper)" to 2 significant digits (``digits`` is the most
+ * decimals shown); "not computable: reason" when there is none. */
 export function ivText(iv: Interval | null, digits: number, reason?: string): string {
   if (!iv) return t("notComputable", { reason: reason ?? "–" });
-  return `${fmt(iv.median, digits)} (${t("interval", { lower: fmt(iv.lower, digits), upper: fmt(iv.upper, digits) })})`;
+  const [median, lower, upper] = intervalParts(iv.median, iv.lower, iv.upper, digits === 0 ? 2 : Math.max(2, Math.min(3, digits)), lang());
+  return `${median} (${t("interval", { lower, upper })})`;
+}
+
+/** Euros with their interval, € on every number: "€ 1,2 miljoen (95%-interval € 0,8 miljoen – …)". */
+function euroIvText(iv: Interval): string {
+  const l = lang();
+  return `${formatEuro(iv.median, 2, l)} (${t("interval", { lower: formatEuro(iv.lower, 2, l), upper: formatEuro(iv.upper, 2, l) })})`;
 }
 
 /** The reason a figure of the result is not computable, if it is not. */
 function why(r: ScenarioResult, field: string): string | undefined {
-  return r.not_computable?.[field]?.reason;
+  const nc = r.not_computable?.[field];
+  return nc ? ncText(nc) : undefined;
 }
 
 /** The gap indicator in the user's language (never its raw id when the engine names it). */
@@ -23,7 +33,7 @@ export function gapIndicatorName(r: ScenarioResult): string {
 
 function total(r: ScenarioResult, outcome: string): { iv: Interval | null; reason?: string } | null {
   const row = r.totals.find((x) => x.outcome === outcome);
-  return row ? { iv: row.total, reason: row.not_computable?.reason } : null;
+  return row ? { iv: row.total, reason: row.not_computable ? ncText(row.not_computable) : undefined } : null;
 }
 
 function verdictText(v: ScenarioResult["equity"]["verdict"]): string {
@@ -57,7 +67,7 @@ function gapText(r: ScenarioResult): string {
   const eq = r.equity;
   const reason = why(r, "equity");
   if (reason) return t("notComputable", { reason });
-  const unit = eq.indicator_unit ? ` ${eq.indicator_unit}` : "";
+  const unit = eq.indicator_unit ? ` ${unitText(eq.indicator_unit)}` : "";
   let text = `${gapIndicatorName(r)}: ${verdictText(eq.verdict)} (SII ${fmt(eq.sii_before, 3)} → ${fmt(eq.sii_after, 3)}${unit})`;
   const iv = eq.sii_change_interval;
   const own = eq.sii_before_interval;
@@ -80,8 +90,8 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
   rows.push([t("deathsPrevented"), unit(deaths, 2)]);
   rows.push([t("depressionPrevented"), unit(dep, 1)]);
   rows.push([t("euros"), r.money.total
-    ? `€ ${ivText(r.money.total, 0)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`
-    : ivText(null, 0, r.money.not_computable?.reason)]);
+    ? `${euroIvText(r.money.total)} ${t("perYearShort")} · ${t("priceYears", { years: r.money.price_years.join(", ") })}`
+    : ivText(null, 0, r.money.not_computable ? ncText(r.money.not_computable) : undefined)]);
   const mort = r.value_shares?.find((v) => v.outcome === "all_cause_mortality");
   if (mort) rows.push([t("mortalityShare"), `${fmt(100 * mort.share.median, 0)}% (${t("interval", { lower: fmt(100 * mort.share.lower, 0), upper: fmt(100 * mort.share.upper, 0) })})`]);
   for (const d of r.displaced ?? []) {
@@ -89,9 +99,9 @@ export function resultRows(r: ScenarioResult): Array<[string, string]> {
   }
   const c = r.costs;
   if (c) {
-    rows.push([t("costs"), `€ ${fmt(c.total_low_eur, 0)} – € ${fmt(c.total_high_eur, 0)}${c.any_assumption ? ` ${t("costsAssumed")}` : ""}`]);
+    rows.push([t("costs"), `${formatEuroRange(c.total_low_eur, c.total_high_eur, c.any_assumption, lang())}${c.any_assumption ? ` ${t("costsAssumed")}` : ""}`]);
     if (c.maintenance_high_eur_per_year) {
-      rows.push([t("maintenanceRow"), `€ ${fmt(c.maintenance_low_eur_per_year ?? 0, 0)} – € ${fmt(c.maintenance_high_eur_per_year, 0)} ${t("perYearShort")}`]);
+      rows.push([t("maintenanceRow"), `${formatEuroRange(c.maintenance_low_eur_per_year ?? 0, c.maintenance_high_eur_per_year, c.any_assumption, lang())} ${t("perYearShort")}`]);
     }
     rows.push([t("bcr", { years: c.appraisal_years, rate: `${fmt(100 * c.discount_rate, 2)}%` }),
       c.benefit_cost_ratio ? ivText(c.benefit_cost_ratio, 2)

@@ -4,7 +4,7 @@
 // snapshot as the planner gave it, so every field is read defensively: what is missing is
 // simply not shown, and nothing in it is ever treated as HTML.
 
-import { fmt, t } from "./i18n";
+import { fmt, lang, t } from "./i18n";
 
 type Json = Record<string, unknown>;
 
@@ -89,7 +89,8 @@ export function readSnapshot(snapshot: unknown): SnapshotView {
   if (res) {
     out.rows = headlineRows(res);
     const eq = res.equity;
-    if (isObject(eq) && typeof eq.statement === "string") out.equity = eq.statement;
+    // the engine's sentence is English; the rows above word the verdict in the user's language
+    if (isObject(eq) && typeof eq.statement === "string" && lang() === "en") out.equity = eq.statement;
   }
   return out;
 }

@@ -6,6 +6,11 @@ the same errors):
 - ``/api/catalogue?q=&problem=&area_type=&max_cost_eur=&intervention=&min_evidence=``:
   matching interventions, strongest evidence first, then cheapest;
 - ``/api/catalogue/{id}``: one intervention with its full sources.
+
+Every text a user reads comes in Dutch and English (``name_nl``/``name_en``,
+``description_nl``/``description_en``, ``co_benefits_*``, ``evidence.basis_*``, ``notes_*``,
+``cost.basis_*``, and the evidence strength in words: ``evidence_text_nl``/``_en``); the web
+app picks by its locale.
 """
 
 from __future__ import annotations
@@ -26,10 +31,13 @@ router = APIRouter(prefix="/api/catalogue", tags=["Verkenner catalogue"],
 def item_doc(item: Intervention, catalogue: Catalogue, full: bool = False) -> dict[str, Any]:
     """One intervention as JSON: the registry fields plus its cost at the typical size."""
     doc = item.model_dump(mode="json")
+    doc["evidence_text_nl"] = item.evidence.strength_text("nl")
+    doc["evidence_text_en"] = item.evidence.strength_text("en")
     low, high = item.typical_cost_eur
     doc["typical_cost_eur"] = {"low": low, "high": high, "price_year": item.cost.price_year,
                                "assumption": item.cost.assumption}
-    doc["typical_size_text"] = str(item.typical_size)
+    doc["typical_size_text"] = item.typical_size.text("en")
+    doc["typical_size_text_nl"] = item.typical_size.text("nl")
     if full:
         doc["sources_full"] = [s.model_dump(mode="json") | {"text": str(s)}
                                for s in catalogue.sources_of(item.id)]
@@ -59,7 +67,8 @@ def search_catalogue(
     found = search(cat, text=q or None, problem=problem, area_type=area_type,
                    max_cost_eur=max_cost_eur, intervention=intervention,
                    min_evidence=min_evidence, cost_basis=cost_basis)
-    return {"count": len(found), "of": len(cat), "cost_note": cat.cost_note,
+    return {"count": len(found), "of": len(cat), "cost_note": cat.cost_note("en"),
+            "cost_note_nl": cat.cost_note("nl"), "cost_note_en": cat.cost_note("en"),
             "items": [item_doc(i, cat) for i in found]}
 
 

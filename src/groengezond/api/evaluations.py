@@ -183,13 +183,14 @@ def estimate(
                           treatment=treatment(_db(), intervention))
     donors = len(p.never_treated_units)
     if estimator == "synth" and donors > MAX_SYNTH_DONORS:
-        from groengezond.errors import InputError
+        from groengezond.errors import InputError, Problem
 
-        raise InputError.single("request", "query", "estimator",
-                                f"a synthetic control over {donors} donor areas is more than "
-                                f"one request may run ({MAX_SYNTH_DONORS})",
-                                "use cs_did, or run `groengezond evaluate estimate --estimator "
-                                "synth` on a smaller panel")
+        raise InputError([Problem("request", "query", "estimator",
+                                  f"a synthetic control over {donors} donor areas is more than "
+                                  f"one request may run ({MAX_SYNTH_DONORS})",
+                                  "use cs_did, or run `groengezond evaluate estimate --estimator "
+                                  "synth` on a smaller panel", key="synth_too_many_donors",
+                                  params={"donors": donors, "max_donors": MAX_SYNTH_DONORS})])
     result = evaluate(p, estimator)
     persons = dict(zip(region.areas["code"].astype(str),
                        pd.to_numeric(region.areas["inhabitants"], errors="coerce"), strict=True))

@@ -36,7 +36,8 @@ class CatalogueItem(Contract):
     id: str
     name_nl: str
     name_en: str
-    description: str
+    description_nl: str
+    description_en: str
     scenario_intervention: ScenarioIntervention
     typical_size: Size
     min_size: Size | None = Field(description="Smallest size the entry describes")
@@ -44,14 +45,19 @@ class CatalogueItem(Contract):
     maintenance: Cost | None = Field(description="Yearly maintenance, per unit and year")
     problems: list[HealthProblem]
     pathways: list[str]
-    co_benefits: list[str]
+    co_benefits_nl: list[str]
+    co_benefits_en: list[str]
     evidence: Evidence
     scales: list[Scale]
     fabrics: list[Fabric]
     sources: list[str] = Field(description="Source ids (see ``sources_full``)")
-    notes: str
+    notes_nl: str
+    notes_en: str
+    evidence_text_nl: str = Field(description="The evidence strength in Dutch words")
+    evidence_text_en: str = Field(description="The evidence strength in English words")
     typical_cost_eur: TypicalCost
     typical_size_text: str = Field(description="The typical size in words, e.g. '1 ha'")
+    typical_size_text_nl: str = Field(description="The typical size in Dutch words")
 
 
 class SourceOut(Source):
@@ -74,4 +80,6 @@ class CatalogueSearch(Contract):
     count: int
     of: int
     cost_note: str
+    cost_note_nl: str
+    cost_note_en: str
     items: list[CatalogueItem]

@@ -4,12 +4,16 @@ Every refusal and every failure answers in the same shape::
 
     {"type": "about:blank", "title": "Unprocessable Content", "status": 422,
      "detail": "<one line per problem, the CLI's text>",
-     "problems": [{"file": ..., "location": ..., "field": ..., "problem": ..., "fix": ...}],
+     "problems": [{"file": ..., "location": ..., "field": ..., "problem": ..., "fix": ...,
+                   "key": "over_buildings", "params": {"intervention": 1, "buildings": 4}}],
      "request_id": "6f1c..."}
 
-``problems`` is there for bad input only; ``request_id`` is the id on the server's log lines
-of that request (quote it when reporting a 500). The body is served with ``<``, ``>`` and
-``&`` escaped, so text in it can never be read as HTML.
+``problems`` is there for bad input only; a problem's ``key`` (empty when none is defined)
+and ``params`` let a user interface word it in its own language with the figures
+(``groengezond.messages.REFUSAL_KEYS``; the web app's ``refuse.<key>`` strings), while
+``problem`` and ``fix`` are the English text of the CLI. ``request_id`` is the id on the
+server's log lines of that request (quote it when reporting a 500). The body is served with
+``<``, ``>`` and ``&`` escaped, so text in it can never be read as HTML.
 
 **Echo policy** (one for every route): an answer names the parameter or field, what is
 wrong and the fix, and never repeats the value that was sent. Validation errors of FastAPI

@@ -1,7 +1,9 @@
 """The Verkenner catalogue: interventions for green, healthy neighbourhoods.
 
 The catalogue is the YAML file ``interventions.yaml`` in this package, validated by the
-pydantic models below. Every entry has a Dutch and English name, a description, the scenario
+pydantic models below. Every entry has a Dutch and English name and description (every text a
+user reads is given in both languages: ``*_nl`` and ``*_en``; the model refuses a missing
+translation and English text in a Dutch field), the scenario
 intervention it maps to (one of :data:`SCENARIO_INTERVENTIONS`), a typical size, a cost per unit
 with its price year and source (a range labelled as an assumption where no source can be cited),
 the health pathways it acts on (the pathway names of the ERF registry), co-benefits, the
@@ -20,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -51,7 +54,51 @@ FABRICS: tuple[str, ...] = ("core", "inner", "postwar", "suburb", "villa", "vill
 Strength = Literal["strong", "moderate", "limited", "emerging"]
 STRENGTHS: tuple[str, ...] = ("strong", "moderate", "limited", "emerging")
 """Evidence strengths from strongest to weakest."""
+STRENGTH_WORDS: dict[str, dict[str, str]] = {
+    "strong": {"nl": "sterk bewijs", "en": "strong evidence"},
+    "moderate": {"nl": "redelijk bewijs", "en": "moderate evidence"},
+    "limited": {"nl": "beperkt bewijs", "en": "limited evidence"},
+    "emerging": {"nl": "opkomend bewijs", "en": "emerging evidence"},
+}
+"""The evidence strengths in words, per language."""
+Lang = Literal["nl", "en"]
+
+ENGLISH_MARKERS: frozenset[str] = frozenset({
+    "the", "and", "with", "to", "are", "for", "on", "by", "from", "that", "this", "which",
+    "where", "when", "near", "more", "less", "not", "only", "homes", "trees", "street", "green",
+    "residents", "walking", "evidence", "health", "cost", "children", "public", "roofs",
+    "shade", "people", "gardens",
+})
+"""Common English words that are not Dutch words: a Dutch text holding several of them is
+English copied over."""
+_MAX_MARKERS = 1
+
+
+def _english_in_dutch(text: str) -> list[str]:
+    """The English marker words in ``text`` (lower case, each once)."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    return sorted(words & ENGLISH_MARKERS)
+
+
+def check_dutch(nl: str, en: str, what: str) -> None:
+    """Refuse a Dutch text that is the English one or reads as English.
+
+    Raises
+    ------
+    ValueError
+        Naming ``what``, when ``nl`` equals ``en`` (for texts of more than three words) or
+        holds more than one common English word (:data:`ENGLISH_MARKERS`; citations in
+        parentheses are not counted).
+    """
+    if len(en.split()) > 3 and " ".join(nl.split()).lower() == " ".join(en.split()).lower():
+        raise ValueError(f"{what}_nl is the English text; give the Dutch text in {what}_nl")
+    found = _english_in_dutch(re.sub(r"\([^)]*\)", " ", nl))
+    if len(found) > _MAX_MARKERS:
+        raise ValueError(f"{what}_nl reads as English ({', '.join(found)}); give the Dutch "
+                         f"text in {what}_nl")
 SizeUnit = Literal["trees", "m2", "ha", "m", "dwellings"]
+_UNIT_WORDS: dict[str, dict[str, str]] = {"nl": {"trees": "bomen", "dwellings": "woningen"},
+                                          "en": {}}
 
 SIZE_UNITS: dict[str, tuple[str, ...]] = {
     "plant_trees": ("trees",),
@@ -74,8 +121,15 @@ class Size(BaseModel):
     unit: SizeUnit
 
     def __str__(self) -> str:
-        unit = "m²" if self.unit == "m2" else self.unit
-        return f"{self.value:,.10g} {unit}"
+        return self.text("en")
+
+    def text(self, lang: Lang = "en") -> str:
+        """The size with its unit in ``lang`` ("20 bomen", "1.000 m²")."""
+        unit = "m²" if self.unit == "m2" else _UNIT_WORDS[lang].get(self.unit, self.unit)
+        number = f"{self.value:,.10g}"
+        if lang == "nl":
+            number = number.replace(",", "_").replace(".", ",").replace("_", ".")
+        return f"{number} {unit}"
 
 
 class Cost(BaseModel):
@@ -91,8 +145,8 @@ class Cost(BaseModel):
         Year of the prices.
     assumption : bool
         True when the range is our assumption rather than a cited figure.
-    basis : str
-        The source, or what the assumption rests on and how to replace it.
+    basis_nl, basis_en : str
+        The source, or what the assumption rests on and how to replace it (Dutch, English).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -102,13 +156,20 @@ class Cost(BaseModel):
     per: Literal["trees", "m2", "ha", "m", "dwellings", "project"]
     price_year: int = Field(ge=1990, le=2100)
     assumption: bool
-    basis: str = Field(min_length=1)
+    basis_nl: str = Field(min_length=1)
+    basis_en: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> Cost:
         if self.low_eur > self.high_eur:
             raise ValueError(f"low_eur {self.low_eur} is above high_eur {self.high_eur}")
+        check_dutch(self.basis_nl, self.basis_en, "basis")
         return self
+
+    @property
+    def basis(self) -> str:
+        """The basis in English (CLI, logs and the scenario's cost lines)."""
+        return self.basis_en
 
 
 class Evidence(BaseModel):
@@ -117,7 +178,22 @@ class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     strength: Strength
-    basis: str = Field(min_length=1)
+    basis_nl: str = Field(min_length=1)
+    basis_en: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dutch(self) -> Evidence:
+        check_dutch(self.basis_nl, self.basis_en, "evidence.basis")
+        return self
+
+    @property
+    def basis(self) -> str:
+        """The basis in English."""
+        return self.basis_en
+
+    def strength_text(self, lang: Lang) -> str:
+        """The strength in words of ``lang`` (e.g. "redelijk bewijs")."""
+        return STRENGTH_WORDS[self.strength][lang]
 
 
 class Source(BaseModel):
@@ -157,7 +233,8 @@ class Intervention(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name_nl: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
-    description: str = Field(min_length=1)
+    description_nl: str = Field(min_length=1)
+    description_en: str = Field(min_length=1)
     scenario_intervention: ScenarioIntervention
     typical_size: Size
     min_size: Size | None = Field(
@@ -168,12 +245,46 @@ class Intervention(BaseModel):
         None, description="Yearly maintenance, per unit of the size (or per project) and year")
     problems: tuple[HealthProblem, ...] = Field(min_length=1)
     pathways: tuple[str, ...] = Field(min_length=1)
-    co_benefits: tuple[str, ...] = Field(min_length=1)
+    co_benefits_nl: tuple[str, ...] = Field(min_length=1)
+    co_benefits_en: tuple[str, ...] = Field(min_length=1)
     evidence: Evidence
     scales: tuple[Scale, ...] = Field(min_length=1)
     fabrics: tuple[Fabric, ...] = Field(min_length=1)
     sources: tuple[str, ...] = Field(min_length=1)
-    notes: str = ""
+    notes_nl: str = ""
+    notes_en: str = ""
+
+    @model_validator(mode="after")
+    def _translated(self) -> Intervention:
+        if bool(self.notes_nl.strip()) != bool(self.notes_en.strip()):
+            missing = "notes_nl" if not self.notes_nl.strip() else "notes_en"
+            raise ValueError(f"{missing} is missing; give the notes in Dutch and English")
+        if len(self.co_benefits_nl) != len(self.co_benefits_en):
+            raise ValueError(f"co_benefits_nl has {len(self.co_benefits_nl)} items and "
+                             f"co_benefits_en {len(self.co_benefits_en)}; give each in both")
+        check_dutch(self.name_nl, self.name_en, "name")
+        check_dutch(self.description_nl, self.description_en, "description")
+        check_dutch(", ".join(self.co_benefits_nl), ", ".join(self.co_benefits_en),
+                    "co_benefits")
+        if self.notes_nl:
+            check_dutch(self.notes_nl, self.notes_en, "notes")
+        return self
+
+    def name(self, lang: Lang) -> str:
+        """The name in ``lang``."""
+        return self.name_nl if lang == "nl" else self.name_en
+
+    def description(self, lang: Lang) -> str:
+        """The description in ``lang`` (whitespace trimmed)."""
+        return (self.description_nl if lang == "nl" else self.description_en).strip()
+
+    def co_benefits(self, lang: Lang) -> tuple[str, ...]:
+        """The co-benefits in ``lang``."""
+        return self.co_benefits_nl if lang == "nl" else self.co_benefits_en
+
+    def notes(self, lang: Lang) -> str:
+        """The notes in ``lang`` (empty when there are none)."""
+        return (self.notes_nl if lang == "nl" else self.notes_en).strip()
 
     def cost_for(self, size: Size | None = None) -> tuple[float, float]:
         """(low, high) cost in EUR of this intervention at ``size`` (default: typical size).
@@ -221,10 +332,26 @@ class Catalogue(BaseModel):
 
     version: int = Field(ge=1)
     updated: date
-    cost_note: str = ""
-    maintenance_note: str = ""
+    cost_note_nl: str = ""
+    cost_note_en: str = ""
+    maintenance_note_nl: str = ""
+    maintenance_note_en: str = ""
     sources: dict[str, Source] = Field(min_length=1)
     interventions: tuple[Intervention, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _translated(self) -> Catalogue:
+        for what in ("cost_note", "maintenance_note"):
+            nl, en = getattr(self, f"{what}_nl"), getattr(self, f"{what}_en")
+            if bool(nl.strip()) != bool(en.strip()):
+                raise ValueError(f"{what} needs both {what}_nl and {what}_en")
+            if nl:
+                check_dutch(nl, en, what)
+        return self
+
+    def cost_note(self, lang: Lang) -> str:
+        """The note on the cost ranges in ``lang``."""
+        return (self.cost_note_nl if lang == "nl" else self.cost_note_en).strip()
 
     def __getitem__(self, intervention_id: str) -> Intervention:
         for item in self.interventions:

@@ -47,8 +47,9 @@ def normalise_problem(problem: str) -> str:
 
 
 def _text_of(item: Intervention) -> str:
-    parts = [item.id, item.name_nl, item.name_en, item.description, item.notes,
-             item.scenario_intervention, *item.co_benefits]
+    parts = [item.id, item.name_nl, item.name_en, item.description_nl, item.description_en,
+             item.notes_nl, item.notes_en, item.scenario_intervention, *item.co_benefits_nl,
+             *item.co_benefits_en]
     return " ".join(parts).lower()
 
 

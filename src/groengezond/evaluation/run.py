@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from groengezond.errors import InputError
+from groengezond.errors import InputError, Problem
 from groengezond.evaluation.did2x2 import matched_did
 from groengezond.evaluation.panel import Panel
 from groengezond.evaluation.result import Estimate
@@ -98,9 +98,10 @@ def _synth(panel: Panel) -> Evaluation:
     df = panel.data
     treated = panel.treated_units
     if len(treated) != 1:
-        raise InputError.single("treatment", "", "area_code",
-                                f"synthetic control takes one treated area; got {len(treated)}",
-                                "give one treated area (or use cs_did for several)")
+        raise InputError([Problem("treatment", "", "area_code",
+                                  f"synthetic control takes one treated area; got {len(treated)}",
+                                  "give one treated area (or use cs_did for several)",
+                                  key="synth_one_treated", params={"treated": len(treated)})])
     unit = treated[0]
     g = int(df.loc[df["unit"] == unit, "first_treat"].iloc[0])
     pre = [y for y in panel.years if y < g]

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+from groengezond.messages import Message, message
 from groengezond.scenario.model import AddConnection, Intervention, parse_geometry
 
 FloatArray = npt.NDArray[np.float64]
@@ -48,14 +49,14 @@ class ActivityChange:
         Per buurt (order of the Planner's buurt codes), minutes per week per adult.
     quantified : bool
         Whether any connection carried a volume.
-    notes : list of str
+    notes : list of Message
         What was and was not quantified, for the result's notes.
     """
 
     walking_min_per_week: FloatArray
     cycling_min_per_week: FloatArray
     quantified: bool
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def catchment_shares(line: shapely.Geometry, xy: FloatArray, residents: FloatArray,
@@ -115,7 +116,7 @@ def activity_change(interventions: Sequence[Intervention], xy: FloatArray,
     n = len(adults_per_buurt)
     walk = np.zeros(n)
     cycle = np.zeros(n)
-    notes: list[str] = []
+    notes: list[Message] = []
     quantified = False
     for i, item in enumerate(interventions):
         if not isinstance(item, AddConnection):
@@ -124,17 +125,21 @@ def activity_change(interventions: Sequence[Intervention], xy: FloatArray,
         volumes = [(walk, item.walking_trips_per_day, item.minutes_per_walk, "walking"),
                    (cycle, item.cycling_trips_per_day, item.minutes_per_cycle, "cycling")]
         if all(trips is None for _, trips, _, _ in volumes):
-            notes.append(
+            notes.append(message(
+                "scenario.connection_no_volume",
                 f"{label}: walking and cycling are not quantified because the connection "
                 "carries no volume; give walking_trips_per_day and minutes_per_walk (and/or "
                 "cycling_trips_per_day and minutes_per_cycle) from a count or a traffic model "
                 "to compute the WHO HEAT pathways. The change in network distance is "
-                "reported.")
+                "reported.", intervention=i + 1, name=item.name or None))
             continue
         shares = catchment_shares(parse_geometry(item.geometry), xy, residents, buurt_index, n)
         if shares.sum() == 0:
-            notes.append(f"{label}: nobody lives within {CATCHMENT_M:g} m of the connection; "
-                         "its walking and cycling volume is not allocated.")
+            notes.append(message(
+                "scenario.connection_nobody_near",
+                f"{label}: nobody lives within {CATCHMENT_M:g} m of the connection; "
+                "its walking and cycling volume is not allocated.", intervention=i + 1,
+                name=item.name or None, catchment_m=CATCHMENT_M))
             continue
         with np.errstate(invalid="ignore", divide="ignore"):
             per_adult = np.where(adults_per_buurt > 0, shares / adults_per_buurt, 0.0)
@@ -144,10 +149,14 @@ def activity_change(interventions: Sequence[Intervention], xy: FloatArray,
             volume = float(trips) * float(minutes) * DAYS_PER_WEEK
             target += volume * per_adult
             quantified = True
-            notes.append(
+            notes.append(message(
+                "scenario.connection_volume",
                 f"{label}: {trips:g} {mode} trips per day of {minutes:g} min = {volume:,.0f} "
                 f"minutes per week, allocated to the adults of the buurten within "
-                f"{CATCHMENT_M:g} m of the connection (WHO HEAT, linear below its cap).")
+                f"{CATCHMENT_M:g} m of the connection (WHO HEAT, linear below its cap).",
+                intervention=i + 1, name=item.name or None, mode=mode,
+                trips_per_day=float(trips), minutes=float(minutes), minutes_per_week=volume,
+                catchment_m=CATCHMENT_M))
     return ActivityChange(walk, cycle, quantified, notes)
 
 

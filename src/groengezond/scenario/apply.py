@@ -42,6 +42,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from groengezond.errors import InputError, Problem
+from groengezond.messages import Message, message
 from groengezond.network import NetworkDelta
 from groengezond.region.model import Landcover, Region
 from groengezond.region.schema import CRS, GREEN_CLASSES
@@ -109,8 +110,8 @@ class ScenarioDelta:
         Changes seen only by the cooling model (green roofs), applied after ``cells``.
     new_addresses : GeoDataFrame
         New addresses (address_id, buurt, residents, income_decile, geometry).
-    notes : list of str
-        What was assumed or left out while applying.
+    notes : list of Message
+        What was assumed or left out while applying (keys of ``groengezond.messages``).
     tree_cells : CellChange
         Cells partly covered by new tree crowns at their mature size (``share`` = crown area
         over cell area, summed over the trees of a cell, at most 1); seen by every exposure.
@@ -123,7 +124,7 @@ class ScenarioDelta:
     cells: CellChange
     cooling_cells: CellChange
     new_addresses: gpd.GeoDataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     tree_cells: CellChange = field(default_factory=lambda: _no_cells())
 
     @property
@@ -216,7 +217,7 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
     codes = _codes(region)
     work: dict[tuple[int, int], int] = {}  # (row, col) -> new class, exposure changes
     cool: dict[tuple[int, int], int] = {}  # cooling-only changes
-    notes: list[str] = []
+    notes: list[Message] = []
     green_rows: list[dict[str, object]] = []
     removed: list[int] = []
     tree_xy: list[npt.NDArray[np.float64]] = []
@@ -301,7 +302,9 @@ def apply_scenario(region: Region, scenario: Scenario) -> ScenarioDelta:
                     n = round(item.roof_share * len(r))
                     set_cells(cool, r[:n], c[:n], codes["low_green"])
             if item.facades:
-                notes.append("green façades are recorded but have no modelled effect yet")
+                notes.append(message("scenario.facades_no_effect",
+                                     "green façades are recorded but have no modelled "
+                                     "effect yet"))
         elif isinstance(item, Depave):
             if lc is not None:
                 r, c = cells_in(geom, lc)

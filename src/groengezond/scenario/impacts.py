@@ -54,6 +54,7 @@ from groengezond.health.valuation import (
     value_impact,
 )
 from groengezond.indicators.inequality import gap_weights
+from groengezond.messages import Message, message
 from groengezond.scenario.result import (
     AccessGapOut,
     EquityOut,
@@ -104,7 +105,7 @@ class HealthResult:
 def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArray,
                     registry: ErfRegistry | None = None,
                     age_groups: dict[str, FloatArray] | None = None
-                    ) -> tuple[dict[str, BaselineInput], list[str]]:
+                    ) -> tuple[dict[str, BaselineInput], list[Message]]:
     """Per-buurt baselines for the pathways whose baseline rate names a Monitor indicator.
 
     Parameters
@@ -124,14 +125,14 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
 
     Returns
     -------
-    dict of str to BaselineInput, list of str
+    dict of str to BaselineInput, list of Message
         Baselines by ERF id (:meth:`BaselineInput.scaled_by_indicator`,
         :meth:`BaselineInput.by_age`) and notes saying which.
     """
     reg = registry or load_erf_registry()
     rates = load_baseline_rates()
     out: dict[str, BaselineInput] = {}
-    notes: list[str] = []
+    notes: list[Message] = []
     band_of = {(lo, hi): name for name, (lo, hi) in AGE_GROUPS.items()}
     for erf_id in PATHWAYS:
         rate = rates.get(reg.get(erf_id).baseline_rate)
@@ -140,9 +141,12 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
             groups = [band_of.get((p.age.min_years or 0, p.age.max_years)) for p in parts]
             if all(g is not None for g in groups):
                 out[erf_id] = BaselineInput.by_age(parts, [age_groups[str(g)] for g in groups])
-                notes.append(f"Baseline of {erf_id} ({rate.id}) standardised indirectly by age "
-                             f"per buurt: reference rates of {', '.join(rate.by_age)} weighted "
-                             "by the buurt's residents in each age group.")
+                notes.append(message(
+                    "scenario.baseline_by_age",
+                    f"Baseline of {erf_id} ({rate.id}) standardised indirectly by age "
+                    f"per buurt: reference rates of {', '.join(rate.by_age)} weighted "
+                    "by the buurt's residents in each age group.", pathway=erf_id,
+                    rate=rate.id, reference_rates=", ".join(rate.by_age)))
                 continue
         if rate.indicator is None:
             continue
@@ -151,10 +155,25 @@ def local_baselines(indicators: pd.DataFrame, codes: pd.Index, weights: FloatArr
             continue
         band = population_in_band(rate.age, age_groups, weights, weights)
         out[erf_id] = BaselineInput.scaled_by_indicator(rate, values, band)
-        notes.append(f"Baseline of {erf_id} ({rate.id}, {rate.value:g} nationally) scaled per "
-                     f"buurt by {rate.indicator} ({year}) relative to the region's mean "
-                     "(indirect standardisation; an assumption).")
+        notes.append(message(
+            "scenario.baseline_scaled",
+            f"Baseline of {erf_id} ({rate.id}, {rate.value:g} nationally) scaled per "
+            f"buurt by {rate.indicator} ({year}) relative to the region's mean "
+            "(indirect standardisation; an assumption).", pathway=erf_id, rate=rate.id,
+            national=float(rate.value), indicator=rate.indicator, year=int(year),
+            **_indicator_names(rate.indicator)))
     return out, notes
+
+
+def _indicator_names(indicator_id: str) -> dict[str, str | None]:
+    """The registry's Dutch and English names of an indicator (None when it is not listed)."""
+    from groengezond.indicators.registry import load_registry
+
+    try:
+        ind = load_registry().get(indicator_id)
+    except (KeyError, InputError):
+        return {"indicator_nl": None, "indicator_en": None}
+    return {"indicator_nl": ind.name_nl, "indicator_en": ind.name_en}
 
 
 AGE_GROUPS: dict[str, tuple[int, int | None]] = {

@@ -363,7 +363,8 @@ def check_geometries(scenario: Scenario, bounds: tuple[float, float, float, floa
             geom = parse_geometry(item.geometry)
         except Exception as exc:
             problems.append(Problem(file, where, "geometry", f"cannot be read ({exc})",
-                                    "give GeoJSON-like {type, coordinates} or WKT in EPSG:28992"))
+                                    "give GeoJSON-like {type, coordinates} or WKT in EPSG:28992",
+                                    key="unreadable_geometry", params={"intervention": i + 1}))
             out.append(shapely.Point())
             continue
         out.append(geom)
@@ -371,20 +372,25 @@ def check_geometries(scenario: Scenario, bounds: tuple[float, float, float, floa
         if geom.is_empty or geom.geom_type not in allowed:
             problems.append(Problem(file, where, "geometry",
                                     f"is {'empty' if geom.is_empty else geom.geom_type}",
-                                    f"give a {' or '.join(allowed)}"))
+                                    f"give a {' or '.join(allowed)}", key="wrong_geometry",
+                                    params={"intervention": i + 1}))
         elif not box.contains(geom):
             box_m = tuple(round(b) for b in bounds)
             problems.append(Problem(file, where, "geometry",
                                     f"lies (partly) outside the region {box_m}",
-                                    "draw it inside the region, coordinates in EPSG:28992 (m)"))
+                                    "draw it inside the region, coordinates in EPSG:28992 (m)",
+                                    key="outside_region",
+                                    params={"intervention": i + 1, "region": None}))
         if isinstance(item, PlantTrees):
             polygonal = geom.geom_type in ("Polygon", "MultiPolygon")
             if polygonal and item.count is None:
                 problems.append(Problem(file, where, "count", "missing for a polygon",
-                                        "give the number of trees to plant in the polygon"))
+                                        "give the number of trees to plant in the polygon",
+                                        key="missing_count", params={"intervention": i + 1}))
         if isinstance(item, AddDwellings) and item.residents > 0 and item.dwellings == 0:
             problems.append(Problem(file, where, "dwellings", "is 0 while residents > 0",
-                                    "give the number of dwellings the residents live in"))
+                                    "give the number of dwellings the residents live in",
+                                    key="no_dwellings", params={"intervention": i + 1}))
     if problems:
         raise InputError(problems)
     return out

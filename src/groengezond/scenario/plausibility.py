@@ -42,6 +42,7 @@ from shapely.geometry.base import BaseGeometry
 
 from groengezond.catalogue.model import Catalogue, load_catalogue
 from groengezond.errors import InputError, Problem
+from groengezond.messages import Message, message
 from groengezond.region.model import Region
 from groengezond.scenario.model import (
     AddDwellings,
@@ -159,13 +160,13 @@ class Plausible:
         The scenario with corrected geometries (parks across water: land only).
     displacements : list of Displacement
         Parks with ``displace: true`` and what they remove.
-    notes : list of str
-        What was corrected, for the result's notes.
+    notes : list of Message
+        What was corrected, for the result's notes (keys of ``groengezond.messages``).
     """
 
     scenario: Scenario
     displacements: list[Displacement] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def displaced_address_ids(self) -> npt.NDArray[np.int64]:
@@ -295,7 +296,8 @@ def check_inside(region: Region, scenario: Scenario, file: str = "scenario") -> 
                 file, f"intervention {i + 1} '{item.name}'", "geometry",
                 f"lies (partly) outside the region '{region.meta.name}'",
                 "draw it inside the region's areas (RD New coordinates), or run the scenario "
-                "on the region it was made for"))
+                "on the region it was made for", key="outside_region",
+                params={"intervention": i + 1, "region": region.meta.name}))
     if problems:
         raise InputError(problems)
 
@@ -339,7 +341,7 @@ def check_plausibility(region: Region, scenario: Scenario, *, file: str = "scena
     prices = prices or DisplacementCosts()
     problems: list[Problem] = []
     items = list(scenario.interventions)
-    notes: list[str] = []
+    notes: list[Message] = []
     displaced: list[Displacement] = []
     for i, (item, geom) in enumerate(zip(scenario.interventions, geoms, strict=True)):
         where = _label(i, item)
@@ -352,20 +354,24 @@ def check_plausibility(region: Region, scenario: Scenario, *, file: str = "scena
                         f"{item.dwellings:,} dwellings at {n_pts} point(s) is more than "
                         f"{MAX_DWELLINGS_PER_POINT} per point (one building)",
                         "draw the homes as a polygon or lower the number of dwellings",
-                        key="too_dense"))
+                        key="too_dense_points",
+                        params={"intervention": i + 1, "dwellings": item.dwellings,
+                                "points": n_pts, "max_per_point": MAX_DWELLINGS_PER_POINT}))
             continue
         bad = _invalid(geom)
         if bad is not None:
             problems.append(Problem(file, where, "geometry",
                                     f"is not a valid polygon: {bad[0].lower()}{bad[1]}",
                                     "redraw the polygon so that its edges do not cross",
-                                    key="invalid_polygon"))
+                                    key="invalid_polygon", params={"intervention": i + 1}))
             continue
         min_m2, min_text = _min_area_m2(item, cat)
         if geom.area < min_m2:
             problems.append(Problem(file, where, "geometry",
                                     f"covers {geom.area:,.1f} m², less than {min_text}",
-                                    f"draw at least {min_text}", key="too_small"))
+                                    f"draw at least {min_text}", key="too_small",
+                                    params={"intervention": i + 1, "area_m2": geom.area,
+                                            "min_m2": min_m2}))
             continue
         if isinstance(item, AddDwellings):
             ha = geom.area / 10_000.0
@@ -376,7 +382,10 @@ def check_plausibility(region: Region, scenario: Scenario, *, file: str = "scena
                     f"{item.dwellings / ha:,.0f} per ha, above the maximum of "
                     f"{MAX_DWELLINGS_PER_HA:g} per ha",
                     f"give at most {int(MAX_DWELLINGS_PER_HA * ha):,} dwellings or a larger "
-                    "polygon", key="too_dense"))
+                    "polygon", key="too_dense",
+                    params={"intervention": i + 1, "dwellings": item.dwellings, "ha": ha,
+                            "max_per_ha": MAX_DWELLINGS_PER_HA,
+                            "max_dwellings": int(MAX_DWELLINGS_PER_HA * ha)}))
             continue
         if not isinstance(item, AddGreen):
             continue
@@ -391,12 +400,17 @@ def check_plausibility(region: Region, scenario: Scenario, *, file: str = "scena
                 problems.append(Problem(
                     file, where, "geometry",
                     f"lies on water: {land.area:,.0f} m² of its {geom.area:,.0f} m² is land, "
-                    f"less than {min_text}", "draw the park on land", key="on_water"))
+                    f"less than {min_text}", "draw the park on land", key="on_water",
+                    params={"intervention": i + 1, "land_m2": land.area,
+                            "area_m2": geom.area, "min_m2": min_m2}))
                 continue
             if land.area < geom.area - 1.0:
-                notes.append(f"{where}: only its {land.area / 1e4:,.2f} ha of land counts; "
-                             f"{(geom.area - land.area) / 1e4:,.2f} ha on water is left out "
-                             "(area, access and cost).")
+                notes.append(message(
+                    "scenario.park_on_water",
+                    f"{where}: only its {land.area / 1e4:,.2f} ha of land counts; "
+                    f"{(geom.area - land.area) / 1e4:,.2f} ha on water is left out "
+                    "(area, access and cost).", intervention=i + 1, name=item.name or None,
+                    land_ha=land.area / 1e4, water_ha=(geom.area - land.area) / 1e4))
                 geom = land
                 items[i] = item.model_copy(update={"geometry": mapping(land)})
         hit = _buildings_under(region, geom)
@@ -410,14 +424,19 @@ def check_plausibility(region: Region, scenario: Scenario, *, file: str = "scena
                 f"lies over {len(hit)} buildings with {dw:,} dwellings",
                 "draw the park on open land, or set displace: true to demolish them (their "
                 "residents leave; acquisition and demolition are costed)",
-                key="over_buildings"))
+                key="over_buildings",
+                params={"intervention": i + 1, "buildings": len(hit), "dwellings": dw}))
             continue
         d = _displacement(region, i, geom, hit, prices)
         displaced.append(d)
-        notes.append(f"{where}: displaces {len(d.building_ids)} buildings, {d.dwellings} "
-                     f"dwellings and {d.residents} residents; they are left out of the health "
-                     "figures (their health after moving is unknown), and acquisition and "
-                     "demolition are costed (assumption).")
+        notes.append(message(
+            "scenario.park_displaces",
+            f"{where}: displaces {len(d.building_ids)} buildings, {d.dwellings} "
+            f"dwellings and {d.residents} residents; they are left out of the health "
+            "figures (their health after moving is unknown), and acquisition and "
+            "demolition are costed (assumption).", intervention=i + 1,
+            name=item.name or None, buildings=len(d.building_ids), dwellings=d.dwellings,
+            residents=d.residents))
     if problems:
         raise InputError(problems)
     out = scenario if items == list(scenario.interventions) else \

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from groengezond.messages import MessageOut
 from groengezond.region.quality import NotComputable, QualityStatus
 
 
@@ -395,3 +396,6 @@ class ScenarioResult(_M):
     displaced: list[DisplacedOut] = Field(
         default_factory=list, description="Buildings, dwellings and residents a park displaces")
     notes: list[str]
+    messages: list[MessageOut] = Field(
+        default_factory=list, description="The notes as message keys with parameters, for the "
+                                          "UI to word in its language (``notes``: English)")

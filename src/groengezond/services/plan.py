@@ -26,6 +26,7 @@ from groengezond.health.valuation import (
     per_hectare_benefits,
 )
 from groengezond.indicators.age_groups import DEFAULT_AGE_GROUP, select_age_group
+from groengezond.messages import Message, message, texts
 from groengezond.region.model import Region
 from groengezond.region.quality import NotComputable
 from groengezond.scenario.activity import activity_change
@@ -464,24 +465,30 @@ class Planner:
                 value_eur_per_year=interval(vs.median[i], vs.lower[i], vs.upper[i])))
         new_res = (delta.new_addresses["residents"].to_numpy(dtype=np.float64)
                    if len(delta.new_addresses) else np.zeros(0))
-        notes = [
+        notes: list[Message] = [
             *plausible.notes,
             *delta.notes,
             *activity.notes,
             *self.baseline_notes,
-            "New residents are not in the per-buurt health figures: they have no exposure "
-            "before the scenario to compare with; their access to green is reported under "
-            "exposures (new_residents_within_300m).",
+            message("scenario.new_residents_not_in_health",
+                    "New residents are not in the per-buurt health figures: they have no "
+                    "exposure before the scenario to compare with; their access to green is "
+                    "reported under exposures (new_residents_within_300m)."),
         ]
         rate = money.parameters["discount_rate"].value
         growth = self._growth(delta, ex, scenario.appraisal_years, rate)
         if growth is not None:
-            notes.append(
+            notes.append(message(
+                "scenario.tree_growth",
                 f"Trees: the yearly figures are those of the mature crowns "
                 f"({growth.mature_crown_diameter_m:g} m); crowns grow from "
                 f"{growth.planting_crown_diameter_m:g} m over {growth.years_to_mature:g} years, "
                 f"so the benefit-cost ratio counts {100 * growth.present_value_factor:.0f} % of "
-                "the present value of mature greenness benefits from year 1.")
+                "the present value of mature greenness benefits from year 1.",
+                mature_crown_m=growth.mature_crown_diameter_m,
+                planting_crown_m=growth.planting_crown_diameter_m,
+                years_to_mature=growth.years_to_mature,
+                share_pct=100 * growth.present_value_factor))
         streams = self._streams(health, growth, money)
         cost_out = benefit_cost(scenario, costs, streams, health.money.price_years, rate,
                                 rng=rng, settings=money,
@@ -501,7 +508,8 @@ class Planner:
             seed=seed, n_draws=n_draws, region=region_identity(self.region),
             exposures=self._summary(ex, new_res), buurten=buurten, pathways=health.pathways,
             totals=health.total_out, money=health.money, equity=eq, costs=cost_out,
-            canopy_growth=growth, quality=self.quality, notes=notes)
+            canopy_growth=growth, quality=self.quality, notes=texts(notes),
+            messages=[m.out() for m in notes])
         return _without_unknowns(result, self.not_computable)
 
 
