@@ -22,6 +22,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# Per-client limits the suite fits in. Every test logs in and runs plans on a browser context
+# of its own, all from 127.0.0.1, in quick succession: the defaults (5 logins a minute, 6
+# Planner runs per 30 s) answered 429 at random places in a full run. The limits themselves
+# are tested at the API level (tests/test_participation_security.py,
+# tests/security/test_planner_load.py).
+SUITE_LIMITS = {"GG_PARTICIPATION_LOGIN_LIMIT__BURST": "200",
+                "GG_PARTICIPATION_LOGIN_LIMIT__PER_MINUTE": "200",
+                "GG_PLANNER_BURST": "200", "GG_PLANNER_PER_MINUTE": "600"}
 
 
 @pytest.fixture(scope="session")
@@ -37,12 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, server_db: Path) -> Iterato
         pytest.skip("front end not built: run 'make web' (npm ci && npm run build in web/)")
     folder = write_region(web_region(), tmp_path_factory.mktemp("e2e") / "region")
     port = free_port()
-    # Every test logs in on a browser context of its own, all from 127.0.0.1: the default of 5
-    # logins a minute per client would refuse the suite's logins with 429. The login limit
-    # itself is tested at the API level (tests/test_participation_security.py).
-    env = {"GG_DATABASE_URL": f"sqlite:///{server_db}",
-           "GG_PARTICIPATION_LOGIN_LIMIT__BURST": "200",
-           "GG_PARTICIPATION_LOGIN_LIMIT__PER_MINUTE": "200"}
+    env = {"GG_DATABASE_URL": f"sqlite:///{server_db}", **SUITE_LIMITS}
     proc = start_server(folder, port, env=env)
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)

@@ -331,7 +331,10 @@ def test_meedoen_resident_and_moderator_views_are_dutch(page: PageWatch, server:
     pg.wait_for_selector("#comment-form")
     pg.fill("#comment-text", "Graag meer bankjes in het park")
     pg.click("#comment-submit")
-    pg.locator("#my-comments li[data-status=pending]").wait_for()
+    mine = pg.locator("#my-comments li[data-status=pending]")
+    mine.wait_for()
+    # this test's comment (the queue may hold other tests' comments: the database is shared)
+    cid = mine.get_attribute("data-comment")
     check(pg, "Meedoen (resident with a comment)")
     staff = PageWatch(browser_context.new_page())
     try:
@@ -346,11 +349,10 @@ def test_meedoen_resident_and_moderator_views_are_dutch(page: PageWatch, server:
         check(sp, "Meedoen (moderator login refused)")
         sp.fill("#staff-password", NL_MODERATOR[1])
         sp.click("#staff-login")
-        item = sp.locator("#mod-queue li[data-comment]").first
+        item = sp.locator(f"#mod-queue li[data-comment='{cid}']")
         item.wait_for()
         check(sp, "Meedoen (moderation queue)")
         # the municipality's official reply, then approval: the resident sees both
-        cid = item.get_attribute("data-comment")
         item.locator(f"#reply-{cid}").fill("Dank u, we nemen het mee in het ontwerp.")
         item.locator(f"[data-reply='{cid}']").click()
         sp.wait_for_selector("[data-msg=mod]:has-text('Reactie geplaatst.')")

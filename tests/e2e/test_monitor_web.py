@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import PageWatch, wait_js
+from .conftest import SUITE_LIMITS, PageWatch, wait_js
 
 pytestmark = pytest.mark.slow
 
@@ -274,7 +274,8 @@ def serve_tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = write_region(tiny_region(), tmp_path_factory.mktemp("tiny") / "region")
     port = free_port()
     proc = start_server(folder, port, env={
-        "GG_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('tiny-db') / 'p.sqlite'}"})
+        "GG_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('tiny-db') / 'p.sqlite'}",
+        **SUITE_LIMITS})
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

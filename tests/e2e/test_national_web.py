@@ -21,7 +21,7 @@ from groengezond.api.static import WEB_DIST
 from groengezond.api.testing import free_port, start_server, stop_server
 from groengezond.services.build import build_to_folder
 
-from .conftest import PageWatch, wait_js
+from .conftest import SUITE_LIMITS, PageWatch, wait_js
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "examples" / "nederland-sources.yaml"
@@ -46,7 +46,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_to_folder(CONFIG, folder)
     db = tmp_path_factory.mktemp("nl-db") / "p.sqlite"
     port = free_port()
-    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{db}"})
+    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{db}", **SUITE_LIMITS})
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import SCREENSHOTS, PageWatch, wait_js
+from .conftest import SCREENSHOTS, SUITE_LIMITS, PageWatch, wait_js
 from .test_monitor_web import get, serve_tiny
 
 pytestmark = pytest.mark.slow
@@ -119,6 +119,7 @@ def run(pg: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     r = resp.value
     body = r.request.post_data_json
     answer = r.json()
+    assert r.status not in (429, 503), f"the server refused the run for load: {answer}"
     if r.status == 200:
         expect()(pg.locator("#scenario-results dl.results")).to_be_visible()
     return body, answer
@@ -476,7 +477,8 @@ def no_landcover_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     folder = write_region(region, tmp_path_factory.mktemp("no-lc") / "region")
     port = free_port()
     proc = start_server(folder, port, env={
-        "GG_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('no-lc-db') / 'p.sqlite'}"})
+        "GG_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('no-lc-db') / 'p.sqlite'}",
+        **SUITE_LIMITS})
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

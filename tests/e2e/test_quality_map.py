@@ -12,7 +12,7 @@ from groengezond.api.static import WEB_DIST
 from groengezond.api.testing import free_port, start_server, stop_server, web_region
 from groengezond.region.store import write_region
 
-from .conftest import SCREENSHOTS, PageWatch, wait_js
+from .conftest import SCREENSHOTS, SUITE_LIMITS, PageWatch, wait_js
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,8 @@ def flagged_server(tmp_path_factory: pytest.TempPathFactory, server_db: Path) ->
     folder = write_region(region.with_layers(areas=areas),
                           tmp_path_factory.mktemp("e2e-quality") / "region")
     port = free_port()
-    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}"})
+    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}",
+                                              **SUITE_LIMITS})
     yield f"http://127.0.0.1:{port}"
     stop_server(proc)
 
