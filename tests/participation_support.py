@@ -45,6 +45,18 @@ def fast_settings(**overrides: Any) -> ParticipationSettings:
     return ParticipationSettings(**values)
 
 
+def staff_headers(client: TestClient, role: str) -> dict[str, str]:
+    """Create a staff user of ``role`` in the app's participation database, log in over
+    HTTP and return the Bearer header of the session."""
+    create_user(client.app.state.participation_db,  # type: ignore[attr-defined]
+                Passwords(fast_settings()), f"{role}1", "a long enough password", role,
+                datetime.now(UTC))
+    r = client.post(f"{PREFIX}/auth/login",
+                    json={"username": f"{role}1", "password": "a long enough password"})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
 def postgres_url() -> str:
     """The PostgreSQL URL for tests, or skip (fail on CI) when it is not set."""
     url = os.environ.get(PG_ENV, "").strip()

@@ -11,7 +11,6 @@ the browser disagree.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from groengezond.api.testing import web_app, web_region
-from groengezond.participation.config import ParticipationSettings
-from groengezond.participation.security import Passwords, create_user
 from groengezond.region.model import Region
 from groengezond.synth import generate_region
-from participation_support import comment_body, fast_settings, make_env, open_database
+from participation_support import (
+    comment_body,
+    fast_settings,
+    make_env,
+    open_database,
+    staff_headers,
+)
 from test_api_contract import Contract, _park
 
 
@@ -41,16 +44,6 @@ def app(region: Region, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 @pytest.fixture(scope="module")
 def client(app: FastAPI) -> TestClient:
     return TestClient(app)
-
-
-def _staff(client: TestClient, role: str) -> dict[str, str]:
-    fast = ParticipationSettings(argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-    create_user(client.app.state.participation_db, Passwords(fast),  # type: ignore[attr-defined]
-                f"{role}1", "a long enough password", role, datetime.now(UTC))
-    r = client.post("/api/participation/auth/login",
-                    json={"username": f"{role}1", "password": "a long enough password"})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
 def test_shared_scenarios_match_the_contract(client: TestClient, app: FastAPI,
@@ -121,7 +114,7 @@ def test_evaluator_matches_the_contract(tmp_path: Path) -> None:
     app = web_app(tmp_path / "region", region)
     client = TestClient(app)
     c = Contract(app.openapi())
-    staff = _staff(client, "planner")
+    staff = staff_headers(client, "planner")
     buurten = sorted(region.areas.loc[region.areas["level"] == "buurt", "code"])[:6]
     first = c.check("POST", "/api/evaluations/register", client.post(
         "/api/evaluations/register", headers=staff, json={

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,10 +14,9 @@ from groengezond.api.testing import web_app, web_region
 from groengezond.evaluation.panel import panel_from_region
 from groengezond.evaluation.register import import_csv, open_register
 from groengezond.evaluation.run import evaluate
-from groengezond.participation.config import ParticipationSettings
-from groengezond.participation.security import Passwords, create_user
 from groengezond.region.model import Region
 from groengezond.settings import get_settings
+from participation_support import staff_headers
 
 
 def test_register_and_estimate_over_http(tmp_path: Path) -> None:
@@ -60,16 +58,6 @@ def _with_addresses(region: Region) -> Region:
     return region.with_layers(addresses=addresses)
 
 
-def _login(client: TestClient, role: str) -> dict[str, str]:
-    fast = ParticipationSettings(argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-    create_user(client.app.state.participation_db, Passwords(fast),  # type: ignore[attr-defined]
-                f"{role}1", "a long enough password", role, datetime.now(UTC))
-    r = client.post("/api/participation/auth/login",
-                    json={"username": f"{role}1", "password": "a long enough password"})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
-
-
 def test_staff_register_update_and_delete_over_http(tmp_path: Path) -> None:
     region = _with_addresses(web_region())
     client = TestClient(web_app(tmp_path / "region", region))
@@ -79,8 +67,8 @@ def test_staff_register_update_and_delete_over_http(tmp_path: Path) -> None:
             "catalogue_id": "schoolyard"}
     assert client.post("/api/evaluations/register", json=body).status_code == 401
     assert client.post("/api/evaluations/register", json=body,
-                       headers=_login(client, "moderator")).status_code == 403
-    staff = _login(client, "planner")
+                       headers=staff_headers(client, "moderator")).status_code == 403
+    staff = staff_headers(client, "planner")
     r = client.post("/api/evaluations/register", json=body, headers=staff)
     assert r.status_code == 201, r.text
     assert r.json()["areas"] == body["areas"] and r.json()["id"] == 1
@@ -115,7 +103,7 @@ def test_an_estimate_on_a_tiny_buurt_is_suppressed(tmp_path: Path) -> None:
     buurten = region.areas_at("buurt")
     small = buurten.loc[buurten["inhabitants"] < 10, "code"].tolist()
     assert small, "the web test region has a buurt with fewer than 10 residents"
-    staff = _login(client, "planner")
+    staff = staff_headers(client, "planner")
     r = client.post("/api/evaluations/register", headers=staff, json={
         "name": "Klein plein", "areas": small[:1], "start_date": "2016-01-01"})
     assert r.status_code == 201, r.text
@@ -137,7 +125,7 @@ def test_a_synthetic_control_over_too_many_donors_is_refused(
 
     region = web_region()
     client = TestClient(web_app(tmp_path / "region", region))
-    staff = _login(client, "planner")
+    staff = staff_headers(client, "planner")
     code = sorted(region.areas_at("buurt")["code"])[0]
     assert client.post("/api/evaluations/register", headers=staff, json={
         "name": "Park", "areas": [code], "start_date": "2016-01-01"}).status_code == 201
