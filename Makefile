@@ -29,7 +29,8 @@ $(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
 install: $(VENV)/.installed
 
 WEB_SRC  := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-            web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+            web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json \
+            src/groengezond/message_words.json
 WEB_DIST := src/groengezond/web_dist/index.html
 
 web/node_modules/.installed: web/package.json web/package-lock.json

@@ -17,7 +17,15 @@ import shapely
 
 from groengezond.api.problems import problem_body
 from groengezond.errors import InputError, Problem
-from groengezond.messages import MESSAGE_KEYS, REFUSAL_KEYS, Message, message, texts
+from groengezond.messages import (
+    MESSAGE_KEYS,
+    REFUSAL_KEYS,
+    Message,
+    message,
+    texts,
+    worded,
+    words,
+)
 from groengezond.region.model import Region
 from groengezond.scenario.model import scenario_from_data
 from groengezond.scenario.plausibility import check_plausibility
@@ -30,9 +38,36 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "groengezond"
 
 
 def strings(lang: str) -> dict[str, str]:
-    """The quoted keys of ``web/src/strings-<lang>.ts`` with their wording."""
-    text = (WEB / f"strings-{lang}.ts").read_text("utf-8")
-    return dict(re.findall(r'^\s*"([a-z_.]+)":\s*"((?:[^"\\]|\\.)*)",\s*$', text, flags=re.M))
+    """The wording of the message and refusal keys (``message_words.json``)."""
+    return words(lang)  # type: ignore[arg-type]
+
+
+def test_the_web_app_takes_its_engine_words_from_the_package() -> None:
+    """One wording for the app and the reports: both string tables spread the package's file."""
+    for lang in ("nl", "en"):
+        text = (WEB / f"strings-{lang}.ts").read_text("utf-8")
+        assert "../../src/groengezond/message_words.json" in text
+        assert f"...engineWords.{lang}," in text
+        assert '"msg.' not in text and '"refuse.' not in text
+    assert set(words("nl")) == set(words("en"))
+
+
+def test_worded_fills_what_mode_and_pathway() -> None:
+    m = message("scenario.connection_volume", "x", intervention=2, name="Brug", mode="walking",
+                trips_per_day=1500, minutes=7.5, minutes_per_week=12.345, catchment_m=500)
+    nl = worded(m.key, m.params, "nl")
+    assert nl is not None and nl.startswith("Ingreep 2 'Brug': 1.500 wandeltochten per dag")
+    assert "7,5 min" in nl and "12 minuten per week" in nl and "500 m" in nl
+    en = worded(m.key, m.params, "en")
+    assert en is not None and en.startswith("Intervention 2 'Brug': 1,500 walking trips")
+    b = message("scenario.baseline_by_age", "x", pathway="green_mortality", rate="r",
+                reference_rates="a, b")
+    assert "Groen en sterfte" in (worded(b.key, b.params, "nl",
+                                         labels={"green_mortality": "Groen en sterfte"}) or "")
+    assert worded("no.such.key", {}, "nl") is None
+    assert worded("too_small", {"intervention": 1, "area_m2": 2.0, "min_m2": 100},
+                  "nl", kind="refuse") == ("Te klein: 2 m², minder dan de 100 m² die deze "
+                                           "ingreep vraagt. Teken een groter vlak.")
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -40,13 +75,13 @@ def test_every_message_key_has_its_wording(lang: str) -> None:
     words = strings(lang)
     for key, params in MESSAGE_KEYS.items():
         text = words.get(f"msg.{key}")
-        assert text, f"msg.{key} has no {lang} wording in strings-{lang}.ts"
+        assert text, f"msg.{key} has no {lang} wording in message_words.json"
         used = set(re.findall(r"\{(\w+)\}", text))
         allowed = set(params) | ({"what"} if "intervention" in params else set())
         assert used <= allowed, f"msg.{key} ({lang}) uses {used - allowed}"
     for key, params in REFUSAL_KEYS.items():
         text = words.get(f"refuse.{key}")
-        assert text, f"refuse.{key} has no {lang} wording in strings-{lang}.ts"
+        assert text, f"refuse.{key} has no {lang} wording in message_words.json"
         used = set(re.findall(r"\{(\w+)\}", text))
         assert used <= set(params) | {"what"}, f"refuse.{key} ({lang}) uses {used}"
 

@@ -12,8 +12,10 @@ from typing import Any
 import numpy as np
 import pikepdf
 import pytest
+from markupsafe import escape
 from pypdf import PdfReader
 
+from groengezond.catalogue.model import load_catalogue
 from groengezond.participation.db import Database
 from groengezond.region.model import Region
 from groengezond.reports.render import number
@@ -135,8 +137,29 @@ def test_not_computable_is_worded(region: Region, scenario: Scenario,
     broken = result.model_copy(update={"costs": None})
     rep = scenario_report(scenario, broken, region.meta)
     html = render_scenario_report(rep, scenario, region.areas, "nl", "html").decode()
-    assert "niet te berekenen: the plan carries no costs" in html
+    assert "niet te berekenen: het plan heeft geen kosten opgegeven" in html
     assert "Dit scenario is niet in een veldlab gepubliceerd." in html
+
+
+def test_the_dutch_report_words_the_model_in_dutch(report: ScenarioReport, scenario: Scenario,
+                                                   region: Region,
+                                                   result: ScenarioResult) -> None:
+    """The model's notes, the money values and the catalogue entry are worded in the report's
+    language from their keys; no English sentence of the engine reaches the Dutch report."""
+    html = render_scenario_report(report, scenario, region.areas, "nl", "html").decode()
+    assert result.messages and len(report.notes) == len(result.messages)
+    for note, m in zip(report.notes, result.messages, strict=True):
+        assert note.key == m.key and note.nl != m.text and note.en
+        assert "{" not in note.nl and escape(note.nl) in html, note.nl
+        assert escape(m.text) not in html, m.text
+    assert "(Engels)" not in html and "beside the total" not in html
+    assert "naast het totaal (niet opgeteld)" in html
+    assert "per voorkomen sterfgeval" in html and "prevented death" not in html
+    assert "Waarde van een statistisch leven" in html and "vsl_" not in html
+    assert escape(load_catalogue()["neighbourhood_park"].name_nl) in html
+    assert "neighbourhood_park" not in html
+    en = render_scenario_report(report, scenario, region.areas, "en", "html").decode()
+    assert all(escape(n.en) in en for n in report.notes) and "per prevented death" in en
 
 
 def test_comments_come_from_the_field_lab(tmp_path: Path) -> None:

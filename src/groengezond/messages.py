@@ -1,13 +1,13 @@
 """Messages of the engine: a stable key, its parameters, and an English fallback text.
 
 The engine never words a sentence for the user interface: it returns a :class:`Message`
-whose ``key`` the web app words in Dutch or English (``web/src/strings-nl.ts`` and
-``strings-en.ts``, key ``msg.<key>``) with ``params`` filled in. ``text`` is the same
-sentence in English for the CLI and the logs, where no translation table is at hand.
+whose ``key`` is worded in Dutch or English (``msg.<key>`` of ``message_words.json``) with
+``params`` filled in: by the web app (which imports that file into its strings) and by the
+reports (:func:`worded`). ``text`` is the same sentence in English for the CLI and the logs.
 
 Every key the engine can emit is listed in :data:`MESSAGE_KEYS` with the parameters it
-carries; ``tests/test_messages.py`` checks that each has its Dutch and English wording in the
-web app, and that every message a scenario run produces uses a listed key.
+carries; ``tests/test_messages.py`` checks that each has its Dutch and English wording, and
+that every message a scenario run produces uses a listed key.
 
 Examples
 --------
@@ -19,8 +19,13 @@ Examples
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -122,9 +127,117 @@ class MessageOut(BaseModel):
     text: str = Field(description="The message in English (CLI and logs)")
 
 
+WordLang = Literal["nl", "en"]
+WORDS_FILE = "message_words.json"
+"""The wording of every message and refusal key, per language (package data; the web app
+imports the same file, so the app and the reports say the same thing)."""
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, dict[str, str]]:
+    text = resources.files("groengezond").joinpath(WORDS_FILE).read_text("utf-8")
+    data: dict[str, dict[str, str]] = json.loads(text)
+    return data
+
+
+def words(lang: WordLang) -> dict[str, str]:
+    """The wording of ``lang``: ``msg.<key>``, ``refuse.<key>`` and the helper words."""
+    return _words()[lang]
+
+
+def _group(text: str, lang: WordLang) -> str:
+    if lang == "nl":
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def param_text(name: str, value: Param, lang: WordLang) -> str:
+    """One parameter as the wording shows it (the rules of ``web/src/i18n.ts`` ``paramText``).
+
+    Counts are exact with grouped thousands, measured values have 2 significant digits, a
+    ``year`` is printed as it is and missing values as an en dash.
+
+    Examples
+    --------
+    >>> param_text("dwellings", 1250, "nl"), param_text("land_ha", 0.4567, "nl")
+    ('1.250', '0,46')
+    >>> param_text("year", 2022, "en"), param_text("water_ha", 1234.5, "en")
+    ('2022', '1,200')
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if name == "year":
+        return str(value)
+    x = float(value)
+    if not math.isfinite(x):
+        return "–"
+    if isinstance(value, int) or x.is_integer():
+        return _group(f"{round(x):,d}", lang)
+    decimals = 1 - math.floor(math.log10(abs(x))) if x else 0
+    f = 10.0 ** abs(decimals)
+    r = math.floor(x * f + 0.5) / f if decimals >= 0 else math.floor(x / f + 0.5) * f
+    r = 0.0 if r == 0 else r
+    return _group(f"{r:,.{max(0, decimals)}f}", lang)
+
+
+def worded(key: str, params: Mapping[str, Param], lang: WordLang, *, kind: str = "msg",
+           labels: Mapping[str, str] | None = None) -> str | None:
+    """A message (``kind="msg"``) or refusal (``"refuse"``) in ``lang``, or None if unknown.
+
+    The params ``intervention`` and ``name`` become ``{what}`` ("Ingreep 2 'Brug'"), ``mode``
+    is worded, and ``pathway`` is replaced by its label from ``labels`` (by pathway id), as
+    the web app does (``fill`` in ``web/src/i18n.ts``).
+
+    Examples
+    --------
+    >>> worded("scenario.park_displaces", {"intervention": 1, "name": "Park", "buildings": 3,
+    ...        "dwellings": 12, "residents": 20}, "nl")[:56]
+    "Ingreep 1 'Park': hiervoor verdwijnen 3 gebouwen met 12 "
+    """
+    table = words(lang)
+    template = table.get(f"{kind}.{key}")
+    if template is None:
+        return None
+    values = {name: param_text(name, v, lang) for name, v in params.items()}
+    n = params.get("intervention")
+    name = params.get("name") or ""
+    if isinstance(n, int):
+        what = table["msgIntervention"].replace("{n}", str(n))
+        values["what"] = f"{what} '{name}'" if name else what
+    else:
+        values["what"] = str(name)
+    if params.get("mode") in ("walking", "cycling"):
+        values["mode"] = table["msgWalking" if params["mode"] == "walking" else "msgCycling"]
+    pathway = params.get("pathway")
+    if isinstance(pathway, str):
+        values["pathway"] = (labels or {}).get(pathway, pathway)
+    indicator = params.get(f"indicator_{lang}")
+    if isinstance(indicator, str) and indicator:
+        values["indicator"] = indicator
+    out = template
+    for name_, text in values.items():
+        out = out.replace("{" + name_ + "}", text)
+    return out
+
+
 def texts(messages: list[Message]) -> list[str]:
     """The English texts of ``messages`` (for the result's ``notes``)."""
     return [m.text for m in messages]
 
 
-__all__ = ["MESSAGE_KEYS", "REFUSAL_KEYS", "Message", "MessageOut", "Param", "message", "texts"]
+__all__ = [
+    "MESSAGE_KEYS",
+    "REFUSAL_KEYS",
+    "WORDS_FILE",
+    "Message",
+    "MessageOut",
+    "Param",
+    "WordLang",
+    "message",
+    "param_text",
+    "texts",
+    "worded",
+    "words",
+]

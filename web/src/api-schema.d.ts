@@ -1165,18 +1165,39 @@ export interface components {
     /**
      * Assumption
      * @description A money value or a pathway the result rests on, with its source.
+     *
+     * A money value has ``amount`` in ``currency`` at ``price_year`` prices ``per`` unit (a key
+     * of the report's words, ``per_<per>``); a pathway has no amount, and ``beside_total`` when
+     * its effect is reported beside the default total rather than in it.
      */
     Assumption: {
       /** What */
       what: string;
       /** What Nl */
       what_nl: string;
-      /** Value */
-      value: string;
       /** Source */
       source: string;
       /** Assumption */
       assumption: boolean;
+      /** Amount */
+      amount?: number | null;
+      /**
+       * Currency
+       * @default
+       */
+      currency?: string;
+      /** Price Year */
+      price_year?: number | null;
+      /**
+       * Per
+       * @default
+       */
+      per?: string;
+      /**
+       * Beside Total
+       * @default false
+       */
+      beside_total?: boolean;
     };
     /**
      * AuditOut
@@ -3073,6 +3094,16 @@ export interface components {
       size_unit: string;
       /** Catalogue Id */
       catalogue_id?: string | null;
+      /**
+       * Catalogue Nl
+       * @default
+       */
+      catalogue_nl?: string;
+      /**
+       * Catalogue En
+       * @default
+       */
+      catalogue_en?: string;
     };
     /**
      * Iv
@@ -3600,6 +3631,18 @@ export interface components {
       reason: string;
       /** Missing */
       missing?: string[] | null;
+    };
+    /**
+     * Note
+     * @description A note of the model (a message key with parameters), worded in both languages.
+     */
+    Note: {
+      /** Key */
+      key: string;
+      /** Nl */
+      nl: string;
+      /** En */
+      en: string;
     };
     /**
      * OgcCollection
@@ -4733,7 +4776,7 @@ export interface components {
       /** Assumptions */
       assumptions: components["schemas"]["Assumption"][];
       /** Notes */
-      notes: string[];
+      notes: components["schemas"]["Note"][];
       /** Feedback */
       feedback?: components["schemas"]["Feedback"][];
       /** Lessons */

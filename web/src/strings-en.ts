@@ -1,5 +1,6 @@
 // English strings of the web app; every Dutch key has its English text (checked by tsc).
 
+import engineWords from "../../src/groengezond/message_words.json";
 import type { Key } from "./i18n";
 
 export const en: Record<Key, string> = {
@@ -484,36 +485,9 @@ export const en: Record<Key, string> = {
   fifthN: "{n}",
   skipLink: "Skip to content",
   viewsLabel: "Views",
-  // Engine messages (groengezond.messages.MESSAGE_KEYS), worded here with their params
-  "msg.scenario.facades_no_effect": "Green façades are recorded, but their effect is not modelled yet.",
-  "msg.scenario.connection_no_volume": "{what}: walking and cycling are not computed because no use was given. Give the walking and cycling trips per day and their duration from a count or a traffic model; the shorter walking routes are in the results.",
-  "msg.scenario.connection_nobody_near": "{what}: nobody lives within {catchment_m} m of the connection; its walking and cycling are allocated to no buurt.",
-  "msg.scenario.connection_volume": "{what}: {trips_per_day} {mode} a day of {minutes} min = {minutes_per_week} minutes a week, shared among the adults of the buurten within {catchment_m} m of the connection (WHO HEAT, linear up to its cap).",
-  "msg.scenario.park_on_water": "{what}: only its {land_ha} ha of land counts; {water_ha} ha on the water is left out of the area, the access and the cost.",
-  "msg.scenario.park_displaces": "{what}: {buildings} buildings with {dwellings} dwellings and {residents} residents make way. They are left out of the health figures (their health after moving is unknown); acquisition and demolition are costed (assumption).",
-  "msg.scenario.baseline_by_age": "The baseline risk of {pathway} is standardised indirectly by age per buurt: national rates per age group, weighted by the buurt's residents.",
-  "msg.scenario.baseline_scaled": "The baseline risk of {pathway} ({national} nationally) is scaled per buurt by {indicator} ({year}) relative to the regional mean (indirect standardisation; an assumption).",
-  "msg.scenario.new_residents_not_in_health": "New residents are not in the per-buurt health figures: there is no situation before the plan to compare with. How many of them live close to green is shown under access.",
-  "msg.scenario.tree_growth": "Trees: the yearly figures are those of mature crowns ({mature_crown_m} m). Crowns grow from {planting_crown_m} m to that size in {years_to_mature} years, so the benefit-cost ratio counts {share_pct} % of the present value of the mature benefits from year 1.",
-  msgIntervention: "Intervention {n}",
-  msgWalking: "walking trips",
-  msgCycling: "cycling trips",
-  msgUnknown: "A note of the model (not yet translated).",
-  // Refusals of a plan (groengezond.messages.REFUSAL_KEYS)
-  "refuse.no_interventions": "Draw or choose at least one intervention first.",
-  "refuse.invalid_polygon": "The shape crosses itself: draw it again without crossing edges.",
-  "refuse.too_small": "Too small: {area_m2} m², less than the {min_m2} m² this intervention needs. Draw a larger area.",
-  "refuse.over_buildings": "Lies over {buildings} buildings with {dwellings} dwellings: draw it on open land, or choose demolition (residents move; acquisition and demolition are costed).",
-  "refuse.on_water": "Lies on the water: only {land_m2} m² of its {area_m2} m² is land, less than {min_m2} m². Draw the park on land.",
-  "refuse.too_dense": "{dwellings} dwellings on {ha} ha is more than {max_per_ha} per ha: give at most {max_dwellings} dwellings or draw a larger area.",
-  "refuse.too_dense_points": "{dwellings} dwellings at {points} point(s) is more than {max_per_point} per point (one building): draw the homes as an area or give fewer dwellings.",
-  "refuse.outside_region": "Lies (partly) outside the region: draw it within the neighbourhoods on the map.",
-  "refuse.unreadable_geometry": "The shape cannot be read: remove it and draw it again.",
-  "refuse.wrong_geometry": "This shape does not fit the intervention: remove it and draw it again with the intervention's button.",
-  "refuse.missing_count": "Give the number of trees to plant in the area.",
-  "refuse.no_dwellings": "Give the number of dwellings the new residents live in.",
-  "refuse.synth_one_treated": "A synthetic control compares one buurt with the intervention with a constructed buurt; this choice has {treated}. Choose an intervention in one buurt, or another method.",
-  "refuse.synth_too_many_donors": "A synthetic control over {donors} comparison buurten is too large for the website (at most {max_donors}). Choose another method, or ask an analyst to run it from the command line.",
+  // Engine messages and refusals (groengezond.messages.MESSAGE_KEYS, REFUSAL_KEYS): their
+  // words live in src/groengezond/message_words.json, which the PDF/HTML reports word too.
+  ...engineWords.en,
   // Errors: what happened and what to do, in the user's words
   errOffline: "The server cannot be reached. Check the internet connection and try again.",
   errInput: "Something is not filled in correctly. Check the input and try again.",

@@ -1,5 +1,7 @@
 // Dutch strings of the web app (the default language). Keys are shared with strings-en.ts.
 
+import engineWords from "../../src/groengezond/message_words.json";
+
 export const nl = {
   tab3d: "3D",
   tabMonitor: "Monitor",
@@ -486,36 +488,9 @@ export const nl = {
   fifthN: "{n}",
   skipLink: "Naar de inhoud",
   viewsLabel: "Weergaven",
-  // Engine messages (groengezond.messages.MESSAGE_KEYS), worded here with their params
-  "msg.scenario.facades_no_effect": "Groene gevels zijn vastgelegd, maar hun effect wordt nog niet doorgerekend.",
-  "msg.scenario.connection_no_volume": "{what}: lopen en fietsen zijn niet doorgerekend, want er is geen gebruik opgegeven. Geef het aantal wandel- en fietstochten per dag en hun duur uit een telling of verkeersmodel; de kortere looproutes staan wel in de resultaten.",
-  "msg.scenario.connection_nobody_near": "{what}: niemand woont binnen {catchment_m} m van de verbinding; het lopen en fietsen erover is aan geen buurt toegedeeld.",
-  "msg.scenario.connection_volume": "{what}: {trips_per_day} {mode} per dag van {minutes} min = {minutes_per_week} minuten per week, verdeeld over de volwassenen in de buurten binnen {catchment_m} m van de verbinding (WHO HEAT, lineair tot de bovengrens).",
-  "msg.scenario.park_on_water": "{what}: alleen de {land_ha} ha op land telt mee; {water_ha} ha op het water blijft buiten de oppervlakte, de bereikbaarheid en de kosten.",
-  "msg.scenario.park_displaces": "{what}: hiervoor verdwijnen {buildings} gebouwen met {dwellings} woningen en {residents} bewoners. Zij tellen niet mee in de gezondheidscijfers (hun gezondheid na de verhuizing is onbekend); aankoop en sloop zijn meegerekend (aanname).",
-  "msg.scenario.baseline_by_age": "Het basisrisico voor {pathway} is per buurt indirect gestandaardiseerd naar leeftijd: landelijke cijfers per leeftijdsgroep, gewogen naar de bewoners van de buurt.",
-  "msg.scenario.baseline_scaled": "Het basisrisico voor {pathway} ({national} landelijk) is per buurt geschaald met {indicator} ({year}) ten opzichte van het regiogemiddelde (indirecte standaardisatie; een aanname).",
-  "msg.scenario.new_residents_not_in_health": "Nieuwe bewoners tellen niet mee in de gezondheidscijfers per buurt: er is geen situatie van vóór het plan om mee te vergelijken. Hoeveel van hen dicht bij groen wonen, staat bij de bereikbaarheid.",
-  "msg.scenario.tree_growth": "Bomen: de jaarcijfers gelden voor volgroeide kronen ({mature_crown_m} m). Kronen groeien in {years_to_mature} jaar van {planting_crown_m} m naar die maat; de baten-kostenverhouding telt daarom {share_pct} % van de contante waarde van de volgroeide baten vanaf jaar 1.",
-  msgIntervention: "Ingreep {n}",
-  msgWalking: "wandeltochten",
-  msgCycling: "fietstochten",
-  msgUnknown: "Opmerking van het rekenmodel (nog niet vertaald).",
-  // Refusals of a plan (groengezond.messages.REFUSAL_KEYS)
-  "refuse.no_interventions": "Teken of kies eerst minstens één ingreep.",
-  "refuse.invalid_polygon": "De vorm snijdt zichzelf: teken hem opnieuw zonder kruisende randen.",
-  "refuse.too_small": "Te klein: {area_m2} m², minder dan de {min_m2} m² die deze ingreep vraagt. Teken een groter vlak.",
-  "refuse.over_buildings": "Ligt over {buildings} gebouwen met {dwellings} woningen: teken het op open terrein, of kies voor sloop (bewoners verhuizen; aankoop en sloop worden meegerekend).",
-  "refuse.on_water": "Ligt op het water: maar {land_m2} m² van de {area_m2} m² is land, minder dan {min_m2} m². Teken het park op land.",
-  "refuse.too_dense": "{dwellings} woningen op {ha} ha is meer dan {max_per_ha} per ha: geef hooguit {max_dwellings} woningen of teken een groter vlak.",
-  "refuse.too_dense_points": "{dwellings} woningen op {points} punt(en) is meer dan {max_per_point} per punt (één gebouw): teken de woningen als vlak of geef minder woningen.",
-  "refuse.outside_region": "Ligt (deels) buiten de regio: teken het binnen de buurten op de kaart.",
-  "refuse.unreadable_geometry": "De vorm is niet te lezen: verwijder hem en teken hem opnieuw.",
-  "refuse.wrong_geometry": "Deze vorm past niet bij de ingreep: verwijder hem en teken hem opnieuw met de knop van de ingreep.",
-  "refuse.missing_count": "Geef op hoeveel bomen er in het vlak komen.",
-  "refuse.no_dwellings": "Geef op in hoeveel woningen de nieuwe bewoners wonen.",
-  "refuse.synth_one_treated": "Een synthetische controle vergelijkt één buurt met de ingreep met een nagebootste buurt; deze keuze heeft er {treated}. Kies een ingreep in één buurt, of een andere methode.",
-  "refuse.synth_too_many_donors": "Een synthetische controle over {donors} vergelijkingsbuurten is te groot voor de website (hooguit {max_donors}). Kies een andere methode, of laat de analist hem met de opdrachtregel draaien.",
+  // Engine messages and refusals (groengezond.messages.MESSAGE_KEYS, REFUSAL_KEYS): their
+  // words live in src/groengezond/message_words.json, which the PDF/HTML reports word too.
+  ...engineWords.nl,
   // Errors: what happened and what to do, in the user's words
   errOffline: "De server is niet bereikbaar. Controleer de internetverbinding en probeer het opnieuw.",
   errInput: "Dit is niet goed ingevuld. Controleer de invoer en probeer het opnieuw.",

@@ -19,6 +19,9 @@ from typing import Any
 import geopandas as gpd
 from pydantic import BaseModel, Field
 
+from groengezond.catalogue.model import load_catalogue
+from groengezond.health.valuation import load_valuation
+from groengezond.messages import worded, words
 from groengezond.region.model import RegionMeta
 from groengezond.reports.area import LessonRow, QualityRow
 from groengezond.reports.charts import data_uri, scenario_map_svg
@@ -56,6 +59,9 @@ class InterventionRow(BaseModel):
     size: float
     size_unit: str
     catalogue_id: str | None = None
+    catalogue_nl: str = ""
+    """The catalogue entry's name in Dutch (empty without an entry)."""
+    catalogue_en: str = ""
 
 
 class TotalRow(BaseModel):
@@ -111,13 +117,30 @@ class GapSummary(BaseModel):
 
 
 class Assumption(BaseModel):
-    """A money value or a pathway the result rests on, with its source."""
+    """A money value or a pathway the result rests on, with its source.
+
+    A money value has ``amount`` in ``currency`` at ``price_year`` prices ``per`` unit (a key
+    of the report's words, ``per_<per>``); a pathway has no amount, and ``beside_total`` when
+    its effect is reported beside the default total rather than in it.
+    """
 
     what: str
     what_nl: str
-    value: str
     source: str
     assumption: bool
+    amount: float | None = None
+    currency: str = ""
+    price_year: int | None = None
+    per: str = ""
+    beside_total: bool = False
+
+
+class Note(BaseModel):
+    """A note of the model (a message key with parameters), worded in both languages."""
+
+    key: str
+    nl: str
+    en: str
 
 
 class Comment(BaseModel):
@@ -161,7 +184,7 @@ class ScenarioReport(BaseModel):
     buurten: list[BuurtRow]
     gap: GapSummary
     assumptions: list[Assumption]
-    notes: list[str]
+    notes: list[Note]
     feedback: list[Feedback] = Field(default_factory=list)
     lessons: list[LessonRow] = Field(default_factory=list)
 
@@ -176,6 +199,14 @@ def _size(item: Any) -> tuple[float, str]:
     if geom.geom_type in ("Point", "MultiPoint"):
         return float(len(getattr(geom, "geoms", [geom]))), "trees"
     return float(geom.area / 10_000), "ha"
+
+
+def _entry_name(catalogue_id: str | None, lang: Lang) -> str:
+    """The catalogue entry's name in ``lang``, or its id when the catalogue lacks it."""
+    if not catalogue_id:
+        return ""
+    cat = load_catalogue()
+    return cat[catalogue_id].name(lang) if catalogue_id in cat else catalogue_id
 
 
 def scenario_report(scenario: Scenario, result: ScenarioResult, meta: RegionMeta, *,
@@ -201,12 +232,21 @@ def scenario_report(scenario: Scenario, result: ScenarioResult, meta: RegionMeta
     costs = result.costs
     buurten = sorted(result.buurten, key=lambda b: -(b.value_eur_per_year.median
                                                      if b.value_eur_per_year else 0.0))
-    assumptions = [Assumption(what=v.id, what_nl=v.id, value=f"{v.amount:g} {v.currency} "
-                              f"({v.price_year}) / {v.per}", source=v.source,
-                              assumption=v.assumption) for v in result.money.values]
+    labels = {v.id: v for v in load_valuation().values}
+    assumptions = [Assumption(what=labels[v.id].label_en if v.id in labels else v.id,
+                              what_nl=labels[v.id].label_nl if v.id in labels else v.id,
+                              amount=v.amount, currency=v.currency, price_year=v.price_year,
+                              per=v.per, source=v.source, assumption=v.assumption)
+                   for v in result.money.values]
     assumptions += [Assumption(what=p.label, what_nl=p.label_nl or p.label,
-                               value="" if p.in_default_total else "(beside the total)",
+                               beside_total=not p.in_default_total,
                                source=p.citation, assumption=False) for p in result.pathways]
+    names = {"nl": {p.erf_id: p.label_nl or p.label for p in result.pathways},
+             "en": {p.erf_id: p.label for p in result.pathways}}
+    notes = [Note(key=m.key, **{lang: worded(m.key, m.params, lang, labels=names[lang])
+                                or (m.text if lang == "en" else words("nl")["msgUnknown"])
+                                for lang in ("nl", "en")})
+             for m in result.messages]
     return ScenarioReport(
         name=scenario.name, description=scenario.description, region=meta.name,
         synthetic=meta.synthetic,
@@ -218,7 +258,9 @@ def scenario_report(scenario: Scenario, result: ScenarioResult, meta: RegionMeta
         n_draws=result.n_draws, seed=result.seed, input_hash=result.input_hash,
         interventions=[InterventionRow(name=i.name or i.kind, kind=i.kind,
                                        size=_size(i)[0], size_unit=_size(i)[1],
-                                       catalogue_id=i.catalogue_id)
+                                       catalogue_id=i.catalogue_id,
+                                       catalogue_nl=_entry_name(i.catalogue_id, "nl"),
+                                       catalogue_en=_entry_name(i.catalogue_id, "en"))
                        for i in scenario.interventions],
         residents_300m_before=exp.within_300m_before, residents_300m_after=exp.within_300m_after,
         totals=[TotalRow(outcome=t.outcome, unit=t.unit, value=_iv(
@@ -236,7 +278,7 @@ def scenario_report(scenario: Scenario, result: ScenarioResult, meta: RegionMeta
             benefits_pv=_iv(costs.benefits_present_value_eur, costs.reason),
             costs_pv=_iv(costs.costs_present_value_eur, costs.reason),
             bcr=_iv(costs.benefit_cost_ratio, costs.reason), reason=costs.reason),
-        cost_reason="" if costs is not None else "the plan carries no costs",
+        cost_reason="" if costs is not None else "no_costs",
         buurten=[BuurtRow(code=b.code, name=b.name, residents=b.residents,
                           deaths=_iv(b.deaths_prevented), depression=_iv(
                               b.depression_cases_prevented),
@@ -251,7 +293,7 @@ def scenario_report(scenario: Scenario, result: ScenarioResult, meta: RegionMeta
                        quintile_gap_after=eq.quintile_gap_after,
                        access_verdict=eq.access.verdict if eq.access else None,
                        statement=eq.statement),
-        assumptions=assumptions, notes=list(result.notes),
+        assumptions=assumptions, notes=notes,
         feedback=[Feedback(**f) for f in feedback],
         lessons=[LessonRow(**{k: str(le.get(k, "")) for k in ("what", "where", "result",
                                                                "source")}) for le in lessons])
