@@ -23,6 +23,21 @@ def test_health_and_region(tiny_dir: Path) -> None:
     assert any("synthetic" in w for w in region["warnings"])
 
 
+def test_region_says_where_the_3d_view_opens(tiny_dir: Path) -> None:
+    """``home_wgs84`` is the most populous gemeente's centre, as /api/areas/{code} gives it
+    (the web app opens the 3D view there without asking for the areas first)."""
+    from groengezond.api.app_web import mount_web
+
+    app = create_app(tiny_dir)
+    mount_web(app, app.state.region, tiny_dir, warm=False)
+    client = TestClient(app)
+    home = client.get("/api/region").json()["home_wgs84"]
+    gemeenten = client.get("/api/areas?level=gemeente").json()["areas"]
+    biggest = max(gemeenten, key=lambda a: a["inhabitants"])
+    assert home == pytest.approx(client.get(f"/api/areas/{biggest['code']}").json()
+                                 ["centre_wgs84"], abs=1e-5)  # within a metre
+
+
 def test_invalid_region_refuses_to_start(tiny_dir: Path) -> None:
     (tiny_dir / "areas.parquet").write_bytes(b"garbage")
     with pytest.raises(InputError, match=r"areas\.parquet"):

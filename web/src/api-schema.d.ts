@@ -4470,6 +4470,11 @@ export interface components {
        * @description West, south, east, north (degrees)
        */
       bounds_wgs84: [number, number, number, number];
+      /**
+       * Home Wgs84
+       * @description A point inside the most populous gemeente (lon, lat, degrees), where the 3D view opens; None without gemeenten
+       */
+      home_wgs84?: [number, number] | null;
       /** Quality */
       quality: {
         [key: string]: components["schemas"]["LayerQualityOut"];

@@ -4,7 +4,7 @@
 import "maplibre-gl/dist/maplibre-gl.css";
 import "./style.css";
 import type maplibregl from "maplibre-gl";
-import { api, ApiError, getJSON, type AreaRow, type RegionInfo } from "./api";
+import { api, ApiError, type RegionInfo } from "./api";
 import { errorText } from "./dom";
 import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
 import { installBottomSheet } from "./bottom-sheet";
@@ -155,9 +155,8 @@ async function main(): Promise<void> {
   const badge = document.getElementById("synthetic-badge")!;
   badge.hidden = !region.synthetic;
   const attribution = region.sources.map((s) => s.attribution).join(" · ");
-  const gemeenten = (await api.areas("gemeente")).areas;
-  const biggest = gemeenten.reduce<AreaRow | null>((a, b) => (!a || b.inhabitants > a.inhabitants ? b : a), null);
-  const centre = biggest ? (await getJSON<{ centre_wgs84: [number, number] }>(`/api/areas/${biggest.code}`)).centre_wgs84 : null;
+  // the 3D view opens inside the most populous gemeente (given with the region: no round trips)
+  const centre: [number, number] | null = region.home_wgs84 ?? null;
   const camera3d = (): Camera | null => (centre ? { center: centre, zoom: 15, pitch: threeD ? 60 : 0, bearing: threeD ? -20 : 0 } : null);
   const startView = parseHash(location.hash).view;
   // open straight at the 3D camera: no tiles are loaded for a view that is left at once

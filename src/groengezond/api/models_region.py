@@ -53,6 +53,9 @@ class RegionInfo(Contract):
         description="minx, miny, maxx, maxy in EPSG:28992 (m)")
     bounds_wgs84: tuple[float, float, float, float] = Field(
         description="West, south, east, north (degrees)")
+    home_wgs84: tuple[float, float] | None = Field(
+        default=None, description="A point inside the most populous gemeente (lon, lat, "
+                                  "degrees), where the 3D view opens; None without gemeenten")
     quality: dict[str, LayerQualityOut]
     placeholder_areas: dict[str, int]
     placeholder_areas_line: str

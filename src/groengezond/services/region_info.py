@@ -26,7 +26,9 @@ def describe_region(region: Region) -> dict[str, Any]:
         ``bounds_wgs84`` the same in EPSG:4326 (degrees, lon/lat order). ``quality`` holds the
         record of every layer (status, reason, key, figures), ``placeholder_areas`` the number
         of areas per level whose geometry is a placeholder (their parent's polygon), and
-        ``placeholder_areas_line`` the same in one sentence.
+        ``placeholder_areas_line`` the same in one sentence. ``home_wgs84`` is a point inside
+        the most populous gemeente (lon, lat; None without gemeenten), where the web app's 3D
+        view opens.
     """
     meta = region.meta
     minx, miny, maxx, maxy = (float(v) for v in np.asarray(region.areas.total_bounds))
@@ -47,11 +49,27 @@ def describe_region(region: Region) -> dict[str, Any]:
         "generator": meta.generator,
         "bounds_rd": [minx, miny, maxx, maxy],
         "bounds_wgs84": [lon0, lat0, lon1, lat1],
+        "home_wgs84": home_point(region, to_wgs84),
         "quality": {name: q.model_dump() for name, q in region_quality(region).items()},
         "placeholder_areas": (placeholders := placeholder_areas(region)),
         "placeholder_areas_line": placeholder_line(placeholders),
         "warnings": region_warnings(region),
     }
+
+
+def home_point(region: Region, to_wgs84: Transformer) -> list[float] | None:
+    """A point inside the most populous gemeente, in degrees (lon, lat); None without one.
+
+    The same point ``/api/areas/{code}`` gives as that gemeente's ``centre_wgs84`` (its
+    representative point), so the 3D view can open there without asking for the areas first.
+    """
+    gemeenten = region.areas[region.areas["level"].astype(str) == "gemeente"]
+    if gemeenten.empty:
+        return None
+    biggest = gemeenten.loc[gemeenten["inhabitants"].astype(float).idxmax()]
+    point = biggest.geometry.representative_point()
+    lon, lat = to_wgs84.transform(point.x, point.y)
+    return [float(lon), float(lat)]
 
 
 def placeholder_areas(region: Region) -> dict[str, int]:
