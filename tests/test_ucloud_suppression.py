@@ -56,6 +56,38 @@ def test_relations_hold_and_tables_share_their_totals() -> None:
     assert gm == totals.loc[totals["level"] == "buurt", "value"].sum()
 
 
+def test_relations_are_exactly_what_an_outsider_knows() -> None:
+    """Every relation, written out from its definition: per table and category a parent area
+    is the sum of its child areas, per table and area the total is the sum of the categories
+    (2 tables x 3 age bands / 2 sexes + total, 4 wijken of 5 buurten, 1 gemeente)."""
+    areas, system = _release(1)
+    cells = system.cells
+    cell = {(r.table, r.area_code, r.category): r.cell for r in cells.itertuples()}
+    parent = dict(zip(areas["code"], areas["parent"], strict=True))
+
+    def key(table: str, code: str, cat: str) -> int:
+        return cell[("*", code, TOTAL)] if cat == TOTAL else cell[(table, code, cat)]
+
+    want = set()
+    for table, cats in (("age", ["0-17", "18-64", "65+"]), ("sex", ["F", "M"])):
+        for cat in [*cats, TOTAL]:
+            for par in areas.loc[areas["level"] != "buurt", "code"]:
+                kids = [c for c, p in parent.items() if p == par]
+                want.add(frozenset({(key(table, par, cat), 1.0),
+                                    *((key(table, k, cat), -1.0) for k in kids)}))
+        for code in areas["code"]:
+            want.add(frozenset({(key(table, code, TOTAL), 1.0),
+                                *((key(table, code, c), -1.0) for c in cats)}))
+    m = system.relations.tocsr()
+    got = [frozenset(zip(m.indices[m.indptr[i]:m.indptr[i + 1]].tolist(),
+                         m.data[m.indptr[i]:m.indptr[i + 1]].tolist(), strict=True))
+           for i in range(m.shape[0])]
+    assert set(got) == want
+    # 5 parents (4 wijken, 1 gemeente) per table and category (the shared totals' hierarchy
+    # once per table), and one total relation per table and area
+    assert len(got) == (3 + 1 + 2 + 1) * 5 + 2 * 25
+
+
 def test_primary_rules() -> None:
     cells = pd.DataFrame({"value": [0.0, 3.0, 9.0, 10.0, 250.0, 100.0],
                           "top1": [0, 1, 1, 1, 230.0, 30.0], "top2": [0, 1, 1, 1, 15.0, 25.0]})

@@ -124,6 +124,77 @@ def hierarchy_counts(counts: pd.DataFrame, areas: pd.DataFrame, *, table: str,
     return out[["table", "area_code", "level", "parent", "category", "value"]]
 
 
+Triplets = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], int]
+"""Rows, columns and values of sparse relations, and the number of relation rows."""
+
+
+def _ordered_groups(first: npt.NDArray[np.int64], outer: npt.NDArray[np.int64]
+                    ) -> tuple[npt.NDArray[np.int64], int]:
+    """Number groups by their ``outer`` group's first appearance, then their own.
+
+    ``first`` is the row of each group's first appearance, ``outer`` the (first-appearance)
+    number of the group it lies in. Returns each group's position, and the count.
+    """
+    order = np.lexsort((first, outer))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank, len(order)
+
+
+def _parent_relations(frame: pd.DataFrame) -> Triplets:
+    """``parent - sum(children) = 0`` per table, category and parent area present.
+
+    Relations are numbered as a loop over (table, category) in order of appearance, and
+    within it over parents in order of their first child, would number them.
+    """
+    tab = frame["table"].astype(str).to_numpy()
+    cat = frame["category"].astype(str).to_numpy()
+    code = frame["area_code"].astype(str).to_numpy()
+    par = frame["parent"]
+    is_str = par.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    tc_key = pd.Series(tab, dtype=object) + "|" + pd.Series(cat, dtype=object)
+    own = pd.Series(frame["cell"].to_numpy(), index=tc_key + "|" + pd.Series(code, dtype=object))
+    own = own[~own.index.duplicated(keep="last")]
+    par_s = pd.Series(np.where(is_str, par.astype(object), ""), dtype=object)
+    pcell = (tc_key + "|" + par_s).map(own).to_numpy()
+    has = is_str & ~pd.isna(pcell)
+    empty = np.empty(0, dtype=np.int64)
+    if not has.any():
+        return empty, empty, np.empty(0, dtype=np.float64), 0
+    tc = pd.factorize(tc_key)[0][has]
+    group, uniq = pd.factorize(pd.Series(tc.astype(str), dtype=object) + "|" + par_s[has]
+                               .reset_index(drop=True))
+    first = np.full(len(uniq), len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group)))
+    outer = tc[first]
+    rank, n = _ordered_groups(first, outer)
+    child_rows = rank[group]
+    parent_of_group = np.asarray(pcell[has][first], dtype=np.int64)
+    rows = np.concatenate([rank, child_rows])
+    cols = np.concatenate([parent_of_group, frame["cell"].to_numpy(dtype=np.int64)[has]])
+    vals = np.concatenate([np.ones(n), -np.ones(len(child_rows))])
+    return rows, cols, vals, n
+
+
+def _total_relations(frame: pd.DataFrame, first_row: int) -> Triplets:
+    """``total - sum(categories) = 0`` per table and area with one total and some parts,
+    numbered from ``first_row`` in order of the (table, area)'s first appearance."""
+    key = frame["table"].astype(str) + "|" + frame["area_code"].astype(str)
+    g, uniq = pd.factorize(key)
+    is_tot = (frame["category"].astype(str) == TOTAL).to_numpy()
+    cell = frame["cell"].to_numpy(dtype=np.int64)
+    n_tot = np.bincount(g[is_tot], minlength=len(uniq))
+    n_parts = np.bincount(g[~is_tot], minlength=len(uniq))
+    valid = (n_tot == 1) & (n_parts > 0)
+    row_of = first_row + np.cumsum(valid) - 1
+    take_tot = is_tot & valid[g]
+    take_part = ~is_tot & valid[g]
+    rows = np.concatenate([row_of[g[take_tot]], row_of[g[take_part]]]).astype(np.int64)
+    cols = np.concatenate([cell[take_tot], cell[take_part]])
+    vals = np.concatenate([np.ones(int(take_tot.sum())), -np.ones(int(take_part.sum()))])
+    return rows, cols, vals, int(valid.sum())
+
+
 def build_system(tables: Sequence[pd.DataFrame], *, shared_totals: bool = True) -> CellSystem:
     """The cells of several hierarchical tables and every relation an outsider knows.
 
@@ -163,31 +234,12 @@ def build_system(tables: Sequence[pd.DataFrame], *, shared_totals: bool = True) 
         cells.loc[cells["category"] == TOTAL, "table"] = "*"
     idx = dict(zip(cells["key"], cells["cell"], strict=True))
     frame["cell"] = frame["key"].map(idx)
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    r = 0
-    # parent = sum of children, per table and category
-    for (_tab, _cat), grp in frame.groupby(["table", "category"], sort=False):
-        cell_of = dict(zip(grp["area_code"].astype(str), grp["cell"], strict=True))
-        kids: dict[str, list[int]] = {}
-        for code, par in zip(grp["area_code"].astype(str), grp["parent"], strict=True):
-            if isinstance(par, str) and par in cell_of:
-                kids.setdefault(par, []).append(int(cell_of[code]))
-        for par, ch in kids.items():
-            rows += [r] * (len(ch) + 1)
-            cols += [int(cell_of[par]), *ch]
-            vals += [1.0] + [-1.0] * len(ch)
-            r += 1
-    # total = sum of categories, per table and area
-    for (_tab, _code), grp in frame.groupby(["table", "area_code"], sort=False):
-        tot = grp.loc[grp["category"] == TOTAL, "cell"]
-        parts = grp.loc[grp["category"] != TOTAL, "cell"]
-        if len(tot) == 1 and len(parts):
-            rows += [r] * (len(parts) + 1)
-            cols += [int(tot.iloc[0]), *parts.astype(int)]
-            vals += [1.0] + [-1.0] * len(parts)
-            r += 1
+    parent_rows, parent_cols, parent_vals, r = _parent_relations(frame)
+    total_rows, total_cols, total_vals, n_total = _total_relations(frame, first_row=r)
+    rows = np.concatenate([parent_rows, total_rows])
+    cols = np.concatenate([parent_cols, total_cols])
+    vals = np.concatenate([parent_vals, total_vals])
+    r += n_total
     m = sp.csr_matrix((vals, (rows, cols)), shape=(r, len(cells)))
     m.sum_duplicates()
     system = CellSystem(cells.drop(columns=["key"]), m)
