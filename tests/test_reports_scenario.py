@@ -204,3 +204,14 @@ def test_cli_writes_the_scenario_report(tmp_path: Path, region: Region,
     bad = runner.invoke(app, ["report", "scenario", str(tmp_path / "nope.yaml"), "--region",
                               str(folder), "--out", str(tmp_path / "x.pdf")])
     assert bad.exit_code != 0 and "does not exist" in bad.output
+
+
+def test_every_money_value_of_the_registry_has_report_words() -> None:
+    """A money value is printed as ``money_value`` with ``currency_<c>`` and ``per_<per>``:
+    each currency and unit of the valuation registry has its words in both languages."""
+    from groengezond.health.valuation import load_valuation
+    from groengezond.reports.messages import MESSAGES
+
+    for v in load_valuation().values:
+        assert f"currency_{v.currency}" in MESSAGES, v.id
+        assert f"per_{v.per}" in MESSAGES, v.id
