@@ -12,7 +12,6 @@ import csv
 import io
 import math
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +57,16 @@ def nl_fmt(value: float, digits: int = 1) -> str:
 
 
 def nl_sig(value: float, n: int = 2) -> str:
-    """Intl nl-NL with ``maximumSignificantDigits: n`` (the app's ``sig``); never "-0"."""
-    if abs(value) < 1e-12:
+    """web/src/format.ts ``formatSig``: ``n`` significant digits, shown with their decimals
+    (trailing zeros kept, tens and hundreds rounded, at most 6 decimals), nl-NL grouping,
+    never "-0"."""
+    if value == 0:
         return "0"
-    text = format(Decimal(f"{abs(value):.{n}g}"), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    whole, _, frac = text.partition(".")
-    whole = f"{int(whole):,}".replace(",", ".")
-    return ("-" if value < 0 else "") + whole + ("," + frac if frac else "")
+    decimals = min(6, n - 1 - math.floor(math.log10(abs(value))))
+    f = 10.0 ** abs(decimals)
+    r = math.floor(value * f + 0.5) / f if decimals >= 0 else math.floor(value / f + 0.5) * f
+    text = f"{abs(r):,.{max(0, decimals)}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return ("-" if r < 0 else "") + text
 
 
 def nl_iv(median: float, lower: float, upper: float, sig: int = 2) -> str:

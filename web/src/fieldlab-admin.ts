@@ -1,12 +1,13 @@
 // Field labs for planners (in the staff part of the Meedoen tab): open a field lab for a wijk of
 // the region, with its buurten and period, and change the period of existing ones.
 
-import { getJSON, participation as papi, type Buurt, type FieldLab } from "./api";
+import { client, getJSON, participation as papi, unwrap, type FieldLab } from "./api";
 import { button, errorText, h } from "./dom";
 import { t } from "./i18n";
 import { labResults } from "./lab-results";
 import { formatDay } from "./participation-labels";
 
+/** A wijk of the region (/api/areas). */
 interface AreaRow {
   code: string;
   name: string;
@@ -32,7 +33,8 @@ export class FieldLabAdmin {
   async load(): Promise<void> {
     if (!this.wijken.length) {
       const [list, shapes] = await Promise.all([
-        getJSON<{ areas: AreaRow[] }>("/api/areas?level=wijk"),
+        unwrap(client.GET("/api/areas", { params: { query: { level: "wijk" } } })),
+        // GeoJSON (application/geo+json) is typed by @types/geojson, not by a model
         getJSON<GeoJSON.FeatureCollection>("/api/areas.geojson?level=wijk&simplify=0"),
       ]);
       this.wijken = list.areas.slice().sort((a, b) => a.name.localeCompare(b.name));
@@ -114,7 +116,7 @@ export class FieldLabAdmin {
       const shape = this.shapes.get(code);
       if (!shape) return;
       submit.disabled = true;
-      getJSON<{ areas: Buurt[] }>(`/api/areas?level=buurt&parent=${encodeURIComponent(code)}`)
+      unwrap(client.GET("/api/areas", { params: { query: { level: "buurt", parent: code } } }))
         .then((b) => papi.createLab({
           name: name.value.trim(), description: description.value.trim(), area_code: code,
           geometry_wgs84: shape, buurten: b.areas.map((a) => ({ code: a.code, name: a.name })),

@@ -34,11 +34,3 @@ export function lineLengthM(v: readonly Vertex[], closed = false): number {
   }
   return total;
 }
-
-/** A number to ``digits`` significant digits in the locale ("-0" never shown). */
-export function sig(value: number, locale: string, digits = 3): string {
-  if (!Number.isFinite(value)) return "–";
-  const v = Math.abs(value) < 1e-12 ? 0 : value;
-  const out = new Intl.NumberFormat(locale, { maximumSignificantDigits: digits }).format(v);
-  return out.replace(/^[-−]0$/, "0");
-}

@@ -2,7 +2,7 @@
 // intervals, after disclosure control (a suppressed cell shows why, never a 0), and the
 // downloads (CSV, GeoPackage, HTML) of the API's export.
 
-import { getJSON } from "./api";
+import { client, unwrap } from "./api";
 import { h } from "./dom";
 import { fmt, reasonText, t, type Key } from "./i18n";
 
@@ -59,7 +59,7 @@ function table(id: string, head: string, rows: Array<{ label: string; cell: Cell
 
 /** The results of field lab ``lab`` as a section (loads them from the API). */
 export async function labResults(lab: number): Promise<HTMLElement> {
-  const doc = await getJSON<FieldLabResults>(`/api/participation/field-labs/${lab}/results`);
+  const doc: FieldLabResults = await unwrap(client.GET("/api/participation/field-labs/{lab_id}/results", { params: { path: { lab_id: lab } } }));
   const sec = h("section", { class: "lab-results", id: `results-${lab}` });
   sec.append(h("h4", {}, t("resTitle", { name: doc.name })));
   sec.append(h("p", { class: "note" }, t("resIntro", { n: doc.min_respondents, comments: doc.approved_comments })));

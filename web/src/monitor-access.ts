@@ -2,27 +2,19 @@
 // over the network and in a straight line, 3-30-300, m² green per inhabitant), region-wide, for
 // the chosen area, and by the income fifth of the buurt people live in.
 
-import { api, getJSON, type AreaValue, type IndicatorInfo } from "./api";
+import { api, client, unwrap, type AccessAreaDoc, type AccessSummaryDoc, type AreaValue, type IndicatorInfo } from "./api";
+import type { components } from "./api-schema";
 import { fmt, nameOf, t, type Key } from "./i18n";
 import { h } from "./dom";
 
-interface AccessSummary {
-  network_degraded: boolean;
-  summary: Record<string, number | boolean | null>;
-}
+/** One buurt's access figures (/api/access/areas). */
+type AccessRow = components["schemas"]["AccessAreaRow"];
 
-interface AccessRow {
-  code: string;
-  name: string;
-  level: string;
-  persons: number | null;
-  suppressed?: boolean;
-  network_degraded?: boolean;
-  [measure: string]: unknown;
-}
+/** The measures shown, by their key in the API. */
+export type AccessMeasure = "within_300m_network" | "within_300m_euclidean" | "meets_3_30_300" | "supply_m2_per_inhabitant";
 
 /** Shown measures: key in the API, label key, kind (share 0-1, or m² per person). */
-export const ACCESS_MEASURES: Array<[string, Key, "share" | "m2"]> = [
+export const ACCESS_MEASURES: Array<[AccessMeasure, Key, "share" | "m2"]> = [
   ["within_300m_network", "accWithin300Network", "share"],
   ["within_300m_euclidean", "accWithin300Straight", "share"],
   ["meets_3_30_300", "acc33030", "share"],
@@ -37,7 +29,7 @@ function show(value: unknown, kind: "share" | "m2"): string {
 }
 
 /** Residents-weighted mean of one share over rows (null when no residents are known). */
-export function weightedShare(rows: AccessRow[], measure: string): number | null {
+export function weightedShare(rows: AccessRow[], measure: AccessMeasure): number | null {
   let num = 0, den = 0;
   for (const r of rows) {
     const v = r[measure], w = r.persons;
@@ -59,23 +51,23 @@ export function incomeFifths(rows: AccessRow[], income: AreaValue[]): AccessRow[
  * group's residents there (persons × the group's share; the scale of the share cancels out).
  * Assumes the group is spread like all residents within each buurt.
  */
-export function ageWeightedShare(rows: AccessRow[], ageShare: AreaValue[], measure: string): number | null {
+export function ageWeightedShare(rows: AccessRow[], ageShare: AreaValue[], measure: AccessMeasure): number | null {
   const share = new Map(ageShare.filter((v) => !v.suppressed && v.value !== null).map((v) => [v.area_code, v.value as number]));
   return weightedShare(rows.filter((r) => share.has(r.code)).map((r) => ({ ...r, persons: typeof r.persons === "number" ? r.persons * share.get(r.code)! : null })), measure);
 }
 
 export class AccessPanel {
-  private summary: Promise<AccessSummary> | null = null;
+  private summary: Promise<AccessSummaryDoc> | null = null;
   private buurten: Promise<AccessRow[]> | null = null;
 
   /** Fill ``section`` with the region's figures, the area's (if any) and the income breakdown. */
   async render(section: HTMLElement, code: string | null, incomeYear: number | null, available = true, ages: IndicatorInfo[] = []): Promise<void> {
     section.replaceChildren(h("h3", {}, t("accessTitle")));
-    let summary: AccessSummary;
+    let summary: AccessSummaryDoc;
     try {
       // a region without addresses cannot have access figures: say so without asking
       if (!available) throw new Error("the region has no addresses");
-      this.summary ??= getJSON<AccessSummary>("/api/access/summary");
+      this.summary ??= unwrap(client.GET("/api/access/summary"));
       summary = await this.summary;
     } catch (e) {
       this.summary = null;
@@ -84,11 +76,13 @@ export class AccessPanel {
       section.append(p);
       return;
     }
-    const area = code ? await getJSON<AccessRow>(`/api/access/areas/${encodeURIComponent(code)}`).catch(() => null) : null;
+    const area: AccessAreaDoc | null = code
+      ? await unwrap(client.GET("/api/access/areas/{code}", { params: { path: { code } } })).catch(() => null)
+      : null;
     const table = h("table", { class: "access", id: "access-table" });
     const head = h("tr");
     head.append(h("th", { scope: "col" }, t("accessMeasure")), h("th", { scope: "col" }, t("region")));
-    if (area) head.append(h("th", { scope: "col" }, area.name));
+    if (area) head.append(h("th", { scope: "col" }, area.name ?? area.code));
     { const thead = h("thead"); thead.append(head); table.append(thead); }
     const body = h("tbody");
     for (const [key, label, kind] of ACCESS_MEASURES) {
@@ -110,7 +104,7 @@ export class AccessPanel {
     const usable = ages.filter((a) => a.levels.includes("buurt") && a.years.length);
     try {
       if (!usable.length) throw new Error("no age groups");
-      this.buurten ??= getJSON<{ areas: AccessRow[] }>("/api/access/areas?level=buurt").then((d) => d.areas);
+      this.buurten ??= unwrap(client.GET("/api/access/areas", { params: { query: { level: "buurt" } } })).then((d) => d.areas);
       const rows = await this.buurten;
       const docs = await Promise.all(usable.map((a) => api.values(a.id, "buurt", a.years.at(-1)!)));
       const table = h("table", { class: "access", id: "access-age" });
@@ -142,7 +136,7 @@ export class AccessPanel {
       return box;
     }
     try {
-      this.buurten ??= getJSON<{ areas: AccessRow[] }>("/api/access/areas?level=buurt").then((d) => d.areas);
+      this.buurten ??= unwrap(client.GET("/api/access/areas", { params: { query: { level: "buurt" } } })).then((d) => d.areas);
       const [rows, income] = await Promise.all([this.buurten, api.values(INCOME, "buurt", year)]);
       const fifths = incomeFifths(rows, income.values);
       if (!fifths.length) throw new Error("fewer than 5 buurten");

@@ -8,7 +8,7 @@ import { api, type BuurtEffect } from "./api";
 import { gradientCss, NO_DATA, rampExpression } from "./colour";
 import { h } from "./dom";
 import { boundsOf } from "./monitor-data";
-import { sig } from "./geo-measure";
+import { formatSig } from "./format";
 import { lang, t, type Key } from "./i18n";
 
 export type BuurtMeasure = "access" | "ndvi" | "heat" | "deaths" | "depression";
@@ -31,13 +31,9 @@ export function buurtValue(b: BuurtEffect, m: BuurtMeasure): number | null {
   }
 }
 
-function locale(): string {
-  return lang() === "nl" ? "nl-NL" : "en-GB";
-}
-
 /** A buurt figure as shown: 2 significant digits, "niet te berekenen" when null. */
 export function buurtText(v: number | null): string {
-  return v === null ? t("buurtNotComputable") : sig(v, locale(), 2);
+  return v === null ? t("buurtNotComputable") : formatSig(v, 2, lang());
 }
 
 function sortValue(b: BuurtEffect, key: SortKey): number | string | null {
@@ -89,7 +85,7 @@ export class BuurtTable {
       const link = h("button", { type: "button", class: "link area-link" }, b.name);
       link.addEventListener("click", () => this.onPick(b.code));
       name.append(link);
-      tr.append(name, h("td", { class: "num" }, sig(b.residents, locale(), 3)));
+      tr.append(name, h("td", { class: "num" }, formatSig(b.residents, 3, lang())));
       for (const m of MEASURES) tr.append(h("td", { class: "num", "data-measure": m }, buurtText(buurtValue(b, m))));
       tbody.append(tr);
     }

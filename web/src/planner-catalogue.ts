@@ -3,26 +3,13 @@
 // cannot be drawn here (no drawing tool for its kind of intervention, or not computable on this
 // region because a layer its effects rest on is missing).
 
-import { api, client, unwrap } from "./api";
+import { api, client, unwrap, type CatalogueItem } from "./api";
 import { EVIDENCE_LABEL, filterControls, filterQuery, type CatalogueFilter } from "./catalogue-filter";
 import { h } from "./dom";
 import type { DrawKind } from "./draw";
 import { formatEuroRange } from "./format";
 import { fmt, lang, t, type Key } from "./i18n";
 
-export interface CatalogueItem {
-  id: string;
-  name_nl: string;
-  name_en: string;
-  description_nl: string;
-  description_en: string;
-  scenario_intervention: string;
-  typical_size_text: string;
-  typical_size_text_nl: string;
-  typical_cost_eur: { low: number; high: number; price_year: number; assumption: boolean };
-  evidence: { strength: string };
-  problems: string[];
-}
 
 /** The drawing tool that fits a catalogue entry's scenario intervention, if any. */
 export const DRAW_FOR: Record<string, DrawKind> = {

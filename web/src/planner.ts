@@ -9,10 +9,11 @@
 // comes from the API.
 
 import type maplibregl from "maplibre-gl";
-import { ApiError, getJSON, scenarios, type Problem, type ScenarioResult } from "./api";
+import { ApiError, client, scenarios, unwrap, type Problem, type ScenarioResult } from "./api";
 import { errorText, h } from "./dom";
 import { DrawTool, SHAPE, type DrawKind, type Drawn, type Vertex } from "./draw";
-import { lineLengthM, ringAreaM2, sig } from "./geo-measure";
+import { lineLengthM, ringAreaM2 } from "./geo-measure";
+import { formatSig } from "./format";
 import { fmt, lang, messageText, ncText, onLangChange, outcomeUnitText, qualityText, t } from "./i18n";
 import { BuurtMap, BuurtTable, MEASURES, type BuurtMeasure } from "./planner-buurten";
 import { PlannerCatalogue, regionLayers, type RegionLayers } from "./planner-catalogue";
@@ -76,14 +77,14 @@ function kindName(kind: DrawKind): string {
 
 /** Area or length of what is being drawn, in the user's language (3 significant digits). */
 function measureText(kind: DrawKind, v: readonly Vertex[]): string {
-  const loc = lang() === "nl" ? "nl-NL" : "en-GB";
+  const loc = lang();
   const shape = SHAPE[kind];
   if (shape === "points") return t("liveTrees", { n: v.length });
-  if (shape === "line") return v.length >= 2 ? t("liveLength", { m: sig(lineLengthM(v), loc) }) : "";
+  if (shape === "line") return v.length >= 2 ? t("liveLength", { m: formatSig(lineLengthM(v), 3, loc) }) : "";
   if (v.length < 3) return "";
   const a = ringAreaM2(v);
-  const area = a < 10_000 ? `${sig(a, loc)} m²` : `${sig(a / 10_000, loc)} ha`;
-  return t("liveArea", { area, m: sig(lineLengthM(v, true), loc) });
+  const area = a < 10_000 ? `${formatSig(a, 3, loc)} m²` : `${formatSig(a / 10_000, 3, loc)} ha`;
+  return t("liveArea", { area, m: formatSig(lineLengthM(v, true), 3, loc) });
 }
 
 export class PlannerView {
@@ -553,7 +554,7 @@ export class PlannerView {
 /** Which Planner services the server offers (it says so; nothing is probed). */
 async function capabilities(): Promise<Capabilities> {
   try {
-    return await getJSON<ServerCapabilities>("/api/capabilities");
+    return await unwrap(client.GET("/api/capabilities"));
   } catch {
     return { catalogue: false, scenarios: false };
   }
