@@ -128,6 +128,13 @@ def test_3d_view_is_dutch(page: PageWatch, server: str) -> None:
     wait_js(pg, "window.__gg && window.__gg.view === '3d' && window.__gg.map.loaded()")
     pg.locator("#panel h2").first.wait_for()
     check(pg, "3d")
+    # the map's own controls are named in Dutch too (read by screen readers, not in innerText)
+    expected = {".maplibregl-ctrl-zoom-in": "Inzoomen",
+                ".maplibregl-ctrl-zoom-out": "Uitzoomen",
+                ".maplibregl-ctrl-compass": "Sleep om de kaart te draaien, klik om het noorden "
+                                            "boven te zetten"}
+    labels = {sel: pg.get_attribute(sel, "aria-label") for sel in expected}
+    assert labels == expected
 
 
 def open_planner(page: PageWatch, server: str) -> Any:

@@ -111,11 +111,32 @@ export interface Camera {
   bearing: number;
 }
 
+/** MapLibre's own control texts (titles and aria-labels) in Dutch; English is its default. */
+export const MAP_LOCALE_NL: Record<string, string> = {
+  "AttributionControl.ToggleAttribution": "Bronvermelding tonen of verbergen",
+  "AttributionControl.MapFeedback": "Terugmelding over de kaart",
+  "FullscreenControl.Enter": "Volledig scherm",
+  "FullscreenControl.Exit": "Volledig scherm verlaten",
+  "GeolocateControl.FindMyLocation": "Mijn locatie zoeken",
+  "GeolocateControl.LocationNotAvailable": "Locatie niet beschikbaar",
+  "LogoControl.Title": "MapLibre-logo",
+  "Map.Title": "Kaart",
+  "Marker.Title": "Markering op de kaart",
+  "NavigationControl.ResetBearing": "Sleep om de kaart te draaien, klik om het noorden boven te zetten",
+  "NavigationControl.ZoomIn": "Inzoomen",
+  "NavigationControl.ZoomOut": "Uitzoomen",
+  "Popup.Close": "Pop-up sluiten",
+  "CooperativeGesturesHandler.WindowsHelpText": "Gebruik Ctrl + scrollen om te zoomen",
+  "CooperativeGesturesHandler.MacHelpText": "Gebruik ⌘ + scrollen om te zoomen",
+  "CooperativeGesturesHandler.MobileHelpText": "Gebruik twee vingers om de kaart te verplaatsen",
+};
+
 export function createMap(
   container: HTMLElement,
   bounds: [number, number, number, number],
   attribution: string,
   camera: Camera | null,
+  dutch = true,
 ): maplibregl.Map {
   const map = new maplibregl.Map({
     container,
@@ -123,6 +144,7 @@ export function createMap(
     ...(camera ?? { bounds }),
     maxPitch: 70,
     attributionControl: { compact: false, customAttribution: attribution },
+    ...(dutch ? { locale: MAP_LOCALE_NL } : {}),
     fadeDuration: 0,
     // keep what was drawn, so screenshots and pixel reads of the canvas work
     canvasContextAttributes: { preserveDrawingBuffer: true },

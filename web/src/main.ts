@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const camera3d = (): Camera | null => (centre ? { center: centre, zoom: 15, pitch: threeD ? 60 : 0, bearing: threeD ? -20 : 0 } : null);
   const startView = parseHash(location.hash).view;
   // open straight at the 3D camera: no tiles are loaded for a view that is left at once
-  const map = createMap(document.getElementById("map")!, region.bounds_wgs84, attribution, startView === "3d" ? camera3d() : null);
+  const map = createMap(document.getElementById("map")!, region.bounds_wgs84, attribution, startView === "3d" ? camera3d() : null, lang() === "nl");
   const home = () => {
     const cam = camera3d();
     if (cam) map.easeTo({ ...cam, duration: 600 });

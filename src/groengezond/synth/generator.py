@@ -192,10 +192,11 @@ def generate_region(inhabitants: int = 150_000, seed: int = 42, *,
 
 def _meta(inhabitants: int, seed: int) -> RegionMeta:
     source = Source(
-        name="groengezond synthetic region generator (groengezond.synth)",
+        # Dutch first, like the region's name: the web app shows it on the map as written
+        name="groengezond-generator van synthetische regio's (groengezond.synth)",
         licence="CC0-1.0",
-        attribution=("Synthetic data made by groengezond's generator (code EUPL-1.2, data "
-                     "CC0-1.0); nothing in it is real."),
+        attribution=("Synthetische gegevens van de groengezond-generator (code EUPL-1.2, "
+                     "gegevens CC0-1.0); niets ervan is echt."),
     )
     return RegionMeta(
         name=f"Synthetische regio (seed {seed})",
