@@ -243,3 +243,21 @@ def test_tilejson(client: TestClient) -> None:
 def test_bad_tiles_answer_422(client: TestClient, url: str) -> None:
     r = client.get(url)
     assert r.status_code == 422 and isinstance(r.json()["detail"], str)
+
+
+def test_tree_crowns_are_squares_of_the_crown_area() -> None:
+    """The map draws a crown of diameter d as a square of area π (d/2)² around the tree (half
+    the vertices of an octagon, for the software renderer); crowns under 1 m are drawn at 1 m."""
+    import shapely
+
+    from groengezond.api.context import tree_crowns
+
+    trees = gpd.GeoDataFrame({"tree_id": [1, 2], "crown_diameter_m": [6.0, 0.4]},
+                             geometry=gpd.points_from_xy([135_000.0, 136_000.0],
+                                                         [455_000.0, 455_500.0]), crs=28992)
+    crowns = tree_crowns(trees)
+    assert crowns.crs == trees.crs and crowns["tree_id"].tolist() == [1, 2]
+    assert crowns.geometry.area.to_numpy() == pytest.approx([np.pi * 9.0, np.pi * 0.25])
+    assert [len(shapely.get_coordinates(g)) for g in crowns.geometry] == [5, 5]  # closed squares
+    assert np.allclose(shapely.get_x(crowns.geometry.centroid.to_numpy()), [135_000.0, 136_000.0])
+    assert np.allclose(shapely.get_y(crowns.geometry.centroid.to_numpy()), [455_000.0, 455_500.0])

@@ -209,6 +209,10 @@ def test_downloads_table_map_and_chart(page: PageWatch, server: str) -> None:
         pg.click("#download-map")
     png = Path(info.value.path()).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    from PIL import Image  # the map as drawn, not an empty canvas (its buffer is not kept)
+
+    colours = Image.open(io.BytesIO(png)).convert("RGB").getcolors(1 << 24) or []
+    assert len(colours) > 20, f"the map PNG has {len(colours)} colours: the canvas was blank"
     with pg.expect_download() as info:
         pg.click("#download-chart-svg")
     svg = Path(info.value.path()).read_text("utf-8")

@@ -131,6 +131,12 @@ export const MAP_LOCALE_NL: Record<string, string> = {
   "CooperativeGesturesHandler.MobileHelpText": "Gebruik twee vingers om de kaart te verplaatsen",
 };
 
+/** Start MapLibre's tile workers now, while the page asks for the region (the map needs them
+ * first thing; starting them takes a few hundred ms in software rendering). */
+export function prewarm(): void {
+  maplibregl.prewarm();
+}
+
 export function createMap(
   container: HTMLElement,
   bounds: [number, number, number, number],
@@ -146,8 +152,10 @@ export function createMap(
     attributionControl: { compact: false, customAttribution: attribution },
     ...(dutch ? { locale: MAP_LOCALE_NL } : {}),
     fadeDuration: 0,
-    // keep what was drawn, so screenshots and pixel reads of the canvas work
-    canvasContextAttributes: { preserveDrawingBuffer: true },
+    // the drawing buffer is not kept between frames: keeping it costs a copy per frame, which
+    // in software WebGL was a tenth of the first 3D render; the Monitor's PNG download reads
+    // the canvas inside a render event instead
+    canvasContextAttributes: { preserveDrawingBuffer: false },
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");

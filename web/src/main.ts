@@ -6,7 +6,7 @@ import "./style.css";
 import type maplibregl from "maplibre-gl";
 import { api, ApiError, type RegionInfo } from "./api";
 import { errorText } from "./dom";
-import { COLOURS, createMap, setDimension, showFabric, type Camera } from "./basemap";
+import { COLOURS, createMap, prewarm, setDimension, showFabric, type Camera } from "./basemap";
 import { installBottomSheet } from "./bottom-sheet";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
@@ -105,7 +105,7 @@ function render3dPanel(map: maplibregl.Map, region: RegionInfo, home: () => void
   toggle.addEventListener("click", () => {
     threeD = !threeD;
     setDimension(map, threeD);
-    if (threeD) map.easeTo({ pitch: 60, bearing: -20, duration: 300 });
+    if (threeD) map.easeTo({ pitch: 45, bearing: -20, duration: 300 });
     render3dPanel(map, region, home);
   });
   const reset = document.createElement("button");
@@ -147,6 +147,7 @@ function render3dPanel(map: maplibregl.Map, region: RegionInfo, home: () => void
 }
 
 async function main(): Promise<void> {
+  prewarm();
   applyStatic();
   document.documentElement.lang = lang();
   showStatus(t("loading"));
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
   const attribution = region.sources.map((s) => s.attribution).join(" · ");
   // the 3D view opens inside the most populous gemeente (given with the region: no round trips)
   const centre: [number, number] | null = region.home_wgs84 ?? null;
-  const camera3d = (): Camera | null => (centre ? { center: centre, zoom: 15, pitch: threeD ? 60 : 0, bearing: threeD ? -20 : 0 } : null);
+  const camera3d = (): Camera | null => (centre ? { center: centre, zoom: 15, pitch: threeD ? 45 : 0, bearing: threeD ? -20 : 0 } : null);
   const startView = parseHash(location.hash).view;
   // open straight at the 3D camera: no tiles are loaded for a view that is left at once
   const map = createMap(document.getElementById("map")!, region.bounds_wgs84, attribution, startView === "3d" ? camera3d() : null, lang() === "nl");

@@ -558,9 +558,13 @@ export class MonitorView {
   private async downloadMap(): Promise<void> {
     const ind = this.indicator;
     if (!ind) return;
+    // the map's drawing buffer is not kept between frames (that copy slows every frame of the
+    // software renderer): the PNG is taken inside the render event, before the frame is shown
+    const png = new Promise<Blob>((resolve, reject) => {
+      this.map.once("render", () => void canvasPng(this.map.getCanvas()).then(resolve, reject));
+    });
     this.map.triggerRepaint();
-    await this.map.once("render");
-    saveBlob(`${slug(ind.id)}-${this.level}-${this.year}.png`, await canvasPng(this.map.getCanvas()));
+    saveBlob(`${slug(ind.id)}-${this.level}-${this.year}.png`, await png);
   }
 
   private async renderGap(ind: IndicatorInfo): Promise<void> {
