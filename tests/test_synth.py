@@ -93,7 +93,7 @@ def test_metadata_says_synthetic(region: Region) -> None:
     assert meta.years == [2012, 2016, 2020, 2022]
     assert meta.generator["seed"] == SEED and meta.generator["inhabitants"] == N
     assert "version" in meta.generator
-    assert meta.sources and "nothing in it is real" in meta.sources[0].attribution
+    assert meta.sources and "niets ervan is echt" in meta.sources[0].attribution
     assert meta.notes
 
 
