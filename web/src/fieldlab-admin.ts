@@ -1,17 +1,12 @@
 // Field labs for planners (in the staff part of the Meedoen tab): open a field lab for a wijk of
 // the region, with its buurten and period, and change the period of existing ones.
 
-import { client, getJSON, participation as papi, unwrap, type FieldLab } from "./api";
+import { client, getJSON, participation as papi, unwrap, type AreaRow, type FieldLab } from "./api";
 import { button, errorText, h } from "./dom";
 import { t } from "./i18n";
 import { labResults } from "./lab-results";
 import { formatDay } from "./participation-labels";
 
-/** A wijk of the region (/api/areas). */
-interface AreaRow {
-  code: string;
-  name: string;
-}
 
 type Polygonal = GeoJSON.Polygon | GeoJSON.MultiPolygon;
 

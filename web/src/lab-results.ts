@@ -3,6 +3,7 @@
 // downloads (CSV, GeoPackage, HTML) of the API's export.
 
 import { client, unwrap } from "./api";
+import type { components } from "./api-schema";
 import { h } from "./dom";
 import { fmt, reasonText, t, type Key } from "./i18n";
 
@@ -12,19 +13,10 @@ const MEASURE_KEY: Record<string, Key> = {
   neighbour_contact_pct: "resContact", visits_green_weekly_pct: "resVisits",
 };
 
-interface Figure { measure: string; unit: string; value: number | null; lower: number | null; upper: number | null }
-interface Cell { respondents: number | null; suppressed: boolean; suppression_reason: string; figures: Figure[] }
-interface ScenarioCell extends Cell { scenario_id: number; name: string; withdrawn: boolean }
-interface AreaCell extends Cell { area_code: string; name: string; level: string }
-export interface FieldLabResults {
-  field_lab_id: number;
-  name: string;
-  min_respondents: number;
-  approved_comments: number;
-  scenarios: ScenarioCell[];
-  survey: AreaCell[];
-  disclosure: string[];
-}
+type Schemas = components["schemas"];
+type Figure = Schemas["Figure"];
+/** What a plan's row and an area's row have in common (the generated ScenarioResult, AreaResult). */
+type Cell = Pick<Schemas["AreaResult"], "respondents" | "suppressed" | "suppression_reason" | "figures">;
 
 function figureText(f: Figure): string {
   if (f.value === null) return ".";
@@ -59,7 +51,7 @@ function table(id: string, head: string, rows: Array<{ label: string; cell: Cell
 
 /** The results of field lab ``lab`` as a section (loads them from the API). */
 export async function labResults(lab: number): Promise<HTMLElement> {
-  const doc: FieldLabResults = await unwrap(client.GET("/api/participation/field-labs/{lab_id}/results", { params: { path: { lab_id: lab } } }));
+  const doc = await unwrap(client.GET("/api/participation/field-labs/{lab_id}/results", { params: { path: { lab_id: lab } } }));
   const sec = h("section", { class: "lab-results", id: `results-${lab}` });
   sec.append(h("h4", {}, t("resTitle", { name: doc.name })));
   sec.append(h("p", { class: "note" }, t("resIntro", { n: doc.min_respondents, comments: doc.approved_comments })));

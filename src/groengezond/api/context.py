@@ -81,8 +81,7 @@ def tree_crowns(trees: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     radius = np.maximum(trees["crown_diameter_m"].to_numpy(dtype=float), 1.0) / 2.0
     half = radius * CROWN_SQUARE_SIDE / 2.0
-    x = shapely.get_x(np.asarray(trees.geometry.array, dtype=object))
-    y = shapely.get_y(np.asarray(trees.geometry.array, dtype=object))
+    x, y = trees.geometry.x.to_numpy(), trees.geometry.y.to_numpy()
     crowns = shapely.box(x - half, y - half, x + half, y + half)
     return gpd.GeoDataFrame(trees.drop(columns="geometry"), geometry=crowns, crs=trees.crs)
 
