@@ -61,3 +61,49 @@ def test_placeholder_buurt_is_hatched_with_a_legend_entry(page: PageWatch,
                 ".includes('Boundary is a placeholder (1)')")
     pg.click("#lang")
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def no_buildings_server(tmp_path_factory: pytest.TempPathFactory, server_db: Path
+                        ) -> Iterator[str]:
+    """A server over the web test region without its buildings layer (like real Utrecht)."""
+    if not (WEB_DIST / "index.html").exists():
+        pytest.skip("front end not built: run 'make web' (npm ci && npm run build in web/)")
+    region = web_region()
+    folder = write_region(region.with_layers(buildings=region.buildings.iloc[0:0]),
+                          tmp_path_factory.mktemp("e2e-no-buildings") / "region")
+    port = free_port()
+    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}",
+                                              **SUITE_LIMITS})
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+def test_3d_view_says_the_buildings_layer_is_missing(page: PageWatch,
+                                                      no_buildings_server: str) -> None:
+    """Not "0 gebouwen" under "Gebouwen op hoogte": the panel says the layer is missing."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{no_buildings_server}/api/region", timeout=60) as r:
+        region = json.loads(r.read())
+    assert region["quality"]["buildings"]["status"] == "missing"
+    assert region["counts"]["buildings"] == 0
+    pg: Any = page.page
+    pg.goto(f"{no_buildings_server}/#3d")
+    wait_js(pg, "window.__gg && window.__gg.view === '3d' && "
+                "document.querySelector('#layer-counts') !== null")
+    notices = pg.locator(".layer-notice").all_inner_texts()
+    assert notices == ["Deze regio heeft geen gebouwenlaag: er staan geen gebouwen op de kaart, "
+                       "ook niet op hoogte in 3D. Voeg een bron met gebouwen (BAG of 3D BAG) toe "
+                       "aan de bouwconfiguratie."]
+    trees = f"{region['counts']['trees']:,}".replace(",", ".")
+    green = f"{region['counts']['green']:,}".replace(",", ".")
+    assert pg.locator("#layer-counts").inner_text() == (
+        f"geen gebouwen (laag ontbreekt), {trees} bomen, {green} groengebieden")
+    assert "Gebouwen (hoogte)" not in pg.locator(".view3d .swatches").inner_text()
+    pg.click("#lang")
+    wait_js(pg, "document.documentElement.lang === 'en'")
+    assert pg.locator(".layer-notice").all_inner_texts()[0].startswith(
+        "This region has no buildings layer")
+    assert page.errors == []

@@ -8,6 +8,7 @@ import { api, ApiError, type RegionInfo } from "./api";
 import { errorText } from "./dom";
 import { COLOURS, createMap, prewarm, setDimension, showFabric, type Camera } from "./basemap";
 import { installBottomSheet } from "./bottom-sheet";
+import { layerNotices } from "./layer-notices";
 import { applyStatic, fmt, lang, onLangChange, setLang, t } from "./i18n";
 import { MonitorView, type MonitorState } from "./monitor";
 import { ParticipationView } from "./participation";
@@ -89,6 +90,7 @@ function swatch(colour: string, label: string): HTMLElement {
 }
 
 function render3dPanel(map: maplibregl.Map, region: RegionInfo, home: () => void): void {
+  const noBuildings = region.quality.buildings?.status === "missing";
   const root = document.createElement("div");
   root.className = "view view3d";
   const title = document.createElement("h2");
@@ -115,8 +117,8 @@ function render3dPanel(map: maplibregl.Map, region: RegionInfo, home: () => void
   buttons.append(toggle, reset);
   const legend = document.createElement("ul");
   legend.className = "swatches";
+  if (!noBuildings) legend.append(swatch(COLOURS.buildingMid, t("legendBuildings")));
   legend.append(
-    swatch(COLOURS.buildingMid, t("legendBuildings")),
     swatch(COLOURS.greenPublic, t("legendGreenPublic")),
     swatch(COLOURS.greenPrivate, t("legendGreenPrivate")),
     swatch(COLOURS.trees, t("legendTrees")),
@@ -124,10 +126,18 @@ function render3dPanel(map: maplibregl.Map, region: RegionInfo, home: () => void
     swatch(COLOURS.streetCasing, t("legendStreets")),
   );
   const counts = document.createElement("p");
-  counts.textContent = t("counts", {
+  counts.id = "layer-counts";
+  counts.textContent = t(noBuildings ? "countsNoBuildings" : "counts", {
     buildings: fmt(region.counts.buildings ?? 0, 0),
     trees: fmt(region.counts.trees ?? 0, 0),
     green: fmt(region.counts.green ?? 0, 0),
+  });
+  // a layer the view draws that is missing or a stand-in is said, not shown as an empty map
+  const notices = layerNotices(region.quality).map((text) => {
+    const p = document.createElement("p");
+    p.className = "notice layer-notice";
+    p.textContent = text;
+    return p;
   });
   const note = document.createElement("p");
   note.className = "note";
@@ -142,7 +152,7 @@ function render3dPanel(map: maplibregl.Map, region: RegionInfo, home: () => void
     p.textContent = `${s.name} (${s.licence}): ${s.attribution}`;
     sources.append(p);
   }
-  root.append(title, intro, buttons, legend, counts, note, sources);
+  root.append(title, intro, ...notices, buttons, legend, counts, note, sources);
   panel.replaceChildren(root);
 }
 
