@@ -175,28 +175,20 @@ CANVAS_PIXELS = """(points) => new Promise((resolve) => {
 })"""
 
 
-@pytest.mark.parametrize("view", ["monitor", "3d", "participation"])
-def test_the_map_above_the_sheet_shows_what_it_drew(phone: PageWatch, server: str,
-                                                    view: str) -> None:
-    """The page shows the map's pixels above the sheet, not a blank area.
-
-    With an opaque scrolling sheet over it, Chromium's compositor dropped the whole map canvas:
-    MapLibre drew the buurten, the page showed the empty background (found on the real Utrecht
-    region; the e2e region showed it too). The screenshot must match the canvas.
-    """
+def assert_map_shown(pg: Any, skip: dict[str, float] | None = None) -> None:
+    """The page shows the canvas's own pixels on a grid over the map above the sheet (clear of
+    the zoom buttons, the credits and the ``skip`` box): at least 95 % of up to 64 points match."""
     from io import BytesIO
 
     from PIL import Image
 
-    pg = phone.page
-    pg.goto(f"{server}/#{view}")
-    wait_js(pg, f"window.__gg && window.__gg.view === '{view}' && window.__gg.map.loaded()")
-    sheet_state(pg, "half")
-    wait_js(pg, "window.__gg.map.areTilesLoaded() && !window.__gg.map.isMoving()", timeout_s=30)
     mapbox, handle = box(pg, "#map"), box(pg, "#sheet-handle")
-    # a grid over the map's free part, clear of the zoom buttons (left) and the credits (bottom)
     top, bottom = 10.0, handle["y"] - mapbox["y"] - 60
     points = [(70 + 300 * i / 7, top + (bottom - top) * j / 7) for i in range(8) for j in range(8)]
+    if skip is not None:
+        points = [(x, y) for x, y in points if not (
+            skip["x"] - 4 <= mapbox["x"] + x <= skip["x"] + skip["width"] + 4
+            and skip["y"] - 4 <= mapbox["y"] + y <= skip["y"] + skip["height"] + 4)]
     drawn = pg.evaluate(CANVAS_PIXELS, [list(p) for p in points])
     shot = Image.open(BytesIO(pg.screenshot())).convert("RGB")
     rgb: Any = shot.load()
@@ -206,8 +198,25 @@ def test_the_map_above_the_sheet_shows_what_it_drew(phone: PageWatch, server: st
     assert len({tuple(c) for c in drawn}) >= 3, drawn
     pairs = list(zip(drawn, shown, strict=True))
     same = sum(all(abs(a - b) <= 12 for a, b in zip(d, s, strict=True)) for d, s in pairs)
-    # HTML labels and markers may sit on a few points
-    assert same >= 0.8 * len(points), pairs
+    # HTML labels and markers may sit on a few points (a blanked area failed 7 of 43 here)
+    assert same >= 0.95 * len(points), pairs
+
+
+@pytest.mark.parametrize("view", ["monitor", "3d", "participation"])
+def test_the_map_above_the_sheet_shows_what_it_drew(phone: PageWatch, server: str,
+                                                    view: str) -> None:
+    """The page shows the map's pixels above the sheet, not a blank area.
+
+    With an opaque scrolling sheet over it, Chromium's compositor dropped the whole map canvas:
+    MapLibre drew the buurten, the page showed the empty background (found on the real Utrecht
+    region; the e2e region showed it too). The screenshot must match the canvas.
+    """
+    pg = phone.page
+    pg.goto(f"{server}/#{view}")
+    wait_js(pg, f"window.__gg && window.__gg.view === '{view}' && window.__gg.map.loaded()")
+    sheet_state(pg, "half")
+    wait_js(pg, "window.__gg.map.areTilesLoaded() && !window.__gg.map.isMoving()", timeout_s=30)
+    assert_map_shown(pg)
     assert phone.errors == []
 
 
@@ -259,5 +268,7 @@ def test_comment_popup_fits_the_phone(phone: PageWatch, server: str,
     assert popup["x"] >= 0 and popup["x"] + popup["width"] <= PHONE["width"], popup
     assert content["height"] <= 0.38 * PHONE["height"] + 1, content
     assert pg.locator(".comment-popup .reply-text").inner_text() == REPLY
+    # the map around the popup is shown (a scrolling popup, like the sheet, could blank it)
+    assert_map_shown(pg, skip=popup)
     pg.screenshot(path=str(SCREENSHOTS / "phone-participation.png"))
     assert phone.errors == []

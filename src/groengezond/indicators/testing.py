@@ -117,7 +117,7 @@ def monitor_region(gemeenten: int = 2, wijken: int = 3, buurten: int = 4,
     meta = RegionMeta(name="Monitor test region", years=sorted(years), synthetic=True,
                       sources=[Source(name="groengezond monitor test region",
                                       licence="EUPL-1.2",
-                                      attribution="Generated test data; nothing in it is real")])
+                                      attribution="Gegenereerde testgegevens; niets ervan is echt")])
     return Region(meta=meta, areas=areas, indicators=ind_frame)
 
 
