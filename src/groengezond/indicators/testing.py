@@ -115,9 +115,9 @@ def monitor_region(gemeenten: int = 2, wijken: int = 3, buurten: int = 4,
     ind_frame["year"] = ind_frame["year"].astype("int64")
     ind_frame["source"] = "groengezond monitor test region"
     meta = RegionMeta(name="Monitor test region", years=sorted(years), synthetic=True,
-                      sources=[Source(name="groengezond monitor test region",
-                                      licence="EUPL-1.2",
-                                      attribution="Gegenereerde testgegevens; niets ervan is echt")])
+                      sources=[Source(
+                          name="groengezond monitor test region", licence="EUPL-1.2",
+                          attribution="Gegenereerde testgegevens; niets ervan is echt")])
     return Region(meta=meta, areas=areas, indicators=ind_frame)
 
 
