@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from groengezond.api.app import create_app
 from groengezond.cli.app import app
 from groengezond.region.store import write_region
+from groengezond.services.baseline import compute_baseline
 from groengezond.ucloud.fhir_ingest import BSN_SYSTEM
 from ucloud_support import small_region, write_key
 
@@ -56,7 +57,10 @@ def test_no_bsn_in_any_stored_file_or_log_line(tmp_path: Path,
         outputs.append(res.output)
         return res.output.strip()
 
+    # with the region's access results, the address table carries exposure bands too
+    compute_baseline(region, tiles=False)
     cli("synth-population", "--region", str(region), "--out", str(deliveries))
+    assert "exp_green_distance" in pd.read_parquet(deliveries / "addresses.parquet").columns
     steward = cli("user-add", "anna", "--role", "data_steward")
     steward2 = cli("user-add", "carla", "--role", "data_steward", "--token", steward)
     researcher = cli("user-add", "bob", "--role", "researcher", "--token", steward)
@@ -66,6 +70,8 @@ def test_no_bsn_in_any_stored_file_or_log_line(tmp_path: Path,
     wmo.to_csv(deliveries / "wmo.csv", index=False)
     cli("run", "--deliveries", str(deliveries), "--region", str(region), "--domain", "scan",
         "--token", steward)
+    persons = pd.read_parquet(hub / "linked" / "persons.parquet")
+    assert persons["exp_green_distance"].notna().all()
     register = pd.read_parquet(deliveries / "register.parquet")
     fhir_bsns = ["111222333", "999990019"]
     lines = [json.dumps({"resourceType": "Patient", "id": f"p{i}",

@@ -93,15 +93,27 @@ def synth_population(
     seed: int = 42, year: int = 2024,
 ) -> None:
     """Write synthetic deliveries (register, care events, Wmo/Jeugdwet/Participatiewet CSV,
-    address table) for a synthetic region. They hold made-up BSNs, as real deliveries would."""
+    address table) for a synthetic region. They hold made-up BSNs, as real deliveries would.
+
+    When the region has its baseline (``groengezond baseline``), the address table carries
+    each address's green exposure as bands (``exp_*``), which the run links to persons."""
     from groengezond.region.store import read_region
+    from groengezond.services.baseline import BASELINE_DIR
+    from groengezond.ucloud.exposures import address_exposures
     from groengezond.ucloud.synthpop import generate_population
 
     reg = read_region(region, validate=False)
     if not reg.meta.synthetic:
         raise GroengezondError(f"{region} is not a synthetic region; synthetic deliveries "
                                f"are made only from one")
-    pop = generate_population(reg, np.random.default_rng(seed), year=year)
+    access = region / BASELINE_DIR / "access_addresses.parquet"
+    exposures = (address_exposures(pd.read_parquet(access), file=str(access))
+                 if access.exists() else None)
+    if exposures is None:
+        console.print(f"no {access}: the address table has no exposures "
+                      f"(run 'groengezond baseline {region}' first to link them)")
+    pop = generate_population(reg, np.random.default_rng(seed), year=year,
+                              exposures=exposures)
     out.mkdir(parents=True, exist_ok=True)
     pop.register.to_parquet(out / "register.parquet", index=False)
     pop.care_events.to_parquet(out / "care_events.parquet", index=False)

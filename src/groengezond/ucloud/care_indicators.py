@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from groengezond.ucloud.exposures import EXPOSURE_COLUMNS
 from groengezond.ucloud.linkage import Linked
 from groengezond.ucloud.suppression import Rules, protect
 from groengezond.ucloud.tables import (
@@ -70,14 +71,16 @@ def _active(events: pd.DataFrame, year: int) -> pd.Series:
 def person_table(linked: Linked, year: int) -> pd.DataFrame:
     """One row per person with a buurt: buurt, age band, sex and the year's care use.
 
-    Columns: ``buurt``, ``age_band``, ``sex``, ``gp_mh_contacts`` (int), ``wmo``,
-    ``jeugdwet``, ``participatiewet`` (bool).
+    Columns: ``buurt``, ``age_band``, ``sex``, the exposure bands the persons carry
+    (``exp_*``), ``gp_mh_contacts`` (int), ``wmo``, ``jeugdwet``, ``participatiewet`` (bool).
     """
     p = linked.persons
     n = len(p)
     age = year - pd.to_numeric(p["birth_year"], errors="coerce").to_numpy(dtype=float)
     out = pd.DataFrame({"buurt": p["buurt"].to_numpy(), "age_band": age_band(age),
                         "sex": p["sex"].astype(str).to_numpy()})
+    for col in (c for c in EXPOSURE_COLUMNS if c in p.columns):
+        out[col] = p[col].to_numpy()
     mh = np.zeros(n, dtype=np.int64)
     care = linked.events.get("care")
     if care is not None:
@@ -122,13 +125,43 @@ def releases(linked: Linked, areas: pd.DataFrame, year: int,
     :func:`person_table` when the caller has it already."""
     rules = rules or Rules()
     persons = person_table(linked, year) if persons is None else persons
-    return {
+    out = {
         "gp_mh_contacts": _contacts_release(persons, areas, rules),
         "wmo": _count_release("wmo", persons, "wmo", areas, ("age_band", "sex"), rules),
         "jeugdwet": _count_release("jeugdwet", persons, "jeugdwet", areas, ("sex",), rules),
         "participatiewet": _count_release("participatiewet", persons, "participatiewet",
                                           areas, ("sex",), rules),
     }
+    out.update(exposure_releases(persons, areas, rules))
+    return out
+
+
+def exposure_releases(persons: pd.DataFrame, areas: pd.DataFrame, rules: Rules
+                      ) -> dict[str, Release]:
+    """Care use by the green exposure of the home, when the persons carry exposure bands.
+
+    Two protected releases per exposure (``exp_green_distance``, ``exp_3_30_300``), each by
+    band across buurt, wijk and gemeente: adults (18+) with an exposure band
+    (``adults_by_<exposure>``, the denominator) and adults with at least one GP contact for
+    mental-health reasons in the year (``gp_mh_persons_by_<exposure>``). Their ratio per band
+    is the contact rate by exposure. Persons without a band (address known only to the
+    postcode, degraded network) are left out of both.
+    """
+    adults = persons[persons["age_band"].isin(("18-64", "65+"))]
+    out: dict[str, Release] = {}
+    for col in ("exp_green_distance", "exp_3_30_300"):
+        if col not in adults.columns:
+            continue
+        known = adults[adults[col].notna()].assign(
+            adult=True, gp_mh_any=lambda f: f["gp_mh_contacts"] > 0)
+        if known.empty:
+            continue
+        short = col.removeprefix("exp_")
+        for base, flag in (("adults", "adult"), ("gp_mh_persons", "gp_mh_any")):
+            # the table inside is named <base>_by_<col>, the release <base>_by_<short>
+            out[f"{base}_by_{short}"] = _count_release(base, known, flag, areas, (col,),
+                                                       rules)
+    return out
 
 
 INDICATORS = {

@@ -139,6 +139,8 @@ def link_register(register: pd.DataFrame, pseudonymiser: Pseudonymiser | Pseudon
     -------
     Linked
         The spine, without sources yet; the BSN, postcode and house number are not kept.
+        With an address table that carries exposures, each person has their address's
+        exposure bands (``exp_*``; None where only the postcode resolved).
     """
     bsn = register["bsn"].to_numpy(dtype=np.int64)
     ok = bsn_valid_array(bsn)
@@ -154,6 +156,10 @@ def link_register(register: pd.DataFrame, pseudonymiser: Pseudonymiser | Pseudon
     for col in keep:
         if col in register.columns:
             persons[col] = register[col].to_numpy()
+    # the address's exposures, as bands, before the address is gone (ucloud.exposures)
+    for col, values in addresses.exposures_many(register["postcode"],
+                                                 register["huisnummer"]).items():
+        persons[col] = values.to_numpy()
     if persons["pseudonym"].duplicated().any():
         raise InputError.single("register", "", "bsn", "a person appears twice",
                                 "deliver one row per person")

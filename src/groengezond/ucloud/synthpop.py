@@ -62,7 +62,8 @@ class Population:
     social: dict[str, pd.DataFrame]
     """Per scheme, the extract in the declared CSV schema (all text)."""
     addresses: pd.DataFrame
-    """``postcode``, ``house_number``, ``buurt``: the address table for ingestion."""
+    """``postcode``, ``house_number``, ``buurt`` (and banded exposures ``exp_*`` when given):
+    the address table for ingestion."""
 
 
 def valid_bsns(n: int, rng: np.random.Generator) -> IntArray:
@@ -96,7 +97,8 @@ def _buurt_value(region: Region, indicator: str, buurten: npt.NDArray[np.object_
 
 
 def generate_population(region: Region, rng: np.random.Generator, *,
-                        year: int = YEAR) -> Population:
+                        year: int = YEAR, exposures: pd.DataFrame | None = None
+                        ) -> Population:
     """The synthetic deliveries of one year for every resident of the region.
 
     Parameters
@@ -108,6 +110,10 @@ def generate_population(region: Region, rng: np.random.Generator, *,
         Source of randomness.
     year : int
         Year of the events.
+    exposures : DataFrame, optional
+        Banded exposures per ``address_id``
+        (:func:`~groengezond.ucloud.exposures.address_exposures`), added to the address table
+        as the data steward would deliver them.
 
     Returns
     -------
@@ -169,6 +175,11 @@ def generate_population(region: Region, rng: np.random.Generator, *,
     social = _social(register, band, decile, rng, year)
     addresses = pd.DataFrame({"postcode": pcs, "house_number": nums,
                               "buurt": addr["buurt"].astype(str).to_numpy()})
+    if exposures is not None:
+        bands = exposures.set_index("address_id").reindex(aid)
+        for col in bands.columns:
+            addresses[col] = bands[col].astype(object).where(bands[col].notna(), None
+                                                             ).to_numpy()
     return Population(register, care, social, addresses)
 
 
