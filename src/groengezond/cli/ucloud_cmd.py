@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from groengezond.ucloud.hub import Hub
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+if TYPE_CHECKING:
+    from groengezond.ucloud.fhir_ingest import FhirBatch
 
 log = logging.getLogger("groengezond.ucloud")
 
@@ -132,25 +135,43 @@ def run(
     region: Annotated[Path, typer.Option(help="The region (its areas).")],
     domain: Annotated[str, typer.Option(help="The project's pseudonym domain.")],
     year: int = 2024, hub: HubOpt = DEFAULT_HUB, token: TokenOpt = None,
+    fhir: Annotated[list[Path] | None, typer.Option(
+        help="FHIR files or folders (GP Encounters etc.) linked with the care extract; "
+             "repeat for several.")] = None,
 ) -> None:
     """Ingest, pseudonymise, link, aggregate to buurt and protect (data steward)."""
     from groengezond.region.store import read_region
+    from groengezond.ucloud.addresses import AddressIndex
+    from groengezond.ucloud.fhir_ingest import ingest_paths
     from groengezond.ucloud.pipeline import ingest_link_aggregate
     from groengezond.ucloud.pseudonym import Pseudonymiser, load_key
 
     h = _hub(hub)
-    h.act(token, "ingest", domain)
+    user = h.act(token, "ingest", domain)
     pz = Pseudonymiser(load_key(), domain)
     reg = read_region(region, validate=False)
     social = {s: pd.read_csv(deliveries / f"{s}.csv", dtype=str, keep_default_na=False)
               for s in ("wmo", "jeugdwet", "participatiewet")
               if (deliveries / f"{s}.csv").exists()}
+    address_table = pd.read_parquet(deliveries / "addresses.parquet")
+    fhir_events = None
+    if fhir:
+        batch = ingest_paths(fhir, pz, AddressIndex.from_frame(address_table,
+                                                               file="addresses.parquet"))
+        _store_fhir_quarantine(hub, batch)
+        h.audit.append(user=user.name, role=user.role, action="ingest_fhir", target=domain,
+                       output=json.dumps(batch.summary(), sort_keys=True),
+                       details=batch.summary())
+        console.print(f"FHIR: {sum(batch.parsed.values()):,} resources parsed, "
+                      f"{len(batch.quarantine):,} quarantined ({hub / 'fhir_quarantine.csv'})")
+        fhir_events = batch.events
     result = ingest_link_aggregate(
         pd.read_parquet(deliveries / "register.parquet"),
         pd.read_parquet(deliveries / "care_events.parquet"), social,
-        pd.read_parquet(deliveries / "addresses.parquet"), reg.areas, pz, year=year,
+        address_table, reg.areas, pz, year=year,
         progress=lambda s: log.info("step", extra={"fields": {"event": "ucloud_step",
-                                                              "step": s}}))
+                                                              "step": s}}),
+        fhir_events=fhir_events)
     summary = h.save_run(token, result, domain=domain, year=year)
     log.info("run stored", extra={"fields": {"event": "ucloud_run",
                                              "persons": summary["persons"]}})
@@ -158,6 +179,16 @@ def run(
         console.print(f"{r['source']}: {r['linked_records']:,}/{r['records']:,} records "
                       f"linked ({100 * r['record_rate']:.1f} %)")
     console.print(f"quarantined rows: {summary['quarantined_rows']}")
+
+
+def _store_fhir_quarantine(hub: Path, batch: FhirBatch) -> None:
+    """Write the quarantined FHIR resources (file, id, type, path, problem, SHA-256; never
+    their content) to ``fhir_quarantine.csv`` in the hub."""
+    q = pd.DataFrame([vars(x) for x in batch.quarantine],
+                     columns=["file", "resource_id", "resource_type", "path", "problem",
+                              "sha256"])
+    hub.mkdir(mode=0o700, parents=True, exist_ok=True)
+    q.to_csv(hub / "fhir_quarantine.csv", index=False)
 
 
 @ucloud_app.command("ingest-fhir")
@@ -187,10 +218,7 @@ def ingest_fhir(
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
     batch.persons.to_parquet(out / "fhir_persons.parquet", index=False)
     batch.events.to_parquet(out / "fhir_events.parquet", index=False)
-    q = pd.DataFrame([vars(x) for x in batch.quarantine],
-                     columns=["file", "resource_id", "resource_type", "path", "problem",
-                              "sha256"])
-    q.to_csv(hub / "fhir_quarantine.csv", index=False)
+    _store_fhir_quarantine(hub, batch)
     summary = batch.summary()
     h.audit.append(user=user.name, role=user.role, action="ingest_fhir", target=domain,
                    output=json.dumps(summary, sort_keys=True), details=summary)

@@ -44,6 +44,8 @@ from groengezond.ucloud.tables import (
 )
 
 LEVELS = ("buurt", "wijk", "gemeente")
+CARE_SOURCES = ("care", "care_fhir")
+"""Linked sources of care events: the columnar extract and FHIR deliveries (:mod:`.fhir_care`)."""
 SOURCE = "ucloud"
 """Registry source key of every indicator computed here."""
 
@@ -82,11 +84,12 @@ def person_table(linked: Linked, year: int) -> pd.DataFrame:
     for col in (c for c in EXPOSURE_COLUMNS if c in p.columns):
         out[col] = p[col].to_numpy()
     mh = np.zeros(n, dtype=np.int64)
-    care = linked.events.get("care")
-    if care is not None:
-        sel = (care["person"] >= 0) & (care["kind"] == "gp_mental_health") & \
-            (care["year"] == year)
-        mh = np.bincount(care.loc[sel, "person"].to_numpy(dtype=np.int64), minlength=n)
+    for source in CARE_SOURCES:  # the columnar extract and the FHIR deliveries
+        care = linked.events.get(source)
+        if care is not None:
+            sel = (care["person"] >= 0) & (care["kind"] == "gp_mental_health") & \
+                (care["year"] == year)
+            mh += np.bincount(care.loc[sel, "person"].to_numpy(dtype=np.int64), minlength=n)
     out["gp_mh_contacts"] = mh
     for scheme in ("wmo", "jeugdwet", "participatiewet"):
         flag = np.zeros(n, dtype=bool)

@@ -23,6 +23,7 @@ from groengezond.ucloud.care_indicators import (
     person_table,
     releases,
 )
+from groengezond.ucloud.fhir_care import care_events as fhir_care_events
 from groengezond.ucloud.linkage import Linked, link_pseudonymised, link_register, link_source
 from groengezond.ucloud.pseudonym import PseudonymCache, Pseudonymiser
 from groengezond.ucloud.social import ingest_frame
@@ -59,7 +60,8 @@ def ingest_link_aggregate(register: pd.DataFrame, care_events: pd.DataFrame,
                           social: dict[str, pd.DataFrame], address_table: pd.DataFrame,
                           areas: pd.DataFrame, pseudonymiser: Pseudonymiser, *, year: int,
                           rules: Rules | None = None,
-                          progress: Callable[[str], None] | None = None) -> HubRun:
+                          progress: Callable[[str], None] | None = None,
+                          fhir_events: pd.DataFrame | None = None) -> HubRun:
     """Ingest, pseudonymise, link, aggregate and protect one year of deliveries.
 
     Parameters
@@ -82,6 +84,11 @@ def ingest_link_aggregate(register: pd.DataFrame, care_events: pd.DataFrame,
         Disclosure-control parameters.
     progress : callable, optional
         Called with the name of each step.
+    fhir_events : DataFrame, optional
+        Events of FHIR deliveries, pseudonymised at ingestion in the same domain
+        (:attr:`FhirBatch.events <groengezond.ucloud.fhir_ingest.FhirBatch.events>`); linked
+        as the source ``care_fhir`` and counted with the care extract
+        (:func:`~groengezond.ucloud.fhir_care.care_events`).
 
     Returns
     -------
@@ -95,6 +102,9 @@ def ingest_link_aggregate(register: pd.DataFrame, care_events: pd.DataFrame,
     linked = link_register(register, pz, index)
     step("care")
     link_source(linked, "care", care_events, pz)
+    if fhir_events is not None:
+        step("care_fhir")
+        link_pseudonymised(linked, "care_fhir", fhir_care_events(fhir_events))
     quarantine: list[Problem] = []
     for scheme, frame in social.items():
         step(scheme)

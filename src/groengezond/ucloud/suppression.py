@@ -218,7 +218,8 @@ def protect(system: CellSystem, rules: Rules | None = None,
     values = system.values
     sup, reason = primary(cells, rules)
     # cost: lower levels and smaller values are cheaper to give up
-    cost = _level_rank(cells["level"]) * (values.max() + 1.0) * 4 + values
+    # (a release of a source that sent nothing has no cells)
+    cost = _level_rank(cells["level"]) * ((values.max() if values.size else 0.0) + 1.0) * 4 + values
     m = system.relations.tocsr()
     rows = [m.indices[m.indptr[i]:m.indptr[i + 1]].astype(np.int64)
             for i in range(m.shape[0])]
