@@ -225,6 +225,30 @@ def ingest_fhir(
     console.print(json.dumps(summary, indent=1))
 
 
+@ucloud_app.command("link-projects")
+@report_errors
+@_denied
+def link_projects_cmd(
+    hub_a: Annotated[Path, typer.Option(help="The first project's hub folder.")],
+    token_a: Annotated[str, typer.Option(help="Its data steward's token.")],
+    hub_b: Annotated[Path, typer.Option(help="The second project's hub folder.")],
+    token_b: Annotated[str, typer.Option(help="Its data steward's token.")],
+    joint: Annotated[str, typer.Option(help="The joint project's pseudonym domain.")],
+    out: Annotated[Path, typer.Option(help="The joint project's hub folder.")],
+) -> None:
+    """Link two projects' data into a joint domain through the hub (both stewards consent).
+
+    The hub translates each project's pseudonyms into the joint domain's through its link
+    keys; no BSN is needed and neither project learns the other's pseudonyms."""
+    from groengezond.ucloud.hub import link_projects
+    from groengezond.ucloud.pseudonym import load_key
+
+    report = link_projects((_hub(hub_a), token_a), (_hub(hub_b), token_b), load_key(), joint,
+                           out)
+    console.print(f"{report['in_both']:,} persons in both projects, {report['only_a']:,} only "
+                  f"in A, {report['only_b']:,} only in B; joint data in {out / 'linked'}")
+
+
 @ucloud_app.command("releases")
 @report_errors
 @_denied

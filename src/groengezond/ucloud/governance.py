@@ -4,7 +4,8 @@ Roles (:data:`PERMISSIONS`):
 
 - **viewer** — reads the published indicators (what the Monitor shows);
 - **researcher** — also reads the protected releases and linkage rates, and requests exports;
-- **data steward** — also runs ingestion, manages users, reads the audit log and approves or
+- **data steward** — also runs ingestion, manages users, links projects (with the other
+  project's steward), reads the audit log and approves or
   rejects exports, never their own (four-eyes).
 
 Users authenticate with a bearer token (32 random bytes, shown once); the hub stores only its
@@ -41,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "manage_users": frozenset({"data_steward"}),
     "publish": frozenset({"data_steward"}),
     "synthesise": frozenset({"data_steward"}),
+    "link_projects": frozenset({"data_steward"}),
 }
 """Action → roles allowed to do it."""
 

@@ -5,6 +5,7 @@ A hub is a folder (``GG_UCLOUD_DIR``, default ``data/ucloud``)::
     users.json              users and the hashes of their tokens (mode 0600)
     audit.jsonl             the hash-chained audit log (mode 0600)
     linked/                 pseudonymised, buurt-level data (persons, events per source)
+    vault/persons.parquet   pseudonym → the hub's link key, to link projects (never released)
     releases/NAME.parquet   protected releases: published (rounded) cells only
     indicators.parquet      the care indicators per area, NaN where suppressed
     run.json                counts, linkage rates, quarantine of the last run
@@ -137,6 +138,8 @@ class Hub:
         linked = self.root / "linked"
         linked.mkdir(mode=0o700, parents=True, exist_ok=True)
         run.linked.persons.to_parquet(linked / "persons.parquet", index=False)
+        _write_private(self.root / "vault" / "persons.parquet",
+                       run.linked.vault.to_parquet(index=False))
         for name, ev in run.linked.events.items():
             ev.to_parquet(linked / f"events_{name}.parquet", index=False)
         (self.root / "releases").mkdir(mode=0o700, exist_ok=True)
@@ -152,6 +155,20 @@ class Hub:
                           output=text, details={"persons": summary["persons"],
                                                 "year": year})
         return summary
+
+    # ------------------------------------------------------------------ linking projects
+    def for_linking(self, token: str | None, joint: str) -> tuple[str, pd.DataFrame]:
+        """This project's domain and vault, to link it into ``joint`` (data steward only;
+        logged)."""
+        user = self.act(token, "link_projects", joint)
+        run, vault = self.root / "run.json", self.root / "vault" / "persons.parquet"
+        if not run.exists() or not vault.exists():
+            raise GroengezondError(f"{self.root} holds no run with a vault: store one with "
+                                   f"'groengezond ucloud run' first")
+        domain = str(json.loads(run.read_text())["domain"])
+        self.audit.append(user=user.name, role=user.role, action="link_projects",
+                          target=f"{domain}->{joint}")
+        return domain, pd.read_parquet(vault)
 
     # ------------------------------------------------------------------ reading
     def releases(self, token: str | None) -> list[str]:
@@ -286,3 +303,54 @@ class Hub:
         self.audit.append(user=user.name, role=user.role, action="export_download",
                           target=export_id, output=data)
         return data
+
+
+def link_projects(a: tuple[Hub, str | None], b: tuple[Hub, str | None], key: bytes,
+                  joint: str, out: Path) -> dict[str, Any]:
+    """Link two projects' linked data into a joint domain, each with its steward's consent.
+
+    Writes ``out/linked/<domain>/persons.parquet`` (the project's persons, their pseudonyms
+    replaced by the joint domain's) and its ``events_*.parquet`` (which refer to persons by
+    row), and ``out/crosslink.json`` (the counts). ``out`` is the joint project's hub folder:
+    its releases pass the same disclosure control. Nothing of the vaults leaves the hubs.
+
+    Parameters
+    ----------
+    a, b : (Hub, token)
+        Each project's hub and its data steward's token.
+    key : bytes
+        The hub's secret key.
+    joint : str
+        The joint domain's name.
+    out : Path
+        The joint project's hub folder.
+
+    Returns
+    -------
+    dict
+        The report of :func:`~groengezond.ucloud.crosslink.cross_link`.
+    """
+    from groengezond.ucloud.crosslink import cross_link
+
+    (hub_a, token_a), (hub_b, token_b) = a, b
+    dom_a, vault_a = hub_a.for_linking(token_a, joint)
+    dom_b, vault_b = hub_b.for_linking(token_b, joint)
+    if dom_a == dom_b or joint in (dom_a, dom_b):
+        raise GroengezondError(f"link two different projects into a new domain: got "
+                               f"{dom_a!r} and {dom_b!r} into {joint!r}")
+    link = cross_link(vault_a, vault_b, key, joint)
+    for hub, dom, table in ((hub_a, dom_a, link.a), (hub_b, dom_b, link.b)):
+        persons = pd.read_parquet(hub.root / "linked" / "persons.parquet")
+        joint_of = dict(zip(table["pseudonym"], table["joint"], strict=True))
+        persons["pseudonym"] = persons["pseudonym"].map(joint_of)
+        folder = out / "linked" / dom
+        _write_private(folder / "persons.parquet", persons.to_parquet(index=False))
+        for ev in sorted((hub.root / "linked").glob("events_*.parquet")):
+            _write_private(folder / ev.name, ev.read_bytes())
+    text = json.dumps(link.report, indent=1)
+    _write_private(out / "crosslink.json", text.encode())
+    for hub, token in ((hub_a, token_a), (hub_b, token_b)):
+        user = hub.users.authenticate(token)
+        hub.audit.append(user=user.name, role=user.role, action="linked_projects",
+                         target=joint, output=text, details=link.report)
+    return link.report

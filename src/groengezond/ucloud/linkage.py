@@ -21,6 +21,7 @@ import pandas as pd
 
 from groengezond.errors import InputError
 from groengezond.ucloud.addresses import AddressIndex
+from groengezond.ucloud.crosslink import link_keys
 from groengezond.ucloud.pseudonym import PseudonymCache, Pseudonymiser, bsn_valid_array
 
 IntArray = npt.NDArray[np.int64]
@@ -76,12 +77,17 @@ class Linked:
         Per source, its records with ``person`` (row of :attr:`persons`, -1 when unlinked).
     rates : list of LinkageRate
     unresolved_addresses : int
+    vault : DataFrame
+        ``pseudonym`` and the hub's ``link_key`` of each register person
+        (:mod:`.crosslink`): kept by the hub only, to link projects; never released.
     """
 
     persons: pd.DataFrame
     events: dict[str, pd.DataFrame] = field(default_factory=dict)
     rates: list[LinkageRate] = field(default_factory=list)
     unresolved_addresses: int = 0
+    vault: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["pseudonym", "link_key"]))
 
     def add_source(self, name: str, records: pd.DataFrame,
                    pseudonyms: pd.Categorical) -> LinkageRate:
@@ -164,7 +170,10 @@ def link_register(register: pd.DataFrame, pseudonymiser: Pseudonymiser | Pseudon
         raise InputError.single("register", "", "bsn", "a person appears twice",
                                 "deliver one row per person")
     unresolved = int(sum(b is None for b in buurt))
-    return Linked(persons, unresolved_addresses=unresolved)
+    key = (pseudonymiser.pseudonymiser if isinstance(pseudonymiser, PseudonymCache)
+           else pseudonymiser).key
+    vault = pd.DataFrame({"pseudonym": pseud, "link_key": link_keys(key, bsn)})
+    return Linked(persons, unresolved_addresses=unresolved, vault=vault)
 
 
 def link_source(linked: Linked, name: str, records: pd.DataFrame,

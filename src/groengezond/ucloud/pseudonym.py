@@ -182,18 +182,32 @@ class Pseudonymiser:
         HMAC (RFC 2104) computed from precomputed inner and outer SHA-256 states, which gives
         the same digest as :func:`hmac.digest` at a third of the cost.
         """
-        dk = self._domain_key.ljust(64, b"\0")
-        inner = hashlib.sha256(bytes(x ^ 0x36 for x in dk))
-        outer = hashlib.sha256(bytes(x ^ 0x5C for x in dk))
-        out = np.empty(len(bsns), dtype=object)
-        n = PSEUDONYM_HEX
-        for i, b in enumerate(bsns.tolist()):
-            h = inner.copy()
-            h.update(b"%09d" % b)
-            o = outer.copy()
-            o.update(h.digest())
-            out[i] = o.hexdigest()[:n]
-        return out
+        return hmac_hex_many(self._domain_key, [b"%09d" % b for b in bsns.tolist()])
+
+
+def hmac_hex_many(key: bytes, messages: Sequence[bytes]) -> npt.NDArray[np.object_]:
+    """HMAC-SHA256 of many messages under one key (at most 64 bytes), as hex pseudonyms of
+    :data:`PSEUDONYM_HEX` characters.
+
+    Computed from precomputed inner and outer SHA-256 states (RFC 2104), which gives the same
+    digest as :func:`hmac.digest` at a third of the cost.
+
+    >>> import hmac as h
+    >>> hmac_hex_many(b"k" * 32, [b"x"])[0] == h.digest(b"k" * 32, b"x", "sha256").hex()[:32]
+    True
+    """
+    dk = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(x ^ 0x36 for x in dk))
+    outer = hashlib.sha256(bytes(x ^ 0x5C for x in dk))
+    out = np.empty(len(messages), dtype=object)
+    n = PSEUDONYM_HEX
+    for i, m in enumerate(messages):
+        h = inner.copy()
+        h.update(m)
+        o = outer.copy()
+        o.update(h.digest())
+        out[i] = o.hexdigest()[:n]
+    return out
 
 
 def key_fingerprint(key: bytes) -> str:
