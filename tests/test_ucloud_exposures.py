@@ -59,6 +59,10 @@ def test_each_address_gets_the_band_of_its_own_access_figures() -> None:
         assert (ex.loc[sel[sel].index, "exp_green_distance"] == label).all()
     share = acc.set_index("address_id")["green_share_300m"] * 100
     assert (ex.loc[share[share >= 60].index, "exp_green_share_300m"] == "60+").all()
+    ndvi = acc.set_index("address_id")["ndvi_proxy_500m"]
+    mid = ndvi[(ndvi >= 0.2) & (ndvi < 0.4)].index
+    assert len(mid) > 0
+    assert (ex.loc[mid, "exp_ndvi_500m"] == "0.2-0.4").all()
     meets = acc.set_index("address_id")["meets_3_30_300"]
     assert (ex.loc[meets[meets].index, "exp_3_30_300"] == "yes").all()
     # on a degraded network the distance is not an exposure
@@ -80,7 +84,8 @@ def test_raw_exposures_per_address_are_refused() -> None:
 def test_persons_carry_their_address_bands_and_nothing_finer() -> None:
     pop, linked = population(), run().linked
     p = linked.persons
-    assert {"exp_green_distance", "exp_green_share_300m", "exp_3_30_300"} <= set(p.columns)
+    assert {"exp_green_distance", "exp_green_share_300m", "exp_ndvi_500m",
+            "exp_3_30_300"} <= set(p.columns)
     assert not {"postcode", "huisnummer", "bsn", "green_network_m"} & set(p.columns)
     # the register is in the same order as the persons: each person has their address's band
     index = AddressIndex.from_frame(pop.addresses)

@@ -1,7 +1,8 @@
 """Environment exposures of each address, linked at ingestion and kept only as coarse bands.
 
 The region's access results per address (``baseline/access_addresses.parquet``: network
-distance to the nearest public green, green share within 300 m, the 3-30-300 rule) are joined
+distance to the nearest public green, green share within 300 m, the NDVI proxy within 500 m,
+the 3-30-300 rule) are joined
 to persons through their address when the register is ingested, before the address is reduced
 to a buurt code. An exact distance or share per address would be a quasi-identifier (it points
 back at one address), so only bands are kept:
@@ -11,6 +12,7 @@ column                      bands                                              f
 ==========================  =================================================  ============
 ``exp_green_distance``      ``0-99``, ``100-299``, ``300-499``, ``500+`` (m)   ``green_network_m``
 ``exp_green_share_300m``    ``0-19``, ``20-39``, ``40-59``, ``60+`` (%)        ``green_share_300m``
+``exp_ndvi_500m``           ``<0.2``, ``0.2-0.4``, ``0.4-0.6``, ``0.6+``       ``ndvi_proxy_500m``
 ``exp_3_30_300``            ``yes``, ``no``                                    ``meets_3_30_300``
 ==========================  =================================================  ============
 
@@ -35,6 +37,8 @@ BANDS: dict[str, tuple[str, tuple[float, ...], tuple[str, ...], float]] = {
                            ("0-99", "100-299", "300-499", "500+"), 1.0),
     "exp_green_share_300m": ("green_share_300m", (0.0, 20.0, 40.0, 60.0),
                              ("0-19", "20-39", "40-59", "60+"), 100.0),
+    "exp_ndvi_500m": ("ndvi_proxy_500m", (-1.0, 0.2, 0.4, 0.6),
+                      ("<0.2", "0.2-0.4", "0.4-0.6", "0.6+"), 1.0),
 }
 """Banded exposure → (source column, lower edges, labels, factor to the edges' unit)."""
 
@@ -66,7 +70,8 @@ def address_exposures(access: pd.DataFrame, *, file: str = "access_addresses.par
     ----------
     access : DataFrame
         ``address_id`` and any of ``green_network_m`` (m), ``green_share_300m`` (fraction
-        0-1), ``meets_3_30_300`` (bool), ``network_degraded`` (bool).
+        0-1), ``ndvi_proxy_500m`` (-1 to 1), ``meets_3_30_300`` (bool),
+        ``network_degraded`` (bool).
     file : str
         Name of the source, for errors.
 
