@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from groengezond.errors import InputError
+from groengezond.ucloud.exposures import BANDS, EXPOSURE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,6 @@ class AddressIndex:
         return np.asarray(found.astype(object).where(found.notna(), None).to_numpy(),
                           dtype=object)
 
-
     def exposures_many(self, postcodes: pd.Series, house_numbers: pd.Series) -> pd.DataFrame:
         """Banded exposures of many addresses: one row per address, None where the address
         is not known to the house number (a postcode alone names no address)."""
@@ -107,8 +107,6 @@ def _keys(postcodes: pd.Series, house_numbers: pd.Series) -> tuple[pd.Series, pd
 
 def _banded(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     """The exposure columns of an address table, checked to hold bands only."""
-    from groengezond.ucloud.exposures import BANDS, EXPOSURE_COLUMNS
-
     allowed = {name: set(labels) for name, (_, _, labels, _) in BANDS.items()}
     allowed["exp_3_30_300"] = {"yes", "no"}
     out = pd.DataFrame(index=frame.index)
