@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from groengezond.catalogue.model import load_catalogue
 from groengezond.participation.db import Database
 from groengezond.region.model import Region
-from groengezond.reports.render import number
+from groengezond.reports.render import euro_sig, interval_texts, number
 from groengezond.reports.scenario import (
     ScenarioReport,
     published_feedback,
@@ -69,14 +69,30 @@ def _text(pdf: bytes) -> str:
                     .split())
 
 
-def iv(x: dict[str, Any], d: int, lang: str) -> str:
-    return (f"{number(x['median'], d, lang)} ({number(x['lower'], d, lang)} – "  # type: ignore[arg-type]
-            f"{number(x['upper'], d, lang)})")  # type: ignore[arg-type]
+def iv(x: dict[str, Any], lang: str) -> str:
+    m, lo, hi = interval_texts(x["median"], x["lower"], x["upper"], 2, lang)  # type: ignore[arg-type]
+    return f"{m} ({lo} – {hi})"
 
 
 def eur_iv(x: dict[str, Any], lang: str) -> str:
-    e = lambda v: "€ " + number(v, 0, lang)  # type: ignore[arg-type]  # noqa: E731
+    e = lambda v: euro_sig(v, 2, lang)  # type: ignore[arg-type]  # noqa: E731
     return f"{e(x['median'])} ({e(x['lower'])} – {e(x['upper'])})"
+
+
+@pytest.mark.parametrize(("args", "want"), [
+    ((596_783.0, 370_830.0, 848_047.0), "€ 600.000 (€ 370.000 – € 850.000)"),
+    ((12_917_556.0, 8_026_738.0, 18_356_256.0), "€ 13 miljoen (€ 8 miljoen – € 18 miljoen)"),
+])
+def test_euros_carry_two_significant_digits(args: tuple[float, float, float], want: str
+                                            ) -> None:
+    assert eur_iv(dict(zip(("median", "lower", "upper"), args, strict=True)), "nl") == want
+
+
+def test_intervals_share_their_decimals() -> None:
+    assert interval_texts(1.4107, 0.7812, 2.8411, 2, "nl") == ("1,4", "0,8", "2,8")
+    assert interval_texts(0.01108, 0.00591, 0.01843, 2, "en") == ("0.011", "0.006", "0.018")
+    assert interval_texts(-0.0004, -0.0009, 0.0001, 2, "nl") == ("-0,00040", "-0,00090", "0,00010")
+    assert interval_texts(0.0, 0.0, 0.0, 2, "nl") == ("0", "0", "0")
 
 
 def test_report_data(report: ScenarioReport, result: ScenarioResult) -> None:
@@ -98,16 +114,23 @@ def test_pdf_numbers_equal_the_json(report: ScenarioReport, scenario: Scenario,
     data = json.loads(report.model_dump_json())
     assert data["name"] in text
     for row in data["totals"]:
-        assert iv(row["value"], 2, lang) in text, row["outcome"]
+        assert iv(row["value"], lang) in text, row["outcome"]
     assert eur_iv(data["money"], lang) in text
     c = data["costs"]
-    assert f"€ {number(c['total_low_eur'], 0, lang)} – € {number(c['total_high_eur'], 0, lang)}" \
-        in text  # type: ignore[arg-type]
-    assert iv(c["bcr"], 2, lang) in text
+    # the investment is an assumption from the catalogue: its order of magnitude only
+    assert (f"{euro_sig(c['total_low_eur'], 1, lang)} – {euro_sig(c['total_high_eur'], 1, lang)}"
+            in text)
+    assert iv(c["bcr"], lang) in text
     assert eur_iv(c["benefits_pv"], lang) in text
     for b in data["buurten"][:5]:
         assert b["code"] in text
         assert eur_iv(b["value_eur"], lang) in text, b["code"]
+    # buurten the plan does not reach are counted, not listed with "€ 0 (€ 0 – € 0)"
+    zero = [b for b in data["buurten"] if b["value_eur"]["upper"] == 0 and
+            b["deaths"]["upper"] == 0 and b["depression"]["upper"] == 0]
+    assert zero, "the fixture's park reaches every buurt: no check of the unreached ones"
+    assert all(b["code"] not in text for b in zero)
+    assert "€ 0 (€ 0 – € 0)" not in text
     assert number(data["residents_300m_after"] * 100, 1, lang) in text  # type: ignore[arg-type]
     assert number(data["gap"]["sii_before"], 3, lang) in text  # type: ignore[arg-type]
     assert "Graag een speelplek erbij" in text and "Proeftuin Oost" in text

@@ -87,8 +87,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cost_assumption": ("Kosten rusten (deels) op aannames uit de catalogus.",
                         "Costs rest (partly) on assumptions from the catalogue."),
     "by_buurt": ("Effecten per buurt", "Effects per buurt"),
-    "by_buurt_intro": ("De {shown} buurten met de grootste waarde per jaar (van {n}).",
-                       "The {shown} buurten with the largest value per year (of {n})."),
+    "by_buurt_intro": ("De {shown} buurten met de grootste waarde per jaar, van de {affected} "
+                       "buurten waar het plan effect heeft; in de andere {unaffected} van de "
+                       "{n} buurten is het effect 0.",
+                       "The {shown} buurten with the largest value per year, of the {affected} "
+                       "buurten where the plan has an effect; in the other {unaffected} of the "
+                       "{n} buurten the effect is 0."),
     "buurt": ("buurt", "buurt"),
     "residents": ("bewoners", "residents"),
     "deaths": ("sterfgevallen", "deaths"),

@@ -72,6 +72,63 @@ def euros(value: Any, lang: Lang = "nl") -> str:
     return "€ " + number(value, 0, lang)
 
 
+def sig_decimals(values: list[float], sig: int = 2) -> int:
+    """Decimals that give ``sig`` significant digits to the largest of ``values`` (negative:
+    round to tens, hundreds, ...; at most 6). The same rule as the web app's ``decimalsFor``
+    (``web/src/format.ts``). All zero or no finite value gives 0.
+
+    >>> sig_decimals([0.0184, 0.0059]), sig_decimals([596783.0]), sig_decimals([2.84])
+    (3, -4, 1)
+    """
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    big = max(finite, default=0.0)
+    return 0 if big == 0 else min(6, sig - 1 - math.floor(math.log10(big)))
+
+
+def _half_up(value: float, decimals: int) -> float:
+    """``value`` rounded half away from zero to ``decimals`` (negative: tens, ...), no -0."""
+    f = 10.0 ** decimals
+    r = math.copysign(math.floor(abs(value) * f + 0.5) / f, value)
+    return 0.0 if r == 0 else r
+
+
+def interval_texts(median: float, lower: float | None, upper: float | None, sig: int = 2,
+                   lang: Lang = "nl") -> tuple[str, str, str]:
+    """A median and its interval, all three to the same decimals (``sig`` significant digits
+    of the largest), as the web app's ``intervalParts`` writes them.
+
+    >>> interval_texts(0.01108, 0.00591, 0.01843, 2, "nl")
+    ('0,011', '0,006', '0,018')
+    """
+    d = sig_decimals([median, lower or 0.0, upper or 0.0], sig)
+    out = tuple(number(_half_up(v, d), max(0, d), lang) if v is not None else "–"
+                for v in (median, lower, upper))
+    return out[0], out[1], out[2]
+
+
+def euro_sig(value: Any, sig: int = 2, lang: Lang = "nl") -> str:
+    """Euros to ``sig`` significant digits; a million and more in words (``€ 13 miljoen``),
+    as the web app's ``formatEuro``.
+
+    >>> euro_sig(596783), euro_sig(12917556, 2, "nl"), euro_sig(2_500_000, 1, "en")
+    ('€ 600.000', '€ 13 miljoen', '€ 3 million')
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "–"
+    x = float(value)
+    r = _half_up(x, min(2, sig_decimals([x], sig)))
+    sign, a = ("-" if r < 0 else ""), abs(r)
+    for size, nl, en in ((1e9, "miljard", "billion"), (1e6, "miljoen", "million")):
+        if a >= size:
+            m = _half_up(a / size, max(0, sig_decimals([a / size], sig)))
+            text = number(m, max(0, sig_decimals([m], sig)), lang)
+            if "," in text or "." in text:  # no trailing zeros: "8 miljoen", not "8,0"
+                sep = "," if lang == "nl" else "."
+                text = text.rstrip("0").rstrip(sep) if sep in text else text
+            return f"{sign}€ {text} {nl if lang == 'nl' else en}"
+    return f"{sign}€ {number(a, 0 if a >= 100 or a.is_integer() else 2, lang)}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja2 environment of the report templates (autoescaped, strict undefined)."""
@@ -107,6 +164,13 @@ def render_html(template: str, context: dict[str, Any], lang: Lang,
     def eur(value: Any) -> str:
         return euros(value, lang)
 
+    def ivs(median: float, lower: float | None, upper: float | None,
+            sig: int = 2) -> tuple[str, str, str]:
+        return interval_texts(median, lower, upper, sig, lang)
+
+    def eur2(value: Any, sig: int = 2) -> str:
+        return euro_sig(value, sig, lang)
+
     def unit_of(text: str) -> str:
         return unit(text, lang)
 
@@ -115,7 +179,8 @@ def render_html(template: str, context: dict[str, Any], lang: Lang,
 
     printed = today or date.today()
     return env.get_template(template).render(
-        **context, lang=lang, t=t, num=num, eur=eur, unit=unit_of, why=reason_of,
+        **context, lang=lang, t=t, num=num, eur=eur, ivs=ivs, eur2=eur2, unit=unit_of,
+        why=reason_of,
         version=__version__,
         printed=printed.isoformat())
 

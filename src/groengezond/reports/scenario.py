@@ -327,6 +327,17 @@ def published_feedback(db: Any, name: str, ref: str | None = None,
     return out
 
 
+def _has_effect(row: dict[str, Any]) -> bool:
+    """True when a buurt row has a figure that is not exactly 0 (or is not computable)."""
+    for key in ("deaths", "depression", "value_eur"):
+        iv = row[key]
+        if iv["median"] is None:
+            return True
+        if any(v not in (None, 0.0) for v in (iv["median"], iv["lower"], iv["upper"])):
+            return True
+    return False
+
+
 def render_scenario_report(report: ScenarioReport, scenario: Scenario,
                            areas: gpd.GeoDataFrame, lang: Lang, fmt: Format,
                            today: date | None = None) -> bytes:
@@ -334,11 +345,13 @@ def render_scenario_report(report: ScenarioReport, scenario: Scenario,
     geoms = [parse_geometry(i.geometry) for i in scenario.interventions]
     touched = {b.code for b in report.buurten}
     data = report.model_dump()
-    data["buurten"] = data["buurten"][:MAX_BUURTEN]
+    # buurten the plan does not reach (every figure exactly 0) are counted, not listed
+    affected = [b for b in data["buurten"] if _has_effect(b)]
+    data["buurten"] = affected[:MAX_BUURTEN]
     for row in data["totals"]:
         key = f"outcome_{row['outcome']}"
         row["label"] = message(key, lang) if key in MESSAGES else row["outcome"]
     context = {"r": data, "synthetic": report.synthetic, "sources": data["sources"],
-               "n_buurten": len(report.buurten),
+               "n_buurten": len(report.buurten), "n_affected": len(affected),
                "map_uri": data_uri(scenario_map_svg(areas, geoms, touched))}
     return render("scenario.html", context, lang, fmt, today)
