@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from groengezond.api.testing import web_app
 from groengezond.region.model import Region
-from groengezond.reports.render import number
+from groengezond.reports.render import euro_sig, interval_texts
 from groengezond.synth import generate_region
 from test_api_scenarios import park_scenario
 
@@ -43,10 +43,12 @@ def test_scenario_report_json_pdf_and_run_agree(client: TestClient, region: Regi
     assert "/StructTreeRoot" in pikepdf.open(io.BytesIO(r.content)).Root
     text = _text(r.content)
     m = data["money"]
-    assert (f"€ {number(m['median'], 0, 'en')} (€ {number(m['lower'], 0, 'en')} – "
-            f"€ {number(m['upper'], 0, 'en')})") in text
+    # euros and modelled figures to 2 significant digits, as the web app writes them
+    assert (f"{euro_sig(m['median'], 2, 'en')} ({euro_sig(m['lower'], 2, 'en')} – "
+            f"{euro_sig(m['upper'], 2, 'en')})") in text
     deaths = next(t for t in data["totals"] if t["outcome"] == "all_cause_mortality")["value"]
-    assert number(deaths["median"], 2, "en") in text
+    med, low, high = interval_texts(deaths["median"], deaths["lower"], deaths["upper"], 2, "en")
+    assert f"{med} ({low} – {high})" in text
     html = client.post("/api/reports/scenario", params={"format": "html"},
                        json={"scenario": body})
     assert '<html lang="nl">' in html.text and "Scenariorapport" in html.text
