@@ -8,7 +8,8 @@ The synthetic region and its population (one person per resident, about 6.7 care
 person, Wmo/Jeugdwet/Participatiewet extracts; :mod:`groengezond.ucloud.synthpop`) are made
 first and not timed. ``ingest_link_aggregate_<N>`` times
 :func:`groengezond.ucloud.pipeline.ingest_link_aggregate`: address table → buurt, HMAC
-pseudonyms of every BSN and the hub's link key of every register person (the vault), the 11-test and row checks of the social extracts, linkage with rates,
+pseudonyms of every BSN and the hub's link key of every register person (the vault), the
+11-test and row checks of the social extracts, linkage with rates,
 person-level aggregation, the linked tables of four releases over buurt/wijk/gemeente with
 primary and secondary suppression, and the indicators. Peak memory is the process's maximum
 resident set (``ru_maxrss``), region and population included: an upper bound of the step's.
