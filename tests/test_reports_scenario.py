@@ -238,3 +238,15 @@ def test_every_money_value_of_the_registry_has_report_words() -> None:
     for v in load_valuation().values:
         assert f"currency_{v.currency}" in MESSAGES, v.id
         assert f"per_{v.per}" in MESSAGES, v.id
+
+
+def test_a_gap_that_is_not_computable_renders(region: Region, scenario: Scenario,
+                                              result: ScenarioResult) -> None:
+    """A NaN in the gap (the Planner's equity not computable) prints as "–", not a crash
+    (the shared-scenario e2e test hit a 500 here)."""
+    nan = float("nan")
+    eq = result.equity.model_copy(update={"sii_after": nan, "sii_change": nan,
+                                          "sii_change_interval": None})
+    rep = scenario_report(scenario, result.model_copy(update={"equity": eq}), region.meta)
+    html = render_scenario_report(rep, scenario, region.areas, "nl", "html").decode()
+    assert "Verandering" in html and "NaN" not in html and "nan (" not in html

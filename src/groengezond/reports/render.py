@@ -99,9 +99,12 @@ def interval_texts(median: float, lower: float | None, upper: float | None, sig:
 
     >>> interval_texts(0.01108, 0.00591, 0.01843, 2, "nl")
     ('0,011', '0,006', '0,018')
+    >>> interval_texts(float("nan"), None, None)
+    ('–', '–', '–')
     """
     d = sig_decimals([median, lower or 0.0, upper or 0.0], sig)
-    out = tuple(number(_half_up(v, d), max(0, d), lang) if v is not None else "–"
+    out = tuple(number(_half_up(v, d), max(0, d), lang)
+                if v is not None and math.isfinite(v) else "–"
                 for v in (median, lower, upper))
     return out[0], out[1], out[2]
 
