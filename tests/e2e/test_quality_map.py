@@ -10,6 +10,7 @@ import pytest
 
 from groengezond.api.static import WEB_DIST
 from groengezond.api.testing import free_port, start_server, stop_server, web_region
+from groengezond.region.model import Region
 from groengezond.region.store import write_region
 
 from .conftest import SCREENSHOTS, SUITE_LIMITS, PageWatch, wait_js
@@ -17,6 +18,17 @@ from .conftest import SCREENSHOTS, SUITE_LIMITS, PageWatch, wait_js
 pytestmark = pytest.mark.slow
 
 PLACEHOLDER = "BU90010203"
+
+
+def _serve(region: Region, tmp_path_factory: pytest.TempPathFactory, name: str,
+           server_db: Path) -> Iterator[str]:
+    """Base URL of a server over ``region`` (written to a folder of its own), stopped after."""
+    folder = write_region(region, tmp_path_factory.mktemp(name) / "region")
+    port = free_port()
+    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}",
+                                              **SUITE_LIMITS})
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +42,8 @@ def flagged_server(tmp_path_factory: pytest.TempPathFactory, server_db: Path) ->
     areas.loc[areas["code"] == PLACEHOLDER, "geometry_source"] = "placeholder:wijk"
     areas["geometry_quality"] = areas["geometry_source"].map(
         {"boundary": "real", "placeholder:wijk": "placeholder"})
-    folder = write_region(region.with_layers(areas=areas),
-                          tmp_path_factory.mktemp("e2e-quality") / "region")
-    port = free_port()
-    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}",
-                                              **SUITE_LIMITS})
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
+    yield from _serve(region.with_layers(areas=areas), tmp_path_factory, "e2e-quality",
+                      server_db)
 
 
 def test_placeholder_buurt_is_hatched_with_a_legend_entry(page: PageWatch,
@@ -70,13 +77,8 @@ def no_buildings_server(tmp_path_factory: pytest.TempPathFactory, server_db: Pat
     if not (WEB_DIST / "index.html").exists():
         pytest.skip("front end not built: run 'make web' (npm ci && npm run build in web/)")
     region = web_region()
-    folder = write_region(region.with_layers(buildings=region.buildings.iloc[0:0]),
-                          tmp_path_factory.mktemp("e2e-no-buildings") / "region")
-    port = free_port()
-    proc = start_server(folder, port, env={"GG_DATABASE_URL": f"sqlite:///{server_db}",
-                                              **SUITE_LIMITS})
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
+    yield from _serve(region.with_layers(buildings=region.buildings.iloc[0:0]),
+                      tmp_path_factory, "e2e-no-buildings", server_db)
 
 
 def test_3d_view_says_the_buildings_layer_is_missing(page: PageWatch,

@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ R = TypeVar("R")
 
 if TYPE_CHECKING:
     from groengezond.ucloud.fhir_ingest import FhirBatch
+    from groengezond.ucloud.governance import User
 
 log = logging.getLogger("groengezond.ucloud")
 
@@ -158,10 +159,7 @@ def run(
     if fhir:
         batch = ingest_paths(fhir, pz, AddressIndex.from_frame(address_table,
                                                                file="addresses.parquet"))
-        _store_fhir_quarantine(hub, batch)
-        h.audit.append(user=user.name, role=user.role, action="ingest_fhir", target=domain,
-                       output=json.dumps(batch.summary(), sort_keys=True),
-                       details=batch.summary())
+        _record_fhir(h, user, domain, batch)
         console.print(f"FHIR: {sum(batch.parsed.values()):,} resources parsed, "
                       f"{len(batch.quarantine):,} quarantined ({hub / 'fhir_quarantine.csv'})")
         fhir_events = batch.events
@@ -181,14 +179,19 @@ def run(
     console.print(f"quarantined rows: {summary['quarantined_rows']}")
 
 
-def _store_fhir_quarantine(hub: Path, batch: FhirBatch) -> None:
+def _record_fhir(h: Hub, user: User, domain: str, batch: FhirBatch) -> dict[str, Any]:
     """Write the quarantined FHIR resources (file, id, type, path, problem, SHA-256; never
-    their content) to ``fhir_quarantine.csv`` in the hub."""
+    their content) to ``fhir_quarantine.csv`` in the hub and log the ingestion; returns the
+    batch's summary."""
     q = pd.DataFrame([vars(x) for x in batch.quarantine],
                      columns=["file", "resource_id", "resource_type", "path", "problem",
                               "sha256"])
-    hub.mkdir(mode=0o700, parents=True, exist_ok=True)
-    q.to_csv(hub / "fhir_quarantine.csv", index=False)
+    h.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    q.to_csv(h.root / "fhir_quarantine.csv", index=False)
+    summary = batch.summary()
+    h.audit.append(user=user.name, role=user.role, action="ingest_fhir", target=domain,
+                   output=json.dumps(summary, sort_keys=True), details=summary)
+    return summary
 
 
 @ucloud_app.command("ingest-fhir")
@@ -218,11 +221,7 @@ def ingest_fhir(
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
     batch.persons.to_parquet(out / "fhir_persons.parquet", index=False)
     batch.events.to_parquet(out / "fhir_events.parquet", index=False)
-    _store_fhir_quarantine(hub, batch)
-    summary = batch.summary()
-    h.audit.append(user=user.name, role=user.role, action="ingest_fhir", target=domain,
-                   output=json.dumps(summary, sort_keys=True), details=summary)
-    console.print(json.dumps(summary, indent=1))
+    console.print(json.dumps(_record_fhir(h, user, domain, batch), indent=1))
 
 
 @ucloud_app.command("link-projects")
